@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xtcp module entry: parameters, per-namespace state, and registration with
+ * the socket layer and IP, in that order, unwound in reverse on failure.
+ */
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/socket.h>
+#include <net/netns/generic.h>
+
+#include <uapi/linux/xtcp.h>
+#include "xtcp/xtcp.h"
+
+int xtcp_family = AF_XTCP;
+module_param_named(family, xtcp_family, int, 0444);
+MODULE_PARM_DESC(family, "address family number (default 22, a number no in-tree code registers)");
+
+int xtcp_ipproto = IPPROTO_XTCP;
+module_param_named(ipproto, xtcp_ipproto, int, 0444);
+MODULE_PARM_DESC(ipproto, "IP protocol number of xtcp segments (default 253, RFC 3692)");
+
+static unsigned int xtcp_net_id __read_mostly;
+
+struct xtcp_net *xtcp_net(const struct net *net)
+{
+	return net_generic(net, xtcp_net_id);
+}
+
+static int __net_init xtcp_init_net(struct net *net)
+{
+	return xtcp_proc_init_net(net);
+}
+
+static void __net_exit xtcp_exit_net(struct net *net)
+{
+	xtcp_proc_exit_net(net);
+}
+
+static struct pernet_operations xtcp_net_ops = {
+	.init = xtcp_init_net,
+	.exit = xtcp_exit_net,
+	.id = &xtcp_net_id,
+	.size = sizeof(struct xtcp_net),
+};
+
+static int __init xtcp_init(void)
+{
+	int err;
+
+	if (xtcp_family <= 0 || xtcp_family >= NPROTO) {
+		pr_err("xtcp: family=%d is outside 1..%d\n", xtcp_family, NPROTO - 1);
+		return -EINVAL;
+	}
+	if (xtcp_ipproto <= 0 || xtcp_ipproto >= MAX_INET_PROTOS) {
+		pr_err("xtcp: ipproto=%d is outside 1..%d\n", xtcp_ipproto,
+		       MAX_INET_PROTOS - 1);
+		return -EINVAL;
+	}
+	xtcp_socket_set_family(xtcp_family);
+
+	err = proto_register(&xtcp_prot, 1);
+	if (err)
+		return err;
+	err = xtcp_proc_init();
+	if (err)
+		goto err_proto;
+	err = register_pernet_subsys(&xtcp_net_ops);
+	if (err)
+		goto err_proc;
+	err = sock_register(&xtcp_family_ops);
+	if (err) {
+		pr_err("xtcp: address family %d is taken (%d); load with family=N\n",
+		       xtcp_family, err);
+		goto err_pernet;
+	}
+	if (inet_add_protocol(&xtcp_net_protocol, xtcp_ipproto) < 0) {
+		pr_err("xtcp: IP protocol %d is taken; load with ipproto=N\n",
+		       xtcp_ipproto);
+		err = -EBUSY;
+		goto err_sock;
+	}
+	pr_info("xtcp: loaded (family %d, IP protocol %d)\n", xtcp_family,
+		xtcp_ipproto);
+	return 0;
+
+err_sock:
+	sock_unregister(xtcp_family);
+err_pernet:
+	unregister_pernet_subsys(&xtcp_net_ops);
+err_proc:
+	xtcp_proc_exit();
+err_proto:
+	proto_unregister(&xtcp_prot);
+	return err;
+}
+
+static void __exit xtcp_exit(void)
+{
+	/* Waits for readers of the slot: no segment is inside xtcp after it. */
+	inet_del_protocol(&xtcp_net_protocol, xtcp_ipproto);
+	sock_unregister(xtcp_family);
+	unregister_pernet_subsys(&xtcp_net_ops);
+	xtcp_proc_exit();
+	proto_unregister(&xtcp_prot);
+}
+
+module_init(xtcp_init);
+module_exit(xtcp_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("xtcp: a TCP-like transport in its own address family");
+MODULE_ALIAS_NETPROTO(AF_XTCP);
