@@ -56,7 +56,7 @@ static int __init xtcp_init(void)
 		       MAX_INET_PROTOS - 1);
 		return -EINVAL;
 	}
-	xtcp_socket_set_family(xtcp_family);
+	xtcp_family_ops.family = xtcp_family;
 
 	err = proto_register(&xtcp_prot, 1);
 	if (err)

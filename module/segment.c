@@ -8,8 +8,6 @@
 #include <linux/string.h>
 #include <net/checksum.h>
 
-#include "xtcp/compat.h"
-
 #include "xtcp/segment.h"
 
 static const char * const xtcp_seg_verdict_names[XTCP_SEG_VERDICTS] = {
@@ -60,7 +58,7 @@ static enum xtcp_seg_verdict xtcp_parse_options(const u8 *opt, unsigned int len,
 				return XTCP_SEG_BAD_OPTION;
 			/* RFC 9293 3.7.1: only meaningful on a SYN */
 			if (seg->flags & XTCP_FLAG_SYN)
-				seg->mss = get_unaligned_be16(&opt[i + 2]);
+				seg->mss = opt[i + 2] << 8 | opt[i + 3];
 			break;
 		case XTCP_OPT_WSCALE:
 			if (olen != 3)
@@ -140,8 +138,8 @@ unsigned int xtcp_seg_build(void *buf, unsigned int buflen,
 	if (seg->mss) {
 		opt[olen++] = XTCP_OPT_MSS;
 		opt[olen++] = 4;
-		put_unaligned_be16(seg->mss, &opt[olen]);
-		olen += 2;
+		opt[olen++] = seg->mss >> 8;
+		opt[olen++] = seg->mss & 0xff;
 	}
 	if (seg->wscale >= 0) {
 		opt[olen++] = XTCP_OPT_NOP;

@@ -8,6 +8,7 @@
 #include <linux/net.h>
 #include <net/sock.h>
 
+#include <uapi/linux/xtcp.h>
 #include "xtcp/xtcp.h"
 
 struct proto xtcp_prot = {
@@ -30,8 +31,13 @@ static int xtcp_release(struct socket *sock)
 	return 0;
 }
 
-/* .family is filled in at load time from the family parameter. */
-static struct proto_ops xtcp_stream_ops = {
+/*
+ * .family here is the default number and only informational: nothing reads a
+ * socket's ops->family. The number in force is in xtcp_family_ops, which
+ * sock_register() uses, and in every socket's sk_family.
+ */
+static const struct proto_ops xtcp_stream_ops = {
+	.family = PF_XTCP,
 	.owner = THIS_MODULE,
 	.release = xtcp_release,
 	.bind = sock_no_bind,
@@ -74,10 +80,3 @@ struct net_proto_family xtcp_family_ops = {
 	.create = xtcp_create,
 	.owner = THIS_MODULE,
 };
-
-/* Called once the family number is known, before sock_register(). */
-void xtcp_socket_set_family(int family)
-{
-	xtcp_family_ops.family = family;
-	xtcp_stream_ops.family = family;
-}

@@ -32,7 +32,6 @@ struct xtcp_net *xtcp_net(const struct net *net);
 /* socket.c: the address family and the socket calls. */
 extern struct proto xtcp_prot;
 extern struct net_proto_family xtcp_family_ops;
-void xtcp_socket_set_family(int family);
 
 /* input.c: segments arriving from IP. */
 extern const struct net_protocol xtcp_net_protocol;

@@ -3,10 +3,12 @@
  * PID 1 of the test VM, linked statically into a tiny initramfs.
  *
  * It loads the modules packed in /modules (the stock kernel needs virtio and
- * 9p as modules), mounts the host's root read-only over 9p at /host and the
- * job directory writable at its own path inside it, gives the job the usual
- * pseudo filesystems and tmpfs where writes are needed, and runs
- * bash JOBDIR/job.sh chrooted into /host on the second serial port.
+ * 9p as modules), mounts the host's root read-only over 9p at /host, gives
+ * the job the usual pseudo filesystems and tmpfs where writes are needed
+ * (/tmp, /run, /var/tmp), brings back the host's paths the job needs if a
+ * tmpfs hid them (the project may well live in /tmp), mounts the job
+ * directory writable at its own path, and runs bash JOBDIR/job.sh chrooted
+ * into /host on the second serial port.
  *
  * When the job exits, and only then, its status is written to JOBDIR/status.
  * A panic, a hang or a crash never writes it, so the host cannot mistake
@@ -75,6 +77,26 @@ static void mount_or_fail(const char *src, const char *dst, const char *type,
 	}
 }
 
+/*
+ * Modules probe their devices asynchronously: the 9p channel may appear a
+ * moment after virtio-pci loads. Wait for it, for 10 s at most.
+ */
+static void mount_host_root(void)
+{
+	int tries;
+
+	mkdir("/host", 0755);
+	for (tries = 0; tries < 100; tries++) {
+		if (mount("hostroot", "/host", "9p", MS_RDONLY,
+			  "trans=virtio,version=9p2000.L,msize=262144,cache=loose") == 0)
+			return;
+		if (errno != ENODEV && errno != ENOENT)
+			break;
+		usleep(100 * 1000);
+	}
+	fail("mount hostroot on /host (9p)");
+}
+
 static int by_name(const struct dirent **a, const struct dirent **b)
 {
 	return strcmp((*a)->d_name, (*b)->d_name);
@@ -130,7 +152,7 @@ static void run_job(const char *jobdir, int tty)
 	char *argv[] = { "bash", script, NULL };
 	char *envp[] = {
 		"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-		"HOME=/root", "TERM=linux", "LANG=C.UTF-8", "XTCP_VM=1", NULL,
+		"HOME=/tmp/home", "TERM=linux", "LANG=C.UTF-8", "XTCP_VM=1", NULL,
 	};
 	struct termios t;
 	int fd;
@@ -160,6 +182,71 @@ static void run_job(const char *jobdir, int tty)
 	fail("/bin/bash");
 }
 
+/* The directories that get a fresh tmpfs inside the VM. */
+static const char * const scratch_dirs[] = { "/tmp", "/run", "/var/tmp" };
+
+static void mount_scratch(void)
+{
+	char path[4096];
+	size_t i;
+
+	/* A bind mount of /host alone: it still shows what tmpfs will hide. */
+	mount_or_fail("/host", "/hostsave", NULL, MS_BIND, NULL);
+	for (i = 0; i < sizeof(scratch_dirs) / sizeof(scratch_dirs[0]); i++) {
+		snprintf(path, sizeof(path), "/host%s", scratch_dirs[i]);
+		mount_or_fail("tmpfs", path, "tmpfs", 0, "mode=1777");
+	}
+	mkdir("/host/tmp/home", 0700);
+}
+
+static void mkdir_p(const char *path)
+{
+	char buf[4096];
+	char *p;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		mkdir(buf, 0755);
+		*p = '/';
+	}
+	mkdir(buf, 0755);
+}
+
+/* If a scratch tmpfs hides host path p, bind the host's copy back in place. */
+static void keep_path(const char *p)
+{
+	char from[4096], to[4096];
+	size_t i, n;
+
+	for (i = 0; i < sizeof(scratch_dirs) / sizeof(scratch_dirs[0]); i++) {
+		n = strlen(scratch_dirs[i]);
+		if (strncmp(p, scratch_dirs[i], n) == 0 && (p[n] == '/' || !p[n]))
+			break;
+	}
+	if (i == sizeof(scratch_dirs) / sizeof(scratch_dirs[0]))
+		return;
+	snprintf(from, sizeof(from), "/hostsave%s", p);
+	snprintf(to, sizeof(to), "/host%s", p);
+	mkdir_p(to);
+	mount_or_fail(from, to, NULL, MS_BIND, NULL);
+}
+
+static void keep_paths(const char *list)
+{
+	char buf[4096];
+	char *save, *p;
+
+	if (!list)
+		return;
+	snprintf(buf, sizeof(buf), "%s", list);
+	for (p = strtok_r(buf, ":", &save); p; p = strtok_r(NULL, ":", &save))
+		if (p[0] == '/')
+			keep_path(p);
+}
+
 int main(void)
 {
 	const char *jobdir = getenv("xtcpvm_job");
@@ -171,17 +258,13 @@ int main(void)
 	mount_or_fail("devtmpfs", "/dev", "devtmpfs", 0, NULL);
 	mount_or_fail("proc", "/proc", "proc", 0, NULL);
 	mount_or_fail("sysfs", "/sys", "sysfs", 0, NULL);
-	if (!jobdir || jobdir[0] != '/') {
+	if (!jobdir || strlen(jobdir) > 1024 || jobdir[0] != '/') {
 		say("no xtcpvm_job=/path on the kernel command line");
 		power_off();
 	}
 	load_modules();
 
-	mount_or_fail("hostroot", "/host", "9p", MS_RDONLY,
-		      "trans=virtio,version=9p2000.L,msize=262144,cache=loose");
-	snprintf(path, sizeof(path), "/host%s", jobdir);
-	mount_or_fail("job", path, "9p", 0,
-		      "trans=virtio,version=9p2000.L,msize=262144");
+	mount_host_root();
 	mount_or_fail("proc", "/host/proc", "proc", 0, NULL);
 	mount_or_fail("sysfs", "/host/sys", "sysfs", 0, NULL);
 	mount_or_fail("debugfs", "/host/sys/kernel/debug", "debugfs", 0, NULL);
@@ -189,10 +272,12 @@ int main(void)
 	mount_or_fail("devtmpfs", "/host/dev", "devtmpfs", 0, NULL);
 	mount_or_fail("devpts", "/host/dev/pts", "devpts", 0, "ptmxmode=0666");
 	mount_or_fail("tmpfs", "/host/dev/shm", "tmpfs", 0, NULL);
-	mount_or_fail("tmpfs", "/host/tmp", "tmpfs", 0, "mode=1777");
-	mount_or_fail("tmpfs", "/host/run", "tmpfs", 0, "mode=0755");
-	mount_or_fail("tmpfs", "/host/var/tmp", "tmpfs", 0, "mode=1777");
-	mount_or_fail("tmpfs", "/host/root", "tmpfs", 0, "mode=0700");
+	mount_scratch();
+	keep_paths(getenv("xtcpvm_keep"));
+	snprintf(path, sizeof(path), "/host%s", jobdir);
+	mkdir_p(path);
+	mount_or_fail("job", path, "9p", 0,
+		      "trans=virtio,version=9p2000.L,msize=262144");
 
 	/* Boot is over: what the console shows from here on is the job's. */
 	kmsg("xtcp-vm: job started");

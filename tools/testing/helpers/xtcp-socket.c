@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * xtcp-socket FAMILY PROTOCOL: try socket(FAMILY, SOCK_STREAM, PROTOCOL) and
- * print "ok" or the errno's name. A helper for the shell selftests.
+ * xtcp-socket FAMILY PROTOCOL [HOLD]: try socket(FAMILY, SOCK_STREAM, PROTOCOL)
+ * and print "ok" or the errno's name; with HOLD, keep the socket open that
+ * many seconds (or until killed) before closing it. A helper for the shell
+ * selftests.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -27,8 +29,8 @@ int main(int argc, char **argv)
 {
 	int fd;
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: %s FAMILY PROTOCOL\n", argv[0]);
+	if (argc != 3 && argc != 4) {
+		fprintf(stderr, "usage: %s FAMILY PROTOCOL [HOLD]\n", argv[0]);
 		return 2;
 	}
 	fd = socket(atoi(argv[1]), SOCK_STREAM, atoi(argv[2]));
@@ -36,7 +38,10 @@ int main(int argc, char **argv)
 		printf("%s\n", errno_name(errno));
 		return 1;
 	}
-	close(fd);
 	printf("ok\n");
+	fflush(stdout);
+	if (argc == 4)
+		sleep(atoi(argv[3]));
+	close(fd);
 	return 0;
 }
