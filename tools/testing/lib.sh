@@ -19,23 +19,21 @@ ktest_result() {
 	fi
 }
 
-expect_ok() {
-	local out
-	if out=$("$@" 2>&1); then
-		ktest_result 1 "$*"
+# expect_ok CMD... / expect_fail CMD...: CMD's exit status is (not) 0.
+expect_status() {
+	local want=$1 out rc
+	shift
+	out=$("$@" 2>&1)
+	rc=$?
+	if [[ $want == ok ]]; then
+		[[ $rc -eq 0 ]] && ktest_result 1 "$*" || ktest_result 0 "$* failed: $out"
 	else
-		ktest_result 0 "$* failed: $out"
+		[[ $rc -ne 0 ]] && ktest_result 1 "$* fails: $out" || ktest_result 0 "$* succeeded, should fail"
 	fi
 }
 
-expect_fail() {
-	local out
-	if out=$("$@" 2>&1); then
-		ktest_result 0 "$* succeeded, should fail"
-	else
-		ktest_result 1 "$* fails: $out"
-	fi
-}
+expect_ok() { expect_status ok "$@"; }
+expect_fail() { expect_status fail "$@"; }
 
 # expect_errno CMD... -- ERRNAME: CMD (an xtcp helper) prints the errno name it got.
 expect_errno() {

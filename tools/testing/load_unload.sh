@@ -22,14 +22,20 @@ expect_eq "$cycles_ok" 20 "20 load, socket, unload cycles"
 
 # An open socket pins the module.
 expect_ok insmod "$ko"
-coproc holder { exec "$XTCP_BIN/xtcp-socket" 22 0 30; }
-read -r -t 10 line <&"${holder[0]}"
-expect_eq "${line:-}" ok "a socket is open"
+out=$(mktemp)
+"$XTCP_BIN/xtcp-socket" 22 0 30 >"$out" &
+holder=$!
+for _ in $(seq 100); do
+	[[ -s $out ]] && break
+	sleep 0.1
+done
+expect_eq "$(cat "$out")" ok "a socket is open"
 expect_fail rmmod xtcp
 # One reference through the socket's ops, one through its struct proto.
 expect_eq "$(cat /sys/module/xtcp/refcnt)" 2 "the open socket holds the module"
-kill "$holder_PID"
-wait "$holder_PID" 2>/dev/null
+kill "$holder"
+wait "$holder" 2>/dev/null
+rm -f "$out"
 expect_eq "$(cat /sys/module/xtcp/refcnt)" 0 "closing it drops the reference"
 expect_ok rmmod xtcp
 expect_ok insmod "$ko"

@@ -270,6 +270,11 @@ int main(void)
 	mount_or_fail("debugfs", "/host/sys/kernel/debug", "debugfs", 0, NULL);
 	mount("tracefs", "/host/sys/kernel/tracing", "tracefs", 0, NULL);
 	mount_or_fail("devtmpfs", "/host/dev", "devtmpfs", 0, NULL);
+	/* What udev would add: bash's process substitution needs /dev/fd. */
+	symlink("/proc/self/fd", "/host/dev/fd");
+	symlink("/proc/self/fd/0", "/host/dev/stdin");
+	symlink("/proc/self/fd/1", "/host/dev/stdout");
+	symlink("/proc/self/fd/2", "/host/dev/stderr");
 	mount_or_fail("devpts", "/host/dev/pts", "devpts", 0, "ptmxmode=0666");
 	mount_or_fail("tmpfs", "/host/dev/shm", "tmpfs", 0, NULL);
 	mount_scratch();
