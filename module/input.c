@@ -2,13 +2,17 @@
 /*
  * Segments arriving from IPv4 under xtcp's protocol number. Every segment is
  * checked (length, data offset, options, flags, checksum) before anything
- * else looks at it; what fails is dropped.
+ * looks at it; what fails is dropped. A good segment goes to its
+ * connection, a TIME_WAIT entry, or a listener, in that order, and a segment
+ * for nothing is answered with a RST (RFC 9293 3.10.7.1).
+ *
+ * The decision about a segment is state.c's; this file applies it.
  */
 #include <linux/skbuff.h>
 #include <net/ip.h>
 #include <net/protocol.h>
 
-#include "xtcp/segment.h"
+#include "xtcp/seq.h"
 #include "xtcp/xtcp.h"
 
 /*
@@ -34,15 +38,245 @@ static enum xtcp_seg_verdict xtcp_v4_check(struct sk_buff *skb,
 	return xtcp_seg_parse(skb->data, skb->len, seg);
 }
 
+static void xtcp_tcb_of(const struct sock *sk, struct xtcp_tcb *tcb)
+{
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+
+	tcb->state = sk->sk_state;
+	/* Our FIN counts as sent once nothing before it is unsent. */
+	tcb->fin_sent = xs->fin_sent && !xs->send_head;
+	tcb->iss = xs->iss;
+	tcb->snd_una = xs->snd_una;
+	tcb->snd_nxt = xs->snd_nxt;
+	tcb->snd_wl1 = xs->snd_wl1;
+	tcb->snd_wl2 = xs->snd_wl2;
+	tcb->rcv_nxt = xs->rcv_nxt;
+	tcb->rcv_wnd = max_t(u32, xs->rcv_wnd, xtcp_rcv_window(sk));
+}
+
+static void xtcp_seg_of(const struct sk_buff *skb, struct xtcp_seg *seg)
+{
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+	memset(seg, 0, sizeof(*seg));
+	seg->seq = cb->seq;
+	seg->ack = cb->ack;
+	seg->flags = cb->flags;
+	seg->window = cb->window;
+	seg->mss = cb->mss;
+	seg->wscale = cb->wscale;
+	seg->payload_len = skb->len;
+}
+
+/* RFC 5961 section 7: at most a few challenge ACKs a second per socket. */
+static void xtcp_challenge_ack(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (time_after(jiffies, xs->challenge_stamp + HZ)) {
+		xs->challenge_stamp = jiffies;
+		xs->challenge_count = 0;
+	}
+	if (xs->challenge_count++ < 10)
+		xtcp_send_control(sk, XTCP_FLAG_ACK);
+}
+
+/* The data of skb from off, len bytes, goes to the receive queue. */
+static bool xtcp_queue_data(struct sock *sk, struct sk_buff *skb, u32 off, u32 len)
+{
+	if (atomic_read(&sk->sk_rmem_alloc) + skb->truesize > READ_ONCE(sk->sk_rcvbuf))
+		return false;	/* no room after all: the peer will send it again */
+	if (off)
+		__skb_pull(skb, off);
+	if (pskb_trim(skb, len))
+		return false;
+	skb_dst_drop(skb);
+	skb_set_owner_r(skb, sk);
+	__skb_queue_tail(&sk->sk_receive_queue, skb);
+	return true;
+}
+
+/* What a RST or a failed handshake does to the socket, and to its listener. */
+static void xtcp_apply(struct sock *sk, struct sk_buff *skb,
+		       const struct xtcp_seg *seg, const struct xtcp_verdict *v)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	bool consumed = false, acked = false;
+
+	if (v->actions & XTCP_ACT_SET_IRS) {
+		xs->irs = seg->seq;
+		xs->rcv_nxt = seg->seq + 1;
+		if (seg->mss)
+			xs->mss = min(xs->mss, seg->mss);
+		else
+			xs->mss = min_t(u16, xs->mss, 536);
+	}
+	if (v->actions & XTCP_ACT_WINDOW) {
+		xs->snd_wnd = seg->window;
+		xs->snd_wl1 = seg->seq;
+		xs->snd_wl2 = seg->ack;
+	}
+	if (v->actions & XTCP_ACT_ACKED) {
+		xs->snd_una = v->ack;
+		/* A SYN's ACK may move SND.NXT's view on simultaneous open. */
+		if (xtcp_seq_after(xs->snd_una, xs->snd_nxt))
+			xs->snd_nxt = xs->snd_una;
+		xs->retries = 0;
+		xtcp_clean_acked(sk);
+		acked = true;
+		if (xs->snd_una == xs->snd_nxt)
+			xtcp_timer_rtx_stop(sk);
+		else
+			xtcp_timer_rtx_arm(sk);
+		sk->sk_write_space(sk);
+	}
+	if ((v->actions & XTCP_ACT_ACCEPT_DATA) && v->data_len) {
+		if (xtcp_queue_data(sk, skb, v->data_off, v->data_len)) {
+			consumed = true;
+			xs->rcv_nxt += v->data_len;
+			sk->sk_data_ready(sk);
+		}
+	}
+	if (v->actions & XTCP_ACT_ACCEPT_FIN) {
+		xs->rcv_nxt++;
+		WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | RCV_SHUTDOWN);
+		sock_set_flag(sk, SOCK_DONE);
+	}
+
+	if (v->state != sk->sk_state)
+		xtcp_set_state(sk, v->state);
+
+	if (v->actions & XTCP_ACT_SEND_RST) {
+		struct xtcp_seg rst = {
+			.src_port = sk->sk_num, .dst_port = ntohs(sk->sk_dport),
+			.seq = v->rst_seq, .ack = v->rst_ack, .flags = v->rst_flags,
+			.wscale = -1,
+		};
+
+		xtcp_send_raw(sock_net(sk), sk->sk_rcv_saddr, sk->sk_daddr, &rst);
+	}
+	if (v->actions & XTCP_ACT_SEND_SYNACK)
+		xtcp_retransmit(sk);
+	if (v->actions & XTCP_ACT_CHALLENGE_ACK)
+		xtcp_challenge_ack(sk);
+	else if (v->actions & XTCP_ACT_SEND_ACK)
+		xtcp_send_control(sk, XTCP_FLAG_ACK);
+
+	if (v->actions & XTCP_ACT_SYNCHRONIZED) {
+		if (xs->parent)
+			xtcp_child_established(sk);
+		else
+			sk->sk_state_change(sk);
+	}
+	if (v->actions & XTCP_ACT_RESET) {
+		xtcp_done(sk, v->err);
+	} else {
+		switch (v->state) {
+		case XTCP_TIME_WAIT:
+			xtcp_time_wait(sk);
+			xtcp_done(sk, 0);
+			break;
+		case XTCP_CLOSE:
+			xtcp_done(sk, 0);
+			break;
+		case XTCP_FIN_WAIT2:
+			if (sock_flag(sk, SOCK_DEAD))
+				xtcp_timer_fin_wait2(sk);
+			fallthrough;
+		default:
+			if (v->actions & XTCP_ACT_ACCEPT_FIN)
+				sk->sk_state_change(sk);
+			if (acked || (v->actions & XTCP_ACT_WINDOW))
+				xtcp_push(sk);
+			break;
+		}
+	}
+	if (!consumed)
+		kfree_skb(skb);
+}
+
+/* A segment for sk, with its lock held and the user not in it. Consumes skb. */
+int xtcp_rcv_sk(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_verdict v;
+	struct xtcp_seg seg;
+	struct xtcp_tcb tcb;
+
+	xtcp_seg_of(skb, &seg);
+	xtcp_tcb_of(sk, &tcb);
+	xtcp_segment_arrives(&tcb, &seg, &v);
+	if (v.actions & XTCP_ACT_NEW_CHILD) {
+		if (!xtcp_child_create(sk, skb))
+			kfree_skb(skb);
+		return 0;
+	}
+	if (sk->sk_state != XTCP_LISTEN && sk->sk_state != XTCP_CLOSE &&
+	    !(v.actions & XTCP_ACT_DROP && v.actions & XTCP_ACT_SEND_RST))
+		xtcp_timer_keepalive_reset(sk);
+	if (v.actions == XTCP_ACT_DROP) {
+		kfree_skb(skb);
+		return 0;
+	}
+	xtcp_apply(sk, skb, &seg, &v);
+	return 0;
+}
+
 static int xtcp_v4_rcv(struct sk_buff *skb)
 {
+	struct net *net = dev_net(skb->dev);
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	const struct iphdr *iph;
+	const struct tcphdr *th;
 	struct xtcp_seg seg;
+	struct xtcp_tw *tw;
+	struct sock *sk;
 
 	if (skb->pkt_type != PACKET_HOST)
 		goto drop;
 	if (xtcp_v4_check(skb, &seg) != XTCP_SEG_OK)
 		goto drop;
-	/* No socket can receive yet: the connection states come next. */
+	iph = ip_hdr(skb);
+	th = (const struct tcphdr *)skb->data;
+	cb->seq = seg.seq;
+	cb->end_seq = seg.seq + xtcp_seg_len(&seg);
+	cb->ack = seg.ack;
+	cb->window = seg.window;
+	cb->mss = seg.mss;
+	cb->flags = seg.flags;
+	cb->wscale = seg.wscale;
+	__skb_pull(skb, seg.hdr_len);
+
+	sk = xtcp_lookup(net, iph->saddr, th->source, iph->daddr, th->dest);
+	if (!sk) {
+		tw = xtcp_tw_lookup(net, iph->saddr, th->source, iph->daddr, th->dest);
+		if (!tw)
+			goto no_socket;
+		if (!xtcp_tw_rcv(tw, skb)) {
+			xtcp_tw_put(tw);
+			goto drop;
+		}
+		xtcp_tw_put(tw);
+		/* A new incarnation's SYN: a listener may take it now. */
+		sk = xtcp_lookup(net, iph->saddr, th->source, iph->daddr, th->dest);
+		if (!sk)
+			goto no_socket;
+	}
+
+	bh_lock_sock_nested(sk);
+	if (!sock_owned_by_user(sk)) {
+		xtcp_rcv_sk(sk, skb);
+	} else if (sk_add_backlog(sk, skb, READ_ONCE(sk->sk_rcvbuf) +
+				  READ_ONCE(sk->sk_sndbuf))) {
+		bh_unlock_sock(sk);
+		sock_put(sk);
+		goto drop;
+	}
+	bh_unlock_sock(sk);
+	sock_put(sk);
+	return 0;
+
+no_socket:
+	xtcp_send_reset_reply(net, skb);
 drop:
 	kfree_skb(skb);
 	return 0;

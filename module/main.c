@@ -28,12 +28,23 @@ struct xtcp_net *xtcp_net(const struct net *net)
 
 static int __net_init xtcp_init_net(struct net *net)
 {
-	return xtcp_proc_init_net(net);
+	int err;
+
+	err = xtcp_sysctl_init_net(net);
+	if (err)
+		return err;
+	err = xtcp_proc_init_net(net);
+	if (err)
+		xtcp_sysctl_exit_net(net);
+	return err;
 }
 
 static void __net_exit xtcp_exit_net(struct net *net)
 {
+	/* Live sockets hold their namespace; TIME_WAIT entries do not. */
+	xtcp_tw_flush(net);
 	xtcp_proc_exit_net(net);
+	xtcp_sysctl_exit_net(net);
 }
 
 static struct pernet_operations xtcp_net_ops = {
@@ -57,10 +68,15 @@ static int __init xtcp_init(void)
 		return -EINVAL;
 	}
 	xtcp_family_ops.family = xtcp_family;
+	xtcp_isn_init();
+	xtcp_table_init();
 
-	err = proto_register(&xtcp_prot, 1);
+	err = xtcp_tw_init();
 	if (err)
 		return err;
+	err = proto_register(&xtcp_prot, 1);
+	if (err)
+		goto err_tw;
 	err = xtcp_proc_init();
 	if (err)
 		goto err_proto;
@@ -91,6 +107,8 @@ err_proc:
 	xtcp_proc_exit();
 err_proto:
 	proto_unregister(&xtcp_prot);
+err_tw:
+	xtcp_tw_exit();
 	return err;
 }
 
@@ -102,6 +120,8 @@ static void __exit xtcp_exit(void)
 	unregister_pernet_subsys(&xtcp_net_ops);
 	xtcp_proc_exit();
 	proto_unregister(&xtcp_prot);
+	xtcp_tw_exit();
+	xtcp_table_exit();
 }
 
 module_init(xtcp_init);

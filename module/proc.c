@@ -3,13 +3,57 @@
  * /proc views. Each network namespace has /proc/net/xtcp; /proc/xtcp is a
  * link to /proc/self/net/xtcp, so (like /proc/net) a reader always sees the
  * namespace it lives in.
+ *
+ * /proc/xtcp/conns: a header line, then one line per socket and TIME_WAIT
+ * entry: local address:port, remote address:port, state name, send-queue
+ * and receive-queue bytes, uid and inode.
  */
 #include <linux/proc_fs.h>
+#include <linux/seq_file.h>
 #include <net/net_namespace.h>
 
 #include "xtcp/xtcp.h"
 
 static struct proc_dir_entry *xtcp_proc_link;
+
+static void xtcp_conns_line(struct seq_file *seq, struct sock *sk, struct xtcp_tw *tw)
+{
+	__be32 laddr, raddr;
+	u16 lport, rport;
+	int state, sendq = 0, recvq = 0;
+	unsigned long ino = 0;
+	uid_t uid = 0;
+
+	if (sk) {
+		laddr = sk->sk_rcv_saddr;
+		raddr = sk->sk_daddr;
+		lport = sk->sk_num;
+		rport = ntohs(sk->sk_dport);
+		state = READ_ONCE(sk->sk_state);
+		sendq = READ_ONCE(sk->sk_wmem_queued);
+		recvq = atomic_read(&sk->sk_rmem_alloc);
+		if (state == XTCP_LISTEN)
+			recvq = READ_ONCE(xtcp_sk(sk)->accept_queue_len);
+		uid = from_kuid_munged(seq_user_ns(seq), sk->sk_uid);
+		ino = sk->sk_socket ? SOCK_INODE(sk->sk_socket)->i_ino : 0;
+	} else {
+		laddr = tw->saddr;
+		raddr = tw->daddr;
+		lport = ntohs(tw->sport);
+		rport = ntohs(tw->dport);
+		state = XTCP_TIME_WAIT;
+	}
+	seq_printf(seq, "%pI4:%-5u %pI4:%-5u %-11s %7d %7d %5u %8lu\n",
+		   &laddr, lport, &raddr, rport, xtcp_state_name(state),
+		   sendq, recvq, uid, ino);
+}
+
+static int xtcp_conns_show(struct seq_file *seq, void *v)
+{
+	seq_puts(seq, "local remote state send-q recv-q uid inode\n");
+	xtcp_table_walk(seq_file_single_net(seq), seq, xtcp_conns_line);
+	return 0;
+}
 
 int xtcp_proc_init_net(struct net *net)
 {
@@ -18,6 +62,10 @@ int xtcp_proc_init_net(struct net *net)
 	xn->proc_dir = proc_net_mkdir(net, "xtcp", net->proc_net);
 	if (!xn->proc_dir)
 		return -ENOMEM;
+	if (!proc_create_net_single("conns", 0444, xn->proc_dir, xtcp_conns_show, NULL)) {
+		remove_proc_subtree("xtcp", net->proc_net);
+		return -ENOMEM;
+	}
 	return 0;
 }
 

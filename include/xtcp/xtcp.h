@@ -3,18 +3,86 @@
 #ifndef _XTCP_XTCP_H
 #define _XTCP_XTCP_H
 
+#include <linux/hrtimer.h>
 #include <linux/net.h>
+#include <linux/skbuff.h>
 #include <net/net_namespace.h>
 #include <net/protocol.h>
 #include <net/sock.h>
+#include <uapi/linux/xtcp.h>
+
+#include "xtcp/segment.h"
+#include "xtcp/state.h"
 
 /* Module parameters: the address family and IP protocol number in force. */
 extern int xtcp_family;
 extern int xtcp_ipproto;
 
-/* The socket: struct sock first, so sk and xtcp_sock convert freely. */
+#define XTCPF(state)	(1 << (state))
+
+/*
+ * The socket. struct sock comes first, so sk and xtcp_sock convert freely;
+ * addresses and ports live in sock_common (sk_rcv_saddr, sk_num, sk_daddr,
+ * sk_dport), as for TCP. Sequence variables are RFC 9293 section 3.3.1's.
+ */
 struct xtcp_sock {
 	struct sock sk;
+
+	/* Send sequence space */
+	u32 iss;
+	u32 snd_una;
+	u32 snd_nxt;
+	u32 snd_wnd;
+	u32 snd_wl1;
+	u32 snd_wl2;
+	/* Receive sequence space */
+	u32 irs;
+	u32 rcv_nxt;
+	u32 rcv_wnd;		/* the window last advertised */
+
+	u16 mss;		/* the most payload one segment carries */
+	u16 adv_mss;		/* what our SYN or SYN+ACK announced */
+	struct sk_buff *send_head;	/* first unsent skb of sk_write_queue */
+	spinlock_t queue_lock;		/* listener: syn_queue and accept_queue */
+	unsigned long challenge_stamp;	/* RFC 5961 challenge ACK rate limit */
+	u32 challenge_count;
+	u8 fin_queued:1;	/* the user is done sending: FIN after the data */
+	u8 fin_sent:1;
+	u8 bound:1;		/* in the bind table */
+	u8 hashed:1;		/* in the connection table */
+	u8 retries;		/* retransmissions of the oldest unacked segment */
+	u8 keepalive_probes;	/* unanswered keepalive probes */
+
+	/* Per-socket keepalive settings, 0 = the namespace's sysctl. */
+	u32 keepalive_time;
+	u32 keepalive_intvl;
+	u8 keepalive_cnt;
+
+	ktime_t last_rcv;	/* for keepalive: when the peer last spoke */
+	u32 rto_ms;
+
+	/* Timers, armed only by timers.c */
+	struct hrtimer rtx_timer;	/* SYN, SYN+ACK, data and FIN retransmission */
+	struct hrtimer state_timer;	/* keepalive, orphaned FIN_WAIT_2 */
+	unsigned long deferred;		/* timer work left for release_sock() */
+#define XTCP_DEFER_RTX		0
+#define XTCP_DEFER_STATE	1
+
+	/* Tables */
+	struct hlist_node bind_node;
+	struct hlist_node conn_node;
+
+	/* Listener: half-open children, and children ready for accept(). */
+	struct sock *parent;
+	struct list_head child_node;
+	struct list_head syn_queue;
+	struct list_head accept_queue;
+	u32 syn_queue_len;
+	u32 accept_queue_len;
+	u32 backlog;
+
+	/* State history for /proc (issue-level observability). */
+	u8 prev_state;
 };
 
 static inline struct xtcp_sock *xtcp_sk(const struct sock *sk)
@@ -22,24 +90,136 @@ static inline struct xtcp_sock *xtcp_sk(const struct sock *sk)
 	return (struct xtcp_sock *)sk;
 }
 
-/* Per network namespace state. */
+/* What input.c keeps of a segment while it waits in a socket's backlog. */
+struct xtcp_skb_cb {
+	u32 seq;
+	u32 end_seq;		/* seq + SYN + FIN + payload */
+	u32 ack;
+	u16 window;
+	u16 mss;
+	u8 flags;
+	s8 wscale;
+};
+
+#define XTCP_SKB_CB(skb) ((struct xtcp_skb_cb *)&((skb)->cb[0]))
+
+/* Per network namespace tunables (sysctls) and state. */
 struct xtcp_net {
 	struct proc_dir_entry *proc_dir;	/* /proc/net/xtcp */
+	struct ctl_table_header *sysctl;
+	int msl_ms;			/* TIME_WAIT lasts 2 * msl */
+	int fin_timeout_ms;		/* orphaned FIN_WAIT_2 */
+	int syn_retries;
+	int synack_retries;
+	int retries2;			/* data and FIN retransmissions */
+	int keepalive_time_s;
+	int keepalive_intvl_s;
+	int keepalive_probes;
+	int max_syn_backlog;
 };
 
 struct xtcp_net *xtcp_net(const struct net *net);
 
+/* main.c */
+void xtcp_set_state(struct sock *sk, int state);
+
 /* socket.c: the address family and the socket calls. */
 extern struct proto xtcp_prot;
 extern struct net_proto_family xtcp_family_ops;
+struct sock *xtcp_child_create(struct sock *listener, struct sk_buff *skb);
+void xtcp_child_established(struct sock *child);
+void xtcp_done(struct sock *sk, int err);
+int xtcp_queue_rcv(struct sock *sk, struct sk_buff *skb);
 
-/* input.c: segments arriving from IP. */
+/* table.c: bind, connection and TIME_WAIT tables. */
+int xtcp_table_init(void);
+void xtcp_table_exit(void);
+int xtcp_bind_port(struct sock *sk, u16 port, bool reuse);
+void xtcp_unbind(struct sock *sk);
+void xtcp_hash_conn(struct sock *sk);
+void xtcp_unhash_conn(struct sock *sk);
+struct sock *xtcp_lookup(struct net *net, __be32 saddr, __be16 sport,
+			 __be32 daddr, __be16 dport);
+struct xtcp_tw *xtcp_tw_lookup(struct net *net, __be32 saddr, __be16 sport,
+			       __be32 daddr, __be16 dport);
+int xtcp_pick_ephemeral(struct sock *sk);
+typedef void (*xtcp_walk_fn)(struct seq_file *seq, struct sock *sk, struct xtcp_tw *tw);
+void xtcp_table_walk(struct net *net, struct seq_file *seq, xtcp_walk_fn fn);
+
+/* timewait.c: the small TIME_WAIT object. */
+struct xtcp_tw {
+	struct hlist_node node;
+	struct hlist_node port_node;
+	refcount_t refcnt;
+	possible_net_t net;
+	__be32 saddr;		/* local */
+	__be32 daddr;		/* remote */
+	__be16 sport;
+	__be16 dport;
+	u32 snd_nxt;
+	u32 rcv_nxt;
+	u32 rcv_wnd;
+	u8 dead;		/* out of the table: never armed again */
+	spinlock_t lock;	/* dead and arming the timer */
+	struct hrtimer timer;
+	struct rcu_head rcu;
+};
+
+int xtcp_tw_init(void);
+void xtcp_tw_exit(void);
+void xtcp_time_wait(struct sock *sk);
+bool xtcp_tw_rcv(struct xtcp_tw *tw, struct sk_buff *skb);
+void xtcp_tw_put(struct xtcp_tw *tw);
+void xtcp_tw_kill(struct xtcp_tw *tw);
+enum hrtimer_restart xtcp_tw_expire(struct hrtimer *timer);
+void xtcp_tw_hash(struct xtcp_tw *tw);
+bool xtcp_tw_unhash(struct xtcp_tw *tw);
+void xtcp_tw_flush(struct net *net);
+void xtcp_tw_restart(struct xtcp_tw *tw);
+
+/* output.c: segments out. */
+#define XTCP_MAX_HEADER	(MAX_HEADER + sizeof(struct iphdr) + XTCP_HDR_MAX)
+int xtcp_send_control(struct sock *sk, u8 flags);
+int xtcp_queue_syn(struct sock *sk, u8 flags);
+void xtcp_push(struct sock *sk);
+void xtcp_retransmit(struct sock *sk);
+void xtcp_clean_acked(struct sock *sk);
+void xtcp_send_reset_reply(struct net *net, struct sk_buff *skb);
+void xtcp_send_raw(struct net *net, __be32 saddr, __be32 daddr,
+		   const struct xtcp_seg *seg);
+u16 xtcp_rcv_window(const struct sock *sk);
+u16 xtcp_route_mss(struct net *net, __be32 saddr, __be32 daddr);
+
+/* input.c: segments in. */
 extern const struct net_protocol xtcp_net_protocol;
+int xtcp_rcv_sk(struct sock *sk, struct sk_buff *skb);
+
+/* timers.c: the only place timers are armed. */
+void xtcp_timers_init(struct sock *sk);
+void xtcp_timers_stop(struct sock *sk);
+void xtcp_timer_rtx_arm(struct sock *sk);
+void xtcp_timer_rtx_stop(struct sock *sk);
+void xtcp_timer_keepalive_reset(struct sock *sk);
+void xtcp_timer_fin_wait2(struct sock *sk);
+void xtcp_timer_state_stop(struct sock *sk);
+void xtcp_timers_stop_sync(struct sock *sk);
+void xtcp_release_cb(struct sock *sk);
+void xtcp_tw_timer_init(struct xtcp_tw *tw);
+void xtcp_tw_timer_arm(struct xtcp_tw *tw);
+bool xtcp_tw_timer_stop_sync(struct xtcp_tw *tw);
+
+/* isn.c */
+u32 xtcp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport, u64 now_ns);
+void xtcp_isn_init(void);
 
 /* proc.c: /proc/net/xtcp in each namespace, /proc/xtcp pointing to it. */
 int xtcp_proc_init_net(struct net *net);
 void xtcp_proc_exit_net(struct net *net);
 int xtcp_proc_init(void);
 void xtcp_proc_exit(void);
+
+/* sysctl.c */
+int xtcp_sysctl_init_net(struct net *net);
+void xtcp_sysctl_exit_net(struct net *net);
 
 #endif /* _XTCP_XTCP_H */

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The connection state machine as pure functions (RFC 9293 section 3.10):
+ * each takes the connection's variables and an event, and returns a verdict
+ * saying what to do (new state, what to send, what to deliver, which timer).
+ * input.c, socket.c and timers.c apply verdicts; KUnit calls these directly.
+ */
+#ifndef _XTCP_STATE_H
+#define _XTCP_STATE_H
+
+#include <linux/types.h>
+
+#include "xtcp/segment.h"
+
+/* The transmission control block as the decisions see it. */
+struct xtcp_tcb {
+	u8 state;
+	bool fin_sent;		/* our FIN is sent: it is at snd_nxt - 1 */
+	u32 iss;
+	u32 snd_una;
+	u32 snd_nxt;
+	u32 snd_wl1;
+	u32 snd_wl2;
+	u32 rcv_nxt;
+	u32 rcv_wnd;
+};
+
+/* What a verdict asks for; several may be set. */
+enum {
+	XTCP_ACT_SEND_ACK	= 1 << 0,	/* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> */
+	XTCP_ACT_SEND_SYNACK	= 1 << 1,	/* <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK> */
+	XTCP_ACT_SEND_RST	= 1 << 2,	/* <SEQ=rst_seq><ACK=rst_ack><CTL=rst_flags> */
+	XTCP_ACT_CHALLENGE_ACK	= 1 << 3,	/* RFC 5961: an ACK, rate limited */
+	XTCP_ACT_ACCEPT_DATA	= 1 << 4,	/* payload[data_off, +data_len) is next in order */
+	XTCP_ACT_ACCEPT_FIN	= 1 << 5,	/* the peer is done sending: EOF */
+	XTCP_ACT_ACKED		= 1 << 6,	/* SND.UNA moves to ack */
+	XTCP_ACT_WINDOW		= 1 << 7,	/* SND.WND, WL1, WL2 from the segment */
+	XTCP_ACT_SYNCHRONIZED	= 1 << 8,	/* handshake done: wake connect() or accept() */
+	XTCP_ACT_RESET		= 1 << 9,	/* the connection is reset: err to the user */
+	XTCP_ACT_NEW_CHILD	= 1 << 10,	/* LISTEN took a SYN: a child in SYN_RECV */
+	XTCP_ACT_SET_IRS	= 1 << 11,	/* IRS = seq, RCV.NXT = seq + 1 */
+	XTCP_ACT_DROP		= 1 << 12,	/* nothing of the segment is kept */
+};
+
+struct xtcp_verdict {
+	u8 state;		/* the state after the event */
+	u32 actions;
+	u32 ack;		/* with ACKED: the new SND.UNA */
+	u32 data_off;		/* with ACCEPT_DATA */
+	u32 data_len;
+	u32 rst_seq;		/* with SEND_RST */
+	u32 rst_ack;
+	u8 rst_flags;
+	int err;		/* with RESET: ECONNREFUSED or ECONNRESET */
+	const char *event;	/* what happened, in the protocol's words */
+};
+
+/* The sequence space a segment occupies: SYN and FIN count one each. */
+static inline u32 xtcp_seg_len(const struct xtcp_seg *seg)
+{
+	return seg->payload_len + !!(seg->flags & XTCP_FLAG_SYN) +
+	       !!(seg->flags & XTCP_FLAG_FIN);
+}
+
+const char *xtcp_state_name(int state);
+void xtcp_reset_reply(const struct xtcp_seg *seg, struct xtcp_verdict *v);
+void xtcp_segment_arrives(const struct xtcp_tcb *tcb, const struct xtcp_seg *seg,
+			  struct xtcp_verdict *v);
+
+/* TIME_WAIT (RFC 9293 3.10.7.4, RFC 6191, RFC 5961). */
+enum xtcp_tw_action {
+	XTCP_TW_DROP,		/* nothing to do */
+	XTCP_TW_ACK,		/* re-acknowledge, restart 2*MSL if it was the FIN */
+	XTCP_TW_CHALLENGE,	/* a challenge ACK */
+	XTCP_TW_KILL,		/* an exact RST: the entry ends */
+	XTCP_TW_NEW_SYN,	/* a new incarnation: end the entry, give the SYN to a listener */
+};
+
+enum xtcp_tw_action xtcp_tw_decide(u32 rcv_nxt, u32 rcv_wnd, const struct xtcp_seg *seg,
+				   bool *restart);
+
+/* User calls (RFC 9293 3.10.4 CLOSE, and shutdown(SHUT_WR)). */
+bool xtcp_close_sends_fin(int state);
+int xtcp_state_after_close(int state);
+
+/* Timer decisions; the clock is an argument. */
+u32 xtcp_rto_backoff_ms(u32 rto_ms, unsigned int retries, u32 max_ms);
+
+enum xtcp_keepalive_action {
+	XTCP_KA_WAIT,		/* not yet: check again at *next_ns */
+	XTCP_KA_PROBE,		/* send a probe, check again at *next_ns */
+	XTCP_KA_DROP,		/* probes unanswered: ETIMEDOUT */
+};
+
+enum xtcp_keepalive_action
+xtcp_keepalive_decide(u64 now_ns, u64 last_rcv_ns, u32 idle_s, u32 intvl_s,
+		      unsigned int probes_sent, unsigned int probes_max,
+		      u64 *next_ns);
+
+#endif /* _XTCP_STATE_H */

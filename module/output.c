@@ -1,0 +1,290 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Segments out. An xtcp socket is not an inet_sock, so it routes with
+ * ip_route_output_key() and sends with ip_local_out() itself. Data, SYN and
+ * FIN sit on sk_write_queue until acknowledged; each transmission sends a
+ * clone with the headers pushed in front (as TCP does), so a retransmission
+ * is the same skb sent again.
+ */
+#include <linux/skbuff.h>
+#include <net/checksum.h>
+#include <net/ip.h>
+#include <net/route.h>
+
+#include "xtcp/seq.h"
+#include "xtcp/xtcp.h"
+
+#define XTCP_MSS_DEFAULT	536	/* RFC 9293 3.7.1, when the peer says nothing */
+
+static struct rtable *xtcp_route(struct net *net, __be32 saddr, __be32 daddr,
+				 struct flowi4 *fl4)
+{
+	memset(fl4, 0, sizeof(*fl4));
+	fl4->daddr = daddr;
+	fl4->saddr = saddr;
+	fl4->flowi4_proto = xtcp_ipproto;
+	return ip_route_output_key(net, fl4);
+}
+
+/* The MSS for this path: the route's MTU less the IP and xtcp headers. */
+u16 xtcp_route_mss(struct net *net, __be32 saddr, __be32 daddr)
+{
+	struct flowi4 fl4;
+	struct rtable *rt = xtcp_route(net, saddr, daddr, &fl4);
+	u32 mtu;
+
+	if (IS_ERR(rt))
+		return XTCP_MSS_DEFAULT;
+	mtu = min_t(u32, dst_mtu(&rt->dst), IP_MAX_MTU);
+	ip_rt_put(rt);
+	return max_t(u32, mtu - sizeof(struct iphdr) - XTCP_HDR_MIN, 64);
+}
+
+/*
+ * Push seg's header onto skb (whose data is the payload), checksum it, add
+ * an IPv4 header and send it. Consumes skb.
+ */
+static int xtcp_output(struct net *net, __be32 saddr, __be32 daddr,
+		       struct sk_buff *skb, const struct xtcp_seg *seg)
+{
+	struct flowi4 fl4;
+	struct rtable *rt;
+	struct tcphdr *th;
+	struct iphdr *iph;
+	unsigned int hdr_len;
+	u8 hdr[XTCP_HDR_MAX];
+
+	hdr_len = xtcp_seg_build(hdr, sizeof(hdr), seg);
+	if (!hdr_len || skb_headroom(skb) < hdr_len + sizeof(*iph) + LL_MAX_HEADER) {
+		kfree_skb(skb);
+		return -EINVAL;
+	}
+	rt = xtcp_route(net, saddr, daddr, &fl4);
+	if (IS_ERR(rt)) {
+		kfree_skb(skb);
+		return PTR_ERR(rt);
+	}
+	th = skb_push(skb, hdr_len);
+	memcpy(th, hdr, hdr_len);
+	skb_reset_transport_header(skb);
+	th->check = 0;
+	th->check = csum_tcpudp_magic(fl4.saddr, fl4.daddr, skb->len, xtcp_ipproto,
+				      skb_checksum(skb, 0, skb->len, 0));
+
+	/* skb->cb is IP's from here (IPCB): xtcp's control block must not leak in. */
+	memset(skb->cb, 0, sizeof(skb->cb));
+	iph = skb_push(skb, sizeof(*iph));
+	skb_reset_network_header(skb);
+	iph->version = 4;
+	iph->ihl = 5;
+	iph->tos = 0;
+	iph->frag_off = htons(IP_DF);
+	iph->ttl = ip4_dst_hoplimit(&rt->dst);
+	iph->protocol = xtcp_ipproto;
+	iph->saddr = fl4.saddr;
+	iph->daddr = fl4.daddr;
+	iph->tot_len = htons(skb->len);
+	ip_select_ident(net, skb, NULL);
+	skb->protocol = htons(ETH_P_IP);
+	skb->ip_summed = CHECKSUM_NONE;
+	skb_dst_set(skb, &rt->dst);
+	return ip_local_out(net, NULL, skb);
+}
+
+/* A header-only segment not tied to a socket: RSTs, TIME_WAIT's ACKs. */
+void xtcp_send_raw(struct net *net, __be32 saddr, __be32 daddr,
+		   const struct xtcp_seg *seg)
+{
+	struct sk_buff *skb = alloc_skb(XTCP_MAX_HEADER, GFP_ATOMIC);
+
+	if (!skb)
+		return;
+	skb_reserve(skb, XTCP_MAX_HEADER);
+	xtcp_output(net, saddr, daddr, skb, seg);
+}
+
+/* 3.10.7.1: answer a segment that matches no connection with a RST. */
+void xtcp_send_reset_reply(struct net *net, struct sk_buff *skb)
+{
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	const struct tcphdr *th = (const struct tcphdr *)skb_transport_header(skb);
+	struct xtcp_seg in = {
+		.seq = cb->seq, .ack = cb->ack, .flags = cb->flags,
+		.payload_len = skb->len,
+	};
+	struct xtcp_seg rst = { .wscale = -1 };
+	struct xtcp_verdict v;
+
+	xtcp_reset_reply(&in, &v);
+	if (!(v.actions & XTCP_ACT_SEND_RST))
+		return;
+	rst.src_port = ntohs(th->dest);
+	rst.dst_port = ntohs(th->source);
+	rst.seq = v.rst_seq;
+	rst.ack = v.rst_ack;
+	rst.flags = v.rst_flags;
+	xtcp_send_raw(net, ip_hdr(skb)->daddr, ip_hdr(skb)->saddr, &rst);
+}
+
+/*
+ * The window we advertise: half the free receive buffer (the rest covers
+ * skb overhead), never more than 16 bits hold without window scaling.
+ */
+u16 xtcp_rcv_window(const struct sock *sk)
+{
+	int free = READ_ONCE(sk->sk_rcvbuf) - atomic_read(&sk->sk_rmem_alloc);
+	u32 wnd = free > 0 ? free / 2 : 0;
+
+	return min_t(u32, wnd, U16_MAX);
+}
+
+static void xtcp_fill_seg(struct sock *sk, struct xtcp_seg *seg, u32 seq, u8 flags)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	memset(seg, 0, sizeof(*seg));
+	seg->src_port = sk->sk_num;
+	seg->dst_port = ntohs(sk->sk_dport);
+	seg->seq = seq;
+	seg->flags = flags;
+	/* Everything after the opening SYN acknowledges (RFC 9293 3.10.7.4). */
+	if (sk->sk_state != XTCP_SYN_SENT && !(flags & XTCP_FLAG_RST && !(flags & XTCP_FLAG_ACK)))
+		seg->flags |= XTCP_FLAG_ACK;
+	if (seg->flags & XTCP_FLAG_ACK)
+		seg->ack = xs->rcv_nxt;
+	seg->window = xtcp_rcv_window(sk);
+	xs->rcv_wnd = seg->window;	/* the last window advertised */
+	seg->wscale = -1;
+	if (flags & XTCP_FLAG_SYN)
+		seg->mss = xs->adv_mss;
+}
+
+/* A segment with no data and no place in the retransmission queue. */
+int xtcp_send_control(struct sock *sk, u8 flags)
+{
+	struct sk_buff *skb = alloc_skb(XTCP_MAX_HEADER, GFP_ATOMIC);
+	struct xtcp_seg seg;
+
+	if (!skb)
+		return -ENOBUFS;
+	skb_reserve(skb, XTCP_MAX_HEADER);
+	xtcp_fill_seg(sk, &seg, xtcp_sk(sk)->snd_nxt, flags);
+	return xtcp_output(sock_net(sk), sk->sk_rcv_saddr, sk->sk_daddr, skb, &seg);
+}
+
+/* Send one skb of the write queue (a clone: the original stays until ACKed). */
+static int xtcp_transmit(struct sock *sk, struct sk_buff *skb)
+{
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	struct sk_buff *out;
+	struct xtcp_seg seg;
+
+	out = skb_cloned(skb) ? pskb_copy(skb, GFP_ATOMIC) : skb_clone(skb, GFP_ATOMIC);
+	if (!out)
+		return -ENOBUFS;
+	xtcp_fill_seg(sk, &seg, cb->seq, cb->flags);
+	return xtcp_output(sock_net(sk), sk->sk_rcv_saddr, sk->sk_daddr, out, &seg);
+}
+
+static void xtcp_queue_tail(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	__skb_queue_tail(&sk->sk_write_queue, skb);
+	sk->sk_wmem_queued += skb->truesize;
+	if (!xs->send_head)
+		xs->send_head = skb;
+}
+
+/* Queue and send the SYN (flags SYN) or SYN+ACK: it occupies ISS. */
+int xtcp_queue_syn(struct sock *sk, u8 flags)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb = alloc_skb(XTCP_MAX_HEADER, GFP_ATOMIC);
+
+	if (!skb)
+		return -ENOBUFS;
+	skb_reserve(skb, XTCP_MAX_HEADER);
+	XTCP_SKB_CB(skb)->seq = xs->iss;
+	XTCP_SKB_CB(skb)->end_seq = xs->iss + 1;
+	XTCP_SKB_CB(skb)->flags = flags;
+	xs->snd_una = xs->iss;
+	xs->snd_nxt = xs->iss;
+	xtcp_queue_tail(sk, skb);
+	xtcp_push(sk);
+	return 0;
+}
+
+/* The user is done sending: a FIN goes after the queued data. */
+static void xtcp_queue_fin(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *tail = skb_peek_tail(&sk->sk_write_queue);
+	struct sk_buff *skb;
+	u32 seq = tail ? XTCP_SKB_CB(tail)->end_seq : xs->snd_nxt;
+
+	skb = alloc_skb(XTCP_MAX_HEADER, GFP_ATOMIC);
+	if (!skb)
+		return;		/* the FIN is retried on the next push */
+	skb_reserve(skb, XTCP_MAX_HEADER);
+	XTCP_SKB_CB(skb)->seq = seq;
+	XTCP_SKB_CB(skb)->end_seq = seq + 1;
+	XTCP_SKB_CB(skb)->flags = XTCP_FLAG_FIN;
+	xtcp_queue_tail(sk, skb);
+	xs->fin_sent = 1;
+}
+
+/*
+ * Send what the peer's window allows, from send_head on; then the FIN if
+ * the user has shut down writing. Arms the retransmission timer for
+ * whatever is now in flight.
+ */
+void xtcp_push(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	bool sent = false;
+
+	if (xs->fin_queued && !xs->fin_sent &&
+	    ((1 << sk->sk_state) & (XTCPF(XTCP_FIN_WAIT1) | XTCPF(XTCP_LAST_ACK) |
+				    XTCPF(XTCP_CLOSING))))
+		xtcp_queue_fin(sk);
+	while (xs->send_head) {
+		struct sk_buff *skb = xs->send_head;
+		u32 end = XTCP_SKB_CB(skb)->end_seq;
+
+		/* Data waits for the window; SYN and FIN take no window. */
+		if (skb->len && xtcp_seq_after(end, xs->snd_una + xs->snd_wnd))
+			break;
+		if (xtcp_transmit(sk, skb))
+			break;
+		xs->snd_nxt = end;
+		xs->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
+				NULL : skb_queue_next(&sk->sk_write_queue, skb);
+		sent = true;
+	}
+	if (sent && !hrtimer_is_queued(&xs->rtx_timer))
+		xtcp_timer_rtx_arm(sk);
+}
+
+/* The RTO ran out: send the oldest unacknowledged segment again. */
+void xtcp_retransmit(struct sock *sk)
+{
+	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
+
+	if (skb && skb != xtcp_sk(sk)->send_head)
+		xtcp_transmit(sk, skb);
+}
+
+/* Free what SND.UNA has passed. */
+void xtcp_clean_acked(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb;
+
+	while ((skb = skb_peek(&sk->sk_write_queue)) && skb != xs->send_head &&
+	       xtcp_seq_before_eq(XTCP_SKB_CB(skb)->end_seq, xs->snd_una)) {
+		__skb_unlink(skb, &sk->sk_write_queue);
+		sk->sk_wmem_queued -= skb->truesize;
+		kfree_skb(skb);
+	}
+}

@@ -1,0 +1,490 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * RFC 9293 section 3.10.7, "SEGMENT ARRIVES", as a function from the
+ * connection's variables and a segment to a verdict. Nothing here touches a
+ * socket, a timer or the clock, so KUnit can drive every (state, segment)
+ * pair. Challenge ACKs and RST checks follow RFC 5961.
+ */
+#include <kunit/visibility.h>
+#include <linux/errno.h>
+#include <linux/minmax.h>
+#include <linux/string.h>
+
+#include "xtcp/seq.h"
+#include "xtcp/state.h"
+#include <uapi/linux/xtcp.h>
+
+static const char * const xtcp_state_names[XTCP_MAX_STATES] = {
+	[0]			= "UNKNOWN",
+	[XTCP_ESTABLISHED]	= "ESTABLISHED",
+	[XTCP_SYN_SENT]		= "SYN_SENT",
+	[XTCP_SYN_RECV]		= "SYN_RECV",
+	[XTCP_FIN_WAIT1]	= "FIN_WAIT1",
+	[XTCP_FIN_WAIT2]	= "FIN_WAIT2",
+	[XTCP_TIME_WAIT]	= "TIME_WAIT",
+	[XTCP_CLOSE]		= "CLOSE",
+	[XTCP_CLOSE_WAIT]	= "CLOSE_WAIT",
+	[XTCP_LAST_ACK]		= "LAST_ACK",
+	[XTCP_LISTEN]		= "LISTEN",
+	[XTCP_CLOSING]		= "CLOSING",
+};
+
+const char *xtcp_state_name(int state)
+{
+	if (state <= 0 || state >= XTCP_MAX_STATES)
+		return "UNKNOWN";
+	return xtcp_state_names[state];
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_state_name);
+
+static void verdict_init(struct xtcp_verdict *v, u8 state)
+{
+	memset(v, 0, sizeof(*v));
+	v->state = state;
+}
+
+static void verdict_rst(struct xtcp_verdict *v, u32 seq, u32 ack, u8 flags)
+{
+	v->actions |= XTCP_ACT_SEND_RST | XTCP_ACT_DROP;
+	v->rst_seq = seq;
+	v->rst_ack = ack;
+	v->rst_flags = flags;
+}
+
+/*
+ * 3.10.7.1, CLOSED: a segment for no connection. An incoming RST is
+ * dropped; anything else is answered by a RST that the sender will accept:
+ * <SEQ=SEG.ACK><CTL=RST> if it carried an ACK, else
+ * <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>.
+ */
+void xtcp_reset_reply(const struct xtcp_seg *seg, struct xtcp_verdict *v)
+{
+	verdict_init(v, XTCP_CLOSE);
+	v->event = "rcv segment for no connection";
+	if (seg->flags & XTCP_FLAG_RST) {
+		v->actions = XTCP_ACT_DROP;
+		return;
+	}
+	if (seg->flags & XTCP_FLAG_ACK)
+		verdict_rst(v, seg->ack, 0, XTCP_FLAG_RST);
+	else
+		verdict_rst(v, 0, seg->seq + xtcp_seg_len(seg),
+			    XTCP_FLAG_RST | XTCP_FLAG_ACK);
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_reset_reply);
+
+/* 3.10.7.2, LISTEN */
+static void xtcp_rcv_listen(const struct xtcp_tcb *tcb, const struct xtcp_seg *seg,
+			    struct xtcp_verdict *v)
+{
+	if (seg->flags & XTCP_FLAG_RST) {
+		v->actions = XTCP_ACT_DROP;
+		v->event = "rcv RST in LISTEN";
+		return;
+	}
+	if (seg->flags & XTCP_FLAG_ACK) {
+		/* An ACK for a connection that does not exist yet. */
+		verdict_rst(v, seg->ack, 0, XTCP_FLAG_RST);
+		v->event = "rcv ACK in LISTEN";
+		return;
+	}
+	if (seg->flags & XTCP_FLAG_SYN) {
+		/* A child is born in SYN_RECV; it answers SYN,ACK. */
+		v->actions = XTCP_ACT_NEW_CHILD;
+		v->event = "rcv SYN";
+		return;
+	}
+	v->actions = XTCP_ACT_DROP;
+	v->event = "rcv segment without SYN in LISTEN";
+}
+
+/* 3.10.7.3, SYN-SENT */
+static void xtcp_rcv_syn_sent(const struct xtcp_tcb *tcb, const struct xtcp_seg *seg,
+			      struct xtcp_verdict *v)
+{
+	bool has_ack = seg->flags & XTCP_FLAG_ACK;
+
+	/* First: an ACK must acknowledge our SYN and nothing beyond it. */
+	if (has_ack && (xtcp_seq_before_eq(seg->ack, tcb->iss) ||
+			xtcp_seq_after(seg->ack, tcb->snd_nxt))) {
+		v->event = "rcv unacceptable ACK in SYN_SENT";
+		if (seg->flags & XTCP_FLAG_RST)
+			v->actions = XTCP_ACT_DROP;
+		else
+			verdict_rst(v, seg->ack, 0, XTCP_FLAG_RST);
+		return;
+	}
+	/* Second: a RST is believed only with an acceptable ACK (RFC 5961 3.2). */
+	if (seg->flags & XTCP_FLAG_RST) {
+		if (has_ack) {
+			v->state = XTCP_CLOSE;
+			v->actions = XTCP_ACT_RESET | XTCP_ACT_DROP;
+			v->err = ECONNREFUSED;
+			v->event = "rcv RST in SYN_SENT";
+		} else {
+			v->actions = XTCP_ACT_DROP;
+			v->event = "rcv RST without ACK in SYN_SENT";
+		}
+		return;
+	}
+	/* Fourth: a SYN. */
+	if (!(seg->flags & XTCP_FLAG_SYN)) {
+		v->actions = XTCP_ACT_DROP;
+		v->event = "rcv segment without SYN in SYN_SENT";
+		return;
+	}
+	v->actions = XTCP_ACT_SET_IRS | XTCP_ACT_WINDOW;
+	if (has_ack) {
+		/* Our SYN is acknowledged: ESTABLISHED, and ACK theirs. */
+		v->state = XTCP_ESTABLISHED;
+		v->ack = seg->ack;
+		v->actions |= XTCP_ACT_ACKED | XTCP_ACT_SYNCHRONIZED | XTCP_ACT_SEND_ACK;
+		v->event = "rcv SYN+ACK";
+		if (seg->payload_len) {
+			v->actions |= XTCP_ACT_ACCEPT_DATA;
+			v->data_off = 0;
+			v->data_len = min(seg->payload_len, tcb->rcv_wnd);
+		}
+	} else {
+		/* Simultaneous open: both sent SYN. Answer SYN,ACK. */
+		v->state = XTCP_SYN_RECV;
+		v->actions |= XTCP_ACT_SEND_SYNACK;
+		v->event = "rcv SYN (simultaneous open)";
+	}
+}
+
+/*
+ * 3.10.7.4, first check: is the segment in the receive window? Returns
+ * false if not. Otherwise trims what lies before RCV.NXT or past the window
+ * into v->data_off/data_len and says whether a FIN still fits.
+ */
+static bool xtcp_seq_acceptable(const struct xtcp_tcb *tcb, const struct xtcp_seg *seg,
+				struct xtcp_verdict *v, bool *fin_fits)
+{
+	u32 len = xtcp_seg_len(seg);
+	u32 wnd_end = tcb->rcv_nxt + tcb->rcv_wnd;
+	u32 seq = seg->seq, end, skip;
+
+	if (len == 0) {
+		if (tcb->rcv_wnd == 0)
+			return seq == tcb->rcv_nxt;
+		return xtcp_seq_in_window(seq, tcb->rcv_nxt, wnd_end);
+	}
+	if (tcb->rcv_wnd == 0) {
+		/* Nothing fits, but a zero-window probe's ACK must still be seen. */
+		return false;
+	}
+	end = seq + len - 1;
+	if (!xtcp_seq_in_window(seq, tcb->rcv_nxt, wnd_end) &&
+	    !xtcp_seq_in_window(end, tcb->rcv_nxt, wnd_end))
+		return false;
+
+	/* Payload starts after a SYN's one number. */
+	if (seg->flags & XTCP_FLAG_SYN)
+		seq++;
+	skip = xtcp_seq_before(seq, tcb->rcv_nxt) ? tcb->rcv_nxt - seq : 0;
+	if (skip >= seg->payload_len) {
+		v->data_off = seg->payload_len;
+		v->data_len = 0;
+	} else {
+		v->data_off = skip;
+		v->data_len = min(seg->payload_len - skip, wnd_end - (seq + skip));
+	}
+	/* The FIN is at seq + payload_len; it counts only if all data before it fits. */
+	*fin_fits = (seg->flags & XTCP_FLAG_FIN) &&
+		    v->data_off + v->data_len == seg->payload_len &&
+		    xtcp_seq_in_window(seq + seg->payload_len, tcb->rcv_nxt, wnd_end + 1);
+	return true;
+}
+
+/* 3.10.7.4, synchronized states (and SYN-RECEIVED) */
+static void xtcp_rcv_synchronized(const struct xtcp_tcb *tcb, const struct xtcp_seg *seg,
+				  struct xtcp_verdict *v)
+{
+	u8 state = tcb->state;
+	bool fin_fits = false, fin_acked;
+	u32 data_seq;
+
+	/* A retransmitted SYN while we wait for the final ACK: repeat SYN,ACK. */
+	if (state == XTCP_SYN_RECV && (seg->flags & XTCP_FLAG_SYN) &&
+	    !(seg->flags & (XTCP_FLAG_ACK | XTCP_FLAG_RST)) &&
+	    seg->seq + 1 == tcb->rcv_nxt) {
+		v->actions = XTCP_ACT_SEND_SYNACK | XTCP_ACT_DROP;
+		v->event = "rcv SYN again";
+		return;
+	}
+
+	/* First: sequence number. */
+	if (!xtcp_seq_acceptable(tcb, seg, v, &fin_fits)) {
+		if (seg->flags & XTCP_FLAG_RST) {
+			/* RFC 5961 3.2: a RST outside the window is ignored. */
+			v->actions = XTCP_ACT_DROP;
+			v->event = "rcv RST outside window";
+		} else {
+			v->actions = XTCP_ACT_SEND_ACK | XTCP_ACT_DROP;
+			v->event = "rcv segment outside window";
+		}
+		return;
+	}
+
+	/* Second: RST. Only an exact match resets (RFC 5961 3.2). */
+	if (seg->flags & XTCP_FLAG_RST) {
+		if (seg->seq != tcb->rcv_nxt) {
+			v->actions = XTCP_ACT_CHALLENGE_ACK | XTCP_ACT_DROP;
+			v->event = "rcv RST in window, not exact";
+			return;
+		}
+		v->state = XTCP_CLOSE;
+		v->actions = XTCP_ACT_RESET | XTCP_ACT_DROP;
+		v->event = "rcv RST";
+		if (state == XTCP_SYN_RECV)
+			v->err = ECONNREFUSED;
+		else if (state == XTCP_ESTABLISHED || state == XTCP_FIN_WAIT1 ||
+			 state == XTCP_FIN_WAIT2 || state == XTCP_CLOSE_WAIT)
+			v->err = ECONNRESET;
+		else
+			v->err = 0;	/* CLOSING, LAST_ACK: the user has closed */
+		return;
+	}
+
+	/* Fourth: a SYN in a synchronized state is challenged (RFC 5961 4.2). */
+	if (seg->flags & XTCP_FLAG_SYN) {
+		v->actions = XTCP_ACT_CHALLENGE_ACK | XTCP_ACT_DROP;
+		v->event = "rcv SYN in synchronized state";
+		return;
+	}
+
+	/* Fifth: ACK. */
+	if (!(seg->flags & XTCP_FLAG_ACK)) {
+		v->actions = XTCP_ACT_DROP;
+		v->event = "rcv segment without ACK";
+		return;
+	}
+	if (state == XTCP_SYN_RECV) {
+		if (!xtcp_seq_after(seg->ack, tcb->snd_una) ||
+		    xtcp_seq_after(seg->ack, tcb->snd_nxt)) {
+			verdict_rst(v, seg->ack, 0, XTCP_FLAG_RST);
+			v->event = "rcv unacceptable ACK in SYN_RECV";
+			return;
+		}
+		state = XTCP_ESTABLISHED;
+		v->actions |= XTCP_ACT_SYNCHRONIZED;
+		v->event = "rcv ACK of SYN";
+	}
+	if (xtcp_seq_after(seg->ack, tcb->snd_nxt)) {
+		/* It acknowledges something not yet sent. */
+		v->actions = XTCP_ACT_SEND_ACK | XTCP_ACT_DROP;
+		v->event = "rcv ACK of unsent data";
+		return;
+	}
+	if (xtcp_seq_after(seg->ack, tcb->snd_una)) {
+		v->actions |= XTCP_ACT_ACKED;
+		v->ack = seg->ack;
+	}
+	/* Window update, unless the segment is older than the last one used. */
+	if (xtcp_seq_before(tcb->snd_wl1, seg->seq) ||
+	    (tcb->snd_wl1 == seg->seq && xtcp_seq_before_eq(tcb->snd_wl2, seg->ack)))
+		v->actions |= XTCP_ACT_WINDOW;
+
+	fin_acked = tcb->fin_sent && seg->ack == tcb->snd_nxt;
+	switch (state) {
+	case XTCP_FIN_WAIT1:
+		if (fin_acked) {
+			state = XTCP_FIN_WAIT2;
+			v->event = "rcv ACK of FIN";
+		}
+		break;
+	case XTCP_CLOSING:
+		if (fin_acked) {
+			v->state = XTCP_TIME_WAIT;
+			v->event = "rcv ACK of FIN";
+			return;
+		}
+		break;
+	case XTCP_LAST_ACK:
+		if (fin_acked) {
+			v->state = XTCP_CLOSE;
+			v->event = "rcv ACK of FIN";
+			return;
+		}
+		break;
+	}
+
+	/* Seventh: text, delivered only in order (reassembly comes later). */
+	data_seq = seg->seq + v->data_off;
+	if (v->data_len && (state == XTCP_ESTABLISHED || state == XTCP_FIN_WAIT1 ||
+			    state == XTCP_FIN_WAIT2)) {
+		if (data_seq == tcb->rcv_nxt) {
+			v->actions |= XTCP_ACT_ACCEPT_DATA | XTCP_ACT_SEND_ACK;
+			if (!v->event)
+				v->event = "rcv data";
+		} else {
+			/* Out of order: ask again for what comes next. */
+			v->actions |= XTCP_ACT_SEND_ACK;
+			v->data_len = 0;
+			fin_fits = false;
+		}
+	} else {
+		if (seg->payload_len && xtcp_seq_after(seg->seq + seg->payload_len, tcb->rcv_nxt))
+			v->actions |= XTCP_ACT_SEND_ACK;	/* data we will not take */
+		v->data_len = 0;
+		if (data_seq != tcb->rcv_nxt)
+			fin_fits = false;
+	}
+
+	/* Eighth: FIN, if it is the next thing in sequence. */
+	if (fin_fits && (seg->flags & XTCP_FLAG_FIN)) {
+		v->actions |= XTCP_ACT_SEND_ACK;
+		switch (state) {
+		case XTCP_ESTABLISHED:
+			v->actions |= XTCP_ACT_ACCEPT_FIN;
+			state = XTCP_CLOSE_WAIT;
+			v->event = "rcv FIN";
+			break;
+		case XTCP_FIN_WAIT1:
+			v->actions |= XTCP_ACT_ACCEPT_FIN;
+			state = fin_acked ? XTCP_TIME_WAIT : XTCP_CLOSING;
+			v->event = fin_acked ? "rcv FIN+ACK" : "rcv FIN (simultaneous close)";
+			break;
+		case XTCP_FIN_WAIT2:
+			v->actions |= XTCP_ACT_ACCEPT_FIN;
+			state = XTCP_TIME_WAIT;
+			v->event = "rcv FIN";
+			break;
+		default:
+			/* CLOSE_WAIT, CLOSING, LAST_ACK: a retransmitted FIN, re-ACK it. */
+			v->event = "rcv FIN again";
+			break;
+		}
+	}
+	v->state = state;
+	if (!v->event)
+		v->event = "rcv ACK";
+}
+
+void xtcp_segment_arrives(const struct xtcp_tcb *tcb, const struct xtcp_seg *seg,
+			  struct xtcp_verdict *v)
+{
+	verdict_init(v, tcb->state);
+	switch (tcb->state) {
+	case XTCP_LISTEN:
+		xtcp_rcv_listen(tcb, seg, v);
+		break;
+	case XTCP_SYN_SENT:
+		xtcp_rcv_syn_sent(tcb, seg, v);
+		break;
+	case XTCP_SYN_RECV:
+	case XTCP_ESTABLISHED:
+	case XTCP_FIN_WAIT1:
+	case XTCP_FIN_WAIT2:
+	case XTCP_CLOSE_WAIT:
+	case XTCP_CLOSING:
+	case XTCP_LAST_ACK:
+		xtcp_rcv_synchronized(tcb, seg, v);
+		break;
+	default:
+		/* CLOSE (and TIME_WAIT, which has its own object): no TCB. */
+		xtcp_reset_reply(seg, v);
+		break;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_segment_arrives);
+
+/*
+ * TIME_WAIT: the only thing that should arrive is a retransmission of the
+ * peer's FIN; acknowledge it and restart the 2*MSL timer. An exact RST ends
+ * the entry (RFC 9293; RFC 5961 challenges an inexact one). A SYN whose
+ * sequence number is beyond what the old connection used starts a new
+ * incarnation (RFC 6191 without timestamps, as RFC 1122 4.2.2.13 allows);
+ * any other SYN is challenged.
+ */
+enum xtcp_tw_action xtcp_tw_decide(u32 rcv_nxt, u32 rcv_wnd, const struct xtcp_seg *seg,
+				   bool *restart)
+{
+	*restart = false;
+	if (seg->flags & XTCP_FLAG_RST) {
+		if (seg->seq == rcv_nxt)
+			return XTCP_TW_KILL;
+		if (xtcp_seq_in_window(seg->seq, rcv_nxt, rcv_nxt + rcv_wnd))
+			return XTCP_TW_CHALLENGE;
+		return XTCP_TW_DROP;
+	}
+	if (seg->flags & XTCP_FLAG_SYN) {
+		if (!(seg->flags & XTCP_FLAG_ACK) && xtcp_seq_after(seg->seq, rcv_nxt))
+			return XTCP_TW_NEW_SYN;
+		return XTCP_TW_CHALLENGE;
+	}
+	if (!(seg->flags & XTCP_FLAG_ACK))
+		return XTCP_TW_DROP;
+	if ((seg->flags & XTCP_FLAG_FIN) &&
+	    seg->seq + seg->payload_len + 1 == rcv_nxt) {
+		*restart = true;	/* our ACK of their FIN was lost */
+		return XTCP_TW_ACK;
+	}
+	/* Anything else old or out of window gets an ACK; in-window is dropped. */
+	if (!xtcp_seq_in_window(seg->seq, rcv_nxt, rcv_nxt + rcv_wnd))
+		return XTCP_TW_ACK;
+	return XTCP_TW_DROP;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_decide);
+
+/* 3.10.4 CLOSE: the states whose close sends a FIN (after queued data). */
+bool xtcp_close_sends_fin(int state)
+{
+	return state == XTCP_SYN_RECV || state == XTCP_ESTABLISHED ||
+	       state == XTCP_CLOSE_WAIT;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_close_sends_fin);
+
+int xtcp_state_after_close(int state)
+{
+	switch (state) {
+	case XTCP_SYN_RECV:
+	case XTCP_ESTABLISHED:
+		return XTCP_FIN_WAIT1;
+	case XTCP_CLOSE_WAIT:
+		return XTCP_LAST_ACK;
+	case XTCP_LISTEN:
+	case XTCP_SYN_SENT:
+	case XTCP_CLOSE:
+		return XTCP_CLOSE;
+	default:
+		return state;	/* already closing */
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_state_after_close);
+
+/* RFC 6298 5.5: back off by doubling, up to the maximum. */
+u32 xtcp_rto_backoff_ms(u32 rto_ms, unsigned int retries, u32 max_ms)
+{
+	u64 t = rto_ms;
+
+	if (retries >= 32)
+		return max_ms;
+	t <<= retries;
+	return t > max_ms ? max_ms : (u32)t;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_rto_backoff_ms);
+
+/*
+ * Keepalive (RFC 9293 3.8.4, RFC 1122 4.2.3.6): after idle_s without
+ * hearing from the peer, probe every intvl_s; after probes_max unanswered
+ * probes, give up.
+ */
+enum xtcp_keepalive_action
+xtcp_keepalive_decide(u64 now_ns, u64 last_rcv_ns, u32 idle_s, u32 intvl_s,
+		      unsigned int probes_sent, unsigned int probes_max,
+		      u64 *next_ns)
+{
+	u64 idle_end = last_rcv_ns + (u64)idle_s * NSEC_PER_SEC;
+
+	if (probes_sent == 0 && now_ns < idle_end) {
+		*next_ns = idle_end;
+		return XTCP_KA_WAIT;
+	}
+	if (probes_sent >= probes_max)
+		return XTCP_KA_DROP;
+	*next_ns = now_ns + (u64)intvl_s * NSEC_PER_SEC;
+	return XTCP_KA_PROBE;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_keepalive_decide);

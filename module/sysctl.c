@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /proc/sys/net/xtcp/, per network namespace. Each value has a range; a
+ * write outside it fails with EINVAL and the old value stays.
+ */
+#include <linux/slab.h>
+#include <linux/sysctl.h>
+#include <net/net_namespace.h>
+
+#include "xtcp/xtcp.h"
+
+static int xtcp_one = 1;
+static int xtcp_msl_max = 600000;		/* ms: 10 minutes */
+static int xtcp_fin_timeout_max = 600000;	/* ms */
+static int xtcp_retries_max = 127;
+static int xtcp_keepalive_max = 32767;		/* s, as TCP's MAX_TCP_KEEPIDLE */
+static int xtcp_backlog_max = 65535;
+
+#define XTCP_SYSCTL(name, field, maxp) {				\
+	.procname = name,						\
+	.data = (void *)offsetof(struct xtcp_net, field),		\
+	.maxlen = sizeof(int),						\
+	.mode = 0644,							\
+	.proc_handler = proc_dointvec_minmax,				\
+	.extra1 = &xtcp_one,						\
+	.extra2 = maxp,							\
+}
+
+static struct ctl_table xtcp_sysctl_template[] = {
+	XTCP_SYSCTL("msl_ms", msl_ms, &xtcp_msl_max),
+	XTCP_SYSCTL("fin_timeout_ms", fin_timeout_ms, &xtcp_fin_timeout_max),
+	XTCP_SYSCTL("syn_retries", syn_retries, &xtcp_retries_max),
+	XTCP_SYSCTL("synack_retries", synack_retries, &xtcp_retries_max),
+	XTCP_SYSCTL("retries2", retries2, &xtcp_retries_max),
+	XTCP_SYSCTL("keepalive_time", keepalive_time_s, &xtcp_keepalive_max),
+	XTCP_SYSCTL("keepalive_intvl", keepalive_intvl_s, &xtcp_keepalive_max),
+	XTCP_SYSCTL("keepalive_probes", keepalive_probes, &xtcp_retries_max),
+	XTCP_SYSCTL("max_syn_backlog", max_syn_backlog, &xtcp_backlog_max),
+	{}	/* 6.1 wants a sentinel; 6.12 is told the count instead */
+};
+
+int xtcp_sysctl_init_net(struct net *net)
+{
+	struct xtcp_net *xn = xtcp_net(net);
+	struct ctl_table *table;
+	size_t i, n = ARRAY_SIZE(xtcp_sysctl_template) - 1;
+
+	/* Linux TCP's defaults: MSL 30 s (TIME_WAIT 60 s), fin_timeout 60 s. */
+	xn->msl_ms = 30000;
+	xn->fin_timeout_ms = 60000;
+	xn->syn_retries = 6;
+	xn->synack_retries = 5;
+	xn->retries2 = 15;
+	xn->keepalive_time_s = 7200;
+	xn->keepalive_intvl_s = 75;
+	xn->keepalive_probes = 9;
+	xn->max_syn_backlog = 4096;
+
+	table = kmemdup(xtcp_sysctl_template, sizeof(xtcp_sysctl_template), GFP_KERNEL);
+	if (!table)
+		return -ENOMEM;
+	/* The template's .data are offsets into struct xtcp_net. */
+	for (i = 0; i < n; i++)
+		table[i].data = (char *)xn + (uintptr_t)table[i].data;
+#ifdef register_net_sysctl
+	xn->sysctl = register_net_sysctl_sz(net, "net/xtcp", table, n);
+#else
+	xn->sysctl = register_net_sysctl(net, "net/xtcp", table);
+#endif
+	if (!xn->sysctl) {
+		kfree(table);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void xtcp_sysctl_exit_net(struct net *net)
+{
+	struct xtcp_net *xn = xtcp_net(net);
+	const struct ctl_table *table = xn->sysctl->ctl_table_arg;
+
+	unregister_net_sysctl_table(xn->sysctl);
+	kfree(table);
+}

@@ -1,0 +1,329 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Who owns which ports and connections: the bind table (by local port), the
+ * connection table (by 4-tuple) and the TIME_WAIT table (both ways). One
+ * lock covers all three; lookups take a reference on what they return.
+ */
+#include <linux/jhash.h>
+#include <linux/random.h>
+#include <linux/seq_file.h>
+#include <net/ip.h>
+
+#include "xtcp/xtcp.h"
+
+#define XTCP_HASH_BITS	12
+#define XTCP_BUCKETS	BIT(XTCP_HASH_BITS)
+
+static struct hlist_head xtcp_bind_hash[XTCP_BUCKETS];
+static struct hlist_head xtcp_conn_hash[XTCP_BUCKETS];
+static struct hlist_head xtcp_tw_buckets[XTCP_BUCKETS];
+static struct hlist_head xtcp_tw_port_buckets[XTCP_BUCKETS];
+static DEFINE_SPINLOCK(xtcp_table_lock);
+static u32 xtcp_hash_seed __read_mostly;
+
+static u32 xtcp_port_bucket(const struct net *net, u16 port)
+{
+	return hash_32(port ^ net_hash_mix(net), XTCP_HASH_BITS);
+}
+
+static u32 xtcp_conn_bucket(const struct net *net, __be32 laddr, __be16 lport,
+			    __be32 raddr, __be16 rport)
+{
+	return jhash_3words((__force u32)laddr, (__force u32)raddr,
+			    ((__force u32)lport << 16) | (__force u32)rport,
+			    xtcp_hash_seed + net_hash_mix(net)) & (XTCP_BUCKETS - 1);
+}
+
+int xtcp_table_init(void)
+{
+	int i;
+
+	xtcp_hash_seed = get_random_u32();
+	for (i = 0; i < XTCP_BUCKETS; i++) {
+		INIT_HLIST_HEAD(&xtcp_bind_hash[i]);
+		INIT_HLIST_HEAD(&xtcp_conn_hash[i]);
+		INIT_HLIST_HEAD(&xtcp_tw_buckets[i]);
+		INIT_HLIST_HEAD(&xtcp_tw_port_buckets[i]);
+	}
+	return 0;
+}
+
+void xtcp_table_exit(void)
+{
+	int i;
+
+	for (i = 0; i < XTCP_BUCKETS; i++) {
+		WARN_ON(!hlist_empty(&xtcp_bind_hash[i]));
+		WARN_ON(!hlist_empty(&xtcp_conn_hash[i]));
+		WARN_ON(!hlist_empty(&xtcp_tw_buckets[i]));
+	}
+}
+
+static bool xtcp_addr_overlap(__be32 a, __be32 b)
+{
+	return a == htonl(INADDR_ANY) || b == htonl(INADDR_ANY) || a == b;
+}
+
+/*
+ * May sk take port? Like TCP: not if a socket of the namespace holds it on
+ * an overlapping address, unless both asked for SO_REUSEADDR and the holder
+ * is not listening; a TIME_WAIT entry on it yields only to SO_REUSEADDR.
+ */
+static bool xtcp_port_free(struct sock *sk, u16 port, bool reuse)
+{
+	struct net *net = sock_net(sk);
+	u32 b = xtcp_port_bucket(net, port);
+	struct xtcp_sock *xs;
+	struct xtcp_tw *tw;
+
+	hlist_for_each_entry(xs, &xtcp_bind_hash[b], bind_node) {
+		struct sock *other = &xs->sk;
+
+		if (other == sk || other->sk_num != port || !net_eq(sock_net(other), net))
+			continue;
+		if (!xtcp_addr_overlap(other->sk_rcv_saddr, sk->sk_rcv_saddr))
+			continue;
+		if (reuse && other->sk_reuse && other->sk_state != XTCP_LISTEN)
+			continue;
+		return false;
+	}
+	if (reuse)
+		return true;
+	hlist_for_each_entry(tw, &xtcp_tw_port_buckets[b], port_node) {
+		if (ntohs(tw->sport) == port && net_eq(read_pnet(&tw->net), net) &&
+		    xtcp_addr_overlap(tw->saddr, sk->sk_rcv_saddr))
+			return false;
+	}
+	return true;
+}
+
+static void __xtcp_bind(struct sock *sk, u16 port)
+{
+	sk->sk_num = port;
+	hlist_add_head(&xtcp_sk(sk)->bind_node,
+		       &xtcp_bind_hash[xtcp_port_bucket(sock_net(sk), port)]);
+	xtcp_sk(sk)->bound = 1;
+	sock_hold(sk);
+}
+
+/* Bind sk to port, or to a free ephemeral port if port is 0. */
+int xtcp_bind_port(struct sock *sk, u16 port, bool reuse)
+{
+	int low, high, range, start, i, err = -EADDRINUSE;
+
+	spin_lock_bh(&xtcp_table_lock);
+	if (port) {
+		if (xtcp_port_free(sk, port, reuse)) {
+			__xtcp_bind(sk, port);
+			err = 0;
+		}
+		goto out;
+	}
+	inet_get_local_port_range(sock_net(sk), &low, &high);
+	range = high - low + 1;
+	start = get_random_u32_below(range);
+	for (i = 0; i < range; i++) {
+		port = low + (start + i) % range;
+		if (inet_is_local_reserved_port(sock_net(sk), port))
+			continue;
+		if (xtcp_port_free(sk, port, false)) {
+			__xtcp_bind(sk, port);
+			err = 0;
+			goto out;
+		}
+	}
+	err = -EADDRNOTAVAIL;	/* as TCP's connect() when no port is left */
+out:
+	spin_unlock_bh(&xtcp_table_lock);
+	return err;
+}
+
+void xtcp_unbind(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	spin_lock_bh(&xtcp_table_lock);
+	if (!xs->bound) {
+		spin_unlock_bh(&xtcp_table_lock);
+		return;
+	}
+	hlist_del_init(&xs->bind_node);
+	xs->bound = 0;
+	spin_unlock_bh(&xtcp_table_lock);
+	__sock_put(sk);
+}
+
+/* A child shares its listener's port: it is found by 4-tuple, never bound. */
+void xtcp_hash_conn(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 b = xtcp_conn_bucket(sock_net(sk), sk->sk_rcv_saddr, htons(sk->sk_num),
+				 sk->sk_daddr, sk->sk_dport);
+
+	spin_lock_bh(&xtcp_table_lock);
+	if (!xs->hashed) {
+		hlist_add_head(&xs->conn_node, &xtcp_conn_hash[b]);
+		xs->hashed = 1;
+		sock_hold(sk);
+	}
+	spin_unlock_bh(&xtcp_table_lock);
+}
+
+void xtcp_unhash_conn(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	spin_lock_bh(&xtcp_table_lock);
+	if (!xs->hashed) {
+		spin_unlock_bh(&xtcp_table_lock);
+		return;
+	}
+	hlist_del_init(&xs->conn_node);
+	xs->hashed = 0;
+	spin_unlock_bh(&xtcp_table_lock);
+	__sock_put(sk);
+}
+
+/*
+ * The socket a segment from saddr:sport to daddr:dport belongs to: its
+ * connection if there is one, else a listener on dport (an exact address
+ * before INADDR_ANY). Returned with a reference held.
+ */
+struct sock *xtcp_lookup(struct net *net, __be32 saddr, __be16 sport,
+			 __be32 daddr, __be16 dport)
+{
+	u32 b = xtcp_conn_bucket(net, daddr, dport, saddr, sport);
+	struct sock *found = NULL;
+	struct xtcp_sock *xs;
+
+	spin_lock(&xtcp_table_lock);
+	hlist_for_each_entry(xs, &xtcp_conn_hash[b], conn_node) {
+		struct sock *sk = &xs->sk;
+
+		if (sk->sk_daddr == saddr && sk->sk_dport == sport &&
+		    sk->sk_rcv_saddr == daddr && htons(sk->sk_num) == dport &&
+		    net_eq(sock_net(sk), net)) {
+			found = sk;
+			goto out;
+		}
+	}
+	b = xtcp_port_bucket(net, ntohs(dport));
+	hlist_for_each_entry(xs, &xtcp_bind_hash[b], bind_node) {
+		struct sock *sk = &xs->sk;
+
+		if (sk->sk_state != XTCP_LISTEN || htons(sk->sk_num) != dport ||
+		    !net_eq(sock_net(sk), net))
+			continue;
+		if (sk->sk_rcv_saddr == daddr) {
+			found = sk;
+			goto out;
+		}
+		if (sk->sk_rcv_saddr == htonl(INADDR_ANY) && !found)
+			found = sk;
+	}
+out:
+	if (found)
+		sock_hold(found);
+	spin_unlock(&xtcp_table_lock);
+	return found;
+}
+
+struct xtcp_tw *xtcp_tw_lookup(struct net *net, __be32 saddr, __be16 sport,
+			       __be32 daddr, __be16 dport)
+{
+	u32 b = xtcp_conn_bucket(net, daddr, dport, saddr, sport);
+	struct xtcp_tw *tw, *found = NULL;
+
+	spin_lock(&xtcp_table_lock);
+	hlist_for_each_entry(tw, &xtcp_tw_buckets[b], node) {
+		if (tw->daddr == saddr && tw->dport == sport && tw->saddr == daddr &&
+		    tw->sport == dport && net_eq(read_pnet(&tw->net), net) &&
+		    !tw->dead) {
+			found = tw;
+			refcount_inc(&found->refcnt);
+			break;
+		}
+	}
+	spin_unlock(&xtcp_table_lock);
+	return found;
+}
+
+/* TIME_WAIT entries: the table holds one reference while an entry is in it. */
+void xtcp_tw_hash(struct xtcp_tw *tw)
+{
+	struct net *net = read_pnet(&tw->net);
+	u32 b = xtcp_conn_bucket(net, tw->saddr, tw->sport, tw->daddr, tw->dport);
+	u32 pb = xtcp_port_bucket(net, ntohs(tw->sport));
+
+	spin_lock_bh(&xtcp_table_lock);
+	hlist_add_head(&tw->node, &xtcp_tw_buckets[b]);
+	hlist_add_head(&tw->port_node, &xtcp_tw_port_buckets[pb]);
+	refcount_inc(&tw->refcnt);
+	spin_unlock_bh(&xtcp_table_lock);
+}
+
+/* Returns true if this call took tw out of the table (its reference is the caller's now). */
+bool xtcp_tw_unhash(struct xtcp_tw *tw)
+{
+	bool was_hashed;
+
+	spin_lock_bh(&xtcp_table_lock);
+	was_hashed = !hlist_unhashed(&tw->node);
+	if (was_hashed) {
+		hlist_del_init(&tw->node);
+		hlist_del_init(&tw->port_node);
+	}
+	spin_lock(&tw->lock);
+	tw->dead = 1;
+	spin_unlock(&tw->lock);
+	spin_unlock_bh(&xtcp_table_lock);
+	return was_hashed;
+}
+
+/* Every TIME_WAIT entry of net (or of every namespace if net is NULL). */
+void xtcp_tw_flush(struct net *net)
+{
+	struct xtcp_tw *tw;
+	int i;
+
+	for (i = 0; i < XTCP_BUCKETS; i++) {
+again:
+		spin_lock_bh(&xtcp_table_lock);
+		hlist_for_each_entry(tw, &xtcp_tw_buckets[i], node) {
+			if (net && !net_eq(read_pnet(&tw->net), net))
+				continue;
+			refcount_inc(&tw->refcnt);
+			spin_unlock_bh(&xtcp_table_lock);
+			xtcp_tw_kill(tw);
+			xtcp_tw_put(tw);
+			goto again;
+		}
+		spin_unlock_bh(&xtcp_table_lock);
+	}
+}
+
+/*
+ * Call fn for every socket and TIME_WAIT entry of net, under the table lock
+ * (fn must not sleep). Listeners and unconnected bound sockets come from the
+ * bind table, connections from the connection table.
+ */
+void xtcp_table_walk(struct net *net, struct seq_file *seq, xtcp_walk_fn fn)
+{
+	struct xtcp_sock *xs;
+	struct xtcp_tw *tw;
+	int i;
+
+	spin_lock_bh(&xtcp_table_lock);
+	for (i = 0; i < XTCP_BUCKETS; i++) {
+		hlist_for_each_entry(xs, &xtcp_bind_hash[i], bind_node)
+			if (net_eq(sock_net(&xs->sk), net) && !xs->hashed)
+				fn(seq, &xs->sk, NULL);
+		hlist_for_each_entry(xs, &xtcp_conn_hash[i], conn_node)
+			if (net_eq(sock_net(&xs->sk), net))
+				fn(seq, &xs->sk, NULL);
+		hlist_for_each_entry(tw, &xtcp_tw_buckets[i], node)
+			if (net_eq(read_pnet(&tw->net), net))
+				fn(seq, NULL, tw);
+	}
+	spin_unlock_bh(&xtcp_table_lock);
+}

@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * TIME_WAIT as a small object (about 150 bytes instead of a whole socket):
+ * the 4-tuple, the two sequence numbers it must answer with, and its timer.
+ * The socket it came from is closed at once, so close() never waits.
+ *
+ * References: the table holds one while the entry is hashed, an armed
+ * timer holds one, and a lookup holds one until xtcp_tw_put().
+ */
+#include <linux/slab.h>
+
+#include "xtcp/xtcp.h"
+
+static struct kmem_cache *xtcp_tw_cachep __read_mostly;
+
+int xtcp_tw_init(void)
+{
+	xtcp_tw_cachep = kmem_cache_create("xtcp_time_wait", sizeof(struct xtcp_tw),
+					   0, SLAB_HWCACHE_ALIGN, NULL);
+	return xtcp_tw_cachep ? 0 : -ENOMEM;
+}
+
+void xtcp_tw_exit(void)
+{
+	xtcp_tw_flush(NULL);
+	rcu_barrier();
+	kmem_cache_destroy(xtcp_tw_cachep);
+}
+
+static void xtcp_tw_free_rcu(struct rcu_head *head)
+{
+	kmem_cache_free(xtcp_tw_cachep, container_of(head, struct xtcp_tw, rcu));
+}
+
+void xtcp_tw_put(struct xtcp_tw *tw)
+{
+	if (refcount_dec_and_test(&tw->refcnt))
+		call_rcu(&tw->rcu, xtcp_tw_free_rcu);
+}
+
+/* sk, now in TIME_WAIT, hands its 4-tuple to a new entry for 2*MSL. */
+void xtcp_time_wait(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_tw *tw;
+
+	tw = kmem_cache_zalloc(xtcp_tw_cachep, GFP_ATOMIC);
+	if (!tw)
+		return;		/* the connection just ends, as Linux does under pressure */
+	refcount_set(&tw->refcnt, 1);
+	write_pnet(&tw->net, sock_net(sk));
+	tw->saddr = sk->sk_rcv_saddr;
+	tw->daddr = sk->sk_daddr;
+	tw->sport = htons(sk->sk_num);
+	tw->dport = sk->sk_dport;
+	tw->snd_nxt = xs->snd_nxt;
+	tw->rcv_nxt = xs->rcv_nxt;
+	tw->rcv_wnd = max_t(u32, xs->rcv_wnd, 1);
+	spin_lock_init(&tw->lock);
+	INIT_HLIST_NODE(&tw->node);
+	INIT_HLIST_NODE(&tw->port_node);
+	xtcp_tw_timer_init(tw);
+	xtcp_tw_hash(tw);
+	xtcp_tw_timer_arm(tw);
+	xtcp_tw_put(tw);
+}
+
+/* End the entry now: out of the table, timer stopped. Caller holds a reference. */
+void xtcp_tw_kill(struct xtcp_tw *tw)
+{
+	if (xtcp_tw_unhash(tw))
+		xtcp_tw_put(tw);
+	if (xtcp_tw_timer_stop_sync(tw))
+		xtcp_tw_put(tw);
+}
+
+/* The 2*MSL timer ran out (timers.c calls this, holding the timer's reference). */
+enum hrtimer_restart xtcp_tw_expire(struct hrtimer *timer)
+{
+	struct xtcp_tw *tw = container_of(timer, struct xtcp_tw, timer);
+
+	if (xtcp_tw_unhash(tw))
+		xtcp_tw_put(tw);
+	xtcp_tw_put(tw);
+	return HRTIMER_NORESTART;
+}
+
+/*
+ * A segment for the entry. Returns true if the segment should go on to a
+ * listener (a new incarnation's SYN); the caller owns skb either way.
+ */
+bool xtcp_tw_rcv(struct xtcp_tw *tw, struct sk_buff *skb)
+{
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	struct xtcp_seg seg = {
+		.seq = cb->seq, .ack = cb->ack, .flags = cb->flags,
+		.payload_len = skb->len,
+	};
+	struct xtcp_seg ack = {
+		.src_port = ntohs(tw->sport), .dst_port = ntohs(tw->dport),
+		.seq = tw->snd_nxt, .ack = tw->rcv_nxt, .flags = XTCP_FLAG_ACK,
+		.window = min_t(u32, tw->rcv_wnd, U16_MAX), .wscale = -1,
+	};
+	bool restart;
+
+	switch (xtcp_tw_decide(tw->rcv_nxt, tw->rcv_wnd, &seg, &restart)) {
+	case XTCP_TW_ACK:
+	case XTCP_TW_CHALLENGE:
+		xtcp_send_raw(read_pnet(&tw->net), tw->saddr, tw->daddr, &ack);
+		if (restart)
+			xtcp_tw_restart(tw);
+		return false;
+	case XTCP_TW_KILL:
+		xtcp_tw_kill(tw);
+		return false;
+	case XTCP_TW_NEW_SYN:
+		xtcp_tw_kill(tw);
+		return true;
+	default:
+		return false;
+	}
+}
