@@ -214,6 +214,16 @@ static void xtcp_rcv_synchronized(const struct xtcp_tcb *tcb, const struct xtcp_
 		return;
 	}
 
+	/*
+	 * Fourth, moved first by RFC 5961 4.2: a SYN in a synchronized state
+	 * gets a challenge ACK, whatever its sequence number.
+	 */
+	if (seg->flags & XTCP_FLAG_SYN) {
+		v->actions = XTCP_ACT_CHALLENGE_ACK | XTCP_ACT_DROP;
+		v->event = "rcv SYN in synchronized state";
+		return;
+	}
+
 	/* First: sequence number. */
 	if (!xtcp_seq_acceptable(tcb, seg, v, &fin_fits)) {
 		if (seg->flags & XTCP_FLAG_RST) {
@@ -244,13 +254,6 @@ static void xtcp_rcv_synchronized(const struct xtcp_tcb *tcb, const struct xtcp_
 			v->err = ECONNRESET;
 		else
 			v->err = 0;	/* CLOSING, LAST_ACK: the user has closed */
-		return;
-	}
-
-	/* Fourth: a SYN in a synchronized state is challenged (RFC 5961 4.2). */
-	if (seg->flags & XTCP_FLAG_SYN) {
-		v->actions = XTCP_ACT_CHALLENGE_ACK | XTCP_ACT_DROP;
-		v->event = "rcv SYN in synchronized state";
 		return;
 	}
 

@@ -1,0 +1,450 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: the state machine (RFC 9293 3.10.7) over every state and every
+ * kind of segment, the TIME_WAIT decisions (RFC 6191, RFC 5961), the user's
+ * CLOSE, keepalive and retransmission backoff with the clock passed in, and
+ * ISN properties (RFC 6528).
+ */
+#include <kunit/test.h>
+
+#include "xtcp/state.h"
+#include "xtcp/xtcp.h"
+
+#define ISS	1000u
+#define IRS	5000u
+#define WND	1000u
+
+/*
+ * The connection each state is tested in: our ISS 1000, their ISN 5000;
+ * in the states after our FIN, the FIN is at 1001; after theirs, theirs at 5001.
+ */
+static void fixture(u8 state, struct xtcp_tcb *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->state = state;
+	t->iss = ISS;
+	t->snd_una = ISS + 1;
+	t->snd_nxt = ISS + 1;
+	t->rcv_nxt = IRS + 1;
+	t->rcv_wnd = WND;
+	t->snd_wl1 = IRS + 1;
+	t->snd_wl2 = ISS + 1;
+	switch (state) {
+	case XTCP_SYN_SENT:
+		t->snd_una = ISS;
+		t->rcv_nxt = 0;
+		break;
+	case XTCP_SYN_RECV:
+		t->snd_una = ISS;
+		break;
+	case XTCP_FIN_WAIT1:
+		t->fin_sent = true;
+		t->snd_nxt = ISS + 2;
+		break;
+	case XTCP_FIN_WAIT2:
+		t->fin_sent = true;
+		t->snd_una = ISS + 2;
+		t->snd_nxt = ISS + 2;
+		t->snd_wl2 = ISS + 2;
+		break;
+	case XTCP_CLOSE_WAIT:
+		t->rcv_nxt = IRS + 2;
+		t->snd_wl1 = IRS + 2;
+		break;
+	case XTCP_CLOSING:
+	case XTCP_LAST_ACK:
+		t->fin_sent = true;
+		t->snd_nxt = ISS + 2;
+		t->rcv_nxt = IRS + 2;
+		t->snd_wl1 = IRS + 2;
+		break;
+	}
+}
+
+#define S	XTCP_FLAG_SYN
+#define A	XTCP_FLAG_ACK
+#define F	XTCP_FLAG_FIN
+#define R	XTCP_FLAG_RST
+#define P	XTCP_FLAG_PSH
+
+#define SEND_ACK	XTCP_ACT_SEND_ACK
+#define SYNACK		XTCP_ACT_SEND_SYNACK
+#define SEND_RST	XTCP_ACT_SEND_RST
+#define CHALLENGE	XTCP_ACT_CHALLENGE_ACK
+#define DATA		XTCP_ACT_ACCEPT_DATA
+#define FIN		XTCP_ACT_ACCEPT_FIN
+#define ACKED		XTCP_ACT_ACKED
+#define WINDOW		XTCP_ACT_WINDOW
+#define SYNCED		XTCP_ACT_SYNCHRONIZED
+#define RESET		XTCP_ACT_RESET
+#define CHILD		XTCP_ACT_NEW_CHILD
+#define IRS_SET		XTCP_ACT_SET_IRS
+#define DROP		XTCP_ACT_DROP
+
+struct transition {
+	const char *name;
+	u8 state;
+	u8 flags;
+	u32 seq, ack, len;
+	u8 next;		/* the state after */
+	u32 actions;		/* exactly these */
+	int err;		/* with RESET */
+	u32 rst_seq;		/* with SEND_RST */
+};
+
+static const struct transition transitions[] = {
+	/* CLOSED (3.10.7.1): no TCB, a RST answers anything but a RST. */
+	{ "closed_syn", XTCP_CLOSE, S, 7, 0, 0, XTCP_CLOSE, SEND_RST | DROP, 0, 0 },
+	{ "closed_ack", XTCP_CLOSE, A, 7, 4242, 0, XTCP_CLOSE, SEND_RST | DROP, 0, 4242 },
+	{ "closed_rst", XTCP_CLOSE, R, 7, 0, 0, XTCP_CLOSE, DROP },
+	{ "closed_fin_ack", XTCP_CLOSE, F | A, 7, 99, 0, XTCP_CLOSE, SEND_RST | DROP, 0, 99 },
+
+	/* LISTEN (3.10.7.2) */
+	{ "listen_syn", XTCP_LISTEN, S, IRS, 0, 0, XTCP_LISTEN, CHILD },
+	{ "listen_ack", XTCP_LISTEN, A, IRS, 77, 0, XTCP_LISTEN, SEND_RST | DROP, 0, 77 },
+	{ "listen_syn_ack", XTCP_LISTEN, S | A, IRS, 77, 0, XTCP_LISTEN, SEND_RST | DROP, 0, 77 },
+	{ "listen_rst", XTCP_LISTEN, R, IRS, 0, 0, XTCP_LISTEN, DROP },
+	{ "listen_fin_ack", XTCP_LISTEN, F | A, IRS, 8, 0, XTCP_LISTEN, SEND_RST | DROP, 0, 8 },
+
+	/* SYN-SENT (3.10.7.3) */
+	{ "syn_sent_syn_ack", XTCP_SYN_SENT, S | A, IRS, ISS + 1, 0, XTCP_ESTABLISHED,
+	  IRS_SET | WINDOW | ACKED | SYNCED | SEND_ACK },
+	{ "syn_sent_syn_simultaneous", XTCP_SYN_SENT, S, IRS, 0, 0, XTCP_SYN_RECV,
+	  IRS_SET | WINDOW | SYNACK },
+	{ "syn_sent_ack_of_iss", XTCP_SYN_SENT, A, IRS, ISS, 0, XTCP_SYN_SENT,
+	  SEND_RST | DROP, 0, ISS },
+	{ "syn_sent_ack_beyond", XTCP_SYN_SENT, S | A, IRS, ISS + 9, 0, XTCP_SYN_SENT,
+	  SEND_RST | DROP, 0, ISS + 9 },
+	{ "syn_sent_rst_ack", XTCP_SYN_SENT, R | A, 0, ISS + 1, 0, XTCP_CLOSE, RESET | DROP,
+	  ECONNREFUSED },
+	{ "syn_sent_rst_bad_ack", XTCP_SYN_SENT, R | A, 0, ISS + 5, 0, XTCP_SYN_SENT, DROP },
+	{ "syn_sent_rst_no_ack", XTCP_SYN_SENT, R, 0, 0, 0, XTCP_SYN_SENT, DROP },
+	{ "syn_sent_ack_no_syn", XTCP_SYN_SENT, A, IRS, ISS + 1, 0, XTCP_SYN_SENT, DROP },
+	{ "syn_sent_fin_ack", XTCP_SYN_SENT, F | A, IRS, ISS + 1, 0, XTCP_SYN_SENT, DROP },
+
+	/* SYN-RECEIVED */
+	{ "syn_recv_ack", XTCP_SYN_RECV, A, IRS + 1, ISS + 1, 0, XTCP_ESTABLISHED,
+	  SYNCED | ACKED | WINDOW },
+	{ "syn_recv_bad_ack", XTCP_SYN_RECV, A, IRS + 1, ISS, 0, XTCP_SYN_RECV,
+	  SEND_RST | DROP, 0, ISS },
+	{ "syn_recv_syn_again", XTCP_SYN_RECV, S, IRS, 0, 0, XTCP_SYN_RECV, SYNACK | DROP },
+	{ "syn_recv_rst", XTCP_SYN_RECV, R, IRS + 1, 0, 0, XTCP_CLOSE, RESET | DROP,
+	  ECONNREFUSED },
+	{ "syn_recv_data", XTCP_SYN_RECV, A | P, IRS + 1, ISS + 1, 10, XTCP_ESTABLISHED,
+	  SYNCED | ACKED | WINDOW | DATA | SEND_ACK },
+	{ "syn_recv_fin", XTCP_SYN_RECV, F | A, IRS + 1, ISS + 1, 0, XTCP_CLOSE_WAIT,
+	  SYNCED | ACKED | WINDOW | FIN | SEND_ACK },
+	{ "syn_recv_no_ack", XTCP_SYN_RECV, F, IRS + 1, 0, 0, XTCP_SYN_RECV, DROP },
+
+	/* ESTABLISHED */
+	{ "est_ack", XTCP_ESTABLISHED, A, IRS + 1, ISS + 1, 0, XTCP_ESTABLISHED, WINDOW },
+	{ "est_data", XTCP_ESTABLISHED, A | P, IRS + 1, ISS + 1, 10, XTCP_ESTABLISHED,
+	  WINDOW | DATA | SEND_ACK },
+	{ "est_data_out_of_order", XTCP_ESTABLISHED, A, IRS + 100, ISS + 1, 10,
+	  XTCP_ESTABLISHED, WINDOW | SEND_ACK },
+	{ "est_data_old", XTCP_ESTABLISHED, A, IRS - 50, ISS + 1, 10, XTCP_ESTABLISHED,
+	  SEND_ACK | DROP },
+	{ "est_data_beyond_window", XTCP_ESTABLISHED, A, IRS + 1 + WND, ISS + 1, 10,
+	  XTCP_ESTABLISHED, SEND_ACK | DROP },
+	{ "est_ack_unsent", XTCP_ESTABLISHED, A, IRS + 1, ISS + 50, 0, XTCP_ESTABLISHED,
+	  SEND_ACK | DROP },
+	{ "est_fin", XTCP_ESTABLISHED, F | A, IRS + 1, ISS + 1, 0, XTCP_CLOSE_WAIT,
+	  WINDOW | FIN | SEND_ACK },
+	{ "est_data_fin", XTCP_ESTABLISHED, F | A, IRS + 1, ISS + 1, 10, XTCP_CLOSE_WAIT,
+	  WINDOW | DATA | FIN | SEND_ACK },
+	{ "est_fin_out_of_order", XTCP_ESTABLISHED, F | A, IRS + 5, ISS + 1, 0,
+	  XTCP_ESTABLISHED, WINDOW },
+	{ "est_rst_exact", XTCP_ESTABLISHED, R, IRS + 1, 0, 0, XTCP_CLOSE, RESET | DROP,
+	  ECONNRESET },
+	{ "est_rst_in_window", XTCP_ESTABLISHED, R, IRS + 10, 0, 0, XTCP_ESTABLISHED,
+	  CHALLENGE | DROP },
+	{ "est_rst_outside", XTCP_ESTABLISHED, R, IRS + 5000, 0, 0, XTCP_ESTABLISHED, DROP },
+	{ "est_syn", XTCP_ESTABLISHED, S, IRS + 1, 0, 0, XTCP_ESTABLISHED, CHALLENGE | DROP },
+	{ "est_syn_outside", XTCP_ESTABLISHED, S, 77, 0, 0, XTCP_ESTABLISHED,
+	  CHALLENGE | DROP },
+	{ "est_no_ack", XTCP_ESTABLISHED, P, IRS + 1, 0, 5, XTCP_ESTABLISHED, DROP },
+
+	/* FIN-WAIT-1: our FIN at ISS + 1 */
+	{ "fw1_ack_of_fin", XTCP_FIN_WAIT1, A, IRS + 1, ISS + 2, 0, XTCP_FIN_WAIT2,
+	  ACKED | WINDOW },
+	{ "fw1_ack_not_fin", XTCP_FIN_WAIT1, A, IRS + 1, ISS + 1, 0, XTCP_FIN_WAIT1, WINDOW },
+	{ "fw1_fin_ack_of_fin", XTCP_FIN_WAIT1, F | A, IRS + 1, ISS + 2, 0, XTCP_TIME_WAIT,
+	  ACKED | WINDOW | FIN | SEND_ACK },
+	{ "fw1_fin_simultaneous", XTCP_FIN_WAIT1, F | A, IRS + 1, ISS + 1, 0, XTCP_CLOSING,
+	  WINDOW | FIN | SEND_ACK },
+	{ "fw1_data", XTCP_FIN_WAIT1, A, IRS + 1, ISS + 1, 10, XTCP_FIN_WAIT1,
+	  WINDOW | DATA | SEND_ACK },
+	{ "fw1_rst", XTCP_FIN_WAIT1, R, IRS + 1, 0, 0, XTCP_CLOSE, RESET | DROP, ECONNRESET },
+	{ "fw1_syn", XTCP_FIN_WAIT1, S, IRS + 1, 0, 0, XTCP_FIN_WAIT1, CHALLENGE | DROP },
+
+	/* FIN-WAIT-2: half-closed, the peer may still send */
+	{ "fw2_data", XTCP_FIN_WAIT2, A, IRS + 1, ISS + 2, 10, XTCP_FIN_WAIT2,
+	  WINDOW | DATA | SEND_ACK },
+	{ "fw2_fin", XTCP_FIN_WAIT2, F | A, IRS + 1, ISS + 2, 0, XTCP_TIME_WAIT,
+	  WINDOW | FIN | SEND_ACK },
+	{ "fw2_ack", XTCP_FIN_WAIT2, A, IRS + 1, ISS + 2, 0, XTCP_FIN_WAIT2, WINDOW },
+	{ "fw2_rst", XTCP_FIN_WAIT2, R, IRS + 1, 0, 0, XTCP_CLOSE, RESET | DROP, ECONNRESET },
+
+	/* CLOSE-WAIT: their FIN is in, at IRS + 1 */
+	{ "cw_ack", XTCP_CLOSE_WAIT, A, IRS + 2, ISS + 1, 0, XTCP_CLOSE_WAIT, WINDOW },
+	{ "cw_fin_again", XTCP_CLOSE_WAIT, F | A, IRS + 1, ISS + 1, 0, XTCP_CLOSE_WAIT,
+	  SEND_ACK | DROP },
+	{ "cw_data_after_fin", XTCP_CLOSE_WAIT, A, IRS + 2, ISS + 1, 10, XTCP_CLOSE_WAIT,
+	  WINDOW | SEND_ACK },
+	{ "cw_rst", XTCP_CLOSE_WAIT, R, IRS + 2, 0, 0, XTCP_CLOSE, RESET | DROP, ECONNRESET },
+
+	/* CLOSING: both FINs sent, ours unacknowledged */
+	{ "closing_ack_of_fin", XTCP_CLOSING, A, IRS + 2, ISS + 2, 0, XTCP_TIME_WAIT,
+	  ACKED | WINDOW },
+	{ "closing_ack_not_fin", XTCP_CLOSING, A, IRS + 2, ISS + 1, 0, XTCP_CLOSING, WINDOW },
+	{ "closing_rst", XTCP_CLOSING, R, IRS + 2, 0, 0, XTCP_CLOSE, RESET | DROP, 0 },
+
+	/* LAST-ACK */
+	{ "last_ack_ack_of_fin", XTCP_LAST_ACK, A, IRS + 2, ISS + 2, 0, XTCP_CLOSE,
+	  ACKED | WINDOW },
+	{ "last_ack_ack_not_fin", XTCP_LAST_ACK, A, IRS + 2, ISS + 1, 0, XTCP_LAST_ACK, WINDOW },
+	{ "last_ack_fin_again", XTCP_LAST_ACK, F | A, IRS + 1, ISS + 1, 0, XTCP_LAST_ACK,
+	  SEND_ACK | DROP },
+	{ "last_ack_rst", XTCP_LAST_ACK, R, IRS + 2, 0, 0, XTCP_CLOSE, RESET | DROP, 0 },
+};
+
+static void transition_desc(const struct transition *t, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s", t->name);
+}
+
+KUNIT_ARRAY_PARAM(transition, transitions, transition_desc);
+
+static void state_test_transition(struct kunit *test)
+{
+	const struct transition *t = test->param_value;
+	struct xtcp_seg seg = {
+		.seq = t->seq, .ack = t->ack, .flags = t->flags, .payload_len = t->len,
+		.window = 512, .wscale = -1,
+	};
+	struct xtcp_verdict v;
+	struct xtcp_tcb tcb;
+
+	fixture(t->state, &tcb);
+	xtcp_segment_arrives(&tcb, &seg, &v);
+	KUNIT_EXPECT_STREQ(test, xtcp_state_name(v.state), xtcp_state_name(t->next));
+	KUNIT_EXPECT_EQ_MSG(test, v.actions, t->actions, "actions %#x, want %#x (%s)",
+			    v.actions, t->actions, v.event);
+	KUNIT_EXPECT_NOT_NULL(test, v.event);
+	if (t->actions & RESET)
+		KUNIT_EXPECT_EQ(test, v.err, t->err);
+	if (t->actions & SEND_RST)
+		KUNIT_EXPECT_EQ(test, v.rst_seq, t->rst_seq);
+	if (t->actions & DATA) {
+		KUNIT_EXPECT_EQ(test, v.data_off, 0u);
+		KUNIT_EXPECT_EQ(test, v.data_len, t->len);
+	}
+	if (t->actions & ACKED)
+		KUNIT_EXPECT_EQ(test, v.ack, t->ack);
+}
+
+/* Every state against every kind of segment: a verdict, never a crash. */
+static void state_test_all_pairs(struct kunit *test)
+{
+	static const u8 flag_sets[] = { 0, S, S | A, A, F | A, R, R | A, A | P, F, P };
+	struct xtcp_verdict v;
+	struct xtcp_tcb tcb;
+	int state, i, n = 0;
+
+	for (state = XTCP_ESTABLISHED; state < XTCP_MAX_STATES; state++) {
+		if (state == XTCP_TIME_WAIT)
+			continue;	/* its own object: xtcp_tw_decide() */
+		for (i = 0; i < ARRAY_SIZE(flag_sets); i++) {
+			struct xtcp_seg seg = {
+				.seq = IRS + 1, .ack = ISS + 1, .flags = flag_sets[i],
+				.payload_len = (flag_sets[i] & (S | R)) ? 0 : 3,
+				.wscale = -1,
+			};
+
+			fixture(state, &tcb);
+			xtcp_segment_arrives(&tcb, &seg, &v);
+			KUNIT_EXPECT_LT(test, (int)v.state, (int)XTCP_MAX_STATES);
+			KUNIT_EXPECT_NOT_NULL(test, v.event);
+			KUNIT_EXPECT_NE(test, v.actions, 0u);
+			/* A drop never delivers, and a reset always names its state. */
+			if (v.actions & DROP)
+				KUNIT_EXPECT_FALSE(test, v.actions & (DATA | FIN));
+			if (v.actions & RESET)
+				KUNIT_EXPECT_EQ(test, v.state, XTCP_CLOSE);
+			n++;
+		}
+	}
+	KUNIT_EXPECT_EQ(test, n, 10 * 10);
+}
+
+/* Overlapping data: only what is new is delivered; a wrapped window works. */
+static void state_test_trim(struct kunit *test)
+{
+	struct xtcp_seg seg = { .flags = A, .ack = ISS + 1, .wscale = -1 };
+	struct xtcp_verdict v;
+	struct xtcp_tcb tcb;
+
+	fixture(XTCP_ESTABLISHED, &tcb);
+	seg.seq = IRS + 1 - 4;
+	seg.payload_len = 10;
+	xtcp_segment_arrives(&tcb, &seg, &v);
+	KUNIT_EXPECT_TRUE(test, v.actions & DATA);
+	KUNIT_EXPECT_EQ(test, v.data_off, 4u);
+	KUNIT_EXPECT_EQ(test, v.data_len, 6u);
+
+	/* Only the window's worth of a long segment is taken. */
+	seg.seq = IRS + 1;
+	seg.payload_len = WND + 500;
+	xtcp_segment_arrives(&tcb, &seg, &v);
+	KUNIT_EXPECT_EQ(test, v.data_len, WND);
+
+	/* Across 2^32. */
+	tcb.rcv_nxt = 0xfffffffa;
+	tcb.snd_wl1 = 0xfffffffa;
+	seg.seq = 0xfffffffa;
+	seg.payload_len = 12;
+	xtcp_segment_arrives(&tcb, &seg, &v);
+	KUNIT_EXPECT_TRUE(test, v.actions & DATA);
+	KUNIT_EXPECT_EQ(test, v.data_len, 12u);
+
+	/* A zero window takes no data but still sees the ACK. */
+	fixture(XTCP_ESTABLISHED, &tcb);
+	tcb.rcv_wnd = 0;
+	seg.seq = IRS + 1;
+	seg.payload_len = 0;
+	xtcp_segment_arrives(&tcb, &seg, &v);
+	KUNIT_EXPECT_FALSE(test, v.actions & DROP);
+	seg.payload_len = 5;
+	xtcp_segment_arrives(&tcb, &seg, &v);
+	KUNIT_EXPECT_EQ(test, v.actions, (u32)(SEND_ACK | DROP));
+}
+
+static void state_test_reset_reply(struct kunit *test)
+{
+	struct xtcp_seg seg = { .flags = S, .seq = 100, .payload_len = 5, .wscale = -1 };
+	struct xtcp_verdict v;
+
+	/* No ACK: <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>; SYN counts one. */
+	xtcp_reset_reply(&seg, &v);
+	KUNIT_EXPECT_EQ(test, v.rst_seq, 0u);
+	KUNIT_EXPECT_EQ(test, v.rst_ack, 106u);
+	KUNIT_EXPECT_EQ(test, v.rst_flags, (u8)(R | A));
+	/* With ACK: <SEQ=SEG.ACK><CTL=RST>. */
+	seg.flags = A;
+	seg.ack = 777;
+	xtcp_reset_reply(&seg, &v);
+	KUNIT_EXPECT_EQ(test, v.rst_seq, 777u);
+	KUNIT_EXPECT_EQ(test, v.rst_flags, (u8)R);
+}
+
+static void state_test_time_wait(struct kunit *test)
+{
+	u32 rcv_nxt = IRS + 2;	/* after their FIN */
+	struct xtcp_seg seg = { .wscale = -1 };
+	bool restart;
+
+	/* Their FIN again: ACK it and restart 2*MSL. */
+	seg.flags = F | A;
+	seg.seq = IRS + 1;
+	KUNIT_EXPECT_EQ(test, xtcp_tw_decide(rcv_nxt, WND, &seg, &restart), XTCP_TW_ACK);
+	KUNIT_EXPECT_TRUE(test, restart);
+	/* An exact RST ends it; an inexact one in window is challenged. */
+	seg.flags = R;
+	seg.seq = rcv_nxt;
+	KUNIT_EXPECT_EQ(test, xtcp_tw_decide(rcv_nxt, WND, &seg, &restart), XTCP_TW_KILL);
+	seg.seq = rcv_nxt + 10;
+	KUNIT_EXPECT_EQ(test, xtcp_tw_decide(rcv_nxt, WND, &seg, &restart),
+			XTCP_TW_CHALLENGE);
+	seg.seq = rcv_nxt + 5 * WND;
+	KUNIT_EXPECT_EQ(test, xtcp_tw_decide(rcv_nxt, WND, &seg, &restart), XTCP_TW_DROP);
+	/* RFC 6191: a SYN above what the old connection used is a new incarnation. */
+	seg.flags = S;
+	seg.seq = rcv_nxt + 100000;
+	KUNIT_EXPECT_EQ(test, xtcp_tw_decide(rcv_nxt, WND, &seg, &restart),
+			XTCP_TW_NEW_SYN);
+	seg.seq = rcv_nxt - 100;
+	KUNIT_EXPECT_EQ(test, xtcp_tw_decide(rcv_nxt, WND, &seg, &restart),
+			XTCP_TW_CHALLENGE);
+	/* A plain ACK in window is dropped; an old one is re-ACKed. */
+	seg.flags = A;
+	seg.seq = rcv_nxt;
+	KUNIT_EXPECT_EQ(test, xtcp_tw_decide(rcv_nxt, WND, &seg, &restart), XTCP_TW_DROP);
+	KUNIT_EXPECT_FALSE(test, restart);
+	seg.seq = rcv_nxt - 50;
+	KUNIT_EXPECT_EQ(test, xtcp_tw_decide(rcv_nxt, WND, &seg, &restart), XTCP_TW_ACK);
+	KUNIT_EXPECT_FALSE(test, restart);
+}
+
+static void state_test_user_close(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, xtcp_state_after_close(XTCP_ESTABLISHED), XTCP_FIN_WAIT1);
+	KUNIT_EXPECT_EQ(test, xtcp_state_after_close(XTCP_SYN_RECV), XTCP_FIN_WAIT1);
+	KUNIT_EXPECT_EQ(test, xtcp_state_after_close(XTCP_CLOSE_WAIT), XTCP_LAST_ACK);
+	KUNIT_EXPECT_EQ(test, xtcp_state_after_close(XTCP_LISTEN), XTCP_CLOSE);
+	KUNIT_EXPECT_EQ(test, xtcp_state_after_close(XTCP_SYN_SENT), XTCP_CLOSE);
+	KUNIT_EXPECT_EQ(test, xtcp_state_after_close(XTCP_FIN_WAIT2), XTCP_FIN_WAIT2);
+	KUNIT_EXPECT_TRUE(test, xtcp_close_sends_fin(XTCP_CLOSE_WAIT));
+	KUNIT_EXPECT_FALSE(test, xtcp_close_sends_fin(XTCP_SYN_SENT));
+	KUNIT_EXPECT_FALSE(test, xtcp_close_sends_fin(XTCP_LAST_ACK));
+}
+
+static void state_test_backoff(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, xtcp_rto_backoff_ms(1000, 0, 120000), 1000u);
+	KUNIT_EXPECT_EQ(test, xtcp_rto_backoff_ms(1000, 1, 120000), 2000u);
+	KUNIT_EXPECT_EQ(test, xtcp_rto_backoff_ms(1000, 6, 120000), 64000u);
+	KUNIT_EXPECT_EQ(test, xtcp_rto_backoff_ms(1000, 7, 120000), 120000u);
+	KUNIT_EXPECT_EQ(test, xtcp_rto_backoff_ms(1000, 40, 120000), 120000u);
+}
+
+/* Keepalive with the clock passed in: idle 10 s, every 2 s, 3 probes. */
+static void state_test_keepalive(struct kunit *test)
+{
+	u64 s = NSEC_PER_SEC, last = 100 * s, next = 0;
+
+	KUNIT_EXPECT_EQ(test, xtcp_keepalive_decide(last + 3 * s, last, 10, 2, 0, 3, &next),
+			XTCP_KA_WAIT);
+	KUNIT_EXPECT_EQ(test, next, last + 10 * s);
+	KUNIT_EXPECT_EQ(test, xtcp_keepalive_decide(last + 10 * s, last, 10, 2, 0, 3, &next),
+			XTCP_KA_PROBE);
+	KUNIT_EXPECT_EQ(test, next, last + 12 * s);
+	KUNIT_EXPECT_EQ(test, xtcp_keepalive_decide(last + 14 * s, last, 10, 2, 2, 3, &next),
+			XTCP_KA_PROBE);
+	KUNIT_EXPECT_EQ(test, xtcp_keepalive_decide(last + 16 * s, last, 10, 2, 3, 3, &next),
+			XTCP_KA_DROP);
+}
+
+/* RFC 6528: a keyed hash per 4-tuple, plus a clock ticking every 4 us. */
+static void state_test_isn(struct kunit *test)
+{
+	__be32 a = htonl(0x0a000001), b = htonl(0x0a000002);
+	u64 t = 123456789000ULL;
+	u32 x = xtcp_isn(a, b, htons(1000), htons(2000), t);
+
+	KUNIT_EXPECT_EQ(test, xtcp_isn(a, b, htons(1000), htons(2000), t), x);
+	KUNIT_EXPECT_NE(test, xtcp_isn(a, b, htons(1001), htons(2000), t), x);
+	KUNIT_EXPECT_NE(test, xtcp_isn(b, a, htons(2000), htons(1000), t), x);
+	/* One second later the same tuple's ISN has moved on by 10^9 / 4096. */
+	KUNIT_EXPECT_EQ(test, xtcp_isn(a, b, htons(1000), htons(2000), t + NSEC_PER_SEC) - x,
+			(u32)((t + NSEC_PER_SEC) >> 12) - (u32)(t >> 12));
+}
+
+static struct kunit_case state_test_cases[] = {
+	KUNIT_CASE_PARAM(state_test_transition, transition_gen_params),
+	KUNIT_CASE(state_test_all_pairs),
+	KUNIT_CASE(state_test_trim),
+	KUNIT_CASE(state_test_reset_reply),
+	KUNIT_CASE(state_test_time_wait),
+	KUNIT_CASE(state_test_user_close),
+	KUNIT_CASE(state_test_backoff),
+	KUNIT_CASE(state_test_keepalive),
+	KUNIT_CASE(state_test_isn),
+	{}
+};
+
+static struct kunit_suite state_test_suite = {
+	.name = "xtcp_state",
+	.test_cases = state_test_cases,
+};
+
+kunit_test_suite(state_test_suite);
