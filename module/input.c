@@ -77,8 +77,10 @@ static void xtcp_challenge_ack(struct sock *sk)
 		xs->challenge_stamp = jiffies;
 		xs->challenge_count = 0;
 	}
-	if (xs->challenge_count++ < 10)
+	if (xs->challenge_count++ < 10) {
+		xtcp_inc(sock_net(sk), XTCP_MIB_CHALLENGE_ACKS);
 		xtcp_send_control(sk, XTCP_FLAG_ACK);
+	}
 }
 
 /* The data of skb from off, len bytes, goes to the receive queue. */
@@ -206,8 +208,10 @@ int xtcp_rcv_sk(struct sock *sk, struct sk_buff *skb)
 	xtcp_tcb_of(sk, &tcb);
 	xtcp_segment_arrives(&tcb, &seg, &v);
 	if (v.actions & XTCP_ACT_NEW_CHILD) {
-		if (!xtcp_child_create(sk, skb))
+		if (!xtcp_child_create(sk, skb)) {
+			xtcp_inc(sock_net(sk), XTCP_MIB_LISTEN_DROPS);
 			kfree_skb(skb);
+		}
 		return 0;
 	}
 	if (sk->sk_state != XTCP_LISTEN && sk->sk_state != XTCP_CLOSE &&
@@ -227,14 +231,23 @@ static int xtcp_v4_rcv(struct sk_buff *skb)
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	const struct iphdr *iph;
 	const struct tcphdr *th;
+	enum xtcp_seg_verdict verdict;
 	struct xtcp_seg seg;
 	struct xtcp_tw *tw;
 	struct sock *sk;
 
 	if (skb->pkt_type != PACKET_HOST)
 		goto drop;
-	if (xtcp_v4_check(skb, &seg) != XTCP_SEG_OK)
+	BUILD_BUG_ON(XTCP_MIB_IN_ERR_CSUM - XTCP_MIB_IN_ERR_SHORT !=
+		     XTCP_SEG_BAD_CSUM - XTCP_SEG_SHORT);
+	verdict = xtcp_v4_check(skb, &seg);
+	if (verdict != XTCP_SEG_OK) {
+		xtcp_inc(net, XTCP_MIB_IN_ERR_SHORT + verdict - XTCP_SEG_SHORT);
 		goto drop;
+	}
+	xtcp_inc(net, XTCP_MIB_IN_SEGS);
+	if (seg.flags & XTCP_FLAG_RST)
+		xtcp_inc(net, XTCP_MIB_IN_RSTS);
 	iph = ip_hdr(skb);
 	th = (const struct tcphdr *)skb->data;
 	cb->seq = seg.seq;
@@ -246,18 +259,19 @@ static int xtcp_v4_rcv(struct sk_buff *skb)
 	cb->wscale = seg.wscale;
 	__skb_pull(skb, seg.hdr_len);
 
-	sk = xtcp_lookup(net, iph->saddr, th->source, iph->daddr, th->dest);
+	/* A connection, else a TIME_WAIT entry, else a listener. */
+	sk = xtcp_lookup_conn(net, iph->saddr, th->source, iph->daddr, th->dest);
 	if (!sk) {
 		tw = xtcp_tw_lookup(net, iph->saddr, th->source, iph->daddr, th->dest);
-		if (!tw)
-			goto no_socket;
-		if (!xtcp_tw_rcv(tw, skb)) {
+		if (tw) {
+			bool new_syn = xtcp_tw_rcv(tw, skb);
+
 			xtcp_tw_put(tw);
-			goto drop;
+			if (!new_syn)
+				goto drop;
+			/* RFC 6191: the entry is gone, a listener may take the SYN. */
 		}
-		xtcp_tw_put(tw);
-		/* A new incarnation's SYN: a listener may take it now. */
-		sk = xtcp_lookup(net, iph->saddr, th->source, iph->daddr, th->dest);
+		sk = xtcp_lookup_listener(net, iph->daddr, th->dest);
 		if (!sk)
 			goto no_socket;
 	}

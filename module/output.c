@@ -88,6 +88,9 @@ static int xtcp_output(struct net *net, __be32 saddr, __be32 daddr,
 	skb->protocol = htons(ETH_P_IP);
 	skb->ip_summed = CHECKSUM_NONE;
 	skb_dst_set(skb, &rt->dst);
+	xtcp_inc(net, XTCP_MIB_OUT_SEGS);
+	if (seg->flags & XTCP_FLAG_RST)
+		xtcp_inc(net, XTCP_MIB_OUT_RSTS);
 	return ip_local_out(net, NULL, skb);
 }
 
@@ -271,8 +274,10 @@ void xtcp_retransmit(struct sock *sk)
 {
 	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
 
-	if (skb && skb != xtcp_sk(sk)->send_head)
+	if (skb && skb != xtcp_sk(sk)->send_head) {
+		xtcp_inc(sock_net(sk), XTCP_MIB_RETRANS_SEGS);
 		xtcp_transmit(sk, skb);
+	}
 }
 
 /* Free what SND.UNA has passed. */

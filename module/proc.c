@@ -7,6 +7,8 @@
  * /proc/xtcp/conns: a header line, then one line per socket and TIME_WAIT
  * entry: local address:port, remote address:port, state name, send-queue
  * and receive-queue bytes, uid and inode.
+ *
+ * /proc/xtcp/stats: the namespace's counters, "Name value" per line.
  */
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
@@ -48,6 +50,40 @@ static void xtcp_conns_line(struct seq_file *seq, struct sock *sk, struct xtcp_t
 		   sendq, recvq, uid, ino);
 }
 
+const char * const xtcp_mib_names[XTCP_MIB_MAX] = {
+	[XTCP_MIB_ACTIVE_OPENS]		= "ActiveOpens",
+	[XTCP_MIB_PASSIVE_OPENS]	= "PassiveOpens",
+	[XTCP_MIB_ATTEMPT_FAILS]	= "AttemptFails",
+	[XTCP_MIB_ESTAB_RESETS]		= "EstabResets",
+	[XTCP_MIB_IN_SEGS]		= "InSegs",
+	[XTCP_MIB_OUT_SEGS]		= "OutSegs",
+	[XTCP_MIB_RETRANS_SEGS]		= "RetransSegs",
+	[XTCP_MIB_IN_ERR_SHORT]		= "InErrShort",
+	[XTCP_MIB_IN_ERR_DOFF]		= "InErrDataOffset",
+	[XTCP_MIB_IN_ERR_OPTION]	= "InErrOption",
+	[XTCP_MIB_IN_ERR_FLAGS]		= "InErrFlags",
+	[XTCP_MIB_IN_ERR_CSUM]		= "InErrChecksum",
+	[XTCP_MIB_OUT_RSTS]		= "OutRsts",
+	[XTCP_MIB_IN_RSTS]		= "InRsts",
+	[XTCP_MIB_CHALLENGE_ACKS]	= "ChallengeACKs",
+	[XTCP_MIB_LISTEN_DROPS]		= "ListenDrops",
+	[XTCP_MIB_TIME_WAIT]		= "TimeWaits",
+	[XTCP_MIB_TIME_WAIT_RECYCLED]	= "TimeWaitRecycled",
+	[XTCP_MIB_KEEPALIVE_DROPS]	= "KeepaliveDrops",
+	[XTCP_MIB_TIMEOUTS]		= "Timeouts",
+};
+
+/* /proc/xtcp/stats: one "Name value" line per counter. */
+static int xtcp_stats_show(struct seq_file *seq, void *v)
+{
+	struct xtcp_net *xn = xtcp_net(seq_file_single_net(seq));
+	int i;
+
+	for (i = 0; i < XTCP_MIB_MAX; i++)
+		seq_printf(seq, "%s %ld\n", xtcp_mib_names[i], atomic_long_read(&xn->mib[i]));
+	return 0;
+}
+
 static int xtcp_conns_show(struct seq_file *seq, void *v)
 {
 	seq_puts(seq, "local remote state send-q recv-q uid inode\n");
@@ -62,7 +98,8 @@ int xtcp_proc_init_net(struct net *net)
 	xn->proc_dir = proc_net_mkdir(net, "xtcp", net->proc_net);
 	if (!xn->proc_dir)
 		return -ENOMEM;
-	if (!proc_create_net_single("conns", 0444, xn->proc_dir, xtcp_conns_show, NULL)) {
+	if (!proc_create_net_single("conns", 0444, xn->proc_dir, xtcp_conns_show, NULL) ||
+	    !proc_create_net_single("stats", 0444, xn->proc_dir, xtcp_stats_show, NULL)) {
 		remove_proc_subtree("xtcp", net->proc_net);
 		return -ENOMEM;
 	}

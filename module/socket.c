@@ -23,8 +23,16 @@ static const struct proto_ops xtcp_stream_ops;
 
 void xtcp_set_state(struct sock *sk, int state)
 {
-	xtcp_sk(sk)->prev_state = sk->sk_state;
-	/* A listener or a connection that ends no longer takes new segments. */
+	int old = sk->sk_state;
+
+	/* Counted as Linux's tcp_set_state() counts (RFC 4022 semantics). */
+	if (state == XTCP_CLOSE) {
+		if (old == XTCP_ESTABLISHED || old == XTCP_CLOSE_WAIT)
+			xtcp_inc(sock_net(sk), XTCP_MIB_ESTAB_RESETS);
+		else if (old == XTCP_SYN_SENT || old == XTCP_SYN_RECV)
+			xtcp_inc(sock_net(sk), XTCP_MIB_ATTEMPT_FAILS);
+	}
+	xtcp_sk(sk)->prev_state = old;
 	WRITE_ONCE(sk->sk_state, state);
 }
 
@@ -82,8 +90,9 @@ static void xtcp_sk_destruct(struct sock *sk)
 {
 	__skb_queue_purge(&sk->sk_receive_queue);
 	xtcp_purge_write_queue(sk);
-	WARN_ON(hrtimer_active(&xtcp_sk(sk)->rtx_timer));
-	WARN_ON(hrtimer_active(&xtcp_sk(sk)->state_timer));
+	/* A timer's own handler may drop the last reference: queued is the bug. */
+	WARN_ON(hrtimer_is_queued(&xtcp_sk(sk)->rtx_timer));
+	WARN_ON(hrtimer_is_queued(&xtcp_sk(sk)->state_timer));
 }
 
 /* sk_write_space: wake writers once a third of the send buffer is free. */
@@ -188,6 +197,7 @@ struct sock *xtcp_child_create(struct sock *listener, struct sk_buff *skb)
 	xs->iss = xtcp_isn(sk->sk_rcv_saddr, sk->sk_daddr, htons(sk->sk_num),
 			   sk->sk_dport, ktime_get_ns());
 	xtcp_set_state(sk, XTCP_SYN_RECV);
+	xtcp_inc(sock_net(sk), XTCP_MIB_PASSIVE_OPENS);
 
 	sock_hold(listener);
 	xs->parent = listener;
@@ -339,6 +349,7 @@ static int xtcp_connect(struct socket *sock, struct sockaddr *uaddr, int len, in
 				   sk->sk_dport, ktime_get_ns());
 		xs->retries = 0;
 		xtcp_set_state(sk, XTCP_SYN_SENT);
+		xtcp_inc(net, XTCP_MIB_ACTIVE_OPENS);
 		xtcp_hash_conn(sk);
 		err = xtcp_queue_syn(sk, XTCP_FLAG_SYN);
 		if (err) {
@@ -811,12 +822,15 @@ static int xtcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len, int
 			    (sk->sk_shutdown & RCV_SHUTDOWN) || signal_pending(current))
 				break;
 		} else {
-			if (sock_flag(sk, SOCK_DONE) || (sk->sk_shutdown & RCV_SHUTDOWN))
+			/* tcp_recvmsg()'s order: a FIN read, then an error, then shutdown. */
+			if (sock_flag(sk, SOCK_DONE))
 				break;
 			if (sk->sk_err) {
 				err = sock_error(sk);
 				break;
 			}
+			if (sk->sk_shutdown & RCV_SHUTDOWN)
+				break;
 			if (sk->sk_state == XTCP_CLOSE) {
 				err = -ENOTCONN;
 				break;

@@ -185,12 +185,12 @@ void xtcp_unhash_conn(struct sock *sk)
 }
 
 /*
- * The socket a segment from saddr:sport to daddr:dport belongs to: its
- * connection if there is one, else a listener on dport (an exact address
- * before INADDR_ANY). Returned with a reference held.
+ * The connection a segment from saddr:sport to daddr:dport belongs to,
+ * with a reference held, or NULL. A segment that has none goes to a
+ * TIME_WAIT entry, and only then to a listener.
  */
-struct sock *xtcp_lookup(struct net *net, __be32 saddr, __be16 sport,
-			 __be32 daddr, __be16 dport)
+struct sock *xtcp_lookup_conn(struct net *net, __be32 saddr, __be16 sport,
+			      __be32 daddr, __be16 dport)
 {
 	u32 b = xtcp_conn_bucket(net, daddr, dport, saddr, sport);
 	struct sock *found = NULL;
@@ -204,10 +204,22 @@ struct sock *xtcp_lookup(struct net *net, __be32 saddr, __be16 sport,
 		    sk->sk_rcv_saddr == daddr && htons(sk->sk_num) == dport &&
 		    net_eq(sock_net(sk), net)) {
 			found = sk;
-			goto out;
+			sock_hold(found);
+			break;
 		}
 	}
-	b = xtcp_port_bucket(net, ntohs(dport));
+	spin_unlock(&xtcp_table_lock);
+	return found;
+}
+
+/* A listener on daddr:dport (an exact address before INADDR_ANY), held. */
+struct sock *xtcp_lookup_listener(struct net *net, __be32 daddr, __be16 dport)
+{
+	u32 b = xtcp_port_bucket(net, ntohs(dport));
+	struct sock *found = NULL;
+	struct xtcp_sock *xs;
+
+	spin_lock(&xtcp_table_lock);
 	hlist_for_each_entry(xs, &xtcp_bind_hash[b], bind_node) {
 		struct sock *sk = &xs->sk;
 

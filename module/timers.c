@@ -47,6 +47,7 @@ static void xtcp_rtx_timeout(struct sock *sk)
 	else
 		limit = xn->retries2;
 	if (xs->retries >= limit) {
+		xtcp_inc(sock_net(sk), XTCP_MIB_TIMEOUTS);
 		xtcp_done(sk, ETIMEDOUT);
 		return;
 	}
@@ -78,6 +79,7 @@ static void xtcp_state_timeout(struct sock *sk)
 	switch (xtcp_keepalive_decide(now, ktime_to_ns(xs->last_rcv), idle, intvl,
 				      xs->keepalive_probes, cnt, &next)) {
 	case XTCP_KA_DROP:
+		xtcp_inc(sock_net(sk), XTCP_MIB_KEEPALIVE_DROPS);
 		xtcp_send_control(sk, XTCP_FLAG_RST | XTCP_FLAG_ACK);
 		xtcp_done(sk, ETIMEDOUT);
 		return;

@@ -47,6 +47,7 @@ void xtcp_time_wait(struct sock *sk)
 	tw = kmem_cache_zalloc(xtcp_tw_cachep, GFP_ATOMIC);
 	if (!tw)
 		return;		/* the connection just ends, as Linux does under pressure */
+	xtcp_inc(sock_net(sk), XTCP_MIB_TIME_WAIT);
 	refcount_set(&tw->refcnt, 1);
 	write_pnet(&tw->net, sock_net(sk));
 	tw->saddr = sk->sk_rcv_saddr;
@@ -114,6 +115,7 @@ bool xtcp_tw_rcv(struct xtcp_tw *tw, struct sk_buff *skb)
 		xtcp_tw_kill(tw);
 		return false;
 	case XTCP_TW_NEW_SYN:
+		xtcp_inc(read_pnet(&tw->net), XTCP_MIB_TIME_WAIT_RECYCLED);
 		xtcp_tw_kill(tw);
 		return true;
 	default:

@@ -103,6 +103,35 @@ struct xtcp_skb_cb {
 
 #define XTCP_SKB_CB(skb) ((struct xtcp_skb_cb *)&((skb)->cb[0]))
 
+/* Counters in the spirit of TCP's MIB (RFC 4022), per network namespace. */
+enum xtcp_mib {
+	XTCP_MIB_ACTIVE_OPENS,		/* connect() sent a SYN */
+	XTCP_MIB_PASSIVE_OPENS,		/* a listener took a SYN */
+	XTCP_MIB_ATTEMPT_FAILS,		/* SYN_SENT/SYN_RECV ended in CLOSE */
+	XTCP_MIB_ESTAB_RESETS,		/* ESTABLISHED/CLOSE_WAIT ended by RST */
+	XTCP_MIB_IN_SEGS,
+	XTCP_MIB_OUT_SEGS,
+	XTCP_MIB_RETRANS_SEGS,
+	XTCP_MIB_IN_ERR_SHORT,		/* dropped: the verdicts of segment.h */
+	XTCP_MIB_IN_ERR_DOFF,
+	XTCP_MIB_IN_ERR_OPTION,
+	XTCP_MIB_IN_ERR_FLAGS,
+	XTCP_MIB_IN_ERR_CSUM,
+	XTCP_MIB_OUT_RSTS,
+	XTCP_MIB_IN_RSTS,
+	XTCP_MIB_CHALLENGE_ACKS,
+	XTCP_MIB_LISTEN_DROPS,		/* SYN refused: backlog full */
+	XTCP_MIB_TIME_WAIT,		/* TIME_WAIT entries made */
+	XTCP_MIB_TIME_WAIT_RECYCLED,	/* ended early by a new SYN (RFC 6191) */
+	XTCP_MIB_KEEPALIVE_DROPS,
+	XTCP_MIB_TIMEOUTS,		/* connections dropped after the retry limit */
+	XTCP_MIB_MAX
+};
+
+extern const char * const xtcp_mib_names[XTCP_MIB_MAX];
+
+struct xtcp_net *xtcp_net(const struct net *net);
+
 /* Per network namespace tunables (sysctls) and state. */
 struct xtcp_net {
 	struct proc_dir_entry *proc_dir;	/* /proc/net/xtcp */
@@ -116,9 +145,13 @@ struct xtcp_net {
 	int keepalive_intvl_s;
 	int keepalive_probes;
 	int max_syn_backlog;
+	atomic_long_t mib[XTCP_MIB_MAX];
 };
 
-struct xtcp_net *xtcp_net(const struct net *net);
+static inline void xtcp_inc(const struct net *net, enum xtcp_mib field)
+{
+	atomic_long_inc(&xtcp_net(net)->mib[field]);
+}
 
 /* main.c */
 void xtcp_set_state(struct sock *sk, int state);
@@ -138,8 +171,9 @@ int xtcp_bind_port(struct sock *sk, u16 port, bool reuse);
 void xtcp_unbind(struct sock *sk);
 void xtcp_hash_conn(struct sock *sk);
 void xtcp_unhash_conn(struct sock *sk);
-struct sock *xtcp_lookup(struct net *net, __be32 saddr, __be16 sport,
-			 __be32 daddr, __be16 dport);
+struct sock *xtcp_lookup_conn(struct net *net, __be32 saddr, __be16 sport,
+			      __be32 daddr, __be16 dport);
+struct sock *xtcp_lookup_listener(struct net *net, __be32 daddr, __be16 dport);
 struct xtcp_tw *xtcp_tw_lookup(struct net *net, __be32 saddr, __be16 sport,
 			       __be32 daddr, __be16 dport);
 int xtcp_pick_ephemeral(struct sock *sk);

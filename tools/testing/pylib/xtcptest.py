@@ -1,0 +1,225 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Helpers for xtcp's Python selftests.
+
+XSocket: an AF_XTCP socket (bind/connect/accept through libc, since Python's
+socket module cannot parse this family's addresses; send/recv through a
+socket object). Peer: a fake remote host in a private network namespace,
+which crafts segments through a raw socket and captures xtcp's replies.
+Checks print "ok N - ..." / "not ok N - ..."; finish() sets the exit code.
+"""
+import ctypes
+import os
+import select
+import socket
+import struct
+import subprocess
+import sys
+import time
+
+libc = ctypes.CDLL(None, use_errno=True)
+CLONE_NEWNET = 0x40000000
+FAMILY = int(open("/sys/module/xtcp/parameters/family").read())
+IPPROTO = int(open("/sys/module/xtcp/parameters/ipproto").read())
+
+FIN, SYN, RST, PSH, ACK = 0x01, 0x02, 0x04, 0x08, 0x10
+
+_count = 0
+_failed = 0
+
+
+def check(ok, what):
+    global _count, _failed
+    _count += 1
+    if not ok:
+        _failed += 1
+    print(("ok" if ok else "not ok") + " %d - %s" % (_count, what), flush=True)
+    return ok
+
+
+def finish():
+    print("# %d checks, %d failed" % (_count, _failed))
+    sys.exit(0 if _count and not _failed else 1)
+
+
+def sh(cmd):
+    subprocess.run(cmd, shell=True, check=True)
+
+
+def new_netns():
+    """Move this process into a fresh network namespace, loopback up."""
+    if libc.unshare(CLONE_NEWNET) != 0:
+        raise OSError(ctypes.get_errno(), "unshare(CLONE_NEWNET)")
+    sh("ip link set lo up")
+
+
+def _err():
+    e = ctypes.get_errno()
+    return OSError(e, os.strerror(e))
+
+
+def sockaddr(ip, port):
+    return (struct.pack("=H", FAMILY) + struct.pack("!H", port) +
+            socket.inet_aton(ip) + b"\0" * 8)
+
+
+def unpack_addr(raw):
+    port, = struct.unpack("!H", raw[2:4])
+    return socket.inet_ntoa(raw[4:8]), port
+
+
+class XSocket:
+    def __init__(self, fd=None, flags=0):
+        if fd is None:
+            fd = libc.socket(FAMILY, socket.SOCK_STREAM | flags, 0)
+            if fd < 0:
+                raise _err()
+        self.sock = socket.socket(fileno=fd)
+        self.fd = fd
+
+    def _addrcall(self, fn, ip, port):
+        a = sockaddr(ip, port)
+        if fn(self.fd, a, len(a)) != 0:
+            raise _err()
+
+    def bind(self, ip, port=0):
+        self._addrcall(libc.bind, ip, port)
+
+    def connect(self, ip, port):
+        self._addrcall(libc.connect, ip, port)
+
+    def listen(self, backlog=16):
+        if libc.listen(self.fd, backlog) != 0:
+            raise _err()
+
+    def accept(self):
+        fd = libc.accept(self.fd, None, None)
+        if fd < 0:
+            raise _err()
+        return XSocket(fd)
+
+    def _name(self, fn):
+        buf = ctypes.create_string_buffer(16)
+        n = ctypes.c_uint(16)
+        if fn(self.fd, buf, ctypes.byref(n)) != 0:
+            raise _err()
+        return unpack_addr(buf.raw)
+
+    def getsockname(self):
+        return self._name(libc.getsockname)
+
+    def getpeername(self):
+        return self._name(libc.getpeername)
+
+    def close(self):
+        self.sock.close()
+
+    def __getattr__(self, name):
+        return getattr(self.sock, name)
+
+
+def conn_state(local, remote):
+    """The state /proc/xtcp/conns shows for local -> remote ("ip:port"), or None."""
+    with open("/proc/xtcp/conns") as f:
+        next(f)
+        for line in f:
+            fields = line.split()
+            if fields[0] == local and fields[1] == remote:
+                return fields[2]
+    return None
+
+
+def wait_state(local, remote, want, timeout=3.0):
+    end = time.time() + timeout
+    seen = conn_state(local, remote)
+    while seen != want and time.time() < end:
+        time.sleep(0.01)
+        seen = conn_state(local, remote)
+    return seen
+
+
+def stats():
+    with open("/proc/xtcp/stats") as f:
+        return {k: int(v) for k, v in (line.split() for line in f)}
+
+
+def csum(data):
+    if len(data) % 2:
+        data += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return ~s & 0xFFFF
+
+
+def build_seg(src, dst, sport, dport, seq, ack, flags, window=65535,
+              options=b"", payload=b"", doff=None, bad_csum=False):
+    """An xtcp segment (TCP's layout), checksummed over xtcp's pseudo-header."""
+    if doff is None:
+        doff = (20 + len(options)) // 4
+    hdr = struct.pack("!HHIIBBHHH", sport, dport, seq & 0xFFFFFFFF, ack & 0xFFFFFFFF,
+                      doff << 4, flags, window, 0, 0) + options
+    seg = hdr + payload
+    pseudo = socket.inet_aton(src) + socket.inet_aton(dst) + struct.pack("!BBH", 0, IPPROTO, len(seg))
+    c = csum(pseudo + seg)
+    if bad_csum:
+        c ^= 0x0101
+    return seg[:16] + struct.pack("!H", c) + seg[18:]
+
+
+def parse_seg(ip):
+    ihl = (ip[0] & 0x0F) * 4
+    if ip[9] != IPPROTO:
+        return None
+    t = ip[ihl:]
+    sport, dport, seq, ack, off, flags, window = struct.unpack("!HHIIBBH", t[:16])
+    doff = (off >> 4) * 4
+    return {"src": socket.inet_ntoa(ip[12:16]), "dst": socket.inet_ntoa(ip[16:20]),
+            "sport": sport, "dport": dport, "seq": seq, "ack": ack, "flags": flags,
+            "window": window, "options": t[20:doff], "payload": t[doff:]}
+
+
+class Peer:
+    """A fake host 10.7.0.2 facing xtcp at 10.7.0.1, in this process's own namespace.
+
+    Segments it sends come from an address that is not local, so nothing in
+    the kernel answers xtcp's replies; those are captured on the far end of
+    a veth pair.
+    """
+
+    LOCAL, REMOTE = "10.7.0.1", "10.7.0.2"
+
+    def __init__(self):
+        new_netns()
+        sh("ip link add v0 type veth peer name v1")
+        sh("ip addr add %s/24 dev v0" % self.LOCAL)
+        sh("ip link set v0 up && ip link set v1 up")
+        # sysfs still shows the namespace it was mounted in: ask ip.
+        out = subprocess.run("ip -o link show v1", shell=True, check=True,
+                             capture_output=True, text=True).stdout
+        mac = out.split("link/ether ")[1].split()[0]
+        sh("ip neigh add %s lladdr %s dev v0 nud permanent" % (self.REMOTE, mac))
+        self.tx = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+        self.rx = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(0x0800))
+        self.rx.bind(("v1", 0x0800))
+
+    def send(self, sport, dport, seq, ack, flags, raw=None, **kw):
+        seg = raw if raw is not None else build_seg(self.REMOTE, self.LOCAL, sport, dport,
+                                                    seq, ack, flags, **kw)
+        ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(seg), 0, 0x4000, 64, IPPROTO, 0,
+                         socket.inet_aton(self.REMOTE), socket.inet_aton(self.LOCAL))
+        self.tx.sendto(ip + seg, (self.LOCAL, 0))
+
+    def recv(self, timeout=1.0):
+        """The next xtcp segment xtcp sent to the peer, or None."""
+        end = time.time() + timeout
+        while True:
+            left = end - time.time()
+            if left <= 0 or not select.select([self.rx], [], [], left)[0]:
+                return None
+            seg = parse_seg(self.rx.recv(70000))
+            if seg and seg["dst"] == self.REMOTE:
+                return seg
+
+    def drain(self):
+        while self.recv(0.05):
+            pass
