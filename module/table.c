@@ -67,7 +67,8 @@ static bool xtcp_addr_overlap(__be32 a, __be32 b)
 /*
  * May sk take port? Like TCP: not if a socket of the namespace holds it on
  * an overlapping address, unless both asked for SO_REUSEADDR and the holder
- * is not listening; a TIME_WAIT entry on it yields only to SO_REUSEADDR.
+ * is not listening. A TIME_WAIT entry keeps its socket's SO_REUSEADDR, so
+ * it yields only when both had it, as in inet_csk_bind_conflict().
  */
 static bool xtcp_port_free(struct sock *sk, u16 port, bool reuse)
 {
@@ -87,11 +88,9 @@ static bool xtcp_port_free(struct sock *sk, u16 port, bool reuse)
 			continue;
 		return false;
 	}
-	if (reuse)
-		return true;
 	hlist_for_each_entry(tw, &xtcp_tw_port_buckets[b], port_node) {
 		if (ntohs(tw->sport) == port && net_eq(read_pnet(&tw->net), net) &&
-		    xtcp_addr_overlap(tw->saddr, sk->sk_rcv_saddr))
+		    xtcp_addr_overlap(tw->saddr, sk->sk_rcv_saddr) && !(reuse && tw->reuse))
 			return false;
 	}
 	return true;

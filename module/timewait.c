@@ -57,6 +57,7 @@ void xtcp_time_wait(struct sock *sk)
 	tw->snd_nxt = xs->snd_nxt;
 	tw->rcv_nxt = xs->rcv_nxt;
 	tw->rcv_wnd = max_t(u32, xs->rcv_wnd, 1);
+	tw->reuse = sk->sk_reuse;
 	spin_lock_init(&tw->lock);
 	INIT_HLIST_NODE(&tw->node);
 	INIT_HLIST_NODE(&tw->port_node);

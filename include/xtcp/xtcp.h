@@ -194,6 +194,7 @@ struct xtcp_tw {
 	u32 rcv_nxt;
 	u32 rcv_wnd;
 	u8 dead;		/* out of the table: never armed again */
+	u8 reuse;		/* the socket had SO_REUSEADDR */
 	spinlock_t lock;	/* dead and arming the timer */
 	struct hrtimer timer;
 	struct rcu_head rcu;

@@ -112,4 +112,21 @@ peer.send(0, 0, 0, 0, 0, raw=b"\x9c\x40\x13\x89shortseg")
 check(stats()["InErrShort"] == before + 1, "10-byte segment: InErrShort counted")
 check(wait_state(lend, "%s:40002" % R, None) is None, "no connection came of any of them")
 check(wait_state(lend, "0.0.0.0:0", "LISTEN") == "LISTEN", "the listener is unharmed")
+
+# The half-open queue is bounded by the backlog: extra SYNs are dropped and counted.
+small = XSocket()
+small.bind(L, 0)
+small.listen(2)
+sport = small.getsockname()[1]
+drops = stats()["ListenDrops"]
+for i in range(6):
+    peer.send(45000 + i, sport, 100, 0, SYN)
+answers = 0
+while True:
+    a = peer.recv(0.5)
+    if not a:
+        break
+    answers += a["flags"] == SYN | ACK and a["sport"] == sport
+check(answers == 2, "listen(2): two SYNs answered out of six (%d)" % answers)
+check(stats()["ListenDrops"] == drops + 4, "four counted in ListenDrops")
 finish()

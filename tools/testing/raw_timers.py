@@ -18,15 +18,10 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "pylib"))
 from xtcptest import (ACK, FIN, RST, SYN, Peer, XSocket, check, finish,  # noqa: E402
-                      stats, wait_state)
+                      stats, sysctl, wait_state)
 
 SOL_XTCP = 6  # IPPROTO_TCP works as the level, as do TCP's option numbers
 KEEPIDLE, KEEPINTVL, KEEPCNT = 4, 5, 6
-
-
-def sysctl(name, value):
-    with open("/proc/sys/net/xtcp/" + name, "w") as f:
-        f.write(str(value))
 
 
 peer = Peer()

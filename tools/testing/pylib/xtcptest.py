@@ -113,6 +113,9 @@ class XSocket:
     def close(self):
         self.sock.close()
 
+    def fileno(self):
+        return self.fd
+
     def __getattr__(self, name):
         return getattr(self.sock, name)
 
@@ -223,3 +226,32 @@ class Peer:
     def drain(self):
         while self.recv(0.05):
             pass
+
+
+def setns(name):
+    """Move this process into the named network namespace (ip netns add NAME)."""
+    fd = os.open("/run/netns/" + name, os.O_RDONLY)
+    try:
+        if libc.setns(fd, CLONE_NEWNET) != 0:
+            raise OSError(ctypes.get_errno(), "setns " + name)
+    finally:
+        os.close(fd)
+
+
+def in_netns(name, fn, *args):
+    """Run fn(*args) in a child process inside namespace name; returns its pid."""
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            setns(name)
+            code = 0 if fn(*args) else 1
+        except BaseException as e:  # report, never fall back into the parent's code
+            print("# child in %s: %r" % (name, e), flush=True)
+        os._exit(code)
+    return pid
+
+
+def sysctl(name, value):
+    with open("/proc/sys/net/xtcp/" + name, "w") as f:
+        f.write(str(value))

@@ -1,0 +1,149 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Two network namespaces joined by veth, with netem.
+
+4 MiB each way between 10.8.0.1 and 10.8.0.2 with SHA-256 compared on both
+ends, the client half-closing first; each namespace sees only its own side
+in /proc/xtcp/conns; a SYN into 100% loss gives ETIMEDOUT after
+syn_retries (a per-namespace sysctl); keepalive drops a connection whose
+peer vanished behind 100% loss.
+"""
+import errno
+import hashlib
+import os
+import socket
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "pylib"))
+from xtcptest import (XSocket, check, conn_state, finish, in_netns, setns,  # noqa: E402
+                      sh, stats, sysctl)
+
+A, B = "xtcp-a-%d" % os.getpid(), "xtcp-b-%d" % os.getpid()
+N = 4 << 20
+PORT = 5555
+
+
+def pattern(seed):
+    return hashlib.shake_256(seed).digest(N)
+
+
+def setup():
+    sh("ip netns add %s && ip netns add %s" % (A, B))
+    sh("ip link add va netns %s type veth peer name vb netns %s" % (A, B))
+    sh("ip -n %s addr add 10.8.0.1/24 dev va && ip -n %s link set va up" % (A, A))
+    sh("ip -n %s addr add 10.8.0.2/24 dev vb && ip -n %s link set vb up" % (B, B))
+    sh("ip -n %s link set lo up && ip -n %s link set lo up" % (A, B))
+
+
+def teardown():
+    subprocess.run("ip netns del %s; ip netns del %s" % (A, B), shell=True)
+
+
+def recv_exact(s, n):
+    buf = bytearray()
+    while len(buf) < n:
+        chunk = s.recv(min(1 << 20, n - len(buf)))
+        if not chunk:
+            break
+        buf += chunk
+    return bytes(buf)
+
+
+def server(ready_w):
+    ln = XSocket()
+    ln.bind("10.8.0.2", PORT)
+    ln.listen()
+    os.write(ready_w, b"r")
+    s = ln.accept()
+    got = recv_exact(s, N + 1)  # until EOF: the client half-closes after N bytes
+    digest = hashlib.sha256(got).digest()
+    s.sendall(digest)
+    s.sendall(pattern(b"server"))
+    s.close()
+    ln.close()
+    return len(got) == N
+
+
+setup()
+try:
+    r, w = os.pipe()
+    pid = in_netns(B, server, w)
+    os.read(r, 1)
+    setns(A)
+
+    c = XSocket()
+    c.connect("10.8.0.2", PORT)
+    local = "%s:%d" % c.getsockname()
+    check(conn_state(local, "10.8.0.2:%d" % PORT) == "ESTABLISHED",
+          "namespace A sees its side ESTABLISHED")
+    check(conn_state("10.8.0.2:%d" % PORT, local) is None,
+          "namespace A does not see namespace B's side")
+    data = pattern(b"client")
+    c.sendall(data)
+    c.shutdown(socket.SHUT_WR)
+    digest = recv_exact(c, 32)
+    check(digest == hashlib.sha256(data).digest(), "the server's SHA-256 of 4 MiB matches")
+    back = recv_exact(c, N + 1)
+    check(len(back) == N and back == pattern(b"server"),
+          "4 MiB sent after our SHUT_WR arrive intact (%d bytes)" % len(back))
+    c.close()
+    _, status = os.waitpid(pid, 0)
+    check(status == 0, "the server in namespace B saw exactly 4 MiB then EOF")
+
+    # A SYN into a black hole: 100% loss on A's side.
+    sh("tc qdisc add dev va root netem loss 100%")
+    sysctl("syn_retries", 2)
+    fails = stats()["AttemptFails"]
+    c = XSocket()
+    t0 = time.time()
+    try:
+        c.connect("10.8.0.2", PORT)
+        check(False, "connect through 100% loss fails")
+    except OSError as e:
+        check(e.errno == errno.ETIMEDOUT, "connect through 100%% loss: ETIMEDOUT (%s)" % e)
+    took = time.time() - t0
+    check(3.0 < took < 15.0, "after SYN, 2 retries backing off 1 s, 2 s, 4 s (%.1f s)" % took)
+    check(stats()["AttemptFails"] == fails + 1, "AttemptFails counted in namespace A")
+    c.close()
+    sh("tc qdisc del dev va root")
+    sysctl("syn_retries", 6)
+
+    # Keepalive: the peer vanishes behind 100% loss; probes go unanswered.
+    r, w = os.pipe()
+
+    def holder(ready_w):
+        ln = XSocket()
+        ln.bind("10.8.0.2", PORT + 1)
+        ln.listen()
+        os.write(ready_w, b"r")
+        s = ln.accept()
+        time.sleep(30)
+        s.close()
+        return True
+
+    pid = in_netns(B, holder, w)
+    os.read(r, 1)
+    c = XSocket()
+    c.connect("10.8.0.2", PORT + 1)
+    c.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+    c.setsockopt(socket.IPPROTO_TCP, 4, 1)  # XTCP_KEEPIDLE
+    c.setsockopt(socket.IPPROTO_TCP, 5, 1)  # XTCP_KEEPINTVL
+    c.setsockopt(socket.IPPROTO_TCP, 6, 3)  # XTCP_KEEPCNT
+    sh("tc qdisc add dev va root netem loss 100%")
+    c.settimeout(20)
+    t0 = time.time()
+    try:
+        c.recv(1)
+        check(False, "keepalive drops a vanished peer")
+    except OSError as e:
+        check(e.errno == errno.ETIMEDOUT, "keepalive drops a vanished peer: ETIMEDOUT (%s)" % e)
+    check(time.time() - t0 < 10, "after idle + 3 probes (%.1f s)" % (time.time() - t0))
+    c.close()
+    sh("tc qdisc del dev va root")
+    os.kill(pid, 9)
+    os.waitpid(pid, 0)
+finally:
+    teardown()
+finish()
