@@ -17,7 +17,8 @@ KDIR ?= $(shell d=/lib/modules/$$(uname -r)/build; [ -e $$d/Makefile ] && echo $
 KERNEL_SOURCES := Kbuild $(wildcard module/* kunit/* include/*/* include/*/*/*)
 USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -Iinclude/uapi -Itools/lib
 TEST_PROGS := $(patsubst tools/testing/%.c,build/bin/%,$(wildcard tools/testing/*.c)) \
-	      $(patsubst tools/testing/helpers/%.c,build/bin/%,$(wildcard tools/testing/helpers/*.c))
+	      $(patsubst tools/testing/helpers/%.c,build/bin/%,$(wildcard tools/testing/helpers/*.c)) \
+	      $(patsubst tools/examples/%.c,build/bin/%,$(wildcard tools/examples/*.c))
 
 .PHONY: all modules tools vm-init kernel test-modules stock-modules check checkpatch sparse clean
 
@@ -36,6 +37,10 @@ build/bin/%: tools/testing/%.c $(wildcard tools/lib/*.h) include/uapi/linux/xtcp
 	$(CC) $(USER_CFLAGS) -o $@ $<
 
 build/bin/%: tools/testing/helpers/%.c $(wildcard tools/lib/*.h) include/uapi/linux/xtcp.h
+	@mkdir -p build/bin
+	$(CC) $(USER_CFLAGS) -o $@ $<
+
+build/bin/%: tools/examples/%.c $(wildcard tools/lib/*.h) include/uapi/linux/xtcp.h
 	@mkdir -p build/bin
 	$(CC) $(USER_CFLAGS) -o $@ $<
 

@@ -242,6 +242,17 @@ static int xtcp_check_addr(struct sock *sk, struct sockaddr *uaddr, int len)
 	return 0;
 }
 
+/* inet_bind()'s compatibility game: AF_UNSPEC is taken for INADDR_ANY only. */
+static int xtcp_check_bind_addr(struct sock *sk, struct sockaddr *uaddr, int len)
+{
+	struct sockaddr_xtcp *addr = (struct sockaddr_xtcp *)uaddr;
+
+	if (len >= (int)sizeof(*addr) && addr->sxtcp_family == AF_UNSPEC &&
+	    addr->sxtcp_addr.s_addr == htonl(INADDR_ANY))
+		return 0;
+	return xtcp_check_addr(sk, uaddr, len);
+}
+
 static int xtcp_bind(struct socket *sock, struct sockaddr *uaddr, int len)
 {
 	struct sockaddr_xtcp *addr = (struct sockaddr_xtcp *)uaddr;
@@ -250,7 +261,7 @@ static int xtcp_bind(struct socket *sock, struct sockaddr *uaddr, int len)
 	u16 port;
 	int err;
 
-	err = xtcp_check_addr(sk, uaddr, len);
+	err = xtcp_check_bind_addr(sk, uaddr, len);
 	if (err)
 		return err;
 	port = ntohs(addr->sxtcp_port);

@@ -17,8 +17,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "pylib"))
-from xtcptest import (XSocket, check, conn_state, finish, in_netns, setns,  # noqa: E402
-                      sh, stats, sysctl)
+from xtcptest import (XSocket, check, conn_state, expect_oserror, finish,  # noqa: E402
+                      in_netns, set_keepalive, setns, sh, stats, sysctl)
 
 A, B = "xtcp-a-%d" % os.getpid(), "xtcp-b-%d" % os.getpid()
 N = 4 << 20
@@ -98,11 +98,7 @@ try:
     fails = stats()["AttemptFails"]
     c = XSocket()
     t0 = time.time()
-    try:
-        c.connect("10.8.0.2", PORT)
-        check(False, "connect through 100% loss fails")
-    except OSError as e:
-        check(e.errno == errno.ETIMEDOUT, "connect through 100%% loss: ETIMEDOUT (%s)" % e)
+    expect_oserror(errno.ETIMEDOUT, "connect through 100% loss", c.connect, "10.8.0.2", PORT)
     took = time.time() - t0
     check(3.0 < took < 15.0, "after SYN, 2 retries backing off 1 s, 2 s, 4 s (%.1f s)" % took)
     check(stats()["AttemptFails"] == fails + 1, "AttemptFails counted in namespace A")
@@ -127,18 +123,11 @@ try:
     os.read(r, 1)
     c = XSocket()
     c.connect("10.8.0.2", PORT + 1)
-    c.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
-    c.setsockopt(socket.IPPROTO_TCP, 4, 1)  # XTCP_KEEPIDLE
-    c.setsockopt(socket.IPPROTO_TCP, 5, 1)  # XTCP_KEEPINTVL
-    c.setsockopt(socket.IPPROTO_TCP, 6, 3)  # XTCP_KEEPCNT
+    set_keepalive(c, 1, 1, 3)
     sh("tc qdisc add dev va root netem loss 100%")
     c.settimeout(20)
     t0 = time.time()
-    try:
-        c.recv(1)
-        check(False, "keepalive drops a vanished peer")
-    except OSError as e:
-        check(e.errno == errno.ETIMEDOUT, "keepalive drops a vanished peer: ETIMEDOUT (%s)" % e)
+    expect_oserror(errno.ETIMEDOUT, "keepalive drops a vanished peer: recv()", c.recv, 1)
     check(time.time() - t0 < 10, "after idle + 3 probes (%.1f s)" % (time.time() - t0))
     c.close()
     sh("tc qdisc del dev va root")

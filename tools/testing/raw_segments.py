@@ -16,16 +16,11 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "pylib"))
-from xtcptest import (ACK, FIN, PSH, RST, SYN, Peer, XSocket, check, finish,  # noqa: E402
-                      stats, wait_state)
+from xtcptest import (ACK, FIN, PSH, RST, SYN, XSocket, check, expect_oserror,  # noqa: E402
+                      finish, peer_and_listener, stats, wait_state)
 
-peer = Peer()
+peer, ln, port, lend = peer_and_listener()
 L, R = peer.LOCAL, peer.REMOTE
-ln = XSocket()
-ln.bind(L, 0)
-ln.listen()
-port = ln.getsockname()[1]
-lend = "%s:%d" % (L, port)
 
 # Handshake.
 isn = 0x12345678
@@ -70,11 +65,7 @@ after = stats()
 check(after["ChallengeACKs"] - before["ChallengeACKs"] == 2, "two challenge ACKs counted")
 check(after["InRsts"] - before["InRsts"] == 2, "two RSTs counted in")
 peer.send(40000, port, rcv_nxt, 0, RST)
-try:
-    conn.recv(10)
-    check(False, "an exact RST resets the connection")
-except OSError as e:
-    check(e.errno == errno.ECONNRESET, "an exact RST resets: recv() gives ECONNRESET")
+expect_oserror(errno.ECONNRESET, "an exact RST resets: recv()", conn.recv, 10)
 check(wait_state(lend, "%s:40000" % R, None) is None, "the connection is gone")
 check(stats()["EstabResets"] - after["EstabResets"] == 1, "EstabResets counted")
 

@@ -17,20 +17,11 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "pylib"))
-from xtcptest import (ACK, FIN, RST, SYN, Peer, XSocket, check, finish,  # noqa: E402
-                      stats, sysctl, wait_state)
+from xtcptest import (ACK, FIN, RST, SYN, XSocket, check, expect_oserror,  # noqa: E402
+                      finish, peer_and_listener, set_keepalive, stats, sysctl, wait_state)
 
-SOL_XTCP = 6  # IPPROTO_TCP works as the level, as do TCP's option numbers
-KEEPIDLE, KEEPINTVL, KEEPCNT = 4, 5, 6
-
-
-peer = Peer()
+peer, ln, port, lend = peer_and_listener()
 L, R = peer.LOCAL, peer.REMOTE
-ln = XSocket()
-ln.bind(L, 0)
-ln.listen()
-port = ln.getsockname()[1]
-lend = "%s:%d" % (L, port)
 sysctl("msl_ms", 1000)
 sysctl("fin_timeout_ms", 800)
 
@@ -75,6 +66,22 @@ peer.send(41000, port, nxt + 100001, sa["seq"] + 1, ACK)
 conn = ln.accept()
 check(wait_state(lend, ep, "ESTABLISHED") == "ESTABLISHED", "the new incarnation is ESTABLISHED")
 peer.send(41000, port, nxt + 100001, 0, RST)
+
+# Passive close by xtcp: CLOSE_WAIT, then LAST_ACK until the FIN is acknowledged.
+conn, iss, nxt = handshake(41005)
+ep = "%s:41005" % R
+peer.send(41005, port, nxt, iss + 1, FIN | ACK)
+a = peer.recv()
+check(a and a["flags"] == ACK and a["ack"] == nxt + 1, "their FIN acknowledged")
+check(wait_state(lend, ep, "CLOSE_WAIT") == "CLOSE_WAIT", "CLOSE_WAIT")
+conn.settimeout(1)
+check(conn.recv(10) == b"", "recv() reads EOF")
+conn.close()
+f = peer.recv()
+check(f and f["flags"] == FIN | ACK and f["seq"] == iss + 1, "close() in CLOSE_WAIT sends FIN")
+check(wait_state(lend, ep, "LAST_ACK") == "LAST_ACK", "LAST_ACK")
+peer.send(41005, port, nxt + 1, iss + 2, ACK)
+check(wait_state(lend, ep, None) is None, "its ACK ends the connection: gone, no TIME_WAIT")
 
 # TIME_WAIT ends after 2 * MSL (msl_ms = 1000).
 conn, iss, nxt = handshake(41001)
@@ -123,11 +130,8 @@ check(conn.getpeername() == (R, 41004), "the late ACK completes the handshake")
 
 # Keepalive: probes at SND.NXT-1 after the idle time; unanswered, ETIMEDOUT.
 iss = s1["seq"]
-conn.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
-conn.setsockopt(SOL_XTCP, KEEPIDLE, 1)
-conn.setsockopt(SOL_XTCP, KEEPINTVL, 1)
-conn.setsockopt(SOL_XTCP, KEEPCNT, 2)
-check(conn.getsockopt(SOL_XTCP, KEEPCNT) == 2, "XTCP_KEEPCNT reads back 2")
+set_keepalive(conn, 1, 1, 2)
+check(conn.getsockopt(socket.IPPROTO_TCP, 6) == 2, "XTCP_KEEPCNT reads back 2")
 p1 = peer.recv(3.0)
 check(p1 and p1["flags"] == ACK and p1["seq"] == iss, "a keepalive probe: ACK with SEQ = SND.NXT-1")
 peer.send(41004, port, 3001, iss + 1, ACK)  # answered: the connection lives on
@@ -136,11 +140,7 @@ check(p2 and p2["seq"] == iss, "after an answer, probing starts over after idle 
 ka_before = stats()["KeepaliveDrops"]
 conn.settimeout(10)
 t0 = time.time()
-try:
-    conn.recv(10)
-    check(False, "unanswered probes end the connection")
-except OSError as e:
-    check(e.errno == errno.ETIMEDOUT, "unanswered probes: recv() gives ETIMEDOUT (%s)" % e)
+expect_oserror(errno.ETIMEDOUT, "unanswered probes: recv()", conn.recv, 10)
 check(stats()["KeepaliveDrops"] == ka_before + 1, "KeepaliveDrops counted")
 check(time.time() - t0 < 6, "within idle + count * interval (%.1f s)" % (time.time() - t0))
 peer.drain()
@@ -148,10 +148,7 @@ peer.drain()
 # Simultaneous open: our SYN and the peer's cross; SYN_RECV, then ESTABLISHED.
 c = XSocket(flags=socket.SOCK_NONBLOCK)
 c.bind(L, 42000)
-try:
-    c.connect(R, 42001)
-except OSError as e:
-    check(e.errno == errno.EINPROGRESS, "non-blocking connect: EINPROGRESS")
+expect_oserror(errno.EINPROGRESS, "non-blocking connect", c.connect, R, 42001)
 syn = peer.recv()
 check(syn and syn["flags"] == SYN, "our SYN goes out")
 peer.send(42001, 42000, 7000, 0, SYN)
@@ -171,12 +168,7 @@ peer.drain()
 sysctl("syn_retries", 2)
 fails = stats()["AttemptFails"]
 c = XSocket()
-t0 = time.time()
-try:
-    c.connect(R, 43000)
-    check(False, "connect into a black hole fails")
-except OSError as e:
-    check(e.errno == errno.ETIMEDOUT, "connect into a black hole: ETIMEDOUT (%s)" % e)
+expect_oserror(errno.ETIMEDOUT, "connect into a black hole", c.connect, R, 43000)
 syns = []
 while True:
     s = peer.recv(0.2)
@@ -200,11 +192,7 @@ c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
 rst_before = stats()["OutRsts"]
 c.close()
 s.settimeout(3)
-try:
-    s.recv(10)
-    check(False, "SO_LINGER {1,0}: the peer sees the abort")
-except OSError as e:
-    check(e.errno == errno.ECONNRESET, "SO_LINGER {1,0}: the peer's recv() gives ECONNRESET")
+expect_oserror(errno.ECONNRESET, "SO_LINGER {1,0}: the peer's recv()", s.recv, 10)
 check(stats()["OutRsts"] == rst_before + 1, "one RST sent")
 s.close()
 a_ln.close()

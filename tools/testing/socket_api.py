@@ -8,6 +8,7 @@ must be the same: xtcp's errors are Linux TCP's, measured, not remembered.
 
 XTCP_SMOKE: also run on Debian's stock kernel.
 """
+import ctypes
 import errno
 import os
 import select
@@ -20,7 +21,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "pylib"))
-from xtcptest import XSocket, check, finish, new_netns, sh  # noqa: E402
+from xtcptest import XSocket, check, finish, libc, new_netns, sh  # noqa: E402
 
 LO = "127.0.0.1"
 
@@ -283,6 +284,24 @@ def s_nonblocking_connect_black_hole(new):
     return first, err(c.connect, "10.7.0.2", 80)
 
 
+def s_bind_family(new):
+    """Wrong family: EAFNOSUPPORT, but AF_UNSPEC with INADDR_ANY is taken; short: EINVAL."""
+    own = int(new().family)
+    wrong = socket.AF_INET6 if own == socket.AF_INET else socket.AF_INET
+    out = []
+    for family, ip in ((wrong, "0.0.0.0"), (socket.AF_UNSPEC, "0.0.0.0"),
+                       (socket.AF_UNSPEC, LO)):
+        s = new()
+        a = struct.pack("=H", family) + struct.pack("!H", 0) + socket.inet_aton(ip) + bytes(8)
+        r = libc.bind(s.fileno(), a, len(a))
+        out.append("ok" if r == 0 else errno.errorcode[ctypes.get_errno()])
+    s = new()
+    a = struct.pack("=H", own) + bytes(6)
+    r = libc.bind(s.fileno(), a, len(a))
+    out.append("ok" if r == 0 else errno.errorcode[ctypes.get_errno()])
+    return out
+
+
 def s_listen_backlog(new):
     ln = new()
     ln.bind(LO, 0)
@@ -293,7 +312,7 @@ def s_listen_backlog(new):
 SCENARIOS = [s_bind_twice, s_bind_in_use, s_bind_nonlocal, s_bind_low_port_unprivileged,
              s_reuseaddr_time_wait, s_unconnected, s_connect_errors, s_accept_nonblocking,
              s_recv_flags, s_write_after_shutdown, s_reset, s_reset_then_write, s_poll,
-             s_epoll_select, s_sndtimeo, s_nonblocking_connect_black_hole, s_listen_backlog]
+             s_epoll_select, s_sndtimeo, s_nonblocking_connect_black_hole, s_bind_family, s_listen_backlog]
 
 new_netns()
 # A neighbour that never answers, for connects that must stay in progress.

@@ -27,7 +27,7 @@ xtcp_need_packages() {
 		/usr/include/openssl/ssl.h:libssl-dev \
 		modprobe:kmod sparse:sparse ip:iproute2 tc:iproute2 \
 		tcpdump:tcpdump tshark:tshark python3:python3 xz:xz-utils \
-		perl:perl rsync:rsync \
+		perl:perl rsync:rsync /usr/lib/python3/dist-packages/pyflakes:pyflakes3 \
 		/usr/src/$XTCP_SOURCE_PKG.tar.xz:$XTCP_SOURCE_PKG; do
 		local what=${pair%%:*} pkg=${pair#*:}
 		if [[ $what == /* ]]; then

@@ -8,6 +8,7 @@ which crafts segments through a raw socket and captures xtcp's replies.
 Checks print "ok N - ..." / "not ok N - ..."; finish() sets the exit code.
 """
 import ctypes
+import errno
 import os
 import select
 import socket
@@ -255,3 +256,32 @@ def in_netns(name, fn, *args):
 def sysctl(name, value):
     with open("/proc/sys/net/xtcp/" + name, "w") as f:
         f.write(str(value))
+
+
+def expect_oserror(code, what, fn, *args):
+    """Check that fn(*args) fails with errno code; returns the exception or None."""
+    try:
+        fn(*args)
+    except OSError as e:
+        check(e.errno == code, "%s: %s (%s)" % (what, errno.errorcode.get(code), e))
+        return e
+    check(False, "%s: succeeded, want %s" % (what, errno.errorcode.get(code)))
+    return None
+
+
+def set_keepalive(sock, idle, intvl, cnt):
+    """SO_KEEPALIVE with per-socket settings (TCP's option numbers, level IPPROTO_TCP)."""
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+    sock.setsockopt(socket.IPPROTO_TCP, 4, idle)   # XTCP_KEEPIDLE
+    sock.setsockopt(socket.IPPROTO_TCP, 5, intvl)  # XTCP_KEEPINTVL
+    sock.setsockopt(socket.IPPROTO_TCP, 6, cnt)    # XTCP_KEEPCNT
+
+
+def peer_and_listener():
+    """A crafted Peer and an xtcp listener facing it: (peer, listener, port, "ip:port")."""
+    peer = Peer()
+    ln = XSocket()
+    ln.bind(peer.LOCAL, 0)
+    ln.listen()
+    port = ln.getsockname()[1]
+    return peer, ln, port, "%s:%d" % (peer.LOCAL, port)

@@ -1,0 +1,42 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Every sysctl under /proc/sys/net/xtcp: the default Linux TCP has, a write
+# outside the range refused with EINVAL and the old value kept, the edges
+# of the range accepted, and each namespace with its own value.
+#
+# XTCP_SMOKE: also run on Debian's stock kernel.
+set -u
+. "$(dirname "$0")/lib.sh"
+
+dir=/proc/sys/net/xtcp
+while read -r name default max; do
+	f=$dir/$name
+	expect_eq "$(cat "$f")" "$default" "$name defaults to $default"
+	for bad in 0 -1 $((max + 1)) abc; do
+		out=$(echo "$bad" 2>&1 >"$f")
+		rc=$?
+		expect_eq "$rc $(cat "$f")" "1 $default" "$name=$bad refused, value kept"
+	done
+	[[ -z $out || $out == *"Invalid argument"* ]] ||
+		ktest_result 0 "$name: the refusal is EINVAL ($out)"
+	for good in 1 "$max" "$default"; do
+		echo "$good" >"$f"
+		expect_eq "$(cat "$f")" "$good" "$name=$good accepted"
+	done
+done <<'TABLE'
+msl_ms 30000 600000
+fin_timeout_ms 60000 600000
+syn_retries 6 127
+synack_retries 5 127
+retries2 15 127
+keepalive_time 7200 32767
+keepalive_intvl 75 32767
+keepalive_probes 9 127
+max_syn_backlog 4096 65535
+TABLE
+
+# Per namespace: a change in one is not seen in another.
+echo 1234 >$dir/msl_ms
+expect_eq "$(unshare -n cat $dir/msl_ms)" 30000 "a new namespace starts from the default"
+echo 30000 >$dir/msl_ms
+finish
