@@ -148,15 +148,8 @@ static void xtcp_apply(struct sock *sk, struct sk_buff *skb,
 	if (v->state != sk->sk_state)
 		xtcp_set_state(sk, v->state);
 
-	if (v->actions & XTCP_ACT_SEND_RST) {
-		struct xtcp_seg rst = {
-			.src_port = sk->sk_num, .dst_port = ntohs(sk->sk_dport),
-			.seq = v->rst_seq, .ack = v->rst_ack, .flags = v->rst_flags,
-			.wscale = -1,
-		};
-
-		xtcp_send_raw(sock_net(sk), sk->sk_rcv_saddr, sk->sk_daddr, &rst);
-	}
+	if (v->actions & XTCP_ACT_SEND_RST)
+		xtcp_send_rst_to(sock_net(sk), skb, v);
 	if (v->actions & XTCP_ACT_SEND_SYNACK)
 		xtcp_retransmit(sk);
 	if (v->actions & XTCP_ACT_CHALLENGE_ACK)

@@ -106,27 +106,33 @@ void xtcp_send_raw(struct net *net, __be32 saddr, __be32 daddr,
 	xtcp_output(net, saddr, daddr, skb, seg);
 }
 
+/* A RST answering the segment in skb: to its source, from its destination. */
+void xtcp_send_rst_to(struct net *net, const struct sk_buff *skb,
+		      const struct xtcp_verdict *v)
+{
+	const struct tcphdr *th = (const struct tcphdr *)skb_transport_header(skb);
+	struct xtcp_seg rst = {
+		.src_port = ntohs(th->dest), .dst_port = ntohs(th->source),
+		.seq = v->rst_seq, .ack = v->rst_ack, .flags = v->rst_flags,
+		.wscale = -1,
+	};
+
+	xtcp_send_raw(net, ip_hdr(skb)->daddr, ip_hdr(skb)->saddr, &rst);
+}
+
 /* 3.10.7.1: answer a segment that matches no connection with a RST. */
 void xtcp_send_reset_reply(struct net *net, struct sk_buff *skb)
 {
 	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
-	const struct tcphdr *th = (const struct tcphdr *)skb_transport_header(skb);
 	struct xtcp_seg in = {
 		.seq = cb->seq, .ack = cb->ack, .flags = cb->flags,
 		.payload_len = skb->len,
 	};
-	struct xtcp_seg rst = { .wscale = -1 };
 	struct xtcp_verdict v;
 
 	xtcp_reset_reply(&in, &v);
-	if (!(v.actions & XTCP_ACT_SEND_RST))
-		return;
-	rst.src_port = ntohs(th->dest);
-	rst.dst_port = ntohs(th->source);
-	rst.seq = v.rst_seq;
-	rst.ack = v.rst_ack;
-	rst.flags = v.rst_flags;
-	xtcp_send_raw(net, ip_hdr(skb)->daddr, ip_hdr(skb)->saddr, &rst);
+	if (v.actions & XTCP_ACT_SEND_RST)
+		xtcp_send_rst_to(net, skb, &v);
 }
 
 /*

@@ -63,14 +63,14 @@ void xtcp_done(struct sock *sk, int err)
 		struct xtcp_sock *lxs = xtcp_sk(xs->parent);
 		bool was_queued = false;
 
-		spin_lock(&lxs->queue_lock);
+		spin_lock_bh(&lxs->queue_lock);
 		if (!list_empty(&xs->child_node) && sk->sk_state == XTCP_CLOSE &&
 		    xs->prev_state == XTCP_SYN_RECV) {
 			list_del_init(&xs->child_node);
 			lxs->syn_queue_len--;
 			was_queued = true;
 		}
-		spin_unlock(&lxs->queue_lock);
+		spin_unlock_bh(&lxs->queue_lock);
 		if (was_queued) {
 			sock_put(xs->parent);
 			xs->parent = NULL;
@@ -132,6 +132,11 @@ static void xtcp_init_sock(struct sock *sk)
 	sk->sk_write_space = xtcp_write_space;
 	sk->sk_backlog_rcv = xtcp_rcv_sk;
 	sock_set_flag(sk, SOCK_USE_WRITE_QUEUE);
+	/*
+	 * A timer's handler may drop the last reference, and with it the
+	 * module's; freeing after a grace period lets the handler return first.
+	 */
+	sock_set_flag(sk, SOCK_RCU_FREE);
 }
 
 /* proto.keepalive: SO_KEEPALIVE was just set or cleared. */
@@ -201,17 +206,23 @@ struct sock *xtcp_child_create(struct sock *listener, struct sk_buff *skb)
 
 	sock_hold(listener);
 	xs->parent = listener;
-	spin_lock(&lxs->queue_lock);
+	spin_lock_bh(&lxs->queue_lock);
 	list_add_tail(&xs->child_node, &lxs->syn_queue);
 	lxs->syn_queue_len++;
-	spin_unlock(&lxs->queue_lock);
+	spin_unlock_bh(&lxs->queue_lock);
 
-	/* The listener's lock is held nested (input.c): the child's is the outer class. */
+	/*
+	 * The listener's lock is held nested (input.c): the child's is the
+	 * outer class. From the listener's backlog we run with BHs on, and
+	 * softirq takes this lock too.
+	 */
+	local_bh_disable();
 	bh_lock_sock(sk);
 	xtcp_hash_conn(sk);
 	xtcp_queue_syn(sk, XTCP_FLAG_SYN | XTCP_FLAG_ACK);
 	xtcp_timer_keepalive_reset(sk);
 	bh_unlock_sock(sk);
+	local_bh_enable();
 	kfree_skb(skb);
 	return sk;
 }
@@ -223,11 +234,11 @@ void xtcp_child_established(struct sock *sk)
 	struct sock *listener = xs->parent;
 	struct xtcp_sock *lxs = xtcp_sk(listener);
 
-	spin_lock(&lxs->queue_lock);
+	spin_lock_bh(&lxs->queue_lock);
 	list_move_tail(&xs->child_node, &lxs->accept_queue);
 	lxs->syn_queue_len--;
 	lxs->accept_queue_len++;
-	spin_unlock(&lxs->queue_lock);
+	spin_unlock_bh(&lxs->queue_lock);
 	listener->sk_data_ready(listener);
 }
 

@@ -220,6 +220,8 @@ void xtcp_push(struct sock *sk);
 void xtcp_retransmit(struct sock *sk);
 void xtcp_clean_acked(struct sock *sk);
 void xtcp_send_reset_reply(struct net *net, struct sk_buff *skb);
+void xtcp_send_rst_to(struct net *net, const struct sk_buff *skb,
+		      const struct xtcp_verdict *v);
 void xtcp_send_raw(struct net *net, __be32 saddr, __be32 daddr,
 		   const struct xtcp_seg *seg);
 u16 xtcp_rcv_window(const struct sock *sk);

@@ -12,6 +12,7 @@ import errno
 import hashlib
 import os
 import socket
+import struct
 import subprocess
 import sys
 import time
@@ -91,6 +92,8 @@ try:
     c.close()
     _, status = os.waitpid(pid, 0)
     check(status == 0, "the server in namespace B saw exactly 4 MiB then EOF")
+    # The last ACK of that close must land before the namespaces go away.
+    time.sleep(0.5)
 
     # A SYN into a black hole: 100% loss on A's side.
     sh("tc qdisc add dev va root netem loss 100%")
@@ -109,17 +112,22 @@ try:
     # Keepalive: the peer vanishes behind 100% loss; probes go unanswered.
     r, w = os.pipe()
 
-    def holder(ready_w):
+    def holder(ready_w, done_r):
         ln = XSocket()
         ln.bind("10.8.0.2", PORT + 1)
         ln.listen()
         os.write(ready_w, b"r")
         s = ln.accept()
-        time.sleep(30)
+        os.read(done_r, 1)
+        # Abort: an orderly close would leave an orphan retransmitting its
+        # FIN to a peer that is gone, pinning the module for retries2.
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         s.close()
+        ln.close()
         return True
 
-    pid = in_netns(B, holder, w)
+    done_r, done_w = os.pipe()
+    pid = in_netns(B, holder, w, done_r)
     os.read(r, 1)
     c = XSocket()
     c.connect("10.8.0.2", PORT + 1)
@@ -131,8 +139,9 @@ try:
     check(time.time() - t0 < 10, "after idle + 3 probes (%.1f s)" % (time.time() - t0))
     c.close()
     sh("tc qdisc del dev va root")
-    os.kill(pid, 9)
-    os.waitpid(pid, 0)
+    os.write(done_w, b"d")
+    _, status = os.waitpid(pid, 0)
+    check(status == 0, "the holder in namespace B aborted its side")
 finally:
     teardown()
 finish()

@@ -13,6 +13,7 @@ XTCP_SMOKE: also run on Debian's stock kernel.
 import os
 import subprocess
 import sys
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "pylib"))
 from xtcptest import XSocket, check, finish, new_netns  # noqa: E402
@@ -48,6 +49,12 @@ r = run("rmmod", "xtcp")
 check(r.returncode != 0, "rmmod refused while a socket is open (%s)" % r.stderr.strip())
 held.close()
 del held
+# Closing sockets (LAST_ACK waiting for its ACK) hold the module a moment longer.
+for _ in range(300):
+    with open("/sys/module/xtcp/refcnt") as f:
+        if f.read().strip() == "0":
+            break
+    time.sleep(0.01)
 r = run("rmmod", "xtcp")
 check(r.returncode == 0, "rmmod with 50 TIME_WAIT entries succeeds (%s)" % r.stderr.strip())
 check(not os.path.exists("/proc/xtcp"), "/proc/xtcp is gone")
