@@ -97,34 +97,36 @@ static void xtcp_state_timeout(struct sock *sk)
 		sock_hold(sk);
 }
 
-static enum hrtimer_restart xtcp_rtx_fire(struct hrtimer *t)
+/*
+ * A socket timer fired: run its handler now, or leave it to release_sock()
+ * (with a reference) if the user owns the socket. Then drop the reference
+ * the armed timer held.
+ */
+static enum hrtimer_restart xtcp_sock_timer_fire(struct sock *sk, int defer_bit,
+						 void (*handler)(struct sock *sk))
 {
-	struct xtcp_sock *xs = container_of(t, struct xtcp_sock, rtx_timer);
-	struct sock *sk = &xs->sk;
-
 	bh_lock_sock(sk);
 	if (!sock_owned_by_user(sk))
-		xtcp_rtx_timeout(sk);
-	else if (!test_and_set_bit(XTCP_DEFER_RTX, &xs->deferred))
+		handler(sk);
+	else if (!test_and_set_bit(defer_bit, &xtcp_sk(sk)->deferred))
 		sock_hold(sk);
 	bh_unlock_sock(sk);
 	sock_put(sk);
 	return HRTIMER_NORESTART;
 }
 
+static enum hrtimer_restart xtcp_rtx_fire(struct hrtimer *t)
+{
+	struct xtcp_sock *xs = container_of(t, struct xtcp_sock, rtx_timer);
+
+	return xtcp_sock_timer_fire(&xs->sk, XTCP_DEFER_RTX, xtcp_rtx_timeout);
+}
+
 static enum hrtimer_restart xtcp_state_fire(struct hrtimer *t)
 {
 	struct xtcp_sock *xs = container_of(t, struct xtcp_sock, state_timer);
-	struct sock *sk = &xs->sk;
 
-	bh_lock_sock(sk);
-	if (!sock_owned_by_user(sk))
-		xtcp_state_timeout(sk);
-	else if (!test_and_set_bit(XTCP_DEFER_STATE, &xs->deferred))
-		sock_hold(sk);
-	bh_unlock_sock(sk);
-	sock_put(sk);
-	return HRTIMER_NORESTART;
+	return xtcp_sock_timer_fire(&xs->sk, XTCP_DEFER_STATE, xtcp_state_timeout);
 }
 
 /* proto.release_cb: run what the timers left while the user held the socket. */

@@ -17,8 +17,8 @@ import struct
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "pylib"))
-from xtcptest import (ACK, FIN, PSH, RST, SYN, XSocket, build_seg, check, finish,  # noqa: E402
-                      peer_and_listener, stats)
+from xtcptest import (ACK, FIN, PSH, RST, SYN, build_seg, check, finish,  # noqa: E402
+                      loopback_pair, peer_and_listener, stats)
 
 rng = random.Random(int(os.environ.get("XTCP_FUZZ_SEED", "1")))
 print("# seed %d (XTCP_FUZZ_SEED)" % int(os.environ.get("XTCP_FUZZ_SEED", "1")))
@@ -91,12 +91,7 @@ for c, _ in conns:
     c.close()
 
 # xtcp still works: a real connection on loopback carries data both ways.
-ln2 = XSocket()
-ln2.bind("127.0.0.1", 0)
-ln2.listen()
-c = XSocket()
-c.connect("127.0.0.1", ln2.getsockname()[1])
-s = ln2.accept()
+c, s, _ = loopback_pair()
 c.sendall(b"still alive" * 1000)
 got = b""
 s.settimeout(5)

@@ -18,7 +18,8 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "pylib"))
 from xtcptest import (ACK, FIN, RST, SYN, XSocket, check, expect_oserror,  # noqa: E402
-                      finish, peer_and_listener, set_keepalive, stats, sysctl, wait_state)
+                      finish, loopback_pair, peer_and_listener, set_keepalive, stats, sysctl,
+                      wait_state)
 
 peer, ln, port, lend = peer_and_listener()
 L, R = peer.LOCAL, peer.REMOTE
@@ -182,12 +183,7 @@ c.close()
 sysctl("syn_retries", 6)
 
 # SO_LINGER {1, 0}: close() aborts with a RST; the xtcp peer sees ECONNRESET.
-a_ln = XSocket()
-a_ln.bind("127.0.0.1", 0)
-a_ln.listen()
-c = XSocket()
-c.connect("127.0.0.1", a_ln.getsockname()[1])
-s = a_ln.accept()
+c, s, a_ln = loopback_pair()
 c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
 rst_before = stats()["OutRsts"]
 c.close()

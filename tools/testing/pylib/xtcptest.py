@@ -277,6 +277,16 @@ def set_keepalive(sock, idle, intvl, cnt):
     sock.setsockopt(socket.IPPROTO_TCP, 6, cnt)    # XTCP_KEEPCNT
 
 
+def loopback_pair(ip="127.0.0.1"):
+    """A connected xtcp pair on ip: (client, server, listener)."""
+    ln = XSocket()
+    ln.bind(ip, 0)
+    ln.listen()
+    c = XSocket()
+    c.connect(ip, ln.getsockname()[1])
+    return c, ln.accept(), ln
+
+
 def peer_and_listener():
     """A crafted Peer and an xtcp listener facing it: (peer, listener, port, "ip:port")."""
     peer = Peer()
