@@ -11,6 +11,9 @@
 #include <uapi/linux/xtcp.h>
 #include "xtcp/xtcp.h"
 
+#define CREATE_TRACE_POINTS
+#include "xtcp/trace.h"
+
 int xtcp_family = AF_XTCP;
 module_param_named(family, xtcp_family, int, 0444);
 MODULE_PARM_DESC(family, "address family number (default 22, a number no in-tree code registers)");

@@ -12,6 +12,7 @@
 #include <net/route.h>
 
 #include "xtcp/seq.h"
+#include "xtcp/trace.h"
 #include "xtcp/xtcp.h"
 
 #define XTCP_MSS_DEFAULT	536	/* RFC 9293 3.7.1, when the peer says nothing */
@@ -89,8 +90,11 @@ static int xtcp_output(struct net *net, __be32 saddr, __be32 daddr,
 	skb->ip_summed = CHECKSUM_NONE;
 	skb_dst_set(skb, &rt->dst);
 	xtcp_inc(net, XTCP_MIB_OUT_SEGS);
-	if (seg->flags & XTCP_FLAG_RST)
+	if (seg->flags & XTCP_FLAG_RST) {
 		xtcp_inc(net, XTCP_MIB_OUT_RSTS);
+		trace_xtcp_send_reset(fl4.saddr, seg->src_port, fl4.daddr, seg->dst_port,
+				      seg->seq, seg->ack);
+	}
 	return ip_local_out(net, NULL, skb);
 }
 
@@ -282,6 +286,7 @@ void xtcp_retransmit(struct sock *sk)
 
 	if (skb && skb != xtcp_sk(sk)->send_head) {
 		xtcp_inc(sock_net(sk), XTCP_MIB_RETRANS_SEGS);
+		trace_xtcp_retransmit(sk, sk->sk_state, sk->sk_state);
 		xtcp_transmit(sk, skb);
 	}
 }

@@ -14,6 +14,7 @@
 #include <net/sock.h>
 
 #include "xtcp/seq.h"
+#include "xtcp/trace.h"
 #include "xtcp/xtcp.h"
 
 static const struct proto_ops xtcp_stream_ops;
@@ -32,6 +33,7 @@ void xtcp_set_state(struct sock *sk, int state)
 		else if (old == XTCP_SYN_SENT || old == XTCP_SYN_RECV)
 			xtcp_inc(sock_net(sk), XTCP_MIB_ATTEMPT_FAILS);
 	}
+	trace_xtcp_set_state(sk, old, state);
 	xtcp_sk(sk)->prev_state = old;
 	WRITE_ONCE(sk->sk_state, state);
 }

@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * xtcp's tracepoints, under tracefs events/xtcp/: a connection's state
+ * changes, its retransmissions, and the RSTs it sends. Addresses are kept
+ * as bytes and states as numbers (the format prints names), so the records
+ * read the same on every kernel xtcp builds for.
+ */
+#undef TRACE_SYSTEM
+#define TRACE_SYSTEM xtcp
+
+#if !defined(_XTCP_TRACE_H) || defined(TRACE_HEADER_MULTI_READ)
+#define _XTCP_TRACE_H
+
+#include <linux/tracepoint.h>
+#include <net/sock.h>
+
+#define xtcp_show_state(state)						\
+	__print_symbolic(state, { 1, "ESTABLISHED" }, { 2, "SYN_SENT" },	\
+			 { 3, "SYN_RECV" }, { 4, "FIN_WAIT1" }, { 5, "FIN_WAIT2" },	\
+			 { 6, "TIME_WAIT" }, { 7, "CLOSE" }, { 8, "CLOSE_WAIT" },	\
+			 { 9, "LAST_ACK" }, { 10, "LISTEN" }, { 11, "CLOSING" })
+
+DECLARE_EVENT_CLASS(xtcp_conn,
+		    TP_PROTO(const struct sock *sk, int oldstate, int newstate),
+		    TP_ARGS(sk, oldstate, newstate),
+		    TP_STRUCT__entry(__field(const void *, skaddr)
+				     __array(__u8, saddr, 4)
+				     __array(__u8, daddr, 4)
+				     __field(__u16, sport)
+				     __field(__u16, dport)
+				     __field(int, oldstate)
+				     __field(int, newstate)),
+		    TP_fast_assign(__entry->skaddr = sk;
+				   memcpy(__entry->saddr, &sk->sk_rcv_saddr, 4);
+				   memcpy(__entry->daddr, &sk->sk_daddr, 4);
+				   __entry->sport = sk->sk_num;
+				   __entry->dport = ntohs(sk->sk_dport);
+				   __entry->oldstate = oldstate;
+				   __entry->newstate = newstate;),
+		    TP_printk("sk=%p %pI4:%u -> %pI4:%u %s -> %s", __entry->skaddr,
+			      __entry->saddr, __entry->sport, __entry->daddr,
+			      __entry->dport, xtcp_show_state(__entry->oldstate),
+			      xtcp_show_state(__entry->newstate))
+);
+
+/* A connection changed state (RFC 9293 3.3.2). */
+DEFINE_EVENT(xtcp_conn, xtcp_set_state,
+	     TP_PROTO(const struct sock *sk, int oldstate, int newstate),
+	     TP_ARGS(sk, oldstate, newstate)
+);
+
+/* The retransmission timer sent the oldest unacknowledged segment again. */
+DEFINE_EVENT(xtcp_conn, xtcp_retransmit,
+	     TP_PROTO(const struct sock *sk, int oldstate, int newstate),
+	     TP_ARGS(sk, oldstate, newstate)
+);
+
+/* A RST went out: from a socket, or answering a segment for none. */
+TRACE_EVENT(xtcp_send_reset,
+	    TP_PROTO(__be32 saddr, u16 sport, __be32 daddr, u16 dport, u32 seq, u32 ack),
+	    TP_ARGS(saddr, sport, daddr, dport, seq, ack),
+	    TP_STRUCT__entry(__array(__u8, saddr, 4)
+			     __array(__u8, daddr, 4)
+			     __field(__u16, sport)
+			     __field(__u16, dport)
+			     __field(__u32, seq)
+			     __field(__u32, ack)),
+	    TP_fast_assign(memcpy(__entry->saddr, &saddr, 4);
+			   memcpy(__entry->daddr, &daddr, 4);
+			   __entry->sport = sport;
+			   __entry->dport = dport;
+			   __entry->seq = seq;
+			   __entry->ack = ack;),
+	    TP_printk("%pI4:%u -> %pI4:%u seq=%u ack=%u", __entry->saddr, __entry->sport,
+		      __entry->daddr, __entry->dport, __entry->seq, __entry->ack)
+);
+
+#endif /* _XTCP_TRACE_H */
+
+/* Found through the module's include path, as xtcp/trace.h. */
+#undef TRACE_INCLUDE_PATH
+#define TRACE_INCLUDE_PATH xtcp
+#undef TRACE_INCLUDE_FILE
+#define TRACE_INCLUDE_FILE trace
+#include <trace/define_trace.h>
