@@ -146,7 +146,7 @@ static void xtcp_apply(struct sock *sk, struct sk_buff *skb,
 	}
 
 	if (v->state != sk->sk_state)
-		xtcp_set_state(sk, v->state);
+		xtcp_set_state(sk, v->state, v->event);
 
 	if (v->actions & XTCP_ACT_SEND_RST)
 		xtcp_send_rst_to(sock_net(sk), skb, v);
@@ -164,15 +164,15 @@ static void xtcp_apply(struct sock *sk, struct sk_buff *skb,
 			sk->sk_state_change(sk);
 	}
 	if (v->actions & XTCP_ACT_RESET) {
-		xtcp_done(sk, v->err);
+		xtcp_done(sk, v->err, v->event);
 	} else {
 		switch (v->state) {
 		case XTCP_TIME_WAIT:
 			xtcp_time_wait(sk);
-			xtcp_done(sk, 0);
+			xtcp_done(sk, 0, "handed to TIME_WAIT");
 			break;
 		case XTCP_CLOSE:
-			xtcp_done(sk, 0);
+			xtcp_done(sk, 0, v->event);
 			break;
 		case XTCP_FIN_WAIT2:
 			if (sock_flag(sk, SOCK_DEAD))

@@ -5,8 +5,14 @@
  * namespace it lives in.
  *
  * /proc/xtcp/conns: a header line, then one line per socket and TIME_WAIT
- * entry: local address:port, remote address:port, state name, send-queue
- * and receive-queue bytes, uid and inode.
+ * entry: local and remote address:port, state name, send-queue and
+ * receive-queue bytes, snd_una, snd_nxt, rcv_nxt, the peer's and our
+ * window, the armed timer and its milliseconds left, retransmissions,
+ * uid and inode.
+ *
+ * /proc/xtcp/history: each connection's last state changes, oldest first,
+ * one per line: local, remote, time (seconds since boot, CLOCK_MONOTONIC),
+ * old state, new state, and the cause, which runs to the end of the line.
  *
  * /proc/xtcp/stats: the namespace's counters, "Name value" per line.
  */
@@ -18,36 +24,110 @@
 
 static struct proc_dir_entry *xtcp_proc_link;
 
-static void xtcp_conns_line(struct seq_file *seq, struct sock *sk, struct xtcp_tw *tw)
-{
+/* The endpoints of a socket or TIME_WAIT entry, as they start each line. */
+struct xtcp_ends {
 	__be32 laddr, raddr;
 	u16 lport, rport;
-	int state, sendq = 0, recvq = 0;
-	unsigned long ino = 0;
-	uid_t uid = 0;
+};
 
+static void xtcp_ends_of(const struct sock *sk, const struct xtcp_tw *tw, struct xtcp_ends *e)
+{
 	if (sk) {
-		laddr = sk->sk_rcv_saddr;
-		raddr = sk->sk_daddr;
-		lport = sk->sk_num;
-		rport = ntohs(sk->sk_dport);
-		state = READ_ONCE(sk->sk_state);
-		sendq = READ_ONCE(sk->sk_wmem_queued);
-		recvq = atomic_read(&sk->sk_rmem_alloc);
-		if (state == XTCP_LISTEN)
-			recvq = READ_ONCE(xtcp_sk(sk)->accept_queue_len);
-		uid = from_kuid_munged(seq_user_ns(seq), sk->sk_uid);
-		ino = sk->sk_socket ? SOCK_INODE(sk->sk_socket)->i_ino : 0;
+		e->laddr = sk->sk_rcv_saddr;
+		e->raddr = sk->sk_daddr;
+		e->lport = sk->sk_num;
+		e->rport = ntohs(sk->sk_dport);
 	} else {
-		laddr = tw->saddr;
-		raddr = tw->daddr;
-		lport = ntohs(tw->sport);
-		rport = ntohs(tw->dport);
-		state = XTCP_TIME_WAIT;
+		e->laddr = tw->saddr;
+		e->raddr = tw->daddr;
+		e->lport = ntohs(tw->sport);
+		e->rport = ntohs(tw->dport);
 	}
-	seq_printf(seq, "%pI4:%-5u %pI4:%-5u %-11s %7d %7d %5u %8lu\n",
-		   &laddr, lport, &raddr, rport, xtcp_state_name(state),
-		   sendq, recvq, uid, ino);
+}
+
+static void xtcp_ends_show(struct seq_file *seq, const struct xtcp_ends *e)
+{
+	seq_printf(seq, "%pI4:%-5u %pI4:%-5u ", &e->laddr, e->lport, &e->raddr, e->rport);
+}
+
+static s64 xtcp_ms_left(const struct hrtimer *t)
+{
+	return max_t(s64, ktime_to_ms(hrtimer_get_remaining(t)), 0);
+}
+
+/* Which of a socket's timers is armed, and how long it has left. */
+static const char *xtcp_timer_of(struct sock *sk, s64 *ms)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	*ms = 0;
+	if (hrtimer_is_queued(&xs->rtx_timer)) {
+		*ms = xtcp_ms_left(&xs->rtx_timer);
+		return "retransmit";
+	}
+	if (hrtimer_is_queued(&xs->state_timer)) {
+		*ms = xtcp_ms_left(&xs->state_timer);
+		return sk->sk_state == XTCP_FIN_WAIT2 && sock_flag(sk, SOCK_DEAD) ?
+		       "fin_wait2" : "keepalive";
+	}
+	return "off";
+}
+
+#define XTCP_CONNS_FMT "%-11s %7d %7d %10u %10u %10u %5u %5u %-10s %6lld %3u %5u %8lu\n"
+
+static void xtcp_conns_line(struct seq_file *seq, struct sock *sk, struct xtcp_tw *tw)
+{
+	struct xtcp_ends e;
+
+	xtcp_ends_of(sk, tw, &e);
+	xtcp_ends_show(seq, &e);
+	if (sk) {
+		struct xtcp_sock *xs = xtcp_sk(sk);
+		int state = READ_ONCE(sk->sk_state);
+		int recvq = atomic_read(&sk->sk_rmem_alloc);
+		const char *timer;
+		s64 ms;
+
+		if (state == XTCP_LISTEN)
+			recvq = READ_ONCE(xs->accept_queue_len);
+		timer = xtcp_timer_of(sk, &ms);
+		seq_printf(seq, XTCP_CONNS_FMT, xtcp_state_name(state),
+			   READ_ONCE(sk->sk_wmem_queued), recvq, xs->snd_una, xs->snd_nxt,
+			   xs->rcv_nxt, xs->snd_wnd, xs->rcv_wnd, timer, ms, xs->total_retrans,
+			   from_kuid_munged(seq_user_ns(seq), sk->sk_uid),
+			   sk->sk_socket ? SOCK_INODE(sk->sk_socket)->i_ino : 0);
+	} else {
+		seq_printf(seq, XTCP_CONNS_FMT, "TIME_WAIT", 0, 0, tw->snd_nxt, tw->snd_nxt,
+			   tw->rcv_nxt, 0, tw->rcv_wnd, "time_wait", xtcp_ms_left(&tw->timer),
+			   0, 0, 0UL);
+	}
+}
+
+static void xtcp_history_lines(struct seq_file *seq, struct sock *sk, struct xtcp_tw *tw)
+{
+	const struct xtcp_history *h = sk ? xtcp_sk(sk)->history : tw->history;
+	struct xtcp_ends e;
+	int i;
+
+	if (!h)
+		return;
+	xtcp_ends_of(sk, tw, &e);
+	for (i = 0; i < h->count; i++) {
+		int at = (h->next + XTCP_HISTORY - h->count + i) % XTCP_HISTORY;
+		u64 ns = h->e[at].ns;
+
+		xtcp_ends_show(seq, &e);
+		seq_printf(seq, "%llu.%06llu %s %s %s\n", ns / NSEC_PER_SEC,
+			   (ns % NSEC_PER_SEC) / NSEC_PER_USEC, xtcp_state_name(h->e[at].from),
+			   xtcp_state_name(h->e[at].to), h->e[at].event);
+	}
+}
+
+static int xtcp_history_show(struct seq_file *seq, void *v)
+{
+	seq_puts(seq, "local remote time from to event\n");
+	xtcp_table_walk(seq_file_single_net(seq), seq, xtcp_history_lines);
+	return 0;
 }
 
 const char * const xtcp_mib_names[XTCP_MIB_MAX] = {
@@ -86,7 +166,7 @@ static int xtcp_stats_show(struct seq_file *seq, void *v)
 
 static int xtcp_conns_show(struct seq_file *seq, void *v)
 {
-	seq_puts(seq, "local remote state send-q recv-q uid inode\n");
+	seq_puts(seq, "local remote state send-q recv-q snd_una snd_nxt rcv_nxt snd_wnd rcv_wnd timer timer_ms retrans uid inode\n");
 	xtcp_table_walk(seq_file_single_net(seq), seq, xtcp_conns_line);
 	return 0;
 }
@@ -99,6 +179,7 @@ int xtcp_proc_init_net(struct net *net)
 	if (!xn->proc_dir)
 		return -ENOMEM;
 	if (!proc_create_net_single("conns", 0444, xn->proc_dir, xtcp_conns_show, NULL) ||
+	    !proc_create_net_single("history", 0444, xn->proc_dir, xtcp_history_show, NULL) ||
 	    !proc_create_net_single("stats", 0444, xn->proc_dir, xtcp_stats_show, NULL)) {
 		remove_proc_subtree("xtcp", net->proc_net);
 		return -ENOMEM;

@@ -22,7 +22,21 @@ static const struct proto_ops xtcp_stream_ops;
 #define XTCP_KEEPALIVE_MAX_S	32767	/* as TCP's MAX_TCP_KEEPIDLE/INTVL */
 #define XTCP_KEEPCNT_MAX	127
 
-void xtcp_set_state(struct sock *sk, int state)
+void xtcp_history_add(struct xtcp_history *h, int from, int to, const char *why)
+{
+	if (!h)
+		return;
+	h->e[h->next].ns = ktime_get_ns();
+	h->e[h->next].from = from;
+	h->e[h->next].to = to;
+	h->e[h->next].event = why;
+	h->next = (h->next + 1) % XTCP_HISTORY;
+	if (h->count < XTCP_HISTORY)
+		h->count++;
+}
+
+/* Every state change goes through here, with its cause in the protocol's words. */
+void xtcp_set_state(struct sock *sk, int state, const char *why)
 {
 	int old = sk->sk_state;
 
@@ -34,6 +48,7 @@ void xtcp_set_state(struct sock *sk, int state)
 			xtcp_inc(sock_net(sk), XTCP_MIB_ATTEMPT_FAILS);
 	}
 	trace_xtcp_set_state(sk, old, state);
+	xtcp_history_add(xtcp_sk(sk)->history, old, state, why);
 	xtcp_sk(sk)->prev_state = old;
 	WRITE_ONCE(sk->sk_state, state);
 }
@@ -50,12 +65,12 @@ static void xtcp_purge_write_queue(struct sock *sk)
  * tables, timers stopped, unsent data dropped, and the user told err if
  * any. Called with the socket locked, from any context.
  */
-void xtcp_done(struct sock *sk, int err)
+void xtcp_done(struct sock *sk, int err, const char *why)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	if (sk->sk_state != XTCP_CLOSE)
-		xtcp_set_state(sk, XTCP_CLOSE);
+		xtcp_set_state(sk, XTCP_CLOSE, why);
 	xtcp_timers_stop(sk);
 	xtcp_unhash_conn(sk);
 	xtcp_unbind(sk);
@@ -90,6 +105,7 @@ void xtcp_done(struct sock *sk, int err)
 
 static void xtcp_sk_destruct(struct sock *sk)
 {
+	kfree(xtcp_sk(sk)->history);
 	__skb_queue_purge(&sk->sk_receive_queue);
 	xtcp_purge_write_queue(sk);
 	/* A timer's own handler may drop the last reference: queued is the bug. */
@@ -115,10 +131,11 @@ static void xtcp_write_space(struct sock *sk)
 	rcu_read_unlock();
 }
 
-static void xtcp_init_sock(struct sock *sk)
+static void xtcp_init_sock(struct sock *sk, gfp_t gfp)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
+	xs->history = kzalloc(sizeof(*xs->history), gfp);
 	xtcp_timers_init(sk);
 	INIT_LIST_HEAD(&xs->child_node);
 	INIT_LIST_HEAD(&xs->syn_queue);
@@ -179,7 +196,7 @@ struct sock *xtcp_child_create(struct sock *listener, struct sk_buff *skb)
 	if (!sk)
 		return NULL;
 	sock_init_data(NULL, sk);
-	xtcp_init_sock(sk);
+	xtcp_init_sock(sk, GFP_ATOMIC);
 	xs = xtcp_sk(sk);
 	sock_set_flag(sk, SOCK_DEAD);	/* no struct socket until accept() */
 	sk->sk_rcvbuf = listener->sk_rcvbuf;
@@ -203,7 +220,7 @@ struct sock *xtcp_child_create(struct sock *listener, struct sk_buff *skb)
 	xs->snd_wl1 = cb->seq;
 	xs->iss = xtcp_isn(sk->sk_rcv_saddr, sk->sk_daddr, htons(sk->sk_num),
 			   sk->sk_dport, ktime_get_ns());
-	xtcp_set_state(sk, XTCP_SYN_RECV);
+	xtcp_set_state(sk, XTCP_SYN_RECV, "rcv SYN");
 	xtcp_inc(sock_net(sk), XTCP_MIB_PASSIVE_OPENS);
 
 	sock_hold(listener);
@@ -372,12 +389,12 @@ static int xtcp_connect(struct socket *sock, struct sockaddr *uaddr, int len, in
 		xs->iss = xtcp_isn(sk->sk_rcv_saddr, sk->sk_daddr, htons(sk->sk_num),
 				   sk->sk_dport, ktime_get_ns());
 		xs->retries = 0;
-		xtcp_set_state(sk, XTCP_SYN_SENT);
+		xtcp_set_state(sk, XTCP_SYN_SENT, "user connect");
 		xtcp_inc(net, XTCP_MIB_ACTIVE_OPENS);
 		xtcp_hash_conn(sk);
 		err = xtcp_queue_syn(sk, XTCP_FLAG_SYN);
 		if (err) {
-			xtcp_done(sk, 0);
+			xtcp_done(sk, 0, "no memory for SYN");
 			goto fail;
 		}
 		sock->state = SS_CONNECTING;
@@ -433,7 +450,7 @@ static int xtcp_listen(struct socket *sock, int backlog)
 			if (err)
 				goto out;
 		}
-		xtcp_set_state(sk, XTCP_LISTEN);
+		xtcp_set_state(sk, XTCP_LISTEN, "user listen");
 	}
 	err = 0;
 out:
@@ -473,7 +490,7 @@ static void xtcp_listener_stop(struct sock *listener)
 		if (sk->sk_state != XTCP_CLOSE)
 			xtcp_send_control(sk, XTCP_FLAG_RST | XTCP_FLAG_ACK);
 		xs->parent = NULL;
-		xtcp_done(sk, 0);
+		xtcp_done(sk, 0, "listener closed");
 		bh_unlock_sock(sk);
 		local_bh_enable();
 		xtcp_timers_stop_sync(sk);
@@ -605,13 +622,13 @@ static __poll_t xtcp_poll(struct file *file, struct socket *sock, poll_table *wa
 }
 
 /* shutdown(SHUT_WR) or close(): the FIN goes after the queued data. */
-static void xtcp_send_fin(struct sock *sk)
+static void xtcp_send_fin(struct sock *sk, const char *why)
 {
 	int state = sk->sk_state;
 
 	if (!xtcp_close_sends_fin(state))
 		return;
-	xtcp_set_state(sk, xtcp_state_after_close(state));
+	xtcp_set_state(sk, xtcp_state_after_close(state), why);
 	xtcp_sk(sk)->fin_queued = 1;
 	xtcp_push(sk);
 }
@@ -641,17 +658,17 @@ static int xtcp_shutdown(struct socket *sock, int how)
 		if (!(how & RCV_SHUTDOWN))
 			break;
 		xtcp_listener_stop(sk);
-		xtcp_done(sk, 0);
+		xtcp_done(sk, 0, "user shutdown");
 		sock->state = SS_UNCONNECTED;
 		break;
 	case XTCP_SYN_SENT:
-		xtcp_done(sk, 0);
+		xtcp_done(sk, 0, "user shutdown");
 		sock->state = SS_UNCONNECTED;
 		break;
 	default:
 		WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | how);
 		if (how & SEND_SHUTDOWN)
-			xtcp_send_fin(sk);
+			xtcp_send_fin(sk, "user shutdown");
 		break;
 	}
 	sk->sk_state_change(sk);
@@ -680,15 +697,15 @@ static int xtcp_release(struct socket *sock)
 	    !((1 << sk->sk_state) & (XTCPF(XTCP_CLOSE) | XTCPF(XTCP_LISTEN)))) {
 		if (sk->sk_state != XTCP_SYN_SENT)
 			xtcp_send_control(sk, XTCP_FLAG_RST | XTCP_FLAG_ACK);
-		xtcp_done(sk, 0);
+		xtcp_done(sk, 0, "user abort");
 	} else if (xtcp_close_sends_fin(sk->sk_state)) {
-		xtcp_send_fin(sk);
+		xtcp_send_fin(sk, "user close");
 		if (sock_flag(sk, SOCK_LINGER))
 			timeout = sk->sk_lingertime;
 	} else if (sk->sk_state != XTCP_CLOSE &&
 		   !((1 << sk->sk_state) & (XTCPF(XTCP_FIN_WAIT1) | XTCPF(XTCP_FIN_WAIT2) |
 					    XTCPF(XTCP_CLOSING) | XTCPF(XTCP_LAST_ACK)))) {
-		xtcp_done(sk, 0);	/* LISTEN, SYN_SENT */
+		xtcp_done(sk, 0, "user close");	/* LISTEN, SYN_SENT */
 	}
 	if (timeout)
 		sk_stream_wait_close(sk, timeout);
@@ -1012,7 +1029,7 @@ static int xtcp_create(struct net *net, struct socket *sock, int protocol,
 	sock->ops = &xtcp_stream_ops;
 	sock->state = SS_UNCONNECTED;
 	sock_init_data(sock, sk);
-	xtcp_init_sock(sk);
+	xtcp_init_sock(sk, GFP_KERNEL);
 	return 0;
 }
 

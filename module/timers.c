@@ -48,10 +48,11 @@ static void xtcp_rtx_timeout(struct sock *sk)
 		limit = xn->retries2;
 	if (xs->retries >= limit) {
 		xtcp_inc(sock_net(sk), XTCP_MIB_TIMEOUTS);
-		xtcp_done(sk, ETIMEDOUT);
+		xtcp_done(sk, ETIMEDOUT, "timer retransmission limit");
 		return;
 	}
 	xs->retries++;
+	xs->total_retrans++;
 	xtcp_retransmit(sk);
 	xtcp_timer_rtx_arm(sk);
 }
@@ -66,7 +67,7 @@ static void xtcp_state_timeout(struct sock *sk)
 	if (sk->sk_state == XTCP_FIN_WAIT2 && sock_flag(sk, SOCK_DEAD)) {
 		/* Orphaned, and the peer never sent its FIN: give up, as Linux does. */
 		xtcp_send_control(sk, XTCP_FLAG_RST | XTCP_FLAG_ACK);
-		xtcp_done(sk, 0);
+		xtcp_done(sk, 0, "timer FIN_WAIT2");
 		return;
 	}
 	if (!sock_flag(sk, SOCK_KEEPOPEN) ||
@@ -81,7 +82,7 @@ static void xtcp_state_timeout(struct sock *sk)
 	case XTCP_KA_DROP:
 		xtcp_inc(sock_net(sk), XTCP_MIB_KEEPALIVE_DROPS);
 		xtcp_send_control(sk, XTCP_FLAG_RST | XTCP_FLAG_ACK);
-		xtcp_done(sk, ETIMEDOUT);
+		xtcp_done(sk, ETIMEDOUT, "timer keepalive");
 		return;
 	case XTCP_KA_PROBE:
 		/* RFC 9293 3.8.4: SEG.SEQ = SND.NXT-1, which the peer must ACK. */

@@ -29,7 +29,10 @@ void xtcp_tw_exit(void)
 
 static void xtcp_tw_free_rcu(struct rcu_head *head)
 {
-	kmem_cache_free(xtcp_tw_cachep, container_of(head, struct xtcp_tw, rcu));
+	struct xtcp_tw *tw = container_of(head, struct xtcp_tw, rcu);
+
+	kfree(tw->history);
+	kmem_cache_free(xtcp_tw_cachep, tw);
 }
 
 void xtcp_tw_put(struct xtcp_tw *tw)
@@ -58,6 +61,9 @@ void xtcp_time_wait(struct sock *sk)
 	tw->rcv_nxt = xs->rcv_nxt;
 	tw->rcv_wnd = max_t(u32, xs->rcv_wnd, 1);
 	tw->reuse = sk->sk_reuse;
+	/* The entry takes the history over, and keeps it until it ends. */
+	tw->history = xs->history;
+	xs->history = NULL;
 	spin_lock_init(&tw->lock);
 	INIT_HLIST_NODE(&tw->node);
 	INIT_HLIST_NODE(&tw->port_node);

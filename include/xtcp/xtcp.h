@@ -21,6 +21,24 @@ extern int xtcp_ipproto;
 #define XTCPF(state)	(1 << (state))
 
 /*
+ * A connection's last state changes, each with its time and cause, for
+ * /proc/xtcp/history. Allocated apart from the socket so that a TIME_WAIT
+ * entry can take it over and stay small.
+ */
+#define XTCP_HISTORY	16
+
+struct xtcp_history {
+	u8 next;		/* where the next entry goes */
+	u8 count;
+	struct {
+		u64 ns;		/* ktime_get_ns() */
+		u8 from;
+		u8 to;
+		const char *event;	/* a string literal */
+	} e[XTCP_HISTORY];
+};
+
+/*
  * The socket. struct sock comes first, so sk and xtcp_sock convert freely;
  * addresses and ports live in sock_common (sk_rcv_saddr, sk_num, sk_daddr,
  * sk_dport), as for TCP. Sequence variables are RFC 9293 section 3.3.1's.
@@ -51,6 +69,7 @@ struct xtcp_sock {
 	u8 bound:1;		/* in the bind table */
 	u8 hashed:1;		/* in the connection table */
 	u8 retries;		/* retransmissions of the oldest unacked segment */
+	u32 total_retrans;	/* over the connection's life */
 	u8 keepalive_probes;	/* unanswered keepalive probes */
 
 	/* Per-socket keepalive settings, 0 = the namespace's sysctl. */
@@ -81,8 +100,8 @@ struct xtcp_sock {
 	u32 accept_queue_len;
 	u32 backlog;
 
-	/* State history for /proc (issue-level observability). */
 	u8 prev_state;
+	struct xtcp_history *history;	/* may be NULL: allocation failed */
 };
 
 static inline struct xtcp_sock *xtcp_sk(const struct sock *sk)
@@ -153,15 +172,16 @@ static inline void xtcp_inc(const struct net *net, enum xtcp_mib field)
 	atomic_long_inc(&xtcp_net(net)->mib[field]);
 }
 
-/* main.c */
-void xtcp_set_state(struct sock *sk, int state);
+/* socket.c */
+void xtcp_set_state(struct sock *sk, int state, const char *why);
+void xtcp_history_add(struct xtcp_history *h, int from, int to, const char *why);
 
 /* socket.c: the address family and the socket calls. */
 extern struct proto xtcp_prot;
 extern struct net_proto_family xtcp_family_ops;
 struct sock *xtcp_child_create(struct sock *listener, struct sk_buff *skb);
 void xtcp_child_established(struct sock *child);
-void xtcp_done(struct sock *sk, int err);
+void xtcp_done(struct sock *sk, int err, const char *why);
 int xtcp_queue_rcv(struct sock *sk, struct sk_buff *skb);
 
 /* table.c: bind, connection and TIME_WAIT tables. */
@@ -195,6 +215,7 @@ struct xtcp_tw {
 	u32 rcv_wnd;
 	u8 dead;		/* out of the table: never armed again */
 	u8 reuse;		/* the socket had SO_REUSEADDR */
+	struct xtcp_history *history;	/* taken over from the socket */
 	spinlock_t lock;	/* dead and arming the timer */
 	struct hrtimer timer;
 	struct rcu_head rcu;
