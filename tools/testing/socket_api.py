@@ -21,7 +21,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "pylib"))
-from xtcptest import XSocket, check, finish, libc, new_netns, sh  # noqa: E402
+from xtcptest import XSocket, check, finish, libc, loopback_pair, new_netns, sh  # noqa: E402
 
 LO = "127.0.0.1"
 
@@ -61,13 +61,8 @@ def err(fn, *args):
 
 
 def pair(new):
-    """A connected pair (client, server) and the listener."""
-    ln = new()
-    ln.bind(LO, 0)
-    ln.listen()
-    c = new()
-    c.connect(LO, ln.getsockname()[1])
-    return c, ln.accept(), ln
+    """A connected pair (client, server) and the listener, of new()'s kind."""
+    return loopback_pair(LO, new)
 
 
 def in_child(fn):

@@ -277,12 +277,13 @@ def set_keepalive(sock, idle, intvl, cnt):
     sock.setsockopt(socket.IPPROTO_TCP, 6, cnt)    # XTCP_KEEPCNT
 
 
-def loopback_pair(ip="127.0.0.1"):
-    """A connected xtcp pair on ip: (client, server, listener)."""
-    ln = XSocket()
+def loopback_pair(ip="127.0.0.1", new=None):
+    """A connected pair on ip: (client, server, listener); new() makes the sockets."""
+    new = new or XSocket
+    ln = new()
     ln.bind(ip, 0)
     ln.listen()
-    c = XSocket()
+    c = new()
     c.connect(ip, ln.getsockname()[1])
     return c, ln.accept(), ln
 
