@@ -18,7 +18,8 @@ KERNEL_SOURCES := Kbuild $(wildcard module/* kunit/* include/*/* include/*/*/*)
 USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -Iinclude/uapi -Itools/lib
 TEST_PROGS := $(patsubst tools/testing/%.c,build/bin/%,$(wildcard tools/testing/*.c)) \
 	      $(patsubst tools/testing/helpers/%.c,build/bin/%,$(wildcard tools/testing/helpers/*.c)) \
-	      $(patsubst tools/examples/%.c,build/bin/%,$(wildcard tools/examples/*.c))
+	      $(patsubst tools/examples/%.c,build/bin/%,$(wildcard tools/examples/*.c)) \
+	      $(patsubst tools/%.c,build/bin/%,$(wildcard tools/*.c))
 
 .PHONY: all modules tools vm-init kernel test-modules stock-modules check checkpatch sparse clean
 
@@ -37,6 +38,10 @@ build/bin/%: tools/testing/%.c $(wildcard tools/lib/*.h) include/uapi/linux/xtcp
 	$(CC) $(USER_CFLAGS) -o $@ $<
 
 build/bin/%: tools/testing/helpers/%.c $(wildcard tools/lib/*.h) include/uapi/linux/xtcp.h
+	@mkdir -p build/bin
+	$(CC) $(USER_CFLAGS) -o $@ $<
+
+build/bin/%: tools/%.c $(wildcard tools/lib/*.h) include/uapi/linux/xtcp.h
 	@mkdir -p build/bin
 	$(CC) $(USER_CFLAGS) -o $@ $<
 
