@@ -28,7 +28,8 @@ all: modules tools
 modules:
 	@[ -n "$(KDIR)" ] && [ -e "$(KDIR)/Makefile" ] || { \
 	  echo "xtcp: no kernel headers for $$(uname -r); install linux-headers-$$(uname -r) or pass KDIR=<tree>" >&2; exit 1; }
-	@[ "$(KDIR)" = "/lib/modules/$$(uname -r)/build" ] || echo "xtcp: building against $(KDIR)" >&2
+	@if [ "$(origin KDIR)" = file ] && [ "$(KDIR)" != "/lib/modules/$$(uname -r)/build" ]; then \
+	  echo "xtcp: no headers for the running kernel $$(uname -r); building against $(KDIR) (KDIR=<tree> picks another)" >&2; fi
 	$(MAKE) -C $(KDIR) M=$(TOP) modules
 
 tools: $(TEST_PROGS)
