@@ -101,7 +101,6 @@ static void __xtcp_bind(struct sock *sk, u16 port)
 	sk->sk_num = port;
 	hlist_add_head(&xtcp_sk(sk)->bind_node,
 		       &xtcp_bind_hash[xtcp_port_bucket(sock_net(sk), port)]);
-	xtcp_sk(sk)->bound = 1;
 	sock_hold(sk);
 }
 
@@ -137,19 +136,23 @@ out:
 	return err;
 }
 
-void xtcp_unbind(struct sock *sk)
+/* Take sk out of the table node is in, if any, with the table's reference. */
+static void xtcp_table_del(struct sock *sk, struct hlist_node *node)
 {
-	struct xtcp_sock *xs = xtcp_sk(sk);
+	bool was_in;
 
 	spin_lock_bh(&xtcp_table_lock);
-	if (!xs->bound) {
-		spin_unlock_bh(&xtcp_table_lock);
-		return;
-	}
-	hlist_del_init(&xs->bind_node);
-	xs->bound = 0;
+	was_in = !hlist_unhashed(node);
+	if (was_in)
+		hlist_del_init(node);
 	spin_unlock_bh(&xtcp_table_lock);
-	__sock_put(sk);
+	if (was_in)
+		__sock_put(sk);
+}
+
+void xtcp_unbind(struct sock *sk)
+{
+	xtcp_table_del(sk, &xtcp_sk(sk)->bind_node);
 }
 
 /* A child shares its listener's port: it is found by 4-tuple, never bound. */
@@ -160,9 +163,8 @@ void xtcp_hash_conn(struct sock *sk)
 				 sk->sk_daddr, sk->sk_dport);
 
 	spin_lock_bh(&xtcp_table_lock);
-	if (!xs->hashed) {
+	if (hlist_unhashed(&xs->conn_node)) {
 		hlist_add_head(&xs->conn_node, &xtcp_conn_hash[b]);
-		xs->hashed = 1;
 		sock_hold(sk);
 	}
 	spin_unlock_bh(&xtcp_table_lock);
@@ -170,17 +172,7 @@ void xtcp_hash_conn(struct sock *sk)
 
 void xtcp_unhash_conn(struct sock *sk)
 {
-	struct xtcp_sock *xs = xtcp_sk(sk);
-
-	spin_lock_bh(&xtcp_table_lock);
-	if (!xs->hashed) {
-		spin_unlock_bh(&xtcp_table_lock);
-		return;
-	}
-	hlist_del_init(&xs->conn_node);
-	xs->hashed = 0;
-	spin_unlock_bh(&xtcp_table_lock);
-	__sock_put(sk);
+	xtcp_table_del(sk, &xtcp_sk(sk)->conn_node);
 }
 
 /*
@@ -327,7 +319,7 @@ void xtcp_table_walk(struct net *net, struct seq_file *seq, xtcp_walk_fn fn)
 	spin_lock_bh(&xtcp_table_lock);
 	for (i = 0; i < XTCP_BUCKETS; i++) {
 		hlist_for_each_entry(xs, &xtcp_bind_hash[i], bind_node)
-			if (net_eq(sock_net(&xs->sk), net) && !xs->hashed)
+			if (net_eq(sock_net(&xs->sk), net) && hlist_unhashed(&xs->conn_node))
 				fn(seq, &xs->sk, NULL);
 		hlist_for_each_entry(xs, &xtcp_conn_hash[i], conn_node)
 			if (net_eq(sock_net(&xs->sk), net))

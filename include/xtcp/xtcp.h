@@ -66,8 +66,6 @@ struct xtcp_sock {
 	u32 challenge_count;
 	u8 fin_queued:1;	/* the user is done sending: FIN after the data */
 	u8 fin_sent:1;
-	u8 bound:1;		/* in the bind table */
-	u8 hashed:1;		/* in the connection table */
 	u8 retries;		/* retransmissions of the oldest unacked segment */
 	u32 total_retrans;	/* over the connection's life */
 	u8 keepalive_probes;	/* unanswered keepalive probes */
@@ -87,7 +85,7 @@ struct xtcp_sock {
 #define XTCP_DEFER_RTX		0
 #define XTCP_DEFER_STATE	1
 
-	/* Tables */
+	/* Tables: a node is unhashed when the socket is not in that table. */
 	struct hlist_node bind_node;
 	struct hlist_node conn_node;
 
