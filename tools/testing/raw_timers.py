@@ -35,6 +35,14 @@ def handshake(pport, isn=1000):
     return ln.accept(), sa["seq"], isn + 1
 
 
+def xtcp_closes_first(pport):
+    """Open a connection from pport and close xtcp's side; returns (ISS, their next seq, ep)."""
+    conn, iss, nxt = handshake(pport)
+    conn.close()
+    peer.recv()  # xtcp's FIN
+    return iss, nxt, "%s:%d" % (R, pport)
+
+
 # Active close by xtcp: FIN retransmitted while unacknowledged.
 conn, iss, nxt = handshake(41000)
 ep = "%s:41000" % R
@@ -85,10 +93,7 @@ peer.send(41005, port, nxt + 1, iss + 2, ACK)
 check(wait_state(lend, ep, None) is None, "its ACK ends the connection: gone, no TIME_WAIT")
 
 # TIME_WAIT ends after 2 * MSL (msl_ms = 1000).
-conn, iss, nxt = handshake(41001)
-ep = "%s:41001" % R
-conn.close()
-peer.recv()
+iss, nxt, ep = xtcp_closes_first(41001)
 peer.send(41001, port, nxt, iss + 2, FIN | ACK)
 check(wait_state(lend, ep, "TIME_WAIT") == "TIME_WAIT", "TIME_WAIT again")
 t0 = time.time()
@@ -97,10 +102,7 @@ check(time.time() - t0 > 1.0, "and not before MSL is long past (%.1f s)" % (time
 peer.drain()
 
 # Simultaneous close: both FINs cross, CLOSING, then TIME_WAIT.
-conn, iss, nxt = handshake(41002)
-ep = "%s:41002" % R
-conn.close()
-peer.recv()
+iss, nxt, ep = xtcp_closes_first(41002)
 peer.send(41002, port, nxt, iss + 1, FIN | ACK)
 check(wait_state(lend, ep, "CLOSING") == "CLOSING", "FINs crossed: CLOSING")
 peer.send(41002, port, nxt + 1, iss + 2, ACK)
@@ -108,10 +110,7 @@ check(wait_state(lend, ep, "TIME_WAIT") == "TIME_WAIT", "its FIN acknowledged: T
 peer.drain()
 
 # Orphaned FIN_WAIT2 gives up after fin_timeout_ms, with a RST.
-conn, iss, nxt = handshake(41003)
-ep = "%s:41003" % R
-conn.close()
-peer.recv()
+iss, nxt, ep = xtcp_closes_first(41003)
 peer.send(41003, port, nxt, iss + 2, ACK)
 check(wait_state(lend, ep, "FIN_WAIT2") == "FIN_WAIT2", "orphan in FIN_WAIT2")
 r = peer.recv(3.0)
