@@ -123,12 +123,49 @@ static void xtcp_history_lines(struct seq_file *seq, struct sock *sk, struct xtc
 	}
 }
 
-static int xtcp_history_show(struct seq_file *seq, void *v)
+/*
+ * Both listings walk the tables with table.c's iterator; show_fn prints
+ * the header for SEQ_START_TOKEN and an entry's lines otherwise.
+ */
+static int xtcp_seq_show(struct seq_file *seq, void *v, const char *header,
+			 void (*show_fn)(struct seq_file *seq, struct sock *sk, struct xtcp_tw *tw))
 {
-	seq_puts(seq, "local remote time from to event\n");
-	xtcp_table_walk(seq_file_single_net(seq), seq, xtcp_history_lines);
+	struct sock *sk;
+	struct xtcp_tw *tw;
+
+	if (v == SEQ_START_TOKEN) {
+		seq_puts(seq, header);
+		return 0;
+	}
+	xtcp_table_iter_entry(seq->private, &sk, &tw);
+	show_fn(seq, sk, tw);
 	return 0;
 }
+
+static int xtcp_history_show(struct seq_file *seq, void *v)
+{
+	return xtcp_seq_show(seq, v, "local remote time from to event\n", xtcp_history_lines);
+}
+
+static int xtcp_conns_show(struct seq_file *seq, void *v)
+{
+	return xtcp_seq_show(seq, v, "local remote state send-q recv-q snd_una snd_nxt rcv_nxt snd_wnd rcv_wnd timer timer_ms retrans uid inode\n",
+			     xtcp_conns_line);
+}
+
+static const struct seq_operations xtcp_conns_seq_ops = {
+	.start	= xtcp_table_seq_start,
+	.next	= xtcp_table_seq_next,
+	.stop	= xtcp_table_seq_stop,
+	.show	= xtcp_conns_show,
+};
+
+static const struct seq_operations xtcp_history_seq_ops = {
+	.start	= xtcp_table_seq_start,
+	.next	= xtcp_table_seq_next,
+	.stop	= xtcp_table_seq_stop,
+	.show	= xtcp_history_show,
+};
 
 const char * const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_ACTIVE_OPENS]		= "ActiveOpens",
@@ -164,13 +201,6 @@ static int xtcp_stats_show(struct seq_file *seq, void *v)
 	return 0;
 }
 
-static int xtcp_conns_show(struct seq_file *seq, void *v)
-{
-	seq_puts(seq, "local remote state send-q recv-q snd_una snd_nxt rcv_nxt snd_wnd rcv_wnd timer timer_ms retrans uid inode\n");
-	xtcp_table_walk(seq_file_single_net(seq), seq, xtcp_conns_line);
-	return 0;
-}
-
 int xtcp_proc_init_net(struct net *net)
 {
 	struct xtcp_net *xn = xtcp_net(net);
@@ -178,8 +208,10 @@ int xtcp_proc_init_net(struct net *net)
 	xn->proc_dir = proc_net_mkdir(net, "xtcp", net->proc_net);
 	if (!xn->proc_dir)
 		return -ENOMEM;
-	if (!proc_create_net_single("conns", 0444, xn->proc_dir, xtcp_conns_show, NULL) ||
-	    !proc_create_net_single("history", 0444, xn->proc_dir, xtcp_history_show, NULL) ||
+	if (!proc_create_net("conns", 0444, xn->proc_dir, &xtcp_conns_seq_ops,
+			     sizeof(struct xtcp_table_iter)) ||
+	    !proc_create_net("history", 0444, xn->proc_dir, &xtcp_history_seq_ops,
+			     sizeof(struct xtcp_table_iter)) ||
 	    !proc_create_net_single("stats", 0444, xn->proc_dir, xtcp_stats_show, NULL)) {
 		remove_proc_subtree("xtcp", net->proc_net);
 		return -ENOMEM;

@@ -306,27 +306,148 @@ again:
 }
 
 /*
- * Call fn for every socket and TIME_WAIT entry of net, under the table lock
- * (fn must not sleep). Listeners and unconnected bound sockets come from the
- * bind table, connections from the connection table.
+ * The /proc iterator. Entries come bucket by bucket, and in each bucket
+ * unconnected bound sockets (listeners among them) from the bind table,
+ * then connections, then TIME_WAIT entries. The table lock is held from
+ * start to stop, so one pass of seq_read() follows the list nodes; between
+ * passes the position is kept as (bucket, list, offset) and found again by
+ * counting in one list only, so reading n entries costs O(n), as with
+ * /proc/net/tcp's tcp_seek_last_pos().
  */
-void xtcp_table_walk(struct net *net, struct seq_file *seq, xtcp_walk_fn fn)
+enum { XTCP_LIST_BIND, XTCP_LIST_CONN, XTCP_LIST_TW, XTCP_LISTS };
+
+static struct hlist_node *xtcp_list_first(int list, int bucket)
+{
+	switch (list) {
+	case XTCP_LIST_BIND:
+		return xtcp_bind_hash[bucket].first;
+	case XTCP_LIST_CONN:
+		return xtcp_conn_hash[bucket].first;
+	default:
+		return xtcp_tw_buckets[bucket].first;
+	}
+}
+
+static bool xtcp_iter_match(int list, struct hlist_node *node, const struct net *net)
 {
 	struct xtcp_sock *xs;
-	struct xtcp_tw *tw;
-	int i;
+
+	switch (list) {
+	case XTCP_LIST_BIND:
+		/* A connected socket is listed once, from the connection table. */
+		xs = hlist_entry(node, struct xtcp_sock, bind_node);
+		return net_eq(sock_net(&xs->sk), net) && hlist_unhashed(&xs->conn_node);
+	case XTCP_LIST_CONN:
+		xs = hlist_entry(node, struct xtcp_sock, conn_node);
+		return net_eq(sock_net(&xs->sk), net);
+	default:
+		return net_eq(read_pnet(&hlist_entry(node, struct xtcp_tw, node)->net), net);
+	}
+}
+
+/* The first match at or after node in the iterator's list, then in the lists after it. */
+static struct hlist_node *xtcp_iter_from(struct xtcp_table_iter *it, struct hlist_node *node)
+{
+	struct net *net = seq_file_net(it->seq);
+
+	for (;;) {
+		for (; node; node = node->next)
+			if (xtcp_iter_match(it->list, node, net))
+				return it->node = node;
+		it->offset = 0;
+		if (++it->list == XTCP_LISTS) {
+			it->list = XTCP_LIST_BIND;
+			if (++it->bucket == XTCP_BUCKETS)
+				return it->node = NULL;
+		}
+		node = xtcp_list_first(it->list, it->bucket);
+	}
+}
+
+/* Back to the entry the iterator was at before the lock was dropped. */
+static struct hlist_node *xtcp_iter_seek(struct xtcp_table_iter *it)
+{
+	struct net *net = seq_file_net(it->seq);
+	struct hlist_node *node = xtcp_list_first(it->list, it->bucket);
+	int skip = it->offset;
+
+	for (; node; node = node->next)
+		if (xtcp_iter_match(it->list, node, net) && skip-- == 0)
+			return it->node = node;
+	/* Entries left the list meanwhile: go on with the next list. */
+	it->offset = 0;
+	it->node = NULL;
+	if (++it->list == XTCP_LISTS) {
+		it->list = XTCP_LIST_BIND;
+		if (++it->bucket == XTCP_BUCKETS)
+			return NULL;
+	}
+	return xtcp_iter_from(it, xtcp_list_first(it->list, it->bucket));
+}
+
+/* The sock or TIME_WAIT entry the iterator is at; exactly one is set. */
+void xtcp_table_iter_entry(const struct xtcp_table_iter *it, struct sock **sk,
+			   struct xtcp_tw **tw)
+{
+	*sk = NULL;
+	*tw = NULL;
+	if (it->list == XTCP_LIST_BIND)
+		*sk = &hlist_entry(it->node, struct xtcp_sock, bind_node)->sk;
+	else if (it->list == XTCP_LIST_CONN)
+		*sk = &hlist_entry(it->node, struct xtcp_sock, conn_node)->sk;
+	else
+		*tw = hlist_entry(it->node, struct xtcp_tw, node);
+}
+
+/* Position 0 is the header line (SEQ_START_TOKEN); entry k is position k + 1. */
+void *xtcp_table_seq_start(struct seq_file *seq, loff_t *pos)
+	__acquires(&xtcp_table_lock)
+{
+	struct xtcp_table_iter *it = seq->private;
+	struct hlist_node *node = NULL;
+	loff_t i;
 
 	spin_lock_bh(&xtcp_table_lock);
-	for (i = 0; i < XTCP_BUCKETS; i++) {
-		hlist_for_each_entry(xs, &xtcp_bind_hash[i], bind_node)
-			if (net_eq(sock_net(&xs->sk), net) && hlist_unhashed(&xs->conn_node))
-				fn(seq, &xs->sk, NULL);
-		hlist_for_each_entry(xs, &xtcp_conn_hash[i], conn_node)
-			if (net_eq(sock_net(&xs->sk), net))
-				fn(seq, &xs->sk, NULL);
-		hlist_for_each_entry(tw, &xtcp_tw_buckets[i], node)
-			if (net_eq(read_pnet(&tw->net), net))
-				fn(seq, NULL, tw);
+	it->seq = seq;
+	if (*pos && *pos == it->last_pos && it->bucket < XTCP_BUCKETS) {
+		node = xtcp_iter_seek(it);
+		goto out;
 	}
+	it->bucket = 0;
+	it->list = XTCP_LIST_BIND;
+	it->offset = 0;
+	if (!*pos) {
+		it->last_pos = 0;
+		return SEQ_START_TOKEN;
+	}
+	node = xtcp_iter_from(it, xtcp_list_first(it->list, it->bucket));
+	for (i = 1; node && i < *pos; i++) {
+		it->offset++;
+		node = xtcp_iter_from(it, node->next);
+	}
+out:
+	it->last_pos = *pos;
+	return node;
+}
+
+void *xtcp_table_seq_next(struct seq_file *seq, void *v, loff_t *pos)
+{
+	struct xtcp_table_iter *it = seq->private;
+	struct hlist_node *node;
+
+	if (v == SEQ_START_TOKEN) {
+		node = xtcp_iter_from(it, xtcp_list_first(it->list, it->bucket));
+	} else {
+		it->offset++;
+		node = xtcp_iter_from(it, it->node->next);
+	}
+	++*pos;
+	it->last_pos = *pos;
+	return node;
+}
+
+void xtcp_table_seq_stop(struct seq_file *seq, void *v)
+	__releases(&xtcp_table_lock)
+{
 	spin_unlock_bh(&xtcp_table_lock);
 }

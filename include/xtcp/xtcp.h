@@ -6,6 +6,7 @@
 #include <linux/hrtimer.h>
 #include <linux/net.h>
 #include <linux/skbuff.h>
+#include <linux/seq_file_net.h>
 #include <net/net_namespace.h>
 #include <net/protocol.h>
 #include <net/sock.h>
@@ -195,8 +196,23 @@ struct sock *xtcp_lookup_listener(struct net *net, __be32 daddr, __be16 dport);
 struct xtcp_tw *xtcp_tw_lookup(struct net *net, __be32 saddr, __be16 sport,
 			       __be32 daddr, __be16 dport);
 int xtcp_pick_ephemeral(struct sock *sk);
-typedef void (*xtcp_walk_fn)(struct seq_file *seq, struct sock *sk, struct xtcp_tw *tw);
-void xtcp_table_walk(struct net *net, struct seq_file *seq, xtcp_walk_fn fn);
+
+/* A /proc reader's place in the tables, kept between reads (seq->private). */
+struct xtcp_table_iter {
+	struct seq_net_private p;	/* first: seq_file_net() reads it */
+	struct seq_file *seq;
+	struct hlist_node *node;	/* valid only between start and stop */
+	int bucket;
+	int list;
+	int offset;			/* matches before node in its list */
+	loff_t last_pos;
+};
+
+void *xtcp_table_seq_start(struct seq_file *seq, loff_t *pos);
+void *xtcp_table_seq_next(struct seq_file *seq, void *v, loff_t *pos);
+void xtcp_table_seq_stop(struct seq_file *seq, void *v);
+void xtcp_table_iter_entry(const struct xtcp_table_iter *it, struct sock **sk,
+			   struct xtcp_tw **tw);
 
 /* timewait.c: the small TIME_WAIT object. */
 struct xtcp_tw {
