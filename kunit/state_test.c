@@ -397,6 +397,46 @@ static void state_test_backoff(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, xtcp_rto_backoff_ms(1000, 40, 120000), 120000u);
 }
 
+/* RFC 6298: the estimator's arithmetic, step by step, and the RTO's bounds. */
+static void state_test_rtt_estimator(struct kunit *test)
+{
+	struct xtcp_rtt rtt = {};
+
+	/* 2.1: 1 s before any measurement, within the bounds. */
+	KUNIT_EXPECT_EQ(test, xtcp_rto_ms(&rtt, 200, 120000), 1000u);
+	KUNIT_EXPECT_EQ(test, xtcp_rto_ms(&rtt, 200, 500), 500u);
+	KUNIT_EXPECT_EQ(test, xtcp_rto_ms(&rtt, 3000, 120000), 3000u);
+
+	/* 2.2: the first R gives SRTT = R, RTTVAR = R/2, RTO = R + 4 * R/2. */
+	xtcp_rtt_sample(&rtt, 100000);
+	KUNIT_EXPECT_EQ(test, rtt.srtt_us, 100000u);
+	KUNIT_EXPECT_EQ(test, rtt.rttvar_us, 50000u);
+	KUNIT_EXPECT_EQ(test, xtcp_rto_ms(&rtt, 200, 120000), 300u);
+
+	/* 2.3: RTTVAR = 3/4 RTTVAR + 1/4 |SRTT - R|, then SRTT = 7/8 SRTT + 1/8 R. */
+	xtcp_rtt_sample(&rtt, 200000);
+	KUNIT_EXPECT_EQ(test, rtt.rttvar_us, 62500u);	/* 37500 + 100000 / 4 */
+	KUNIT_EXPECT_EQ(test, rtt.srtt_us, 112500u);	/* 87500 + 25000 */
+	KUNIT_EXPECT_EQ(test, xtcp_rto_ms(&rtt, 200, 120000), 363u);	/* 112.5 + 250 */
+
+	/* Steady samples shrink RTTVAR; the minimum (Linux's 200 ms) holds. */
+	for (int i = 0; i < 100; i++)
+		xtcp_rtt_sample(&rtt, 1000);
+	KUNIT_EXPECT_LT(test, rtt.srtt_us, 1100u);
+	KUNIT_EXPECT_EQ(test, xtcp_rto_ms(&rtt, 200, 120000), 200u);
+	KUNIT_EXPECT_EQ(test, xtcp_rto_ms(&rtt, 1, 120000),
+			DIV_ROUND_UP(rtt.srtt_us + max(1u, 4 * rtt.rttvar_us), 1000));
+
+	/* 2.5: a huge RTT is capped by the maximum; a 0 us sample counts as 1 us. */
+	xtcp_rtt_sample(&rtt, 4000000000u);
+	KUNIT_EXPECT_EQ(test, xtcp_rto_ms(&rtt, 200, 120000), 120000u);
+	rtt = (struct xtcp_rtt){};
+	xtcp_rtt_sample(&rtt, 0);
+	KUNIT_EXPECT_EQ(test, rtt.srtt_us, 1u);
+	/* A minimum above the maximum: the maximum wins. */
+	KUNIT_EXPECT_EQ(test, xtcp_rto_ms(&rtt, 5000, 1000), 1000u);
+}
+
 /* Keepalive with the clock passed in: idle 10 s, every 2 s, 3 probes. */
 static void state_test_keepalive(struct kunit *test)
 {
@@ -437,6 +477,7 @@ static struct kunit_case state_test_cases[] = {
 	KUNIT_CASE(state_test_time_wait),
 	KUNIT_CASE(state_test_user_close),
 	KUNIT_CASE(state_test_backoff),
+	KUNIT_CASE(state_test_rtt_estimator),
 	KUNIT_CASE(state_test_keepalive),
 	KUNIT_CASE(state_test_isn),
 	{}

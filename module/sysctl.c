@@ -15,16 +15,19 @@ static int xtcp_fin_timeout_max = 600000;	/* ms */
 static int xtcp_retries_max = 127;
 static int xtcp_keepalive_max = 32767;		/* s, as TCP's MAX_TCP_KEEPIDLE */
 static int xtcp_backlog_max = 65535;
+static int xtcp_rto_max_min = 1000;		/* ms, as Linux's tcp_rto_max_ms */
+static int xtcp_rto_max_max = 120000;
 
-#define XTCP_SYSCTL(name, field, maxp) {				\
+#define XTCP_SYSCTL_RANGE(name, field, minp, maxp) {			\
 	.procname = name,						\
 	.data = (void *)offsetof(struct xtcp_net, field),		\
 	.maxlen = sizeof(int),						\
 	.mode = 0644,							\
 	.proc_handler = proc_dointvec_minmax,				\
-	.extra1 = &xtcp_one,						\
+	.extra1 = minp,							\
 	.extra2 = maxp,							\
 }
+#define XTCP_SYSCTL(name, field, maxp) XTCP_SYSCTL_RANGE(name, field, &xtcp_one, maxp)
 
 static struct ctl_table xtcp_sysctl_template[] = {
 	XTCP_SYSCTL("msl_ms", msl_ms, &xtcp_msl_max),
@@ -36,6 +39,8 @@ static struct ctl_table xtcp_sysctl_template[] = {
 	XTCP_SYSCTL("keepalive_intvl", keepalive_intvl_s, &xtcp_keepalive_max),
 	XTCP_SYSCTL("keepalive_probes", keepalive_probes, &xtcp_retries_max),
 	XTCP_SYSCTL("max_syn_backlog", max_syn_backlog, &xtcp_backlog_max),
+	XTCP_SYSCTL("rto_min_ms", rto_min_ms, &xtcp_rto_max_max),
+	XTCP_SYSCTL_RANGE("rto_max_ms", rto_max_ms, &xtcp_rto_max_min, &xtcp_rto_max_max),
 	{}	/* 6.1 wants a sentinel; 6.12 is told the count instead */
 };
 
@@ -55,6 +60,8 @@ int xtcp_sysctl_init_net(struct net *net)
 	xn->keepalive_intvl_s = 75;
 	xn->keepalive_probes = 9;
 	xn->max_syn_backlog = 4096;
+	xn->rto_min_ms = 200;
+	xn->rto_max_ms = 120000;
 
 	table = kmemdup(xtcp_sysctl_template, sizeof(xtcp_sysctl_template), GFP_KERNEL);
 	if (!table)

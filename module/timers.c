@@ -16,8 +16,6 @@
  */
 #include "xtcp/xtcp.h"
 
-#define XTCP_RTO_MAX_MS		120000
-#define XTCP_RTO_INIT_MS	1000	/* RFC 6298 2.1 */
 
 /*
  * (Re)arm t to fire in ns. Returns true if the caller must take a new
@@ -149,18 +147,33 @@ void xtcp_timers_init(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	xs->rto_ms = XTCP_RTO_INIT_MS;
+	xtcp_rtt_update(sk, 0);
 	hrtimer_init(&xs->rtx_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
 	xs->rtx_timer.function = xtcp_rtx_fire;
 	hrtimer_init(&xs->state_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
 	xs->state_timer.function = xtcp_state_fire;
 }
 
+/*
+ * A round trip of r_us was measured (0: none, just apply the sysctls):
+ * the RTO follows RFC 6298 from now on.
+ */
+void xtcp_rtt_update(struct sock *sk, u32 r_us)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_net *xn = xtcp_net(sock_net(sk));
+
+	if (r_us)
+		xtcp_rtt_sample(&xs->rtt, r_us);
+	xs->rto_ms = xtcp_rto_ms(&xs->rtt, READ_ONCE(xn->rto_min_ms), READ_ONCE(xn->rto_max_ms));
+}
+
 /* Something is in flight: retransmit it if no ACK comes within the RTO. */
 void xtcp_timer_rtx_arm(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 ms = xtcp_rto_backoff_ms(xs->rto_ms, xs->retries, XTCP_RTO_MAX_MS);
+	u32 ms = xtcp_rto_backoff_ms(xs->rto_ms, xs->retries,
+				     xtcp_net(sock_net(sk))->rto_max_ms);
 
 	if (xtcp_hrtimer_rearm(&xs->rtx_timer, (u64)ms * NSEC_PER_MSEC))
 		sock_hold(sk);

@@ -86,6 +86,15 @@ int xtcp_state_after_close(int state);
 /* Timer decisions; the clock is an argument. */
 u32 xtcp_rto_backoff_ms(u32 rto_ms, unsigned int retries, u32 max_ms);
 
+/* RFC 6298's estimator, in microseconds; srtt_us == 0: no measurement yet. */
+struct xtcp_rtt {
+	u32 srtt_us;
+	u32 rttvar_us;
+};
+
+void xtcp_rtt_sample(struct xtcp_rtt *rtt, u32 r_us);
+u32 xtcp_rto_ms(const struct xtcp_rtt *rtt, u32 min_ms, u32 max_ms);
+
 enum xtcp_keepalive_action {
 	XTCP_KA_WAIT,		/* not yet: check again at *next_ns */
 	XTCP_KA_PROBE,		/* send a probe, check again at *next_ns */
