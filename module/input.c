@@ -136,6 +136,7 @@ static void xtcp_apply(struct sock *sk, struct sk_buff *skb,
 		if (xtcp_queue_data(sk, skb, v->data_off, v->data_len)) {
 			consumed = true;
 			xs->rcv_nxt += v->data_len;
+			xs->bytes_received += v->data_len;
 			sk->sk_data_ready(sk);
 		}
 	}
@@ -199,6 +200,7 @@ int xtcp_rcv_sk(struct sock *sk, struct sk_buff *skb)
 
 	xtcp_seg_of(skb, &seg);
 	xtcp_tcb_of(sk, &tcb);
+	xtcp_sk(sk)->segs_in++;
 	xtcp_segment_arrives(&tcb, &seg, &v);
 	if (v.actions & XTCP_ACT_NEW_CHILD) {
 		if (!xtcp_child_create(sk, skb)) {

@@ -182,19 +182,23 @@ int xtcp_send_control(struct sock *sk, u8 flags)
 		return -ENOBUFS;
 	skb_reserve(skb, XTCP_MAX_HEADER);
 	xtcp_fill_seg(sk, &seg, xtcp_sk(sk)->snd_nxt, flags);
+	xtcp_sk(sk)->segs_out++;
 	return xtcp_output(sock_net(sk), sk->sk_rcv_saddr, sk->sk_daddr, skb, &seg);
 }
 
 /* Send one skb of the write queue (a clone: the original stays until ACKed). */
 static int xtcp_transmit(struct sock *sk, struct sk_buff *skb)
 {
-	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	struct sk_buff *out;
 	struct xtcp_seg seg;
 
 	out = skb_cloned(skb) ? pskb_copy(skb, GFP_ATOMIC) : skb_clone(skb, GFP_ATOMIC);
 	if (!out)
 		return -ENOBUFS;
+	cb->sent_ns = ktime_get_ns();
+	xtcp_sk(sk)->segs_out++;
+	xtcp_sk(sk)->bytes_sent += skb->len;
 	xtcp_fill_seg(sk, &seg, cb->seq, cb->flags);
 	return xtcp_output(sock_net(sk), sk->sk_rcv_saddr, sk->sk_daddr, out, &seg);
 }
@@ -287,20 +291,31 @@ void xtcp_retransmit(struct sock *sk)
 	if (skb && skb != xtcp_sk(sk)->send_head) {
 		xtcp_inc(sock_net(sk), XTCP_MIB_RETRANS_SEGS);
 		trace_xtcp_retransmit(sk, sk->sk_state, sk->sk_state);
+		XTCP_SKB_CB(skb)->retransmitted = 1;
 		xtcp_transmit(sk, skb);
 	}
 }
 
-/* Free what SND.UNA has passed. */
+/*
+ * Free what SND.UNA has passed, and measure the round trip by the newest
+ * segment it covers, unless one of them was retransmitted (Karn's rule).
+ */
 void xtcp_clean_acked(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	bool ambiguous = false;
+	u64 sent_ns = 0;
 	struct sk_buff *skb;
 
 	while ((skb = skb_peek(&sk->sk_write_queue)) && skb != xs->send_head &&
 	       xtcp_seq_before_eq(XTCP_SKB_CB(skb)->end_seq, xs->snd_una)) {
+		ambiguous |= XTCP_SKB_CB(skb)->retransmitted;
+		sent_ns = XTCP_SKB_CB(skb)->sent_ns;
+		xs->bytes_acked += skb->len;
 		__skb_unlink(skb, &sk->sk_write_queue);
 		sk->sk_wmem_queued -= skb->truesize;
 		kfree_skb(skb);
 	}
+	if (sent_ns && !ambiguous)
+		xtcp_rtt_update(sk, min_t(u64, (ktime_get_ns() - sent_ns) / NSEC_PER_USEC, U32_MAX));
 }

@@ -14,6 +14,10 @@
  * one per line: local, remote, time (seconds since boot, CLOCK_MONOTONIC),
  * old state, new state, and the cause, which runs to the end of the line.
  *
+ * /proc/xtcp/info: struct xtcp_info (XTCP_INFO) of every socket, one line
+ * each after a header naming the fields; TIME_WAIT entries are not sockets
+ * and are not listed.
+ *
  * /proc/xtcp/stats: the namespace's counters, "Name value" per line.
  */
 #include <linux/proc_fs.h>
@@ -142,6 +146,28 @@ static int xtcp_seq_show(struct seq_file *seq, void *v, const char *header,
 	return 0;
 }
 
+static void xtcp_info_line(struct seq_file *seq, struct sock *sk, struct xtcp_tw *tw)
+{
+	struct xtcp_info i;
+	struct xtcp_ends e;
+
+	if (!sk)
+		return;
+	xtcp_get_info(sk, &i);
+	xtcp_ends_of(sk, NULL, &e);
+	xtcp_ends_show(seq, &e);
+	seq_printf(seq, "%-11s %u %u %u %u %u %u %u %u %u %llu %llu %llu %llu %llu\n",
+		   xtcp_state_name(i.state), i.rto_us, i.srtt_us, i.rttvar_us, i.mss,
+		   i.snd_wnd, i.rcv_wnd, i.unacked, i.retransmits, i.total_retrans,
+		   i.bytes_sent, i.bytes_acked, i.bytes_received, i.segs_in, i.segs_out);
+}
+
+static int xtcp_info_show(struct seq_file *seq, void *v)
+{
+	return xtcp_seq_show(seq, v, "local remote state rto_us srtt_us rttvar_us mss snd_wnd rcv_wnd unacked retransmits total_retrans bytes_sent bytes_acked bytes_received segs_in segs_out\n",
+			     xtcp_info_line);
+}
+
 static int xtcp_history_show(struct seq_file *seq, void *v)
 {
 	return xtcp_seq_show(seq, v, "local remote time from to event\n", xtcp_history_lines);
@@ -165,6 +191,13 @@ static const struct seq_operations xtcp_history_seq_ops = {
 	.next	= xtcp_table_seq_next,
 	.stop	= xtcp_table_seq_stop,
 	.show	= xtcp_history_show,
+};
+
+static const struct seq_operations xtcp_info_seq_ops = {
+	.start	= xtcp_table_seq_start,
+	.next	= xtcp_table_seq_next,
+	.stop	= xtcp_table_seq_stop,
+	.show	= xtcp_info_show,
 };
 
 const char * const xtcp_mib_names[XTCP_MIB_MAX] = {
@@ -211,6 +244,8 @@ int xtcp_proc_init_net(struct net *net)
 	if (!proc_create_net("conns", 0444, xn->proc_dir, &xtcp_conns_seq_ops,
 			     sizeof(struct xtcp_table_iter)) ||
 	    !proc_create_net("history", 0444, xn->proc_dir, &xtcp_history_seq_ops,
+			     sizeof(struct xtcp_table_iter)) ||
+	    !proc_create_net("info", 0444, xn->proc_dir, &xtcp_info_seq_ops,
 			     sizeof(struct xtcp_table_iter)) ||
 	    !proc_create_net_single("stats", 0444, xn->proc_dir, xtcp_stats_show, NULL)) {
 		remove_proc_subtree("xtcp", net->proc_net);

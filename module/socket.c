@@ -963,6 +963,17 @@ static int xtcp_getsockopt(struct socket *sock, int level, int optname,
 		return -EFAULT;
 	if (len < 0)
 		return -EINVAL;
+	if (optname == XTCP_INFO) {
+		struct xtcp_info info;
+
+		lock_sock(sk);
+		xtcp_get_info(sk, &info);
+		release_sock(sk);
+		len = min_t(unsigned int, len, sizeof(info));
+		if (put_user(len, optlen) || copy_to_user(optval, &info, len))
+			return -EFAULT;
+		return 0;
+	}
 	len = min_t(unsigned int, len, sizeof(int));
 	switch (optname) {
 	case XTCP_KEEPIDLE:

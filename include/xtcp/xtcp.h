@@ -69,6 +69,11 @@ struct xtcp_sock {
 	u8 fin_sent:1;
 	u8 retries;		/* retransmissions of the oldest unacked segment */
 	u32 total_retrans;	/* over the connection's life */
+	u64 bytes_sent;		/* for XTCP_INFO */
+	u64 bytes_acked;
+	u64 bytes_received;
+	u64 segs_in;
+	u64 segs_out;
 	u8 keepalive_probes;	/* unanswered keepalive probes */
 
 	/* Per-socket keepalive settings, 0 = the namespace's sysctl. */
@@ -77,7 +82,8 @@ struct xtcp_sock {
 	u8 keepalive_cnt;
 
 	ktime_t last_rcv;	/* for keepalive: when the peer last spoke */
-	u32 rto_ms;
+	struct xtcp_rtt rtt;	/* RFC 6298 SRTT and RTTVAR */
+	u32 rto_ms;		/* before backoff */
 
 	/* Timers, armed only by timers.c */
 	struct hrtimer rtx_timer;	/* SYN, SYN+ACK, data and FIN retransmission */
@@ -117,6 +123,9 @@ struct xtcp_skb_cb {
 	u16 mss;
 	u8 flags;
 	s8 wscale;
+	/* Write queue only: for RTT measurement (RFC 6298, Karn's rule). */
+	u8 retransmitted;
+	u64 sent_ns;
 };
 
 #define XTCP_SKB_CB(skb) ((struct xtcp_skb_cb *)&((skb)->cb[0]))
@@ -163,6 +172,8 @@ struct xtcp_net {
 	int keepalive_intvl_s;
 	int keepalive_probes;
 	int max_syn_backlog;
+	int rto_min_ms;
+	int rto_max_ms;
 	atomic_long_t mib[XTCP_MIB_MAX];
 };
 
@@ -270,6 +281,7 @@ int xtcp_rcv_sk(struct sock *sk, struct sk_buff *skb);
 void xtcp_timers_init(struct sock *sk);
 void xtcp_timers_stop(struct sock *sk);
 void xtcp_timer_rtx_arm(struct sock *sk);
+void xtcp_rtt_update(struct sock *sk, u32 r_us);
 void xtcp_timer_rtx_stop(struct sock *sk);
 void xtcp_timer_keepalive_reset(struct sock *sk);
 void xtcp_timer_fin_wait2(struct sock *sk);
@@ -283,6 +295,9 @@ bool xtcp_tw_timer_stop_sync(struct xtcp_tw *tw);
 /* isn.c */
 u32 xtcp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport, u64 now_ns);
 void xtcp_isn_init(void);
+
+/* info.c: XTCP_INFO. */
+void xtcp_get_info(struct sock *sk, struct xtcp_info *info);
 
 /* proc.c: /proc/net/xtcp in each namespace, /proc/xtcp pointing to it. */
 int xtcp_proc_init_net(struct net *net);

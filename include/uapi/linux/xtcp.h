@@ -60,5 +60,30 @@ enum {
 #define XTCP_KEEPINTVL		5	/* seconds between probes */
 #define XTCP_KEEPCNT		6	/* unanswered probes before dropping */
 #define XTCP_MAXSEG		2	/* the MSS in use (read only) */
+#define XTCP_INFO		11	/* struct xtcp_info (read only) */
+
+/*
+ * getsockopt(fd, SOL_XTCP, XTCP_INFO, &info, &len): a connection's numbers,
+ * as TCP_INFO gives TCP's. The kernel copies min(len, sizeof) bytes and
+ * sets len; fields are only ever added at the end. /proc/xtcp/info shows
+ * the same numbers for every socket of the namespace.
+ */
+struct xtcp_info {
+	__u8	state;		/* XTCP_ESTABLISHED, ... */
+	__u8	retransmits;	/* RTO expiries since the last new ACK */
+	__u16	mss;		/* bytes of payload per segment, at most */
+	__u32	rto_us;		/* retransmission timeout, backoff included */
+	__u32	srtt_us;	/* smoothed round-trip time (RFC 6298); 0: none yet */
+	__u32	rttvar_us;	/* its variation */
+	__u32	snd_wnd;	/* the peer's window */
+	__u32	rcv_wnd;	/* ours, as last advertised */
+	__u32	unacked;	/* bytes (and SYN/FIN) sent, not yet acknowledged */
+	__u32	total_retrans;	/* segments retransmitted over the connection's life */
+	__u64	bytes_sent;	/* payload transmitted, retransmissions included */
+	__u64	bytes_acked;	/* payload the peer acknowledged */
+	__u64	bytes_received;	/* payload received in order */
+	__u64	segs_in;	/* segments the connection processed */
+	__u64	segs_out;	/* segments it sent */
+};
 
 #endif /* _UAPI_LINUX_XTCP_H */

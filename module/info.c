@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * XTCP_INFO: a connection's numbers in struct xtcp_info (the uapi header
+ * documents each field), for getsockopt() and for /proc/xtcp/info.
+ * /proc reads without the socket lock, as /proc/net/tcp does: each field
+ * is current, the set is not one instant's.
+ */
+#include <linux/hrtimer.h>
+
+#include "xtcp/xtcp.h"
+
+void xtcp_get_info(struct sock *sk, struct xtcp_info *info)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_net *xn = xtcp_net(sock_net(sk));
+
+	memset(info, 0, sizeof(*info));
+	info->state = READ_ONCE(sk->sk_state);
+	info->retransmits = READ_ONCE(xs->retries);
+	info->mss = READ_ONCE(xs->mss);
+	info->rto_us = xtcp_rto_backoff_ms(READ_ONCE(xs->rto_ms), info->retransmits,
+					   READ_ONCE(xn->rto_max_ms)) * USEC_PER_MSEC;
+	info->srtt_us = READ_ONCE(xs->rtt.srtt_us);
+	info->rttvar_us = READ_ONCE(xs->rtt.rttvar_us);
+	info->snd_wnd = READ_ONCE(xs->snd_wnd);
+	info->rcv_wnd = READ_ONCE(xs->rcv_wnd);
+	if (info->state != XTCP_LISTEN && info->state != XTCP_CLOSE)
+		info->unacked = READ_ONCE(xs->snd_nxt) - READ_ONCE(xs->snd_una);
+	info->total_retrans = READ_ONCE(xs->total_retrans);
+	info->bytes_sent = READ_ONCE(xs->bytes_sent);
+	info->bytes_acked = READ_ONCE(xs->bytes_acked);
+	info->bytes_received = READ_ONCE(xs->bytes_received);
+	info->segs_in = READ_ONCE(xs->segs_in);
+	info->segs_out = READ_ONCE(xs->segs_out);
+}
