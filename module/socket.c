@@ -47,7 +47,8 @@ void xtcp_set_state(struct sock *sk, int state, const char *why)
 		else if (old == XTCP_SYN_SENT || old == XTCP_SYN_RECV)
 			xtcp_inc(sock_net(sk), XTCP_MIB_ATTEMPT_FAILS);
 	}
-	trace_xtcp_set_state(sk, old, state);
+	trace_xtcp_set_state(sk, sk->sk_rcv_saddr, sk->sk_num, sk->sk_daddr,
+			     ntohs(sk->sk_dport), old, state, why);
 	xtcp_history_add(xtcp_sk(sk)->history, old, state, why);
 	xtcp_sk(sk)->prev_state = old;
 	WRITE_ONCE(sk->sk_state, state);

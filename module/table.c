@@ -297,7 +297,7 @@ again:
 				continue;
 			refcount_inc(&tw->refcnt);
 			spin_unlock_bh(&xtcp_table_lock);
-			xtcp_tw_kill(tw);
+			xtcp_tw_kill(tw, "namespace or module gone");
 			xtcp_tw_put(tw);
 			goto again;
 		}

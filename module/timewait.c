@@ -9,6 +9,7 @@
  */
 #include <linux/slab.h>
 
+#include "xtcp/trace.h"
 #include "xtcp/xtcp.h"
 
 static struct kmem_cache *xtcp_tw_cachep __read_mostly;
@@ -73,11 +74,20 @@ void xtcp_time_wait(struct sock *sk)
 	xtcp_tw_put(tw);
 }
 
-/* End the entry now: out of the table, timer stopped. Caller holds a reference. */
-void xtcp_tw_kill(struct xtcp_tw *tw)
+/* The entry leaves the table; the first to take it out reports TIME_WAIT's end. */
+static void xtcp_tw_end(struct xtcp_tw *tw, const char *why)
 {
-	if (xtcp_tw_unhash(tw))
-		xtcp_tw_put(tw);
+	if (!xtcp_tw_unhash(tw))
+		return;
+	trace_xtcp_set_state(tw, tw->saddr, ntohs(tw->sport), tw->daddr, ntohs(tw->dport),
+			     XTCP_TIME_WAIT, XTCP_CLOSE, why);
+	xtcp_tw_put(tw);
+}
+
+/* End the entry now: out of the table, timer stopped. Caller holds a reference. */
+void xtcp_tw_kill(struct xtcp_tw *tw, const char *why)
+{
+	xtcp_tw_end(tw, why);
 	if (xtcp_tw_timer_stop_sync(tw))
 		xtcp_tw_put(tw);
 }
@@ -87,8 +97,7 @@ enum hrtimer_restart xtcp_tw_expire(struct hrtimer *timer)
 {
 	struct xtcp_tw *tw = container_of(timer, struct xtcp_tw, timer);
 
-	if (xtcp_tw_unhash(tw))
-		xtcp_tw_put(tw);
+	xtcp_tw_end(tw, "timer TIME_WAIT");
 	xtcp_tw_put(tw);
 	return HRTIMER_NORESTART;
 }
@@ -119,11 +128,11 @@ bool xtcp_tw_rcv(struct xtcp_tw *tw, struct sk_buff *skb)
 			xtcp_tw_restart(tw);
 		return false;
 	case XTCP_TW_KILL:
-		xtcp_tw_kill(tw);
+		xtcp_tw_kill(tw, "rcv RST");
 		return false;
 	case XTCP_TW_NEW_SYN:
 		xtcp_inc(read_pnet(&tw->net), XTCP_MIB_TIME_WAIT_RECYCLED);
-		xtcp_tw_kill(tw);
+		xtcp_tw_kill(tw, "rcv SYN (RFC 6191)");
 		return true;
 	default:
 		return false;

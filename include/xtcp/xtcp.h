@@ -251,7 +251,7 @@ void xtcp_tw_exit(void);
 void xtcp_time_wait(struct sock *sk);
 bool xtcp_tw_rcv(struct xtcp_tw *tw, struct sk_buff *skb);
 void xtcp_tw_put(struct xtcp_tw *tw);
-void xtcp_tw_kill(struct xtcp_tw *tw);
+void xtcp_tw_kill(struct xtcp_tw *tw, const char *why);
 enum hrtimer_restart xtcp_tw_expire(struct hrtimer *timer);
 void xtcp_tw_hash(struct xtcp_tw *tw);
 bool xtcp_tw_unhash(struct xtcp_tw *tw);

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # xtcp's tracepoints through tracefs: a connection's every state change on
-# both sides (xtcp:xtcp_set_state), the RST answering a connect to a closed
+# both sides with its cause (xtcp:xtcp_set_state), the end of TIME_WAIT, the RST answering a connect to a closed
 # port (xtcp:xtcp_send_reset), and a SYN retransmitted into a black hole
 # (xtcp:xtcp_retransmit).
 #
@@ -16,6 +16,9 @@ if [[ ! -d $T/events/xtcp ]]; then
 fi
 echo >$T/trace
 echo 1 >$T/events/xtcp/enable
+# TIME_WAIT for 2 * 300 ms, so its end is seen.
+msl=$(cat /proc/sys/net/xtcp/msl_ms)
+echo 300 >/proc/sys/net/xtcp/msl_ms
 
 "$XTCP_BIN/echo" server 7008 &
 for _ in $(seq 100); do
@@ -34,7 +37,9 @@ unshare -n bash -c '
 	ip neigh add 10.7.0.2 lladdr 02:00:00:00:00:02 dev v0 nud permanent
 	echo 1 >/proc/sys/net/xtcp/syn_retries
 	"$0" client 10.7.0.2 80 </dev/null 2>/dev/null' "$XTCP_BIN/echo"
+sleep 1
 echo 0 >$T/events/xtcp/enable
+echo "$msl" >/proc/sys/net/xtcp/msl_ms
 trace=$(cat $T/trace)
 
 has() {
@@ -51,6 +56,8 @@ for t in "CLOSE -> SYN_SENT" "SYN_SENT -> ESTABLISHED" "ESTABLISHED -> FIN_WAIT1
 	"FIN_WAIT1 -> FIN_WAIT2" "FIN_WAIT2 -> TIME_WAIT"; do
 	has "xtcp_set_state: .*$c $t" "client: $t"
 done
+has "xtcp_set_state: .*$c TIME_WAIT -> CLOSE \\(timer TIME_WAIT\\)" "client: TIME_WAIT -> CLOSE when 2*MSL ran out"
+has "xtcp_set_state: .*$c CLOSE -> SYN_SENT \\(user connect\\)" "each change carries its cause"
 for t in "CLOSE -> SYN_RECV" "SYN_RECV -> ESTABLISHED" "ESTABLISHED -> CLOSE_WAIT" \
 	"CLOSE_WAIT -> LAST_ACK" "LAST_ACK -> CLOSE"; do
 	has "xtcp_set_state: .*$s $t" "server: $t"

@@ -12,6 +12,7 @@ bytes moved; -w must refresh; bad arguments exit 2.
 XTCP_SMOKE: also run on Debian's stock kernel.
 """
 import json
+import re
 import os
 import socket
 import struct
@@ -166,6 +167,11 @@ check(rc == 0 and lines[0].split()[:3] == ["State", "Recv-Q", "Send-Q"] and len(
 rc, out, _ = run("--help")
 check(rc == 0 and all(o in out for o in ("--json", "--watch", "--history", "--state", "--info", "--summary")),
       "--help documents every option")
+options = sorted(set(re.findall(r"--[a-z]+", out)))
+with open(os.path.join(os.path.dirname(__file__), "../man/xtcpstat.8")) as f:
+    man = f.read().replace("\\-", "-")
+check(len(options) >= 12 and all(o in man for o in options),
+      "the man page documents every option of --help (%s)" % [o for o in options if o not in man])
 for bad in (["-S", "BOGUS"], ["--port", "70000"], ["-w", "0"], ["--frobnicate"], ["extra"]):
     rc, out, err = run(*bad)
     check(rc == 2 and out == "" and err, "%s: usage error, exit 2 (%s)" % (" ".join(bad), err.splitlines()[0] if err else ""))
