@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 #   make                 xtcp.ko against the running kernel (or KDIR=<tree>), and the tools
+#   make demo            boot Debian's kernel in a VM and watch one connection live and die
 #   make check           every test, in a VM on the debug test kernel and on Debian's stock kernel
 #   make kernel          only build (or find in the cache) the test kernel
 #   make checkpatch      scripts/checkpatch.pl --strict over the kernel sources
@@ -21,7 +22,7 @@ TEST_PROGS := $(patsubst tools/testing/%.c,build/bin/%,$(wildcard tools/testing/
 	      $(patsubst tools/examples/%.c,build/bin/%,$(wildcard tools/examples/*.c)) \
 	      $(patsubst tools/%.c,build/bin/%,$(wildcard tools/*.c))
 
-.PHONY: all modules tools vm-init kernel test-modules stock-modules check checkpatch sparse clean
+.PHONY: all modules tools vm-init kernel test-modules stock-modules demo check checkpatch sparse clean
 
 all: modules tools
 
@@ -73,6 +74,9 @@ test-modules:
 
 stock-modules:
 	$(call build_for,stock,$$(. tools/vm/lib.sh; echo /lib/modules/$$(xtcp_stock_release)/build))
+
+demo:
+	@tools/demo/run
 
 check:
 	@tools/vm/check

@@ -317,5 +317,6 @@ void xtcp_clean_acked(struct sock *sk)
 		kfree_skb(skb);
 	}
 	if (sent_ns && !ambiguous)
-		xtcp_rtt_update(sk, min_t(u64, (ktime_get_ns() - sent_ns) / NSEC_PER_USEC, U32_MAX));
+		xtcp_rtt_update(sk, min_t(u64, (ktime_get_ns() - sent_ns) / NSEC_PER_USEC,
+					  U32_MAX));
 }

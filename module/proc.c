@@ -164,7 +164,8 @@ static void xtcp_info_line(struct seq_file *seq, struct sock *sk, struct xtcp_tw
 
 static int xtcp_info_show(struct seq_file *seq, void *v)
 {
-	return xtcp_seq_show(seq, v, "local remote state rto_us srtt_us rttvar_us mss snd_wnd rcv_wnd unacked retransmits total_retrans bytes_sent bytes_acked bytes_received segs_in segs_out\n",
+	return xtcp_seq_show(seq, v,
+			     "local remote state rto_us srtt_us rttvar_us mss snd_wnd rcv_wnd unacked retransmits total_retrans bytes_sent bytes_acked bytes_received segs_in segs_out\n",
 			     xtcp_info_line);
 }
 
@@ -175,30 +176,22 @@ static int xtcp_history_show(struct seq_file *seq, void *v)
 
 static int xtcp_conns_show(struct seq_file *seq, void *v)
 {
-	return xtcp_seq_show(seq, v, "local remote state send-q recv-q snd_una snd_nxt rcv_nxt snd_wnd rcv_wnd timer timer_ms retrans uid inode\n",
+	return xtcp_seq_show(seq, v,
+			     "local remote state send-q recv-q snd_una snd_nxt rcv_nxt snd_wnd rcv_wnd timer timer_ms retrans uid inode\n",
 			     xtcp_conns_line);
 }
 
-static const struct seq_operations xtcp_conns_seq_ops = {
-	.start	= xtcp_table_seq_start,
-	.next	= xtcp_table_seq_next,
-	.stop	= xtcp_table_seq_stop,
-	.show	= xtcp_conns_show,
-};
+#define XTCP_SEQ_OPS(name)						\
+static const struct seq_operations xtcp_##name##_seq_ops = {		\
+	.start	= xtcp_table_seq_start,					\
+	.next	= xtcp_table_seq_next,					\
+	.stop	= xtcp_table_seq_stop,					\
+	.show	= xtcp_##name##_show,					\
+}
 
-static const struct seq_operations xtcp_history_seq_ops = {
-	.start	= xtcp_table_seq_start,
-	.next	= xtcp_table_seq_next,
-	.stop	= xtcp_table_seq_stop,
-	.show	= xtcp_history_show,
-};
-
-static const struct seq_operations xtcp_info_seq_ops = {
-	.start	= xtcp_table_seq_start,
-	.next	= xtcp_table_seq_next,
-	.stop	= xtcp_table_seq_stop,
-	.show	= xtcp_info_show,
-};
+XTCP_SEQ_OPS(conns);
+XTCP_SEQ_OPS(history);
+XTCP_SEQ_OPS(info);
 
 const char * const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_ACTIVE_OPENS]		= "ActiveOpens",

@@ -27,6 +27,7 @@ static int xtcp_rto_max_max = 120000;
 	.extra1 = minp,							\
 	.extra2 = maxp,							\
 }
+
 #define XTCP_SYSCTL(name, field, maxp) XTCP_SYSCTL_RANGE(name, field, &xtcp_one, maxp)
 
 static struct ctl_table xtcp_sysctl_template[] = {

@@ -16,7 +16,6 @@
  */
 #include "xtcp/xtcp.h"
 
-
 /*
  * (Re)arm t to fire in ns. Returns true if the caller must take a new
  * reference: false only when a pending instance was cancelled, whose

@@ -425,6 +425,8 @@ static int show_summary(void)
 	else
 		printf("Sockets by state (/proc/xtcp/conns):\n");
 	first = true;
+	if (!opt.json && !conns.nrows)
+		printf("  (none)\n");
 	for (int s = 0; s < NSTATES; s++) {
 		if (opt.json) {
 			printf("%s\"%s\":%zu", first ? "" : ",", state_names[s], per_state[s]);

@@ -16,19 +16,22 @@ note() {
 }
 
 # The Debian packages the project needs, by the command or file that shows
-# each one is there.
+# each one is there. "xtcp_need_packages demo" wants only what booting the
+# stock kernel with xtcp takes (make demo's first run stays short).
 xtcp_need_packages() {
-	local missing=() pair
-	for pair in \
-		qemu-system-x86_64:qemu-system-x86 \
-		gcc:build-essential make:build-essential \
-		flex:flex bison:bison bc:bc cpio:cpio \
-		/usr/include/libelf.h:libelf-dev \
-		/usr/include/openssl/ssl.h:libssl-dev \
-		modprobe:kmod sparse:sparse ip:iproute2 tc:iproute2 \
-		tcpdump:tcpdump tshark:tshark python3:python3 xz:xz-utils \
-		perl:perl rsync:rsync /usr/lib/python3/dist-packages/pyflakes:pyflakes3 \
-		/usr/src/$XTCP_SOURCE_PKG.tar.xz:$XTCP_SOURCE_PKG; do
+	local missing=() pair pairs=(
+		qemu-system-x86_64:qemu-system-x86
+		gcc:build-essential make:build-essential
+		modprobe:kmod ip:iproute2 python3:python3 rsync:rsync)
+	[[ ${1:-} == demo ]] || pairs+=(
+		flex:flex bison:bison bc:bc cpio:cpio
+		/usr/include/libelf.h:libelf-dev
+		/usr/include/openssl/ssl.h:libssl-dev
+		sparse:sparse tc:iproute2
+		tcpdump:tcpdump tshark:tshark xz:xz-utils
+		perl:perl /usr/lib/python3/dist-packages/pyflakes:pyflakes3
+		/usr/src/$XTCP_SOURCE_PKG.tar.xz:$XTCP_SOURCE_PKG)
+	for pair in "${pairs[@]}"; do
 		local what=${pair%%:*} pkg=${pair#*:}
 		if [[ $what == /* ]]; then
 			[[ -e $what ]] && continue
