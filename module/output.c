@@ -290,7 +290,9 @@ void xtcp_retransmit(struct sock *sk)
 
 	if (skb && skb != xtcp_sk(sk)->send_head) {
 		xtcp_inc(sock_net(sk), XTCP_MIB_RETRANS_SEGS);
-		trace_xtcp_retransmit(sk, sk->sk_state, sk->sk_state);
+		trace_xtcp_retransmit(sk, sk->sk_rcv_saddr, sk->sk_num, sk->sk_daddr,
+				      ntohs(sk->sk_dport), sk->sk_state, sk->sk_state,
+				      "retransmission");
 		XTCP_SKB_CB(skb)->retransmitted = 1;
 		xtcp_transmit(sk, skb);
 	}

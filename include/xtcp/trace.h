@@ -21,63 +21,50 @@
 			 { 9, "LAST_ACK" }, { 10, "LISTEN" }, { 11, "CLOSING" })
 
 /*
- * A connection changed state (RFC 9293 3.3.2), with the event that caused
- * it in the words of /proc/xtcp/history. skaddr is the socket, or the
- * TIME_WAIT entry for the end of TIME_WAIT.
+ * A connection and two of its states, with a cause in the words of
+ * /proc/xtcp/history. skaddr is the socket, or the TIME_WAIT entry.
  */
-TRACE_EVENT(xtcp_set_state,
-	    TP_PROTO(const void *skaddr, __be32 saddr, u16 sport, __be32 daddr, u16 dport,
-		     int oldstate, int newstate, const char *why),
-	    TP_ARGS(skaddr, saddr, sport, daddr, dport, oldstate, newstate, why),
-	    TP_STRUCT__entry(__field(const void *, skaddr)
-			     __array(__u8, saddr, 4)
-			     __array(__u8, daddr, 4)
-			     __field(__u16, sport)
-			     __field(__u16, dport)
-			     __field(int, oldstate)
-			     __field(int, newstate)
-			     __array(char, why, 48)),
-	    TP_fast_assign(__entry->skaddr = skaddr;
-			   memcpy(__entry->saddr, &saddr, 4);
-			   memcpy(__entry->daddr, &daddr, 4);
-			   __entry->sport = sport;
-			   __entry->dport = dport;
-			   __entry->oldstate = oldstate;
-			   __entry->newstate = newstate;
-			   strscpy(__entry->why, why, sizeof(__entry->why));),
-	    TP_printk("sk=%p %pI4:%u -> %pI4:%u %s -> %s (%s)", __entry->skaddr,
-		      __entry->saddr, __entry->sport, __entry->daddr, __entry->dport,
-		      xtcp_show_state(__entry->oldstate), xtcp_show_state(__entry->newstate),
-		      __entry->why)
-);
-
 DECLARE_EVENT_CLASS(xtcp_conn,
-		    TP_PROTO(const struct sock *sk, int oldstate, int newstate),
-		    TP_ARGS(sk, oldstate, newstate),
+		    TP_PROTO(const void *skaddr, __be32 saddr, u16 sport, __be32 daddr,
+			     u16 dport, int oldstate, int newstate, const char *why),
+		    TP_ARGS(skaddr, saddr, sport, daddr, dport, oldstate, newstate, why),
 		    TP_STRUCT__entry(__field(const void *, skaddr)
 				     __array(__u8, saddr, 4)
 				     __array(__u8, daddr, 4)
 				     __field(__u16, sport)
 				     __field(__u16, dport)
 				     __field(int, oldstate)
-				     __field(int, newstate)),
-		    TP_fast_assign(__entry->skaddr = sk;
-				   memcpy(__entry->saddr, &sk->sk_rcv_saddr, 4);
-				   memcpy(__entry->daddr, &sk->sk_daddr, 4);
-				   __entry->sport = sk->sk_num;
-				   __entry->dport = ntohs(sk->sk_dport);
+				     __field(int, newstate)
+				     __array(char, why, 48)),
+		    TP_fast_assign(__entry->skaddr = skaddr;
+				   memcpy(__entry->saddr, &saddr, 4);
+				   memcpy(__entry->daddr, &daddr, 4);
+				   __entry->sport = sport;
+				   __entry->dport = dport;
 				   __entry->oldstate = oldstate;
-				   __entry->newstate = newstate;),
-		    TP_printk("sk=%p %pI4:%u -> %pI4:%u %s -> %s", __entry->skaddr,
-			      __entry->saddr, __entry->sport, __entry->daddr,
-			      __entry->dport, xtcp_show_state(__entry->oldstate),
-			      xtcp_show_state(__entry->newstate))
+				   __entry->newstate = newstate;
+				   strscpy(__entry->why, why, sizeof(__entry->why));),
+		    TP_printk("sk=%p %pI4:%u -> %pI4:%u %s -> %s (%s)", __entry->skaddr,
+			      __entry->saddr, __entry->sport, __entry->daddr, __entry->dport,
+			      xtcp_show_state(__entry->oldstate),
+			      xtcp_show_state(__entry->newstate), __entry->why)
 );
 
-/* The retransmission timer sent the oldest unacknowledged segment again. */
+/*
+ * A connection changed state (RFC 9293 3.3.2), the end of TIME_WAIT
+ * (TIME_WAIT -> CLOSE) included.
+ */
+DEFINE_EVENT(xtcp_conn, xtcp_set_state,
+	     TP_PROTO(const void *skaddr, __be32 saddr, u16 sport, __be32 daddr, u16 dport,
+		      int oldstate, int newstate, const char *why),
+	     TP_ARGS(skaddr, saddr, sport, daddr, dport, oldstate, newstate, why)
+);
+
+/* The oldest unacknowledged segment was sent again (RTO, or a SYN+ACK for a repeated SYN). */
 DEFINE_EVENT(xtcp_conn, xtcp_retransmit,
-	     TP_PROTO(const struct sock *sk, int oldstate, int newstate),
-	     TP_ARGS(sk, oldstate, newstate)
+	     TP_PROTO(const void *skaddr, __be32 saddr, u16 sport, __be32 daddr, u16 dport,
+		      int oldstate, int newstate, const char *why),
+	     TP_ARGS(skaddr, saddr, sport, daddr, dport, oldstate, newstate, why)
 );
 
 /* A RST went out: from a socket, or answering a segment for none. */

@@ -9,31 +9,37 @@ set -u
 . "$(dirname "$0")/lib.sh"
 
 dir=/proc/sys/net/xtcp
-while read -r name default max; do
+tested=()
+while read -r name default min max; do
 	f=$dir/$name
+	tested+=("$name")
 	expect_eq "$(cat "$f")" "$default" "$name defaults to $default"
-	for bad in 0 -1 $((max + 1)) abc; do
+	for bad in $((min - 1)) -1 $((max + 1)) abc; do
 		out=$(echo "$bad" 2>&1 >"$f")
 		rc=$?
 		expect_eq "$rc $(cat "$f")" "1 $default" "$name=$bad refused, value kept"
 	done
 	[[ -z $out || $out == *"Invalid argument"* ]] ||
 		ktest_result 0 "$name: the refusal is EINVAL ($out)"
-	for good in 1 "$max" "$default"; do
+	for good in "$min" "$max" "$default"; do
 		echo "$good" >"$f"
 		expect_eq "$(cat "$f")" "$good" "$name=$good accepted"
 	done
 done <<'TABLE'
-msl_ms 30000 600000
-fin_timeout_ms 60000 600000
-syn_retries 6 127
-synack_retries 5 127
-retries2 15 127
-keepalive_time 7200 32767
-keepalive_intvl 75 32767
-keepalive_probes 9 127
-max_syn_backlog 4096 65535
+msl_ms 30000 1 600000
+fin_timeout_ms 60000 1 600000
+syn_retries 6 1 127
+synack_retries 5 1 127
+retries2 15 1 127
+keepalive_time 7200 1 32767
+keepalive_intvl 75 1 32767
+keepalive_probes 9 1 127
+max_syn_backlog 4096 1 65535
+rto_min_ms 200 1 120000
+rto_max_ms 120000 1000 120000
 TABLE
+expect_eq "$(ls $dir | sort | tr '\n' ' ')" "$(printf '%s\n' "${tested[@]}" | sort | tr '\n' ' ')" \
+	"every sysctl of $dir is in the table above"
 
 # Per namespace: a change in one is not seen in another.
 echo 1234 >$dir/msl_ms
