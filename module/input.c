@@ -54,7 +54,8 @@ static void xtcp_tcb_of(const struct sock *sk, struct xtcp_tcb *tcb)
 	tcb->rcv_wnd = max_t(u32, xs->rcv_wnd, xtcp_rcv_window(sk));
 }
 
-static void xtcp_seg_of(const struct sk_buff *skb, struct xtcp_seg *seg)
+/* The segment an skb carries, from what xtcp_v4_rcv() kept in its cb. */
+void xtcp_seg_of(const struct sk_buff *skb, struct xtcp_seg *seg)
 {
 	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 

@@ -127,13 +127,10 @@ void xtcp_send_rst_to(struct net *net, const struct sk_buff *skb,
 /* 3.10.7.1: answer a segment that matches no connection with a RST. */
 void xtcp_send_reset_reply(struct net *net, struct sk_buff *skb)
 {
-	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
-	struct xtcp_seg in = {
-		.seq = cb->seq, .ack = cb->ack, .flags = cb->flags,
-		.payload_len = skb->len,
-	};
+	struct xtcp_seg in;
 	struct xtcp_verdict v;
 
+	xtcp_seg_of(skb, &in);
 	xtcp_reset_reply(&in, &v);
 	if (v.actions & XTCP_ACT_SEND_RST)
 		xtcp_send_rst_to(net, skb, &v);

@@ -375,14 +375,7 @@ static struct hlist_node *xtcp_iter_seek(struct xtcp_table_iter *it)
 		if (xtcp_iter_match(it->list, node, net) && skip-- == 0)
 			return it->node = node;
 	/* Entries left the list meanwhile: go on with the next list. */
-	it->offset = 0;
-	it->node = NULL;
-	if (++it->list == XTCP_LISTS) {
-		it->list = XTCP_LIST_BIND;
-		if (++it->bucket == XTCP_BUCKETS)
-			return NULL;
-	}
-	return xtcp_iter_from(it, xtcp_list_first(it->list, it->bucket));
+	return xtcp_iter_from(it, NULL);
 }
 
 /* The sock or TIME_WAIT entry the iterator is at; exactly one is set. */

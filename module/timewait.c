@@ -108,11 +108,7 @@ enum hrtimer_restart xtcp_tw_expire(struct hrtimer *timer)
  */
 bool xtcp_tw_rcv(struct xtcp_tw *tw, struct sk_buff *skb)
 {
-	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
-	struct xtcp_seg seg = {
-		.seq = cb->seq, .ack = cb->ack, .flags = cb->flags,
-		.payload_len = skb->len,
-	};
+	struct xtcp_seg seg;
 	struct xtcp_seg ack = {
 		.src_port = ntohs(tw->sport), .dst_port = ntohs(tw->dport),
 		.seq = tw->snd_nxt, .ack = tw->rcv_nxt, .flags = XTCP_FLAG_ACK,
@@ -120,6 +116,7 @@ bool xtcp_tw_rcv(struct xtcp_tw *tw, struct sk_buff *skb)
 	};
 	bool restart;
 
+	xtcp_seg_of(skb, &seg);
 	switch (xtcp_tw_decide(tw->rcv_nxt, tw->rcv_wnd, &seg, &restart)) {
 	case XTCP_TW_ACK:
 	case XTCP_TW_CHALLENGE:

@@ -197,12 +197,22 @@ static const char *field(const struct table *t, size_t row, const char *col)
 	return "?";
 }
 
-/* The row of t for local -> remote, or -1. */
-static long find_row(const struct table *t, const char *local, const char *remote)
+/*
+ * The row of t for local -> remote, or -1. The listings walk the tables in
+ * the same order, so the search starts after the previous hit (*hint) and
+ * a whole join costs O(n) unless sockets came and went between the reads.
+ */
+static long find_row(const struct table *t, const char *local, const char *remote,
+		     size_t *hint)
 {
-	for (size_t r = 0; r < t->nrows; r++)
-		if (!strcmp(t->rows[r][0], local) && !strcmp(t->rows[r][1], remote))
+	for (size_t i = 0; i < t->nrows; i++) {
+		size_t r = (*hint + i) % t->nrows;
+
+		if (!strcmp(t->rows[r][0], local) && !strcmp(t->rows[r][1], remote)) {
+			*hint = r + 1;
 			return (long)r;
+		}
+	}
 	return -1;
 }
 
@@ -334,6 +344,7 @@ static void show_conn_text(const struct table *c, size_t r)
 static int show_connections(void)
 {
 	struct table conns, info = { 0 }, hist = { 0 };
+	size_t hint = 0;
 	bool first = true;
 	int err = 0;
 
@@ -351,7 +362,7 @@ static int show_connections(void)
 		       "Local Address:Port", "Peer Address:Port");
 	for (size_t r = 0; r < conns.nrows; r++) {
 		const char *local = conns.rows[r][0], *remote = conns.rows[r][1];
-		long ir = opt.info ? find_row(&info, local, remote) : -1;
+		long ir = opt.info ? find_row(&info, local, remote, &hint) : -1;
 
 		if (!selected(&conns, r))
 			continue;

@@ -276,6 +276,7 @@ u16 xtcp_route_mss(struct net *net, __be32 saddr, __be32 daddr);
 /* input.c: segments in. */
 extern const struct net_protocol xtcp_net_protocol;
 int xtcp_rcv_sk(struct sock *sk, struct sk_buff *skb);
+void xtcp_seg_of(const struct sk_buff *skb, struct xtcp_seg *seg);
 
 /* timers.c: the only place timers are armed. */
 void xtcp_timers_init(struct sock *sk);

@@ -21,7 +21,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "../testing/pylib"))
-from xtcptest import ACK, FIN, IPPROTO, PSH, RST, SYN, parse_seg  # noqa: E402
+from xtcptest import ACK, FIN, IPPROTO, PSH, RST, SYN, conn_state, parse_seg  # noqa: E402
 
 BIN = os.environ.get("XTCP_BIN") or os.path.join(os.path.dirname(__file__), "../../build/bin")
 TRACE = "/sys/kernel/tracing"
@@ -49,13 +49,6 @@ def wait_for(pred, what, timeout=10.0):
             return found
         time.sleep(0.01)
     sys.exit("demo: timed out waiting for %s" % what)
-
-
-def state_of(local, remote):
-    for c in conns():
-        if c["local"] == local and c["remote"] == remote:
-            return c["state"]
-    return None
 
 
 class Capture(threading.Thread):
@@ -157,7 +150,7 @@ def main():
 
     server = subprocess.Popen([BIN + "/xnc", "-l", "127.0.0.1", str(PORT)],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-    wait_for(lambda: state_of("127.0.0.1:%d" % PORT, "0.0.0.0:0") == "LISTEN", "the server")
+    wait_for(lambda: conn_state("127.0.0.1:%d" % PORT, "0.0.0.0:0") == "LISTEN", "the server")
     client = subprocess.Popen([BIN + "/xnc", "127.0.0.1", str(PORT)],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     server_end = "127.0.0.1:%d" % PORT
@@ -165,25 +158,25 @@ def main():
                             c["state"] == "ESTABLISHED"], "the connection")[0]
     client_end = row["local"]
     cport = int(client_end.rsplit(":", 1)[1])
-    wait_for(lambda: state_of(server_end, client_end) == "ESTABLISHED", "accept")
+    wait_for(lambda: conn_state(server_end, client_end) == "ESTABLISHED", "accept")
 
     to_server = b"hello from the client\n"
     to_client = b"hello back, sent from CLOSE_WAIT\n"
     client.stdin.write(to_server)
     client.stdin.close()		# data, then FIN: the client half-closes
-    wait_for(lambda: state_of(server_end, client_end) == "CLOSE_WAIT" and
-             state_of(client_end, server_end) == "FIN_WAIT2", "the half-close")
+    wait_for(lambda: conn_state(server_end, client_end) == "CLOSE_WAIT" and
+             conn_state(client_end, server_end) == "FIN_WAIT2", "the half-close")
     half = subprocess.run([BIN + "/xtcpstat", "-a", "-e"], capture_output=True, text=True).stdout
     server.stdin.write(to_client)
     server.stdin.close()		# the server's data, then its FIN
-    wait_for(lambda: state_of(client_end, server_end) == "TIME_WAIT", "TIME_WAIT")
+    wait_for(lambda: conn_state(client_end, server_end) == "TIME_WAIT", "TIME_WAIT")
     history = subprocess.run([BIN + "/xtcpstat", "-H", "--sport", str(cport)],
                              capture_output=True, text=True).stdout
     got_client = client.stdout.read()
     got_server = server.stdout.read()
     client.wait(10)
     server.wait(10)
-    wait_for(lambda: state_of(client_end, server_end) is None, "the end of TIME_WAIT", 2 * MSL_MS / 1000 + 5)
+    wait_for(lambda: conn_state(client_end, server_end) is None, "the end of TIME_WAIT", 2 * MSL_MS / 1000 + 5)
     time.sleep(0.1)
     write(TRACE + "/tracing_on", 0)
     cap.done = True
