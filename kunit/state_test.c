@@ -72,6 +72,8 @@ static void fixture(u8 state, struct xtcp_tcb *t)
 #define SEND_RST	XTCP_ACT_SEND_RST
 #define CHALLENGE	XTCP_ACT_CHALLENGE_ACK
 #define DATA		XTCP_ACT_ACCEPT_DATA
+#define OOO		XTCP_ACT_QUEUE_OOO
+#define DUPACK		XTCP_ACT_DUPACK
 #define FIN		XTCP_ACT_ACCEPT_FIN
 #define ACKED		XTCP_ACT_ACKED
 #define WINDOW		XTCP_ACT_WINDOW
@@ -141,7 +143,7 @@ static const struct transition transitions[] = {
 	{ "est_data", XTCP_ESTABLISHED, A | P, IRS + 1, ISS + 1, 10, XTCP_ESTABLISHED,
 	  WINDOW | DATA | SEND_ACK },
 	{ "est_data_out_of_order", XTCP_ESTABLISHED, A, IRS + 100, ISS + 1, 10,
-	  XTCP_ESTABLISHED, WINDOW | SEND_ACK },
+	  XTCP_ESTABLISHED, WINDOW | OOO | SEND_ACK },
 	{ "est_data_old", XTCP_ESTABLISHED, A, IRS - 50, ISS + 1, 10, XTCP_ESTABLISHED,
 	  SEND_ACK | DROP },
 	{ "est_data_beyond_window", XTCP_ESTABLISHED, A, IRS + 1 + WND, ISS + 1, 10,
@@ -235,7 +237,7 @@ static void state_test_transition(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, v.err, t->err);
 	if (t->actions & SEND_RST)
 		KUNIT_EXPECT_EQ(test, v.rst_seq, t->rst_seq);
-	if (t->actions & DATA) {
+	if (t->actions & (DATA | OOO)) {
 		KUNIT_EXPECT_EQ(test, v.data_off, 0u);
 		KUNIT_EXPECT_EQ(test, v.data_len, t->len);
 	}
@@ -469,10 +471,70 @@ static void state_test_isn(struct kunit *test)
 			(u32)((t + NSEC_PER_SEC) >> 12) - (u32)(t >> 12));
 }
 
+/* RFC 5681 section 2: which ACKs are duplicates. */
+static void state_test_dupack(struct kunit *test)
+{
+	struct xtcp_seg seg = {
+		.flags = A, .seq = IRS + 1, .ack = ISS + 1, .window = 512, .wscale = -1,
+	};
+	struct xtcp_verdict v;
+	struct xtcp_tcb tcb;
+
+	fixture(XTCP_ESTABLISHED, &tcb);
+	tcb.snd_nxt = ISS + 101;	/* 100 bytes outstanding */
+	tcb.snd_wnd = 512;
+	xtcp_segment_arrives(&tcb, &seg, &v);
+	KUNIT_EXPECT_TRUE(test, v.actions & DUPACK);
+	KUNIT_EXPECT_FALSE(test, v.actions & ACKED);
+
+	seg.window = 600;	/* a window update is not a duplicate */
+	xtcp_segment_arrives(&tcb, &seg, &v);
+	KUNIT_EXPECT_FALSE(test, v.actions & DUPACK);
+	seg.window = 512;
+
+	seg.payload_len = 10;	/* nor is data */
+	xtcp_segment_arrives(&tcb, &seg, &v);
+	KUNIT_EXPECT_FALSE(test, v.actions & DUPACK);
+	seg.payload_len = 0;
+
+	seg.ack = ISS + 50;	/* new data acknowledged */
+	xtcp_segment_arrives(&tcb, &seg, &v);
+	KUNIT_EXPECT_EQ(test, v.actions & (ACKED | DUPACK), (u32)ACKED);
+	seg.ack = ISS + 1;
+
+	tcb.snd_nxt = ISS + 1;	/* nothing outstanding */
+	xtcp_segment_arrives(&tcb, &seg, &v);
+	KUNIT_EXPECT_FALSE(test, v.actions & DUPACK);
+}
+
+/* Data for a connection its user has closed: RST and CLOSE, as Linux. */
+static void state_test_abort_on_data(struct kunit *test)
+{
+	struct xtcp_seg seg = {
+		.flags = A, .seq = IRS + 1, .ack = ISS + 2, .payload_len = 10, .wscale = -1,
+	};
+	struct xtcp_verdict v;
+	struct xtcp_tcb tcb;
+
+	fixture(XTCP_FIN_WAIT2, &tcb);
+	tcb.rcv_closed = true;
+	xtcp_segment_arrives(&tcb, &seg, &v);
+	KUNIT_EXPECT_EQ(test, v.state, XTCP_CLOSE);
+	KUNIT_EXPECT_EQ(test, v.actions, (u32)(SEND_RST | DROP | RESET));
+	KUNIT_EXPECT_EQ(test, v.rst_seq, tcb.snd_nxt);
+	/* Still open for reading (half-close): the data is taken. */
+	tcb.rcv_closed = false;
+	xtcp_segment_arrives(&tcb, &seg, &v);
+	KUNIT_EXPECT_EQ(test, v.state, XTCP_FIN_WAIT2);
+	KUNIT_EXPECT_TRUE(test, v.actions & DATA);
+}
+
 static struct kunit_case state_test_cases[] = {
 	KUNIT_CASE_PARAM(state_test_transition, transition_gen_params),
 	KUNIT_CASE(state_test_all_pairs),
 	KUNIT_CASE(state_test_trim),
+	KUNIT_CASE(state_test_dupack),
+	KUNIT_CASE(state_test_abort_on_data),
 	KUNIT_CASE(state_test_reset_reply),
 	KUNIT_CASE(state_test_time_wait),
 	KUNIT_CASE(state_test_user_close),

@@ -32,4 +32,11 @@ void xtcp_get_info(struct sock *sk, struct xtcp_info *info)
 	info->bytes_received = READ_ONCE(xs->bytes_received);
 	info->segs_in = READ_ONCE(xs->segs_in);
 	info->segs_out = READ_ONCE(xs->segs_out);
+	info->snd_cwnd = READ_ONCE(xs->cc.cwnd);
+	info->snd_ssthresh = READ_ONCE(xs->cc.ssthresh);
+	info->lost = xtcp_lost_bytes(xs);
+	if (READ_ONCE(xs->cc.in_recovery))
+		info->ca_state = 1;
+	else if (info->lost)
+		info->ca_state = 2;
 }

@@ -48,9 +48,12 @@ static void xtcp_tcb_of(const struct sock *sk, struct xtcp_tcb *tcb)
 	tcb->iss = xs->iss;
 	tcb->snd_una = xs->snd_una;
 	tcb->snd_nxt = xs->snd_nxt;
+	tcb->snd_wnd = xs->snd_wnd;
 	tcb->snd_wl1 = xs->snd_wl1;
 	tcb->snd_wl2 = xs->snd_wl2;
 	tcb->rcv_nxt = xs->rcv_nxt;
+	tcb->rcv_closed = sock_flag(sk, SOCK_DEAD) && (sk->sk_shutdown & RCV_SHUTDOWN) &&
+			  !xs->parent;
 	tcb->rcv_wnd = max_t(u32, xs->rcv_wnd, xtcp_rcv_window(sk));
 }
 
@@ -84,19 +87,88 @@ static void xtcp_challenge_ack(struct sock *sk)
 	}
 }
 
-/* The data of skb from off, len bytes, goes to the receive queue. */
-static bool xtcp_queue_data(struct sock *sk, struct sk_buff *skb, u32 off, u32 len)
+/*
+ * The data [off, off + len) of skb, in a buffer sk's receive memory can
+ * take: skb itself (*consumed) when its truesize fits, else a compact copy
+ * (a clone of the sender's skb on loopback, or a trimmed segment, may be
+ * far bigger than its data). NULL if even the copy does not fit, unless
+ * force: in-order data inside the window we advertised is always taken, as
+ * a small buffer must not stall the connection.
+ */
+static struct sk_buff *xtcp_rcv_buf(struct sock *sk, struct sk_buff *skb, u32 seq,
+				    u32 off, u32 len, bool force, bool *consumed)
 {
-	if (atomic_read(&sk->sk_rmem_alloc) + skb->truesize > READ_ONCE(sk->sk_rcvbuf))
-		return false;	/* no room after all: the peer will send it again */
-	if (off)
-		__skb_pull(skb, off);
-	if (pskb_trim(skb, len))
+	int room = xtcp_rcvbuf(sk) - atomic_read(&sk->sk_rmem_alloc);
+	struct sk_buff *buf = skb;
+
+	if (skb->truesize <= room) {
+		if (off && !pskb_pull(skb, off))
+			return NULL;
+		if (pskb_trim(skb, len))
+			return NULL;
+		skb_dst_drop(skb);
+		*consumed = true;
+	} else {
+		if (!force && SKB_TRUESIZE(len) > room)
+			return NULL;
+		buf = alloc_skb(len, GFP_ATOMIC);
+		if (!buf)
+			return NULL;
+		if (skb_copy_bits(skb, off, skb_put(buf, len), len)) {
+			kfree_skb(buf);
+			return NULL;
+		}
+	}
+	XTCP_SKB_CB(buf)->seq = seq;
+	XTCP_SKB_CB(buf)->end_seq = seq + len;
+	skb_set_owner_r(buf, sk);
+	return buf;
+}
+
+/*
+ * In-order data: to the receive queue, and with it whatever the
+ * out-of-order queue holds that now continues it. True if skb was kept.
+ */
+static bool xtcp_data_in_order(struct sock *sk, struct sk_buff *skb,
+			       const struct xtcp_verdict *v)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	bool consumed = false;
+	struct sk_buff *buf;
+
+	buf = xtcp_rcv_buf(sk, skb, xs->rcv_nxt, v->data_off, v->data_len, true, &consumed);
+	while (buf) {
+		__skb_queue_tail(&sk->sk_receive_queue, buf);
+		xs->rcv_nxt = XTCP_SKB_CB(buf)->end_seq;
+		xs->bytes_received += buf->len;
+		buf = xtcp_ooo_next(&xs->ooo_queue, xs->rcv_nxt);
+	}
+	sk->sk_data_ready(sk);
+	return consumed;
+}
+
+/* Data after a hole: held in the out-of-order queue if memory allows. */
+static bool xtcp_data_out_of_order(struct sock *sk, struct sk_buff *skb,
+				   const struct xtcp_seg *seg, const struct xtcp_verdict *v)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 seq = seg->seq + v->data_off;
+	bool consumed = false;
+	struct sk_buff *buf;
+
+	buf = xtcp_rcv_buf(sk, skb, seq, v->data_off, v->data_len, false, &consumed);
+	if (!buf) {
+		xtcp_inc(sock_net(sk), XTCP_MIB_OOO_DROPS);
 		return false;
-	skb_dst_drop(skb);
-	skb_set_owner_r(skb, sk);
-	__skb_queue_tail(&sk->sk_receive_queue, skb);
-	return true;
+	}
+	if (!xtcp_ooo_insert(&xs->ooo_queue, buf)) {
+		if (consumed)
+			return false;	/* the caller frees it */
+		kfree_skb(buf);
+		return false;
+	}
+	xtcp_inc(sock_net(sk), XTCP_MIB_OOO_QUEUED);
+	return consumed;
 }
 
 /* What a RST or a failed handshake does to the socket, and to its listener. */
@@ -104,7 +176,7 @@ static void xtcp_apply(struct sock *sk, struct sk_buff *skb,
 		       const struct xtcp_seg *seg, const struct xtcp_verdict *v)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	bool consumed = false, acked = false;
+	bool consumed = false, new_ack = false;
 
 	if (v->actions & XTCP_ACT_SET_IRS) {
 		xs->irs = seg->seq;
@@ -113,34 +185,45 @@ static void xtcp_apply(struct sock *sk, struct sk_buff *skb,
 			xs->mss = min(xs->mss, seg->mss);
 		else
 			xs->mss = min_t(u16, xs->mss, 536);
+		xtcp_cc_init(&xs->cc, xs->mss, xs->iss);
 	}
+	if (seg->flags & XTCP_FLAG_ACK)
+		xs->probes_out = 0;	/* the peer is there, whatever its window */
 	if (v->actions & XTCP_ACT_WINDOW) {
 		xs->snd_wnd = seg->window;
+		xs->max_snd_wnd = max(xs->max_snd_wnd, xs->snd_wnd);
 		xs->snd_wl1 = seg->seq;
 		xs->snd_wl2 = seg->ack;
 	}
 	if (v->actions & XTCP_ACT_ACKED) {
+		u32 acked = v->ack - xs->snd_una;
+
 		xs->snd_una = v->ack;
 		/* A SYN's ACK may move SND.NXT's view on simultaneous open. */
 		if (xtcp_seq_after(xs->snd_una, xs->snd_nxt))
 			xs->snd_nxt = xs->snd_una;
 		xs->retries = 0;
 		xtcp_clean_acked(sk);
-		acked = true;
+		if (xtcp_seq_before(xs->rtx_seq, xs->snd_una))
+			xs->rtx_seq = xs->snd_una;
+		if (xtcp_cc_ack(&xs->cc, v->ack, acked, xs->snd_nxt - xs->snd_una, xs->mss))
+			xtcp_retransmit(sk);	/* a partial ACK: the next hole */
+		new_ack = true;
 		if (xs->snd_una == xs->snd_nxt)
 			xtcp_timer_rtx_stop(sk);
 		else
 			xtcp_timer_rtx_arm(sk);
 		sk->sk_write_space(sk);
 	}
-	if ((v->actions & XTCP_ACT_ACCEPT_DATA) && v->data_len) {
-		if (xtcp_queue_data(sk, skb, v->data_off, v->data_len)) {
-			consumed = true;
-			xs->rcv_nxt += v->data_len;
-			xs->bytes_received += v->data_len;
-			sk->sk_data_ready(sk);
-		}
+	if ((v->actions & XTCP_ACT_DUPACK) &&
+	    xtcp_cc_dupack(&xs->cc, xs->snd_una, xs->snd_nxt, xs->mss)) {
+		xtcp_inc(sock_net(sk), XTCP_MIB_FAST_RETRANS);
+		xtcp_retransmit(sk);
 	}
+	if ((v->actions & XTCP_ACT_ACCEPT_DATA) && v->data_len)
+		consumed = xtcp_data_in_order(sk, skb, v);
+	else if ((v->actions & XTCP_ACT_QUEUE_OOO) && v->data_len)
+		consumed = xtcp_data_out_of_order(sk, skb, seg, v);
 	if (v->actions & XTCP_ACT_ACCEPT_FIN) {
 		xs->rcv_nxt++;
 		WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | RCV_SHUTDOWN);
@@ -183,7 +266,7 @@ static void xtcp_apply(struct sock *sk, struct sk_buff *skb,
 		default:
 			if (v->actions & XTCP_ACT_ACCEPT_FIN)
 				sk->sk_state_change(sk);
-			if (acked || (v->actions & XTCP_ACT_WINDOW))
+			if (new_ack || (v->actions & (XTCP_ACT_WINDOW | XTCP_ACT_DUPACK)))
 				xtcp_push(sk);
 			break;
 		}
@@ -275,8 +358,7 @@ static int xtcp_v4_rcv(struct sk_buff *skb)
 	bh_lock_sock_nested(sk);
 	if (!sock_owned_by_user(sk)) {
 		xtcp_rcv_sk(sk, skb);
-	} else if (sk_add_backlog(sk, skb, READ_ONCE(sk->sk_rcvbuf) +
-				  READ_ONCE(sk->sk_sndbuf))) {
+	} else if (sk_add_backlog(sk, skb, xtcp_rcvbuf(sk) + xtcp_sndbuf(sk))) {
 		bh_unlock_sock(sk);
 		sock_put(sk);
 		goto drop;

@@ -142,7 +142,7 @@ void xtcp_send_reset_reply(struct net *net, struct sk_buff *skb)
  */
 u16 xtcp_rcv_window(const struct sock *sk)
 {
-	int free = READ_ONCE(sk->sk_rcvbuf) - atomic_read(&sk->sk_rmem_alloc);
+	int free = xtcp_rcvbuf(sk) - atomic_read(&sk->sk_rmem_alloc);
 	u32 wnd = free > 0 ? free / 2 : 0;
 
 	return min_t(u32, wnd, U16_MAX);
@@ -248,10 +248,94 @@ static void xtcp_queue_fin(struct sock *sk)
 	xs->fin_sent = 1;
 }
 
+static bool xtcp_resend_lost(struct sock *sk);
+
+/*
+ * Cut an unsent skb after len bytes; the rest becomes a new skb right after
+ * it in the write queue (as tcp_fragment()). Data skbs are linear.
+ */
+static int xtcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	u32 rest = skb->len - len;
+	struct sk_buff *tail;
+
+	tail = alloc_skb(XTCP_MAX_HEADER + rest, GFP_ATOMIC);
+	if (!tail)
+		return -ENOBUFS;
+	skb_reserve(tail, XTCP_MAX_HEADER);
+	skb_put_data(tail, skb->data + len, rest);
+	XTCP_SKB_CB(tail)->seq = cb->seq + len;
+	XTCP_SKB_CB(tail)->end_seq = cb->end_seq;
+	XTCP_SKB_CB(tail)->flags = cb->flags;
+	cb->end_seq = cb->seq + len;
+	skb_trim(skb, len);
+	__skb_queue_after(&sk->sk_write_queue, skb, tail);
+	sk->sk_wmem_queued += tail->truesize;
+	return 0;
+}
+
+/* Bytes after an RTO still waiting to be sent again. */
+u32 xtcp_lost_bytes(const struct xtcp_sock *xs)
+{
+	return xtcp_seq_before(xs->rtx_seq, xs->lost_end) ? xs->lost_end - xs->rtx_seq : 0;
+}
+
+/* What is in the network: sent, not acknowledged, not given up as lost. */
+static u32 xtcp_in_flight(const struct xtcp_sock *xs)
+{
+	return xs->snd_nxt - xs->snd_una - xtcp_lost_bytes(xs);
+}
+
+/*
+ * How much of skb may go now: all of it, a part that fills the window, or
+ * nothing. RFC 9293 3.8.6.2.1 (sender's silly window avoidance): a part only
+ * if it is a full segment or half the largest window the peer has offered,
+ * unless force (a window probe) takes whatever fits.
+ */
+static u32 xtcp_sendable(const struct sock *sk, const struct sk_buff *skb, bool force)
+{
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 seq = XTCP_SKB_CB(skb)->seq, wnd_end = xs->snd_una + xs->snd_wnd;
+	u32 room = xtcp_seq_after(wnd_end, seq) ? wnd_end - seq : 0;
+
+	/* SYN and FIN take no window. */
+	if (!skb->len)
+		return 0;
+	/* Congestion window (RFC 5681): a segment goes if it fits, or if nothing is in flight. */
+	if (!force && xtcp_in_flight(xs) && xtcp_in_flight(xs) + skb->len > xs->cc.cwnd)
+		return 0;
+	if (room >= skb->len)
+		return skb->len;
+	if (force || room >= min_t(u32, xs->mss, xs->max_snd_wnd / 2))
+		return room;
+	return 0;
+}
+
+/* Send send_head (or what fits of it); false if nothing could go. */
+static bool xtcp_send_head(struct sock *sk, bool force)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb = xs->send_head;
+	u32 len = xtcp_sendable(sk, skb, force);
+
+	if (skb->len && !len)
+		return false;
+	if (len < skb->len && xtcp_fragment(sk, skb, len))
+		return false;
+	if (xtcp_transmit(sk, skb))
+		return false;
+	xs->snd_nxt = XTCP_SKB_CB(skb)->end_seq;
+	xs->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
+			NULL : skb_queue_next(&sk->sk_write_queue, skb);
+	return true;
+}
+
 /*
  * Send what the peer's window allows, from send_head on; then the FIN if
  * the user has shut down writing. Arms the retransmission timer for
- * whatever is now in flight.
+ * whatever is now in flight, or the persist timer if the window holds
+ * everything back (RFC 9293 3.8.6.1).
  */
 void xtcp_push(struct sock *sk)
 {
@@ -262,37 +346,101 @@ void xtcp_push(struct sock *sk)
 	    ((1 << sk->sk_state) & (XTCPF(XTCP_FIN_WAIT1) | XTCPF(XTCP_LAST_ACK) |
 				    XTCPF(XTCP_CLOSING))))
 		xtcp_queue_fin(sk);
-	while (xs->send_head) {
-		struct sk_buff *skb = xs->send_head;
-		u32 end = XTCP_SKB_CB(skb)->end_seq;
-
-		/* Data waits for the window; SYN and FIN take no window. */
-		if (skb->len && xtcp_seq_after(end, xs->snd_una + xs->snd_wnd))
-			break;
-		if (xtcp_transmit(sk, skb))
-			break;
-		xs->snd_nxt = end;
-		xs->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
-				NULL : skb_queue_next(&sk->sk_write_queue, skb);
+	while (xtcp_lost_bytes(xs) && xtcp_in_flight(xs) < xs->cc.cwnd &&
+	       xtcp_resend_lost(sk))
 		sent = true;
-	}
-	if (sent && !hrtimer_is_queued(&xs->rtx_timer))
-		xtcp_timer_rtx_arm(sk);
+	while (xs->send_head && xtcp_send_head(sk, false))
+		sent = true;
+	if (sent)
+		xtcp_timer_rtx_start(sk);
+	else if (xs->send_head && xs->snd_una == xs->snd_nxt)
+		xtcp_timer_persist_arm(sk);
 }
 
-/* The RTO ran out: send the oldest unacknowledged segment again. */
+/*
+ * The persist timer fired: what fits in the window goes, or a zero-window
+ * probe, <SEQ=SND.UNA-1><CTL=ACK>, which the peer answers with its window.
+ */
+void xtcp_window_probe(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (xs->send_head && xtcp_send_head(sk, true)) {
+		xtcp_timer_rtx_start(sk);
+		return;
+	}
+	xtcp_send_probe(sk);
+}
+
+/*
+ * <SEQ=SND.NXT-1><CTL=ACK>: an old sequence number, which the peer must
+ * answer with an ACK (RFC 9293 3.8.4 keepalive, 3.8.6.1 window probe).
+ */
+void xtcp_send_probe(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xs->snd_nxt--;
+	xtcp_send_control(sk, XTCP_FLAG_ACK);
+	xs->snd_nxt++;
+}
+
+static int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
+{
+	xtcp_inc(sock_net(sk), XTCP_MIB_RETRANS_SEGS);
+	trace_xtcp_retransmit(sk, sk->sk_rcv_saddr, sk->sk_num, sk->sk_daddr,
+			      ntohs(sk->sk_dport), sk->sk_state, sk->sk_state,
+			      "retransmission");
+	XTCP_SKB_CB(skb)->retransmitted = 1;
+	xtcp_sk(sk)->total_retrans++;
+	return xtcp_transmit(sk, skb);
+}
+
+/*
+ * Send the oldest unacknowledged segment again: the RTO ran out, three
+ * duplicate ACKs or a partial ACK said it is lost, or a SYN came again.
+ */
 void xtcp_retransmit(struct sock *sk)
 {
 	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
 
-	if (skb && skb != xtcp_sk(sk)->send_head) {
-		xtcp_inc(sock_net(sk), XTCP_MIB_RETRANS_SEGS);
-		trace_xtcp_retransmit(sk, sk->sk_rcv_saddr, sk->sk_num, sk->sk_daddr,
-				      ntohs(sk->sk_dport), sk->sk_state, sk->sk_state,
-				      "retransmission");
-		XTCP_SKB_CB(skb)->retransmitted = 1;
-		xtcp_transmit(sk, skb);
+	if (skb && skb != xtcp_sk(sk)->send_head)
+		xtcp_retransmit_skb(sk, skb);
+}
+
+/* After an RTO: the next segment of [rtx_seq, lost_end). False if none went. */
+static bool xtcp_resend_lost(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb;
+
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		if (skb == xs->send_head)
+			break;
+		if (xtcp_seq_after(XTCP_SKB_CB(skb)->end_seq, xs->rtx_seq)) {
+			if (xtcp_retransmit_skb(sk, skb))
+				return false;
+			xs->rtx_seq = XTCP_SKB_CB(skb)->end_seq;
+			return true;
+		}
 	}
+	xs->rtx_seq = xs->lost_end;
+	return false;
+}
+
+/*
+ * The RTO ran out: everything in flight is taken as lost (RFC 5681 3.1's
+ * loss window; RFC 6298 5.4 resends the first), and the rest follows as
+ * the ACKs of slow start open cwnd again.
+ */
+void xtcp_retransmit_timeout(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xtcp_cc_timeout(&xs->cc, xs->snd_una, xs->snd_nxt, xs->mss, xs->retries > 1);
+	xs->rtx_seq = xs->snd_una;
+	xs->lost_end = xs->snd_nxt;
+	xtcp_resend_lost(sk);
 }
 
 /*

@@ -67,7 +67,7 @@ static const char *xtcp_timer_of(struct sock *sk, s64 *ms)
 	*ms = 0;
 	if (hrtimer_is_queued(&xs->rtx_timer)) {
 		*ms = xtcp_ms_left(&xs->rtx_timer);
-		return "retransmit";
+		return xs->persist ? "persist" : "retransmit";
 	}
 	if (hrtimer_is_queued(&xs->state_timer)) {
 		*ms = xtcp_ms_left(&xs->state_timer);
@@ -156,16 +156,17 @@ static void xtcp_info_line(struct seq_file *seq, struct sock *sk, struct xtcp_tw
 	xtcp_get_info(sk, &i);
 	xtcp_ends_of(sk, NULL, &e);
 	xtcp_ends_show(seq, &e);
-	seq_printf(seq, "%-11s %u %u %u %u %u %u %u %u %u %llu %llu %llu %llu %llu\n",
+	seq_printf(seq, "%-11s %u %u %u %u %u %u %u %u %u %llu %llu %llu %llu %llu %u %u %u %u\n",
 		   xtcp_state_name(i.state), i.rto_us, i.srtt_us, i.rttvar_us, i.mss,
 		   i.snd_wnd, i.rcv_wnd, i.unacked, i.retransmits, i.total_retrans,
-		   i.bytes_sent, i.bytes_acked, i.bytes_received, i.segs_in, i.segs_out);
+		   i.bytes_sent, i.bytes_acked, i.bytes_received, i.segs_in, i.segs_out,
+		   i.snd_cwnd, i.snd_ssthresh, i.lost, i.ca_state);
 }
 
 static int xtcp_info_show(struct seq_file *seq, void *v)
 {
 	return xtcp_seq_show(seq, v,
-			     "local remote state rto_us srtt_us rttvar_us mss snd_wnd rcv_wnd unacked retransmits total_retrans bytes_sent bytes_acked bytes_received segs_in segs_out\n",
+			     "local remote state rto_us srtt_us rttvar_us mss snd_wnd rcv_wnd unacked retransmits total_retrans bytes_sent bytes_acked bytes_received segs_in segs_out cwnd ssthresh lost ca_state\n",
 			     xtcp_info_line);
 }
 
@@ -214,6 +215,9 @@ const char * const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_TIME_WAIT_RECYCLED]	= "TimeWaitRecycled",
 	[XTCP_MIB_KEEPALIVE_DROPS]	= "KeepaliveDrops",
 	[XTCP_MIB_TIMEOUTS]		= "Timeouts",
+	[XTCP_MIB_OOO_QUEUED]		= "OfoQueued",
+	[XTCP_MIB_OOO_DROPS]		= "OfoDrops",
+	[XTCP_MIB_FAST_RETRANS]		= "FastRetransmits",
 };
 
 /* /proc/xtcp/stats: one "Name value" line per counter. */

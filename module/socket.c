@@ -54,8 +54,13 @@ void xtcp_set_state(struct sock *sk, int state, const char *why)
 	WRITE_ONCE(sk->sk_state, state);
 }
 
-static void xtcp_purge_write_queue(struct sock *sk)
+/*
+ * What is of no use once the connection is over: data not yet sent or not
+ * yet acknowledged, and data after a hole. The reader keeps what is in order.
+ */
+static void xtcp_purge_queues(struct sock *sk)
 {
+	__skb_queue_purge(&xtcp_sk(sk)->ooo_queue);
 	__skb_queue_purge(&sk->sk_write_queue);
 	sk->sk_wmem_queued = 0;
 	xtcp_sk(sk)->send_head = NULL;
@@ -75,7 +80,7 @@ void xtcp_done(struct sock *sk, int err, const char *why)
 	xtcp_timers_stop(sk);
 	xtcp_unhash_conn(sk);
 	xtcp_unbind(sk);
-	xtcp_purge_write_queue(sk);
+	xtcp_purge_queues(sk);
 	if (xs->parent) {
 		/* A child that dies before accept() leaves the SYN queue. */
 		struct xtcp_sock *lxs = xtcp_sk(xs->parent);
@@ -108,7 +113,7 @@ static void xtcp_sk_destruct(struct sock *sk)
 {
 	kfree(xtcp_sk(sk)->history);
 	__skb_queue_purge(&sk->sk_receive_queue);
-	xtcp_purge_write_queue(sk);
+	xtcp_purge_queues(sk);
 	/* A timer's own handler may drop the last reference: queued is the bug. */
 	WARN_ON(hrtimer_is_queued(&xtcp_sk(sk)->rtx_timer));
 	WARN_ON(hrtimer_is_queued(&xtcp_sk(sk)->state_timer));
@@ -120,7 +125,7 @@ static void xtcp_write_space(struct sock *sk)
 	struct socket *sock = sk->sk_socket;
 	struct socket_wq *wq;
 
-	if (!sock || READ_ONCE(sk->sk_wmem_queued) * 3 > READ_ONCE(sk->sk_sndbuf) * 2)
+	if (!sock || READ_ONCE(sk->sk_wmem_queued) * 3 > xtcp_sndbuf(sk) * 2)
 		return;
 	clear_bit(SOCK_NOSPACE, &sock->flags);
 	rcu_read_lock();
@@ -143,8 +148,10 @@ static void xtcp_init_sock(struct sock *sk, gfp_t gfp)
 	INIT_LIST_HEAD(&xs->accept_queue);
 	INIT_HLIST_NODE(&xs->bind_node);
 	INIT_HLIST_NODE(&xs->conn_node);
+	__skb_queue_head_init(&xs->ooo_queue);
 	spin_lock_init(&xs->queue_lock);
 	xs->mss = 536;
+	xtcp_cc_init(&xs->cc, xs->mss, 0);
 	xs->last_rcv = ktime_get();
 	sk->sk_state = XTCP_CLOSE;
 	sk->sk_protocol = xtcp_ipproto;
@@ -218,9 +225,11 @@ struct sock *xtcp_child_create(struct sock *listener, struct sk_buff *skb)
 	xs->adv_mss = xtcp_route_mss(sock_net(sk), sk->sk_rcv_saddr, sk->sk_daddr);
 	xs->mss = min_t(u16, xs->adv_mss, cb->mss ?: 536);
 	xs->snd_wnd = cb->window;
+	xs->max_snd_wnd = cb->window;
 	xs->snd_wl1 = cb->seq;
 	xs->iss = xtcp_isn(sk->sk_rcv_saddr, sk->sk_daddr, htons(sk->sk_num),
 			   sk->sk_dport, ktime_get_ns());
+	xtcp_cc_init(&xs->cc, xs->mss, xs->iss);
 	xtcp_set_state(sk, XTCP_SYN_RECV, "rcv SYN");
 	xtcp_inc(sock_net(sk), XTCP_MIB_PASSIVE_OPENS);
 
@@ -606,14 +615,14 @@ static __poll_t xtcp_poll(struct file *file, struct socket *sock, poll_table *wa
 			mask |= EPOLLIN | EPOLLRDNORM;
 		if (shutdown & SEND_SHUTDOWN) {
 			mask |= EPOLLOUT | EPOLLWRNORM;
-		} else if (READ_ONCE(sk->sk_wmem_queued) < READ_ONCE(sk->sk_sndbuf)) {
+		} else if (READ_ONCE(sk->sk_wmem_queued) < xtcp_sndbuf(sk)) {
 			mask |= EPOLLOUT | EPOLLWRNORM;
 		} else {
 			sk_set_bit(SOCKWQ_ASYNC_NOSPACE, sk);
 			set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
 			/* Pairs with xtcp_write_space(): see NOSPACE, or see the room. */
 			smp_mb__after_atomic();
-			if (READ_ONCE(sk->sk_wmem_queued) < READ_ONCE(sk->sk_sndbuf))
+			if (READ_ONCE(sk->sk_wmem_queued) < xtcp_sndbuf(sk))
 				mask |= EPOLLOUT | EPOLLWRNORM;
 		}
 	}
@@ -747,7 +756,7 @@ static int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 		err = -EPIPE;
 		if (sk->sk_err || (sk->sk_shutdown & SEND_SHUTDOWN))
 			goto error;
-		if (READ_ONCE(sk->sk_wmem_queued) >= READ_ONCE(sk->sk_sndbuf)) {
+		if (READ_ONCE(sk->sk_wmem_queued) >= xtcp_sndbuf(sk)) {
 			xtcp_push(sk);
 			set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
 			err = sk_stream_wait_memory(sk, &timeo);
@@ -1042,6 +1051,9 @@ static int xtcp_create(struct net *net, struct socket *sock, int protocol,
 	sock->state = SS_UNCONNECTED;
 	sock_init_data(sock, sk);
 	xtcp_init_sock(sk, GFP_KERNEL);
+	/* As tcp_init_sock(): the namespace's defaults; accepted sockets copy them. */
+	WRITE_ONCE(sk->sk_sndbuf, READ_ONCE(xtcp_net(net)->wmem[XTCP_MEM_DEFAULT]));
+	WRITE_ONCE(sk->sk_rcvbuf, READ_ONCE(xtcp_net(net)->rmem[XTCP_MEM_DEFAULT]));
 	return 0;
 }
 

@@ -283,6 +283,11 @@ static void xtcp_rcv_synchronized(const struct xtcp_tcb *tcb, const struct xtcp_
 	if (xtcp_seq_after(seg->ack, tcb->snd_una)) {
 		v->actions |= XTCP_ACT_ACKED;
 		v->ack = seg->ack;
+	} else if (seg->ack == tcb->snd_una && tcb->snd_una != tcb->snd_nxt &&
+		   !seg->payload_len && !(seg->flags & (XTCP_FLAG_SYN | XTCP_FLAG_FIN)) &&
+		   seg->window == tcb->snd_wnd) {
+		/* RFC 5681 section 2: data outstanding, nothing new, same window. */
+		v->actions |= XTCP_ACT_DUPACK;
 	}
 	/* Window update, unless the segment is older than the last one used. */
 	if (xtcp_seq_before(tcb->snd_wl1, seg->seq) ||
@@ -313,8 +318,17 @@ static void xtcp_rcv_synchronized(const struct xtcp_tcb *tcb, const struct xtcp_
 		break;
 	}
 
-	/* Seventh: text, delivered only in order (reassembly comes later). */
+	/* Seventh: text. */
 	data_seq = seg->seq + v->data_off;
+	if (v->data_len && tcb->rcv_closed &&
+	    (state == XTCP_FIN_WAIT1 || state == XTCP_FIN_WAIT2)) {
+		/* As Linux: the user closed, nobody will read it: abort (RFC 2525 2.17). */
+		verdict_init(v, XTCP_CLOSE);
+		verdict_rst(v, tcb->snd_nxt, 0, XTCP_FLAG_RST);
+		v->actions |= XTCP_ACT_RESET;
+		v->event = "rcv data after close";
+		return;
+	}
 	if (v->data_len && (state == XTCP_ESTABLISHED || state == XTCP_FIN_WAIT1 ||
 			    state == XTCP_FIN_WAIT2)) {
 		if (data_seq == tcb->rcv_nxt) {
@@ -322,9 +336,14 @@ static void xtcp_rcv_synchronized(const struct xtcp_tcb *tcb, const struct xtcp_
 			if (!v->event)
 				v->event = "rcv data";
 		} else {
-			/* Out of order: ask again for what comes next. */
-			v->actions |= XTCP_ACT_SEND_ACK;
-			v->data_len = 0;
+			/*
+			 * After a hole: held for reassembly, and a duplicate
+			 * ACK at once (RFC 5681 4.2) says what is missing. A
+			 * FIN is taken only in order; the peer sends it again.
+			 */
+			v->actions |= XTCP_ACT_QUEUE_OOO | XTCP_ACT_SEND_ACK;
+			if (!v->event)
+				v->event = "rcv data out of order";
 			fin_fits = false;
 		}
 	} else {

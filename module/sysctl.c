@@ -3,6 +3,7 @@
  * /proc/sys/net/xtcp/, per network namespace. Each value has a range; a
  * write outside it fails with EINVAL and the old value stays.
  */
+#include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/sysctl.h>
 #include <net/net_namespace.h>
@@ -17,6 +18,43 @@ static int xtcp_keepalive_max = 32767;		/* s, as TCP's MAX_TCP_KEEPIDLE */
 static int xtcp_backlog_max = 65535;
 static int xtcp_rto_max_min = 1000;		/* ms, as Linux's tcp_rto_max_ms */
 static int xtcp_rto_max_max = 120000;
+static int xtcp_mem_min = 4096;			/* bytes: tcp_wmem's smallest */
+static int xtcp_mem_max = INT_MAX / 2;		/* so rcvbuf + sndbuf fits an int */
+
+#ifdef XTCP_HAVE_CONST_CTL_TABLE
+#define xtcp_ctl_table const struct ctl_table
+#else
+#define xtcp_ctl_table struct ctl_table
+#endif
+
+static DEFINE_MUTEX(xtcp_mem_mutex);
+
+/*
+ * wmem and rmem: "min default max", like tcp_wmem and tcp_rmem. Each value
+ * in [4096, INT_MAX/2] and min <= default <= max, or EINVAL and the old
+ * triple stays whole.
+ */
+static int xtcp_proc_mem(xtcp_ctl_table *table, int write, void *buffer,
+			 size_t *lenp, loff_t *ppos)
+{
+	int *mem = table->data, vals[3], i, err;
+	struct ctl_table tmp = *table;
+
+	mutex_lock(&xtcp_mem_mutex);
+	for (i = 0; i < 3; i++)
+		vals[i] = READ_ONCE(mem[i]);
+	tmp.data = vals;
+	err = proc_dointvec_minmax(&tmp, write, buffer, lenp, ppos);
+	if (!err && write) {
+		if (vals[XTCP_MEM_MIN] > vals[XTCP_MEM_DEFAULT] ||
+		    vals[XTCP_MEM_DEFAULT] > vals[XTCP_MEM_MAX])
+			err = -EINVAL;
+		for (i = 0; i < 3 && !err; i++)
+			WRITE_ONCE(mem[i], vals[i]);
+	}
+	mutex_unlock(&xtcp_mem_mutex);
+	return err;
+}
 
 #define XTCP_SYSCTL_RANGE(name, field, minp, maxp) {			\
 	.procname = name,						\
@@ -26,6 +64,16 @@ static int xtcp_rto_max_max = 120000;
 	.proc_handler = proc_dointvec_minmax,				\
 	.extra1 = minp,							\
 	.extra2 = maxp,							\
+}
+
+#define XTCP_SYSCTL_MEM(name, field) {				\
+	.procname = name,						\
+	.data = (void *)offsetof(struct xtcp_net, field),		\
+	.maxlen = sizeof(int[3]),					\
+	.mode = 0644,							\
+	.proc_handler = xtcp_proc_mem,					\
+	.extra1 = &xtcp_mem_min,					\
+	.extra2 = &xtcp_mem_max,					\
 }
 
 #define XTCP_SYSCTL(name, field, maxp) XTCP_SYSCTL_RANGE(name, field, &xtcp_one, maxp)
@@ -42,6 +90,8 @@ static struct ctl_table xtcp_sysctl_template[] = {
 	XTCP_SYSCTL("max_syn_backlog", max_syn_backlog, &xtcp_backlog_max),
 	XTCP_SYSCTL("rto_min_ms", rto_min_ms, &xtcp_rto_max_max),
 	XTCP_SYSCTL_RANGE("rto_max_ms", rto_max_ms, &xtcp_rto_max_min, &xtcp_rto_max_max),
+	XTCP_SYSCTL_MEM("wmem", wmem),
+	XTCP_SYSCTL_MEM("rmem", rmem),
 	{}	/* 6.1 wants a sentinel; 6.12 is told the count instead */
 };
 
@@ -63,6 +113,17 @@ int xtcp_sysctl_init_net(struct net *net)
 	xn->max_syn_backlog = 4096;
 	xn->rto_min_ms = 200;
 	xn->rto_max_ms = 120000;
+	/*
+	 * Linux's tcp_wmem/tcp_rmem minimum and maximum; the default is the
+	 * socket core's (net.core.wmem_default), since xtcp does not grow
+	 * buffers on its own as TCP's autotuning does.
+	 */
+	xn->wmem[XTCP_MEM_MIN] = 4096;
+	xn->wmem[XTCP_MEM_DEFAULT] = 212992;
+	xn->wmem[XTCP_MEM_MAX] = 4194304;
+	xn->rmem[XTCP_MEM_MIN] = 4096;
+	xn->rmem[XTCP_MEM_DEFAULT] = 212992;
+	xn->rmem[XTCP_MEM_MAX] = 6291456;
 
 	table = kmemdup(xtcp_sysctl_template, sizeof(xtcp_sysctl_template), GFP_KERNEL);
 	if (!table)

@@ -5,6 +5,9 @@
  *   rtx_timer    retransmits the oldest unacknowledged SYN, SYN+ACK, data
  *                or FIN, backing off exponentially (RFC 6298 5.5), and
  *                gives up after the retry limit for the state (ETIMEDOUT).
+ *                With nothing in flight and data held back by the peer's
+ *                window it is the persist timer instead (RFC 9293 3.8.6.1):
+ *                window probes, backing off the same way.
  *   state_timer  keepalive probes on an idle connection (RFC 9293 3.8.4),
  *                and the end of an orphaned FIN_WAIT2 (tcp_fin_timeout).
  *   tw->timer    TIME_WAIT's 2*MSL.
@@ -29,13 +32,42 @@ static bool xtcp_hrtimer_rearm(struct hrtimer *t, u64 ns)
 	return was != 1;
 }
 
+/*
+ * Probe the closed window. The peer answers each probe (which resets
+ * probes_out); retries2 unanswered probes in a row drop the connection.
+ */
+static void xtcp_persist_timeout(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!xs->send_head || xs->snd_una != xs->snd_nxt)
+		return;
+	if (xs->probes_out >= xtcp_net(sock_net(sk))->retries2) {
+		xtcp_inc(sock_net(sk), XTCP_MIB_TIMEOUTS);
+		xtcp_done(sk, ETIMEDOUT, "timer persist, window probes unanswered");
+		return;
+	}
+	xs->probes_out++;
+	if (xs->persist_backoff < U8_MAX)
+		xs->persist_backoff++;
+	xtcp_window_probe(sk);
+	if (xs->snd_una == xs->snd_nxt)
+		xtcp_timer_persist_arm(sk);
+}
+
 static void xtcp_rtx_timeout(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_net *xn = xtcp_net(sock_net(sk));
 	int limit;
 
-	if (sk->sk_state == XTCP_CLOSE || xs->snd_una == xs->snd_nxt)
+	if (sk->sk_state == XTCP_CLOSE)
+		return;
+	if (xs->persist) {
+		xtcp_persist_timeout(sk);
+		return;
+	}
+	if (xs->snd_una == xs->snd_nxt)
 		return;
 	if (sk->sk_state == XTCP_SYN_SENT)
 		limit = xn->syn_retries;
@@ -49,8 +81,7 @@ static void xtcp_rtx_timeout(struct sock *sk)
 		return;
 	}
 	xs->retries++;
-	xs->total_retrans++;
-	xtcp_retransmit(sk);
+	xtcp_retransmit_timeout(sk);
 	xtcp_timer_rtx_arm(sk);
 }
 
@@ -84,9 +115,7 @@ static void xtcp_state_timeout(struct sock *sk)
 	case XTCP_KA_PROBE:
 		/* RFC 9293 3.8.4: SEG.SEQ = SND.NXT-1, which the peer must ACK. */
 		xs->keepalive_probes++;
-		xs->snd_nxt--;
-		xtcp_send_control(sk, XTCP_FLAG_ACK);
-		xs->snd_nxt++;
+		xtcp_send_probe(sk);
 		break;
 	case XTCP_KA_WAIT:
 		break;
@@ -167,15 +196,43 @@ void xtcp_rtt_update(struct sock *sk, u32 r_us)
 	xs->rto_ms = xtcp_rto_ms(&xs->rtt, READ_ONCE(xn->rto_min_ms), READ_ONCE(xn->rto_max_ms));
 }
 
+static void xtcp_rtx_timer_set(struct sock *sk, bool persist, unsigned int backoff)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 ms = xtcp_rto_backoff_ms(xs->rto_ms, backoff, xtcp_net(sock_net(sk))->rto_max_ms);
+
+	xs->persist = persist;
+	if (xtcp_hrtimer_rearm(&xs->rtx_timer, (u64)ms * NSEC_PER_MSEC))
+		sock_hold(sk);
+}
+
 /* Something is in flight: retransmit it if no ACK comes within the RTO. */
 void xtcp_timer_rtx_arm(struct sock *sk)
 {
-	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 ms = xtcp_rto_backoff_ms(xs->rto_ms, xs->retries,
-				     xtcp_net(sock_net(sk))->rto_max_ms);
+	xtcp_sk(sk)->persist_backoff = 0;
+	xtcp_rtx_timer_set(sk, false, xtcp_sk(sk)->retries);
+}
 
-	if (xtcp_hrtimer_rearm(&xs->rtx_timer, (u64)ms * NSEC_PER_MSEC))
-		sock_hold(sk);
+/* Data went out: start the timer unless it already runs (RFC 6298 5.1). */
+void xtcp_timer_rtx_start(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (xs->persist || !hrtimer_is_queued(&xs->rtx_timer))
+		xtcp_timer_rtx_arm(sk);
+}
+
+/*
+ * Nothing in flight, data waiting for the window: probe after the RTO,
+ * backed off by the probes already sent. Armed already: keep its schedule.
+ */
+void xtcp_timer_persist_arm(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (xs->persist && hrtimer_is_queued(&xs->rtx_timer))
+		return;
+	xtcp_rtx_timer_set(sk, true, xs->persist_backoff);
 }
 
 /* Everything in flight is acknowledged. */

@@ -16,9 +16,11 @@
 struct xtcp_tcb {
 	u8 state;
 	bool fin_sent;		/* our FIN is sent: it is at snd_nxt - 1 */
+	bool rcv_closed;	/* the user closed: nobody will read new data */
 	u32 iss;
 	u32 snd_una;
 	u32 snd_nxt;
+	u32 snd_wnd;
 	u32 snd_wl1;
 	u32 snd_wl2;
 	u32 rcv_nxt;
@@ -40,13 +42,15 @@ enum {
 	XTCP_ACT_NEW_CHILD	= 1 << 10,	/* LISTEN took a SYN: a child in SYN_RECV */
 	XTCP_ACT_SET_IRS	= 1 << 11,	/* IRS = seq, RCV.NXT = seq + 1 */
 	XTCP_ACT_DROP		= 1 << 12,	/* nothing of the segment is kept */
+	XTCP_ACT_QUEUE_OOO	= 1 << 13,	/* payload[data_off, +data_len) is after a hole */
+	XTCP_ACT_DUPACK		= 1 << 14,	/* a duplicate ACK (RFC 5681 section 2) */
 };
 
 struct xtcp_verdict {
 	u8 state;		/* the state after the event */
 	u32 actions;
 	u32 ack;		/* with ACKED: the new SND.UNA */
-	u32 data_off;		/* with ACCEPT_DATA */
+	u32 data_off;		/* with ACCEPT_DATA or QUEUE_OOO */
 	u32 data_len;
 	u32 rst_seq;		/* with SEND_RST */
 	u32 rst_ack;

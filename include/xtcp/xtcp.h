@@ -13,6 +13,7 @@
 #include <uapi/linux/xtcp.h>
 
 #include "xtcp/segment.h"
+#include "xtcp/cong.h"
 #include "xtcp/state.h"
 
 /* Module parameters: the address family and IP protocol number in force. */
@@ -58,6 +59,7 @@ struct xtcp_sock {
 	u32 irs;
 	u32 rcv_nxt;
 	u32 rcv_wnd;		/* the window last advertised */
+	struct sk_buff_head ooo_queue;	/* after a hole, for reasm.c */
 
 	u16 mss;		/* the most payload one segment carries */
 	u16 adv_mss;		/* what our SYN or SYN+ACK announced */
@@ -67,6 +69,7 @@ struct xtcp_sock {
 	u32 challenge_count;
 	u8 fin_queued:1;	/* the user is done sending: FIN after the data */
 	u8 fin_sent:1;
+	u8 persist:1;		/* rtx_timer is the persist timer */
 	u8 retries;		/* retransmissions of the oldest unacked segment */
 	u32 total_retrans;	/* over the connection's life */
 	u64 bytes_sent;		/* for XTCP_INFO */
@@ -75,6 +78,12 @@ struct xtcp_sock {
 	u64 segs_in;
 	u64 segs_out;
 	u8 keepalive_probes;	/* unanswered keepalive probes */
+	u8 probes_out;		/* unanswered window probes */
+	u8 persist_backoff;	/* window probes since the window last opened */
+	u32 max_snd_wnd;	/* the largest window the peer has offered */
+	struct xtcp_cc cc;	/* NewReno, cong.c */
+	u32 rtx_seq;		/* after an RTO, [rtx_seq, lost_end) is sent again */
+	u32 lost_end;
 
 	/* Per-socket keepalive settings, 0 = the namespace's sysctl. */
 	u32 keepalive_time;
@@ -86,7 +95,7 @@ struct xtcp_sock {
 	u32 rto_ms;		/* before backoff */
 
 	/* Timers, armed only by timers.c */
-	struct hrtimer rtx_timer;	/* SYN, SYN+ACK, data and FIN retransmission */
+	struct hrtimer rtx_timer;	/* retransmission, or persist */
 	struct hrtimer state_timer;	/* keepalive, orphaned FIN_WAIT_2 */
 	unsigned long deferred;		/* timer work left for release_sock() */
 #define XTCP_DEFER_RTX		0
@@ -152,6 +161,9 @@ enum xtcp_mib {
 	XTCP_MIB_TIME_WAIT_RECYCLED,	/* ended early by a new SYN (RFC 6191) */
 	XTCP_MIB_KEEPALIVE_DROPS,
 	XTCP_MIB_TIMEOUTS,		/* connections dropped after the retry limit */
+	XTCP_MIB_OOO_QUEUED,		/* segments held for reassembly */
+	XTCP_MIB_OOO_DROPS,		/* out of order, no receive memory left */
+	XTCP_MIB_FAST_RETRANS,		/* retransmissions on three duplicate ACKs */
 	XTCP_MIB_MAX
 };
 
@@ -174,8 +186,32 @@ struct xtcp_net {
 	int max_syn_backlog;
 	int rto_min_ms;
 	int rto_max_ms;
+	int wmem[3];			/* send buffer: min, default, max */
+	int rmem[3];			/* receive buffer: min, default, max */
 	atomic_long_t mib[XTCP_MIB_MAX];
 };
+
+enum { XTCP_MEM_MIN, XTCP_MEM_DEFAULT, XTCP_MEM_MAX };
+
+/*
+ * The buffer xtcp uses: SO_SNDBUF/SO_RCVBUF are the socket core's, so the
+ * namespace's limits (net.xtcp.wmem, net.xtcp.rmem) apply where they are
+ * used, here.
+ */
+static inline int xtcp_mem_limit(int val, const int *mem)
+{
+	return min(max(val, READ_ONCE(mem[XTCP_MEM_MIN])), READ_ONCE(mem[XTCP_MEM_MAX]));
+}
+
+static inline int xtcp_sndbuf(const struct sock *sk)
+{
+	return xtcp_mem_limit(READ_ONCE(sk->sk_sndbuf), xtcp_net(sock_net(sk))->wmem);
+}
+
+static inline int xtcp_rcvbuf(const struct sock *sk)
+{
+	return xtcp_mem_limit(READ_ONCE(sk->sk_rcvbuf), xtcp_net(sock_net(sk))->rmem);
+}
 
 static inline void xtcp_inc(const struct net *net, enum xtcp_mib field)
 {
@@ -264,6 +300,14 @@ int xtcp_send_control(struct sock *sk, u8 flags);
 int xtcp_queue_syn(struct sock *sk, u8 flags);
 void xtcp_push(struct sock *sk);
 void xtcp_retransmit(struct sock *sk);
+void xtcp_retransmit_timeout(struct sock *sk);
+u32 xtcp_lost_bytes(const struct xtcp_sock *xs);
+void xtcp_window_probe(struct sock *sk);
+
+/* reasm.c */
+bool xtcp_ooo_insert(struct sk_buff_head *q, struct sk_buff *skb);
+struct sk_buff *xtcp_ooo_next(struct sk_buff_head *q, u32 rcv_nxt);
+void xtcp_send_probe(struct sock *sk);
 void xtcp_clean_acked(struct sock *sk);
 void xtcp_send_reset_reply(struct net *net, struct sk_buff *skb);
 void xtcp_send_rst_to(struct net *net, const struct sk_buff *skb,
@@ -282,6 +326,8 @@ void xtcp_seg_of(const struct sk_buff *skb, struct xtcp_seg *seg);
 void xtcp_timers_init(struct sock *sk);
 void xtcp_timers_stop(struct sock *sk);
 void xtcp_timer_rtx_arm(struct sock *sk);
+void xtcp_timer_rtx_start(struct sock *sk);
+void xtcp_timer_persist_arm(struct sock *sk);
 void xtcp_rtt_update(struct sock *sk, u32 r_us);
 void xtcp_timer_rtx_stop(struct sock *sk);
 void xtcp_timer_keepalive_reset(struct sock *sk);

@@ -84,6 +84,10 @@ struct xtcp_info {
 	__u64	bytes_received;	/* payload received in order */
 	__u64	segs_in;	/* segments the connection processed */
 	__u64	segs_out;	/* segments it sent */
+	__u32	snd_cwnd;	/* congestion window, bytes (NewReno, RFC 5681) */
+	__u32	snd_ssthresh;	/* slow start threshold, bytes; 4294967295: not yet set */
+	__u32	lost;		/* bytes taken as lost at an RTO, not yet sent again */
+	__u32	ca_state;	/* 0 open, 1 fast recovery (RFC 6582), 2 loss (after an RTO) */
 };
 
 #endif /* _UAPI_LINUX_XTCP_H */

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * NewReno congestion control (RFC 5681, RFC 6582) as pure functions over
+ * struct xtcp_cc: each event returns whether to retransmit the first
+ * unacknowledged segment. Bytes throughout; KUnit drives it with scripted
+ * ACK sequences.
+ */
+#ifndef _XTCP_CONG_H
+#define _XTCP_CONG_H
+
+#include <linux/types.h>
+
+struct xtcp_cc {
+	u32 cwnd;		/* bytes the sender may have in flight */
+	u32 ssthresh;
+	u32 recover;		/* RFC 6582: SND.NXT when recovery began */
+	u8 dupacks;		/* duplicate ACKs in a row */
+	bool in_recovery;	/* fast recovery, until recover is acknowledged */
+};
+
+void xtcp_cc_init(struct xtcp_cc *cc, u32 mss, u32 iss);
+bool xtcp_cc_ack(struct xtcp_cc *cc, u32 ack, u32 acked, u32 flight, u32 mss);
+bool xtcp_cc_dupack(struct xtcp_cc *cc, u32 snd_una, u32 snd_nxt, u32 mss);
+void xtcp_cc_timeout(struct xtcp_cc *cc, u32 snd_una, u32 snd_nxt, u32 mss, bool again);
+
+#endif /* _XTCP_CONG_H */

@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: NewReno's cwnd and ssthresh through slow start, congestion
+ * avoidance, fast retransmit and recovery (RFC 5681, RFC 6582), and the
+ * loss window after a timeout, driven by scripted ACK sequences.
+ */
+#include <kunit/test.h>
+
+#include "xtcp/cong.h"
+
+#define MSS	1000u
+#define ISS	5000u
+
+/* Slow start: cwnd grows by one MSS per ACK of a full segment. */
+static void cong_test_slow_start(struct kunit *test)
+{
+	struct xtcp_cc cc;
+	int i;
+
+	xtcp_cc_init(&cc, MSS, ISS);
+	/* RFC 6928: min(10 * MSS, max(2 * MSS, 14600)) = 10 * 1000. */
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 10 * MSS);
+	KUNIT_EXPECT_EQ(test, cc.ssthresh, U32_MAX);
+	for (i = 1; i <= 10; i++)
+		KUNIT_EXPECT_FALSE(test, xtcp_cc_ack(&cc, ISS + 1 + i * MSS, MSS, 0, MSS));
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 20 * MSS);
+	/* An ACK of a part of a segment grows it by that part only. */
+	xtcp_cc_ack(&cc, ISS + 1 + 10 * MSS + 100, 100, 0, MSS);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 20 * MSS + 100);
+	/* And an ACK of many segments by one MSS at most (RFC 5681 (2)). */
+	xtcp_cc_ack(&cc, ISS + 1 + 20 * MSS, 9900, 0, MSS);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 21 * MSS + 100);
+
+	/* A big MSS: the initial window is two segments. */
+	xtcp_cc_init(&cc, 65483, ISS);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 2 * 65483u);
+}
+
+/* Avoidance: about one MSS per window's worth of ACKs. */
+static void cong_test_avoidance(struct kunit *test)
+{
+	struct xtcp_cc cc;
+	int i;
+
+	xtcp_cc_init(&cc, MSS, ISS);
+	cc.ssthresh = 10 * MSS;		/* cwnd == ssthresh: avoidance */
+	for (i = 0; i < 10; i++)
+		xtcp_cc_ack(&cc, ISS + 1 + (i + 1) * MSS, MSS, 0, MSS);
+	KUNIT_EXPECT_GE(test, cc.cwnd, 10 * MSS + MSS * 9 / 10);
+	KUNIT_EXPECT_LE(test, cc.cwnd, 11 * MSS);
+}
+
+/*
+ * Twenty segments in flight from ISS + 1, the first lost: three duplicate
+ * ACKs, a retransmission, recovery with inflation, a partial ACK (a second
+ * loss), then the full ACK ends recovery.
+ */
+static void cong_test_fast_recovery(struct kunit *test)
+{
+	u32 una = ISS + 1, nxt = ISS + 1 + 20 * MSS;
+	struct xtcp_cc cc;
+
+	xtcp_cc_init(&cc, MSS, ISS);
+	cc.cwnd = 20 * MSS;
+	KUNIT_EXPECT_FALSE(test, xtcp_cc_dupack(&cc, una, nxt, MSS));
+	KUNIT_EXPECT_FALSE(test, xtcp_cc_dupack(&cc, una, nxt, MSS));
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 20 * MSS);
+	/* The third: ssthresh = flight / 2, cwnd = ssthresh + 3 MSS, retransmit. */
+	KUNIT_EXPECT_TRUE(test, xtcp_cc_dupack(&cc, una, nxt, MSS));
+	KUNIT_EXPECT_TRUE(test, cc.in_recovery);
+	KUNIT_EXPECT_EQ(test, cc.ssthresh, 10 * MSS);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 13 * MSS);
+	KUNIT_EXPECT_EQ(test, cc.recover, nxt);
+	/* Each further duplicate inflates by one MSS, no retransmission. */
+	KUNIT_EXPECT_FALSE(test, xtcp_cc_dupack(&cc, una, nxt, MSS));
+	KUNIT_EXPECT_FALSE(test, xtcp_cc_dupack(&cc, una, nxt, MSS));
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 15 * MSS);
+	/* Partial ACK (segment 10 was lost too): retransmit, deflate by 9, add 1. */
+	una += 9 * MSS;
+	KUNIT_EXPECT_TRUE(test, xtcp_cc_ack(&cc, una, 9 * MSS, nxt - una, MSS));
+	KUNIT_EXPECT_TRUE(test, cc.in_recovery);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 7 * MSS);
+	/* Full ACK: cwnd = min(ssthresh, flight + MSS), recovery over. */
+	KUNIT_EXPECT_FALSE(test, xtcp_cc_ack(&cc, nxt, nxt - una, 0, MSS));
+	KUNIT_EXPECT_FALSE(test, cc.in_recovery);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 2 * MSS);
+	KUNIT_EXPECT_EQ(test, cc.ssthresh, 10 * MSS);
+	/* cwnd < ssthresh: slow start again, +1 MSS. */
+	xtcp_cc_ack(&cc, nxt + MSS, MSS, 0, MSS);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 3 * MSS);
+}
+
+/* Duplicate ACKs for data sent before the last recovery do not start another. */
+static void cong_test_no_second_recovery(struct kunit *test)
+{
+	u32 una = ISS + 1, nxt = ISS + 1 + 10 * MSS;
+	struct xtcp_cc cc;
+
+	xtcp_cc_init(&cc, MSS, ISS);
+	xtcp_cc_timeout(&cc, una, nxt, MSS, false);
+	/* After the timeout, recover = nxt: dupacks for una <= recover are ignored. */
+	xtcp_cc_dupack(&cc, una, nxt, MSS);
+	xtcp_cc_dupack(&cc, una, nxt, MSS);
+	KUNIT_EXPECT_FALSE(test, xtcp_cc_dupack(&cc, una, nxt, MSS));
+	KUNIT_EXPECT_FALSE(test, cc.in_recovery);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, MSS);
+}
+
+/* Timeout: loss window of one MSS; ssthresh halves once, not per backoff. */
+static void cong_test_timeout(struct kunit *test)
+{
+	u32 una = ISS + 1, nxt = ISS + 1 + 16 * MSS;
+	struct xtcp_cc cc;
+
+	xtcp_cc_init(&cc, MSS, ISS);
+	cc.cwnd = 16 * MSS;
+	xtcp_cc_timeout(&cc, una, nxt, MSS, false);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, MSS);
+	KUNIT_EXPECT_EQ(test, cc.ssthresh, 8 * MSS);
+	xtcp_cc_timeout(&cc, una, nxt, MSS, true);
+	KUNIT_EXPECT_EQ(test, cc.ssthresh, 8 * MSS);
+	/* Small flight: ssthresh is at least 2 MSS. */
+	xtcp_cc_timeout(&cc, una, una + MSS, MSS, false);
+	KUNIT_EXPECT_EQ(test, cc.ssthresh, 2 * MSS);
+	/* Slow start again from one MSS. */
+	xtcp_cc_ack(&cc, una + MSS, MSS, 0, MSS);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 2 * MSS);
+}
+
+static struct kunit_case cong_test_cases[] = {
+	KUNIT_CASE(cong_test_slow_start),
+	KUNIT_CASE(cong_test_avoidance),
+	KUNIT_CASE(cong_test_fast_recovery),
+	KUNIT_CASE(cong_test_no_second_recovery),
+	KUNIT_CASE(cong_test_timeout),
+	{}
+};
+
+static struct kunit_suite cong_test_suite = {
+	.name = "xtcp_cong",
+	.test_cases = cong_test_cases,
+};
+
+kunit_test_suite(cong_test_suite);

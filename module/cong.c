@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * NewReno: slow start and congestion avoidance (RFC 5681 3.1), fast
+ * retransmit and fast recovery (RFC 5681 3.2) with RFC 6582's partial
+ * acknowledgments, and the loss window after a timeout. No socket, no
+ * clock: output.c and input.c call these and do what they say.
+ */
+#include <kunit/visibility.h>
+#include <linux/export.h>
+#include <linux/limits.h>
+#include <linux/minmax.h>
+
+#include "xtcp/cong.h"
+#include "xtcp/seq.h"
+
+#define XTCP_DUPACK_THRESHOLD	3
+
+/* RFC 5681 (4): ssthresh = max(FlightSize / 2, 2 * SMSS). */
+static u32 xtcp_cc_half(u32 flight, u32 mss)
+{
+	return max(flight / 2, 2 * mss);
+}
+
+/* RFC 6928's initial window: min(10 * MSS, max(2 * MSS, 14600)). */
+void xtcp_cc_init(struct xtcp_cc *cc, u32 mss, u32 iss)
+{
+	cc->cwnd = min(10 * mss, max(2 * mss, 14600u));
+	cc->ssthresh = U32_MAX;
+	cc->recover = iss;
+	cc->dupacks = 0;
+	cc->in_recovery = false;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_init);
+
+/*
+ * An ACK moved SND.UNA to ack, acknowledging acked new bytes; flight is
+ * what is still outstanding. True: retransmit the first unacknowledged
+ * segment (a partial ACK in recovery, RFC 6582 3.2 step 3).
+ */
+bool xtcp_cc_ack(struct xtcp_cc *cc, u32 ack, u32 acked, u32 flight, u32 mss)
+{
+	cc->dupacks = 0;
+	if (cc->in_recovery) {
+		if (xtcp_seq_after_eq(ack, cc->recover)) {
+			/* Full acknowledgment: deflate (RFC 6582 3.2 step 3, option 1). */
+			cc->cwnd = min(cc->ssthresh, max(flight, mss) + mss);
+			cc->in_recovery = false;
+			return false;
+		}
+		/* Partial: deflate by what was acked, add back one SMSS if it acked one. */
+		cc->cwnd -= min(acked, cc->cwnd - mss);
+		if (acked >= mss)
+			cc->cwnd += mss;
+		return true;
+	}
+	if (cc->cwnd < cc->ssthresh)
+		cc->cwnd += min(acked, mss);		/* slow start, RFC 5681 (2) */
+	else
+		cc->cwnd += max(mss * mss / cc->cwnd, 1u);	/* avoidance, (3) */
+	return false;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_ack);
+
+/*
+ * A duplicate ACK (RFC 5681 section 2's definition, checked by state.c).
+ * The third starts fast retransmit unless it belongs to a loss already
+ * recovered from (RFC 6582 3.2 step 2); later ones inflate cwnd.
+ */
+bool xtcp_cc_dupack(struct xtcp_cc *cc, u32 snd_una, u32 snd_nxt, u32 mss)
+{
+	if (cc->in_recovery) {
+		cc->cwnd += mss;	/* a segment has left the network */
+		return false;
+	}
+	if (++cc->dupacks != XTCP_DUPACK_THRESHOLD)
+		return false;
+	if (!xtcp_seq_after(snd_una, cc->recover))
+		return false;
+	cc->ssthresh = xtcp_cc_half(snd_nxt - snd_una, mss);
+	cc->recover = snd_nxt;
+	cc->cwnd = cc->ssthresh + XTCP_DUPACK_THRESHOLD * mss;
+	cc->in_recovery = true;
+	return true;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_dupack);
+
+/*
+ * The RTO ran out (RFC 5681 (4) and 3.1's loss window; RFC 6582 4). again:
+ * the same segment timed out before, and ssthresh is held.
+ */
+void xtcp_cc_timeout(struct xtcp_cc *cc, u32 snd_una, u32 snd_nxt, u32 mss, bool again)
+{
+	if (!again)
+		cc->ssthresh = xtcp_cc_half(snd_nxt - snd_una, mss);
+	cc->cwnd = mss;
+	cc->recover = snd_nxt;
+	cc->dupacks = 0;
+	cc->in_recovery = false;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_timeout);
