@@ -54,7 +54,7 @@ static void xtcp_tcb_of(const struct sock *sk, struct xtcp_tcb *tcb)
 	tcb->rcv_nxt = xs->rcv_nxt;
 	tcb->rcv_closed = sock_flag(sk, SOCK_DEAD) && (sk->sk_shutdown & RCV_SHUTDOWN) &&
 			  !xs->parent;
-	tcb->rcv_wnd = max_t(u32, xs->rcv_wnd, xtcp_rcv_window(sk));
+	tcb->rcv_wnd = max_t(u32, xtcp_rcv_wnd_left(xs), xtcp_rcv_window(sk));
 }
 
 /* The segment an skb carries, from what xtcp_v4_rcv() kept in its cb. */
@@ -171,6 +171,27 @@ static bool xtcp_data_out_of_order(struct sock *sk, struct sk_buff *skb,
 	return consumed;
 }
 
+/*
+ * A dropped segment without data (outside the window, or acknowledging
+ * what we never sent) is answered at most every 500 ms, as Linux's
+ * tcp_invalid_ratelimit: two ends that disagree must not ACK each other
+ * forever. Window and keepalive probes come further apart than that.
+ */
+static bool xtcp_ack_allowed(struct sock *sk, const struct xtcp_seg *seg,
+			     const struct xtcp_verdict *v)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!(v->actions & XTCP_ACT_DROP) || seg->payload_len || (seg->flags & XTCP_FLAG_SYN))
+		return true;
+	if (xs->last_oow_ack && time_before(jiffies, xs->last_oow_ack + HZ / 2)) {
+		xtcp_inc(sock_net(sk), XTCP_MIB_OOW_ACKS_SKIPPED);
+		return false;
+	}
+	xs->last_oow_ack = jiffies ?: 1;
+	return true;
+}
+
 /* What a RST or a failed handshake does to the socket, and to its listener. */
 static void xtcp_apply(struct sock *sk, struct sk_buff *skb,
 		       const struct xtcp_seg *seg, const struct xtcp_verdict *v)
@@ -181,6 +202,7 @@ static void xtcp_apply(struct sock *sk, struct sk_buff *skb,
 	if (v->actions & XTCP_ACT_SET_IRS) {
 		xs->irs = seg->seq;
 		xs->rcv_nxt = seg->seq + 1;
+		xs->rcv_wup = xs->rcv_nxt;
 		if (seg->mss)
 			xs->mss = min(xs->mss, seg->mss);
 		else
@@ -239,7 +261,7 @@ static void xtcp_apply(struct sock *sk, struct sk_buff *skb,
 		xtcp_retransmit(sk);
 	if (v->actions & XTCP_ACT_CHALLENGE_ACK)
 		xtcp_challenge_ack(sk);
-	else if (v->actions & XTCP_ACT_SEND_ACK)
+	else if ((v->actions & XTCP_ACT_SEND_ACK) && xtcp_ack_allowed(sk, seg, v))
 		xtcp_send_control(sk, XTCP_FLAG_ACK);
 
 	if (v->actions & XTCP_ACT_SYNCHRONIZED) {
@@ -359,6 +381,7 @@ static int xtcp_v4_rcv(struct sk_buff *skb)
 	if (!sock_owned_by_user(sk)) {
 		xtcp_rcv_sk(sk, skb);
 	} else if (sk_add_backlog(sk, skb, xtcp_rcvbuf(sk) + xtcp_sndbuf(sk))) {
+		xtcp_inc(net, XTCP_MIB_BACKLOG_DROPS);
 		bh_unlock_sock(sk);
 		sock_put(sk);
 		goto drop;

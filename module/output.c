@@ -148,6 +148,32 @@ u16 xtcp_rcv_window(const struct sock *sk)
 	return min_t(u32, wnd, U16_MAX);
 }
 
+/* What is left of the window last advertised, from RCV.NXT to its right edge. */
+u32 xtcp_rcv_wnd_left(const struct xtcp_sock *xs)
+{
+	u32 edge = xs->rcv_wup + xs->rcv_wnd;
+
+	return xtcp_seq_after(edge, xs->rcv_nxt) ? edge - xs->rcv_nxt : 0;
+}
+
+/*
+ * The window to advertise now: the free buffer's, but never pulling back
+ * the right edge already advertised (RFC 9293 3.8.6.2.2 and RFC 1122
+ * 4.2.2.16, as tcp_select_window()): what the peer sent inside it must stay
+ * acceptable, or each side's ACKs land outside the other's window and are
+ * answered by ACKs forever.
+ */
+static u16 xtcp_select_window(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 wnd = max_t(u32, xtcp_rcv_window(sk), xtcp_rcv_wnd_left(xs));
+
+	wnd = min_t(u32, wnd, U16_MAX);
+	xs->rcv_wnd = wnd;
+	xs->rcv_wup = xs->rcv_nxt;
+	return wnd;
+}
+
 static void xtcp_fill_seg(struct sock *sk, struct xtcp_seg *seg, u32 seq, u8 flags)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
@@ -162,8 +188,7 @@ static void xtcp_fill_seg(struct sock *sk, struct xtcp_seg *seg, u32 seq, u8 fla
 		seg->flags |= XTCP_FLAG_ACK;
 	if (seg->flags & XTCP_FLAG_ACK)
 		seg->ack = xs->rcv_nxt;
-	seg->window = xtcp_rcv_window(sk);
-	xs->rcv_wnd = seg->window;	/* the last window advertised */
+	seg->window = xtcp_select_window(sk);
 	seg->wscale = -1;
 	if (flags & XTCP_FLAG_SYN)
 		seg->mss = xs->adv_mss;

@@ -218,6 +218,8 @@ const char * const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_OOO_QUEUED]		= "OfoQueued",
 	[XTCP_MIB_OOO_DROPS]		= "OfoDrops",
 	[XTCP_MIB_FAST_RETRANS]		= "FastRetransmits",
+	[XTCP_MIB_BACKLOG_DROPS]	= "BacklogDrops",
+	[XTCP_MIB_OOW_ACKS_SKIPPED]	= "OutOfWindowACKsSkipped",
 };
 
 /* /proc/xtcp/stats: one "Name value" line per counter. */

@@ -222,6 +222,7 @@ struct sock *xtcp_child_create(struct sock *listener, struct sk_buff *skb)
 	sk->sk_dport = th->source;
 	xs->irs = cb->seq;
 	xs->rcv_nxt = cb->seq + 1;
+	xs->rcv_wup = xs->rcv_nxt;
 	xs->adv_mss = xtcp_route_mss(sock_net(sk), sk->sk_rcv_saddr, sk->sk_daddr);
 	xs->mss = min_t(u16, xs->adv_mss, cb->mss ?: 536);
 	xs->snd_wnd = cb->window;
@@ -809,7 +810,7 @@ error:
  */
 static void xtcp_window_update(struct sock *sk)
 {
-	u32 adv = xtcp_sk(sk)->rcv_wnd, wnd = xtcp_rcv_window(sk);
+	u32 adv = xtcp_rcv_wnd_left(xtcp_sk(sk)), wnd = xtcp_rcv_window(sk);
 
 	if (wnd >= adv + xtcp_sk(sk)->mss || (adv < xtcp_sk(sk)->mss && wnd > adv))
 		if ((1 << sk->sk_state) & (XTCPF(XTCP_ESTABLISHED) | XTCPF(XTCP_FIN_WAIT1) |

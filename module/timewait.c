@@ -60,7 +60,7 @@ void xtcp_time_wait(struct sock *sk)
 	tw->dport = sk->sk_dport;
 	tw->snd_nxt = xs->snd_nxt;
 	tw->rcv_nxt = xs->rcv_nxt;
-	tw->rcv_wnd = max_t(u32, xs->rcv_wnd, 1);
+	tw->rcv_wnd = max_t(u32, xtcp_rcv_wnd_left(xs), 1);
 	tw->reuse = sk->sk_reuse;
 	/* The entry takes the history over, and keeps it until it ends. */
 	tw->history = xs->history;

@@ -59,6 +59,7 @@ struct xtcp_sock {
 	u32 irs;
 	u32 rcv_nxt;
 	u32 rcv_wnd;		/* the window last advertised */
+	u32 rcv_wup;		/* RCV.NXT when it was: its right edge is rcv_wup + rcv_wnd */
 	struct sk_buff_head ooo_queue;	/* after a hole, for reasm.c */
 
 	u16 mss;		/* the most payload one segment carries */
@@ -67,6 +68,7 @@ struct xtcp_sock {
 	spinlock_t queue_lock;		/* listener: syn_queue and accept_queue */
 	unsigned long challenge_stamp;	/* RFC 5961 challenge ACK rate limit */
 	u32 challenge_count;
+	unsigned long last_oow_ack;	/* last ACK to a dataless segment we dropped */
 	u8 fin_queued:1;	/* the user is done sending: FIN after the data */
 	u8 fin_sent:1;
 	u8 persist:1;		/* rtx_timer is the persist timer */
@@ -164,6 +166,8 @@ enum xtcp_mib {
 	XTCP_MIB_OOO_QUEUED,		/* segments held for reassembly */
 	XTCP_MIB_OOO_DROPS,		/* out of order, no receive memory left */
 	XTCP_MIB_FAST_RETRANS,		/* retransmissions on three duplicate ACKs */
+	XTCP_MIB_BACKLOG_DROPS,		/* the user held the socket and its backlog was full */
+	XTCP_MIB_OOW_ACKS_SKIPPED,	/* ACKs not sent: xtcp_ack_allowed() */
 	XTCP_MIB_MAX
 };
 
@@ -315,6 +319,7 @@ void xtcp_send_rst_to(struct net *net, const struct sk_buff *skb,
 void xtcp_send_raw(struct net *net, __be32 saddr, __be32 daddr,
 		   const struct xtcp_seg *seg);
 u16 xtcp_rcv_window(const struct sock *sk);
+u32 xtcp_rcv_wnd_left(const struct xtcp_sock *xs);
 u16 xtcp_route_mss(struct net *net, __be32 saddr, __be32 daddr);
 
 /* input.c: segments in. */
