@@ -22,7 +22,7 @@ TEST_PROGS := $(patsubst tools/testing/%.c,build/bin/%,$(wildcard tools/testing/
 	      $(patsubst tools/examples/%.c,build/bin/%,$(wildcard tools/examples/*.c)) \
 	      $(patsubst tools/%.c,build/bin/%,$(wildcard tools/*.c))
 
-.PHONY: all modules tools vm-init kernel test-modules stock-modules demo check checkpatch sparse clean
+.PHONY: all modules tools vm-init kernel test-modules stock-modules demo bench-impairments check checkpatch sparse clean
 
 all: modules tools
 
@@ -77,6 +77,9 @@ stock-modules:
 
 demo:
 	@tools/demo/run
+
+bench-impairments:
+	@tools/bench/impairments
 
 check:
 	@tools/vm/check

@@ -317,6 +317,8 @@ static void show_info_text(const struct table *info, long r)
 	       field(info, r, "total_retrans"), field(info, r, "bytes_sent"),
 	       field(info, r, "bytes_acked"), field(info, r, "bytes_received"),
 	       field(info, r, "segs_out"), field(info, r, "segs_in"));
+	printf("\t cwnd:%s ssthresh:%s lost:%s ca_state:%s\n", field(info, r, "cwnd"),
+	       field(info, r, "ssthresh"), field(info, r, "lost"), field(info, r, "ca_state"));
 }
 
 static void show_conn_text(const struct table *c, size_t r)

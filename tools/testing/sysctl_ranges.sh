@@ -38,6 +38,31 @@ max_syn_backlog 4096 1 65535
 rto_min_ms 200 1 120000
 rto_max_ms 120000 1000 120000
 TABLE
+
+# The buffer triples, "min default max" like tcp_wmem: each value in
+# [4096, INT_MAX/2] and in order, or EINVAL and the whole triple kept.
+triple() { tr '\t' ' ' <"$1"; }
+while read -r name default; do
+	f=$dir/$name
+	tested+=("$name")
+	expect_eq "$(triple "$f")" "$default" "$name defaults to $default"
+	for bad in "4095 212992 4194304" "4096 212992 1073741824" "8192 4096 4194304" \
+		   "4096 8388608 4194304" "4096 abc 4194304" "-1" "abc"; do
+		out=$(echo "$bad" 2>&1 >"$f")
+		rc=$?
+		expect_eq "$rc $(triple "$f")" "1 $default" "$name='$bad' refused, the triple kept"
+		[[ $out == *"Invalid argument"* ]] ||
+			ktest_result 0 "$name='$bad': the refusal is EINVAL ($out)"
+	done
+	for good in "4096 4096 4096" "4096 4096 1073741823" "1073741823 1073741823 1073741823" \
+		    "$default"; do
+		echo "$good" >"$f"
+		expect_eq "$(triple "$f")" "$good" "$name='$good' accepted"
+	done
+done <<'TABLE'
+wmem 4096 212992 4194304
+rmem 4096 212992 6291456
+TABLE
 expect_eq "$(ls $dir | sort | tr '\n' ' ')" "$(printf '%s\n' "${tested[@]}" | sort | tr '\n' ' ')" \
 	"every sysctl of $dir is in the table above"
 

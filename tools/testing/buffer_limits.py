@@ -1,0 +1,164 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""net.xtcp.wmem and net.xtcp.rmem: defaults for new sockets, limits in use.
+
+SO_SNDBUF/SO_RCVBUF belong to the socket core (capped by net.core.*mem_max);
+xtcp applies its namespace's "min default max" where it uses the buffers:
+the window it advertises and how much a sender may queue. Checked through
+what a user sees: getsockopt, the window in /proc/xtcp/conns, how many bytes
+a non-blocking send takes before EAGAIN, and the bytes on both ends. With a
+reader that does not read, the window closes: the sender's persist timer
+probes it, and the transfer resumes when the reader drains.
+
+XTCP_SMOKE: also run on Debian's stock kernel.
+"""
+import errno
+import os
+import socket
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "pylib"))
+from xtcptest import check, finish, loopback_pair, new_netns, sysctl  # noqa: E402
+
+
+def conns_line(sock):
+    """The /proc/xtcp/conns fields of sock's connection, by column name."""
+    local = "%s:%d" % sock.getsockname()
+    remote = "%s:%d" % sock.getpeername()
+    with open("/proc/xtcp/conns") as f:
+        head = next(f).split()
+        for line in f:
+            fields = line.split()
+            if fields[0] == local and fields[1] == remote:
+                return dict(zip(head, fields))
+    return {}
+
+
+def info_field(sock, name):
+    """A field of sock's line in /proc/xtcp/info."""
+    local = "%s:%d" % sock.getsockname()
+    remote = "%s:%d" % sock.getpeername()
+    with open("/proc/xtcp/info") as f:
+        head = next(f).split()
+        for line in f:
+            fields = line.split()
+            if fields[0] == local and fields[1] == remote:
+                return int(dict(zip(head, fields))[name])
+    return -1
+
+
+def fill(sock):
+    """Bytes a non-blocking send takes before EAGAIN, and the data sent."""
+    sock.setblocking(False)
+    sent = bytearray()
+    chunk = bytes(range(256)) * 64
+    while True:
+        try:
+            n = sock.send(chunk)
+        except OSError as e:
+            check(e.errno == errno.EAGAIN, "a full send buffer gives EAGAIN (got %s)" %
+                  errno.errorcode.get(e.errno))
+            break
+        sent += chunk[:n]
+        if len(sent) > 64 << 20:
+            check(False, "send never filled up")
+            break
+    sock.setblocking(True)
+    return bytes(sent)
+
+
+def drain(sock, n):
+    got = bytearray()
+    while len(got) < n:
+        b = sock.recv(n - len(got))
+        if not b:
+            break
+        got += b
+    return bytes(got)
+
+
+def queued_until_eagain(wmem, rmem, sndbuf):
+    sysctl("wmem", wmem)
+    sysctl("rmem", rmem)
+    c, s, ln = loopback_pair()
+    c.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, sndbuf)
+    sent = fill(c)
+    window = int(conns_line(s).get("rcv_wnd", -1))
+    sendq = int(conns_line(c).get("send-q", -1))
+    timer = conns_line(c).get("timer")
+    if window == 0:
+        # The slow reader: the sender stops, probes the closed window (each
+        # probe answered), and is still there a second later.
+        out0 = info_field(c, "segs_out")
+        time.sleep(1.5)
+        probes = info_field(c, "segs_out") - out0
+        check(2 <= probes <= 6, "zero window: %d window probes in 1.5 s (RTO 200 ms, backing off)"
+              % probes)
+        check(conns_line(c).get("state") == "ESTABLISHED", "zero window: the sender waits")
+    got = drain(s, len(sent))
+    check(got == sent, "%d bytes arrive intact after the reader drains" % len(sent))
+    for x in (c, s, ln):
+        x.close()
+    return len(sent), window, sendq, timer
+
+
+new_netns()
+with open("/proc/sys/net/xtcp/wmem") as f:
+    check(f.read().split() == ["4096", "212992", "4194304"], "wmem defaults to 4096 212992 4194304")
+with open("/proc/sys/net/xtcp/rmem") as f:
+    check(f.read().split() == ["4096", "212992", "6291456"], "rmem defaults to 4096 212992 6291456")
+
+# Defaults: a new socket starts from the middle value; accepted ones copy the listener.
+sysctl("wmem", "4096 65536 4194304")
+sysctl("rmem", "4096 98304 6291456")
+c, s, ln = loopback_pair()
+for name, sock in (("new", c), ("listening", ln), ("accepted", s)):
+    check(sock.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF) == 65536,
+          "%s socket: SO_SNDBUF is wmem's default" % name)
+    check(sock.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF) == 98304,
+          "%s socket: SO_RCVBUF is rmem's default" % name)
+for x in (c, s, ln):
+    x.close()
+
+# The receive limit caps the window even when SO_RCVBUF asks for more.
+sysctl("wmem", "4096 212992 4194304")
+sysctl("rmem", "4096 16384 16384")
+c, s, ln = loopback_pair()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
+c.sendall(b"x" * 1000)
+check(drain(s, 1000) == b"x" * 1000, "1000 bytes through a 16 KiB receive buffer")
+c.sendall(b"y")
+drain(s, 1)
+wnd = int(conns_line(s).get("rcv_wnd", -1))
+check(0 < wnd <= 8192, "rmem max 16384: the advertised window is at most 8192 (%d)" % wnd)
+for x in (c, s, ln):
+    x.close()
+
+# The send limit caps what a sender queues, whatever SO_SNDBUF says.
+big, big_wnd, big_q, _ = queued_until_eagain("4096 212992 4194304", "4096 212992 6291456", 1 << 20)
+small, small_wnd, small_q, small_timer = queued_until_eagain("4096 16384 16384", "4096 16384 16384", 1 << 20)
+print("# queued before EAGAIN: %d bytes with the default limits, %d with 16 KiB ones" %
+      (big, small))
+check(big > 300000, "default limits: the sender queues more than 300 KB (%d)" % big)
+# Send queue (16 KiB + one segment of truesize) plus what the reader holds.
+check(small < 16384 + 70000 + 16384, "16 KiB limits: the sender queues less than 100 KiB (%d)"
+      % small)
+check(0 <= small_q <= 16384 + 70000, "16 KiB limits: send-q stays bounded (%d)" % small_q)
+check(small_wnd == 0, "16 KiB limits: the reader's window closed (%d)" % small_wnd)
+check(small_timer == "persist", "the window is closed: the sender's timer is persist (%s)"
+      % small_timer)
+
+# A socket with a small SO_RCVBUF is raised to the limit's minimum.
+sysctl("rmem", "32768 212992 6291456")
+c, s, ln = loopback_pair()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1)
+c.sendall(b"z" * 100)
+drain(s, 100)
+c.sendall(b"z")
+drain(s, 1)
+wnd = int(conns_line(s).get("rcv_wnd", -1))
+check(wnd >= 16384 - 1024, "rmem min 32768 applies under a tiny SO_RCVBUF (window %d)" % wnd)
+for x in (c, s, ln):
+    x.close()
+finish()
