@@ -19,33 +19,15 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "pylib"))
-from xtcptest import check, finish, loopback_pair, new_netns, sysctl  # noqa: E402
+from xtcptest import check, finish, loopback_pair, new_netns, proc_row, sysctl  # noqa: E402
 
 
 def conns_line(sock):
-    """The /proc/xtcp/conns fields of sock's connection, by column name."""
-    local = "%s:%d" % sock.getsockname()
-    remote = "%s:%d" % sock.getpeername()
-    with open("/proc/xtcp/conns") as f:
-        head = next(f).split()
-        for line in f:
-            fields = line.split()
-            if fields[0] == local and fields[1] == remote:
-                return dict(zip(head, fields))
-    return {}
+    return proc_row("conns", sock)
 
 
 def info_field(sock, name):
-    """A field of sock's line in /proc/xtcp/info."""
-    local = "%s:%d" % sock.getsockname()
-    remote = "%s:%d" % sock.getpeername()
-    with open("/proc/xtcp/info") as f:
-        head = next(f).split()
-        for line in f:
-            fields = line.split()
-            if fields[0] == local and fields[1] == remote:
-                return int(dict(zip(head, fields))[name])
-    return -1
+    return int(proc_row("info", sock).get(name, -1))
 
 
 def fill(sock):

@@ -18,7 +18,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "pylib"))
-from xtcptest import IPPROTO, XSocket, check, finish, in_netns, setns, sh  # noqa: E402
+from xtcptest import (IPPROTO, XSocket, check, finish, in_netns, recv_digest,  # noqa: E402
+                      setns, sh, veth_pair)
 
 A, B = "xtcp-ca-%d" % os.getpid(), "xtcp-cb-%d" % os.getpid()
 N = 4 << 20
@@ -33,23 +34,14 @@ def server(ready_w):
     ln.listen()
     os.write(ready_w, b"r")
     s = ln.accept()
-    h, got = hashlib.sha256(), 0
-    while True:
-        chunk = s.recv(1 << 20)
-        if not chunk:
-            break
-        h.update(chunk)
-        got += len(chunk)
+    got, digest = recv_digest(s)
     s.close()
     ln.close()
-    return got == N and h.digest() == hashlib.sha256(data).digest()
+    return got == N and digest == hashlib.sha256(data).digest()
 
 
-sh("ip netns add %s && ip netns add %s" % (A, B))
+veth_pair(A, B, "10.10.0")
 try:
-    sh("ip link add va netns %s type veth peer name vb netns %s" % (A, B))
-    sh("ip -n %s addr add 10.10.0.1/24 dev va && ip -n %s link set va up" % (A, A))
-    sh("ip -n %s addr add 10.10.0.2/24 dev vb && ip -n %s link set vb up" % (B, B))
     sh("ip netns exec %s tc qdisc add dev va root netem loss 5%%" % A)
     dump = subprocess.Popen(["ip", "netns", "exec", B, "tcpdump", "-i", "vb", "-U", "-s", "128",
                              "-w", pcap, "ip proto %d" % IPPROTO],

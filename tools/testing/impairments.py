@@ -24,7 +24,8 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "pylib"))
-from xtcptest import IPPROTO, XSocket, check, finish, in_netns, setns, sh, stats  # noqa: E402
+from xtcptest import (IPPROTO, TcpSocket, XSocket, check, finish, in_netns,  # noqa: E402
+                      recv_digest, setns, sh, stats, veth_pair)
 
 A, B = "xtcp-ia-%d" % os.getpid(), "xtcp-ib-%d" % os.getpid()
 N = int(os.environ.get("XTCP_IMPAIR_MIB", "64")) << 20
@@ -49,25 +50,6 @@ if os.environ.get("XTCP_IMPAIR_ONLY"):
     IMPAIRMENTS = [i for i in IMPAIRMENTS if i[0] in os.environ["XTCP_IMPAIR_ONLY"].split(",")]
 
 
-class TcpSocket:
-    """Linux TCP with XSocket's calls, for the comparison."""
-
-    def __init__(self, sock=None):
-        self.sock = sock or socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-
-    def bind(self, ip, port=0):
-        self.sock.bind((ip, port))
-
-    def connect(self, ip, port):
-        self.sock.connect((ip, port))
-
-    def accept(self):
-        return TcpSocket(self.sock.accept()[0])
-
-    def __getattr__(self, name):
-        return getattr(self.sock, name)
-
-
 Socket = TcpSocket if PROTO == "tcp" else XSocket
 RETRANS = "RetransSegs"
 
@@ -82,14 +64,6 @@ def retransmitted():
 
 def pattern(seed):
     return hashlib.shake_256(seed).digest(N)
-
-
-def setup():
-    sh("ip netns add %s && ip netns add %s" % (A, B))
-    sh("ip link add va netns %s type veth peer name vb netns %s" % (A, B))
-    sh("ip -n %s addr add 10.9.0.1/24 dev va && ip -n %s link set va up" % (A, A))
-    sh("ip -n %s addr add 10.9.0.2/24 dev vb && ip -n %s link set vb up" % (B, B))
-    sh("ip -n %s link set lo up && ip -n %s link set lo up" % (A, B))
 
 
 def netem(ns, dev, spec):
@@ -127,15 +101,9 @@ def exchange(s, send_seed, expect):
 
     t = threading.Thread(target=sender)
     t.start()
-    h, got = hashlib.sha256(), 0
-    while True:
-        chunk = s.recv(1 << 20)
-        if not chunk:
-            break
-        h.update(chunk)
-        got += len(chunk)
+    got, digest = recv_digest(s)
     t.join()
-    return got == N and h.digest() == hashlib.sha256(expect).digest()
+    return got == N and digest == hashlib.sha256(expect).digest()
 
 
 def server(ready_w, port):
@@ -151,7 +119,7 @@ def server(ready_w, port):
     return ok
 
 
-setup()
+veth_pair(A, B, "10.9.0")
 times = []
 try:
     for i, (name, spec_a, spec_b) in enumerate(IMPAIRMENTS):

@@ -19,7 +19,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "pylib"))
 from xtcptest import (XSocket, check, conn_state, expect_oserror, finish,  # noqa: E402
-                      in_netns, set_keepalive, setns, sh, stats, sysctl)
+                      in_netns, set_keepalive, setns, sh, stats, sysctl, veth_pair)
 
 A, B = "xtcp-a-%d" % os.getpid(), "xtcp-b-%d" % os.getpid()
 N = 4 << 20
@@ -28,14 +28,6 @@ PORT = 5555
 
 def pattern(seed):
     return hashlib.shake_256(seed).digest(N)
-
-
-def setup():
-    sh("ip netns add %s && ip netns add %s" % (A, B))
-    sh("ip link add va netns %s type veth peer name vb netns %s" % (A, B))
-    sh("ip -n %s addr add 10.8.0.1/24 dev va && ip -n %s link set va up" % (A, A))
-    sh("ip -n %s addr add 10.8.0.2/24 dev vb && ip -n %s link set vb up" % (B, B))
-    sh("ip -n %s link set lo up && ip -n %s link set lo up" % (A, B))
 
 
 def teardown():
@@ -67,7 +59,7 @@ def server(ready_w):
     return len(got) == N
 
 
-setup()
+veth_pair(A, B, "10.8.0")
 try:
     r, w = os.pipe()
     pid = in_netns(B, server, w)

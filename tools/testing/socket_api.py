@@ -21,32 +21,9 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "pylib"))
-from xtcptest import XSocket, check, finish, libc, loopback_pair, new_netns, sh  # noqa: E402
+from xtcptest import TcpSocket, XSocket, check, finish, libc, loopback_pair, new_netns, sh  # noqa: E402
 
 LO = "127.0.0.1"
-
-
-class TcpSocket:
-    """TCP with XSocket's interface: bind(ip, port), connect(ip, port), ..."""
-
-    def __init__(self, sock=None, flags=0):
-        self.sock = sock or socket.socket(socket.AF_INET, socket.SOCK_STREAM | flags)
-        self.fd = self.sock.fileno()
-
-    def bind(self, ip, port=0):
-        self.sock.bind((ip, port))
-
-    def connect(self, ip, port):
-        self.sock.connect((ip, port))
-
-    def accept(self):
-        return TcpSocket(self.sock.accept()[0])
-
-    def listen(self, backlog=16):
-        self.sock.listen(backlog)
-
-    def __getattr__(self, name):
-        return getattr(self.sock, name)
 
 
 APIS = {"tcp": TcpSocket, "xtcp": XSocket}

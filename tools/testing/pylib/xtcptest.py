@@ -9,6 +9,7 @@ Checks print "ok N - ..." / "not ok N - ..."; finish() sets the exit code.
 """
 import ctypes
 import errno
+import hashlib
 import os
 import select
 import socket
@@ -296,3 +297,59 @@ def peer_and_listener():
     ln.listen()
     port = ln.getsockname()[1]
     return peer, ln, port, "%s:%d" % (peer.LOCAL, port)
+
+
+class TcpSocket:
+    """Linux TCP with XSocket's calls: bind(ip, port), connect(ip, port), ..."""
+
+    def __init__(self, sock=None, flags=0):
+        self.sock = sock or socket.socket(socket.AF_INET, socket.SOCK_STREAM | flags)
+        self.fd = self.sock.fileno()
+
+    def bind(self, ip, port=0):
+        self.sock.bind((ip, port))
+
+    def connect(self, ip, port):
+        self.sock.connect((ip, port))
+
+    def accept(self):
+        return TcpSocket(self.sock.accept()[0])
+
+    def listen(self, backlog=16):
+        self.sock.listen(backlog)
+
+    def __getattr__(self, name):
+        return getattr(self.sock, name)
+
+
+def veth_pair(a, b, net):
+    """Namespaces a and b joined by veth (va in a, vb in b): net.1 and net.2 (net: "10.8.0")."""
+    sh("ip netns add %s && ip netns add %s" % (a, b))
+    sh("ip link add va netns %s type veth peer name vb netns %s" % (a, b))
+    sh("ip -n %s addr add %s.1/24 dev va && ip -n %s link set va up" % (a, net, a))
+    sh("ip -n %s addr add %s.2/24 dev vb && ip -n %s link set vb up" % (b, net, b))
+    sh("ip -n %s link set lo up && ip -n %s link set lo up" % (a, b))
+
+
+def recv_digest(s):
+    """Read s to EOF: (bytes read, their SHA-256)."""
+    h, got = hashlib.sha256(), 0
+    while True:
+        chunk = s.recv(1 << 20)
+        if not chunk:
+            return got, h.digest()
+        h.update(chunk)
+        got += len(chunk)
+
+
+def proc_row(name, sock):
+    """sock's connection in /proc/xtcp/<name>, as {column: field}; {} if absent."""
+    local = "%s:%d" % sock.getsockname()
+    remote = "%s:%d" % sock.getpeername()
+    with open("/proc/xtcp/" + name) as f:
+        head = next(f).split()
+        for line in f:
+            fields = line.split()
+            if fields[0] == local and fields[1] == remote:
+                return dict(zip(head, fields))
+    return {}
