@@ -162,9 +162,8 @@ static bool xtcp_data_out_of_order(struct sock *sk, struct sk_buff *skb,
 		return false;
 	}
 	if (!xtcp_ooo_insert(&xs->ooo_queue, buf)) {
-		if (consumed)
-			return false;	/* the caller frees it */
-		kfree_skb(buf);
+		if (!consumed)
+			kfree_skb(buf);	/* a copy; skb itself the caller frees */
 		return false;
 	}
 	xtcp_inc(sock_net(sk), XTCP_MIB_OOO_QUEUED);
@@ -226,8 +225,6 @@ static void xtcp_apply(struct sock *sk, struct sk_buff *skb,
 			xs->snd_nxt = xs->snd_una;
 		xs->retries = 0;
 		xtcp_clean_acked(sk);
-		if (xtcp_seq_before(xs->rtx_seq, xs->snd_una))
-			xs->rtx_seq = xs->snd_una;
 		if (xtcp_cc_ack(&xs->cc, v->ack, acked, xs->snd_nxt - xs->snd_una, xs->mss))
 			xtcp_retransmit(sk);	/* a partial ACK: the next hole */
 		new_ack = true;

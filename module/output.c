@@ -323,12 +323,13 @@ static u32 xtcp_sendable(const struct sock *sk, const struct sk_buff *skb, bool 
 	const struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 seq = XTCP_SKB_CB(skb)->seq, wnd_end = xs->snd_una + xs->snd_wnd;
 	u32 room = xtcp_seq_after(wnd_end, seq) ? wnd_end - seq : 0;
+	u32 in_flight = xtcp_in_flight(xs);
 
 	/* SYN and FIN take no window. */
 	if (!skb->len)
 		return 0;
 	/* Congestion window (RFC 5681): a segment goes if it fits, or if nothing is in flight. */
-	if (!force && xtcp_in_flight(xs) && xtcp_in_flight(xs) + skb->len > xs->cc.cwnd)
+	if (!force && in_flight && in_flight + skb->len > xs->cc.cwnd)
 		return 0;
 	if (room >= skb->len)
 		return skb->len;
@@ -469,8 +470,9 @@ void xtcp_retransmit_timeout(struct sock *sk)
 }
 
 /*
- * Free what SND.UNA has passed, and measure the round trip by the newest
- * segment it covers, unless one of them was retransmitted (Karn's rule).
+ * Free what SND.UNA has passed (none of it needs resending after an RTO
+ * any more), and measure the round trip by the newest segment it covers,
+ * unless one of them was retransmitted (Karn's rule).
  */
 void xtcp_clean_acked(struct sock *sk)
 {
@@ -488,6 +490,8 @@ void xtcp_clean_acked(struct sock *sk)
 		sk->sk_wmem_queued -= skb->truesize;
 		kfree_skb(skb);
 	}
+	if (xtcp_seq_before(xs->rtx_seq, xs->snd_una))
+		xs->rtx_seq = xs->snd_una;
 	if (sent_ns && !ambiguous)
 		xtcp_rtt_update(sk, min_t(u64, (ktime_get_ns() - sent_ns) / NSEC_PER_USEC,
 					  U32_MAX));
