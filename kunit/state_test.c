@@ -74,6 +74,7 @@ static void fixture(u8 state, struct xtcp_tcb *t)
 #define DATA		XTCP_ACT_ACCEPT_DATA
 #define OOO		XTCP_ACT_QUEUE_OOO
 #define DUPACK		XTCP_ACT_DUPACK
+#define DELAY_ACK	XTCP_ACT_DELAY_ACK
 #define FIN		XTCP_ACT_ACCEPT_FIN
 #define ACKED		XTCP_ACT_ACKED
 #define WINDOW		XTCP_ACT_WINDOW
@@ -507,6 +508,58 @@ static void state_test_dupack(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, v.actions & DUPACK);
 }
 
+/*
+ * Delayed ACK (RFC 5681 4.2): in-order data waits for its ACK while at most
+ * one full-sized segment is unacknowledged; the second, data filling a
+ * hole, a FIN, or delayed_ack_ms = 0 are ACKed at once.
+ */
+static void state_test_delayed_ack(struct kunit *test)
+{
+	struct xtcp_seg seg = {
+		.flags = A | P, .seq = IRS + 1, .ack = ISS + 1, .window = 512,
+		.payload_len = 100, .wscale = -1,
+	};
+	struct xtcp_verdict v;
+	struct xtcp_tcb tcb;
+
+	fixture(XTCP_ESTABLISHED, &tcb);
+	tcb.delack = true;
+	tcb.ooo_empty = true;
+	tcb.rcv_mss = 100;
+	tcb.rcv_wup = tcb.rcv_nxt;
+	xtcp_segment_arrives(&tcb, &seg, &v);
+	KUNIT_EXPECT_EQ(test, v.actions & (DATA | SEND_ACK | DELAY_ACK), (u32)(DATA | DELAY_ACK));
+
+	/* The second full-sized segment since the last ACK: now. */
+	tcb.rcv_nxt += 100;
+	seg.seq += 100;
+	xtcp_segment_arrives(&tcb, &seg, &v);
+	KUNIT_EXPECT_EQ(test, v.actions & (DATA | SEND_ACK | DELAY_ACK), (u32)(DATA | SEND_ACK));
+
+	/* Two small ones add up to less than a segment: both may wait. */
+	tcb.rcv_wup = tcb.rcv_nxt - 40;
+	seg.payload_len = 60;
+	xtcp_segment_arrives(&tcb, &seg, &v);
+	KUNIT_EXPECT_TRUE(test, v.actions & DELAY_ACK);
+	KUNIT_EXPECT_FALSE(test, v.actions & SEND_ACK);
+	tcb.rcv_wup = tcb.rcv_nxt;
+
+	tcb.ooo_empty = false;	/* it fills (part of) a hole */
+	xtcp_segment_arrives(&tcb, &seg, &v);
+	KUNIT_EXPECT_EQ(test, v.actions & (SEND_ACK | DELAY_ACK), (u32)SEND_ACK);
+	tcb.ooo_empty = true;
+
+	seg.flags |= F;		/* a FIN is ACKed at once */
+	xtcp_segment_arrives(&tcb, &seg, &v);
+	KUNIT_EXPECT_TRUE(test, v.actions & FIN);
+	KUNIT_EXPECT_TRUE(test, v.actions & SEND_ACK);
+	seg.flags &= ~F;
+
+	tcb.delack = false;	/* delayed_ack_ms = 0 */
+	xtcp_segment_arrives(&tcb, &seg, &v);
+	KUNIT_EXPECT_EQ(test, v.actions & (SEND_ACK | DELAY_ACK), (u32)SEND_ACK);
+}
+
 /* Data for a connection its user has closed: RST and CLOSE, as Linux. */
 static void state_test_abort_on_data(struct kunit *test)
 {
@@ -535,6 +588,7 @@ static struct kunit_case state_test_cases[] = {
 	KUNIT_CASE(state_test_trim),
 	KUNIT_CASE(state_test_dupack),
 	KUNIT_CASE(state_test_abort_on_data),
+	KUNIT_CASE(state_test_delayed_ack),
 	KUNIT_CASE(state_test_reset_reply),
 	KUNIT_CASE(state_test_time_wait),
 	KUNIT_CASE(state_test_user_close),

@@ -35,6 +35,9 @@ void xtcp_get_info(struct sock *sk, struct xtcp_info *info)
 	info->snd_cwnd = READ_ONCE(xs->cc.cwnd);
 	info->snd_ssthresh = READ_ONCE(xs->cc.ssthresh);
 	info->lost = xtcp_lost_bytes(xs);
+	info->snd_wscale = READ_ONCE(xs->snd_wscale);
+	info->rcv_wscale = READ_ONCE(xs->rcv_wscale);
+	info->ato_us = READ_ONCE(xn->delayed_ack_ms) * USEC_PER_MSEC;
 	if (READ_ONCE(xs->cc.in_recovery))
 		info->ca_state = 1;
 	else if (info->lost)

@@ -55,6 +55,10 @@ static void xtcp_tcb_of(const struct sock *sk, struct xtcp_tcb *tcb)
 	tcb->rcv_closed = sock_flag(sk, SOCK_DEAD) && (sk->sk_shutdown & RCV_SHUTDOWN) &&
 			  !xs->parent;
 	tcb->rcv_wnd = max_t(u32, xtcp_rcv_wnd_left(xs), xtcp_rcv_window(sk));
+	tcb->rcv_wup = xs->rcv_wup;
+	tcb->rcv_mss = xs->mss;
+	tcb->ooo_empty = skb_queue_empty(&xs->ooo_queue);
+	tcb->delack = READ_ONCE(xtcp_net(sock_net(sk))->delayed_ack_ms) > 0;
 }
 
 /* The segment an skb carries, from what xtcp_v4_rcv() kept in its cb. */
@@ -207,6 +211,11 @@ static void xtcp_apply(struct sock *sk, struct sk_buff *skb,
 		else
 			xs->mss = min_t(u16, xs->mss, 536);
 		xtcp_cc_init(&xs->cc, xs->mss, xs->iss);
+		/* RFC 7323 2.2: our SYN offered scaling; in use if theirs did too. */
+		if (seg->wscale >= 0 && xs->wscale_ok)
+			xs->snd_wscale = seg->wscale;
+		else
+			xtcp_wscale_init(sk, false);
 	}
 	if (seg->flags & XTCP_FLAG_ACK)
 		xs->probes_out = 0;	/* the peer is there, whatever its window */
@@ -260,6 +269,8 @@ static void xtcp_apply(struct sock *sk, struct sk_buff *skb,
 		xtcp_challenge_ack(sk);
 	else if ((v->actions & XTCP_ACT_SEND_ACK) && xtcp_ack_allowed(sk, seg, v))
 		xtcp_send_control(sk, XTCP_FLAG_ACK);
+	else if (v->actions & XTCP_ACT_DELAY_ACK)
+		xtcp_timer_delack_arm(sk);
 
 	if (v->actions & XTCP_ACT_SYNCHRONIZED) {
 		if (xs->parent)
@@ -302,6 +313,9 @@ int xtcp_rcv_sk(struct sock *sk, struct sk_buff *skb)
 	struct xtcp_tcb tcb;
 
 	xtcp_seg_of(skb, &seg);
+	/* RFC 7323 2.3: every window but a SYN's is scaled. */
+	if (!(seg.flags & XTCP_FLAG_SYN))
+		seg.window <<= xtcp_sk(sk)->snd_wscale;
 	xtcp_tcb_of(sk, &tcb);
 	xtcp_sk(sk)->segs_in++;
 	xtcp_segment_arrives(&tcb, &seg, &v);

@@ -13,6 +13,7 @@
 
 #include "xtcp/seq.h"
 #include "xtcp/trace.h"
+#include "xtcp/window.h"
 #include "xtcp/xtcp.h"
 
 #define XTCP_MSS_DEFAULT	536	/* RFC 9293 3.7.1, when the peer says nothing */
@@ -137,15 +138,15 @@ void xtcp_send_reset_reply(struct net *net, struct sk_buff *skb)
 }
 
 /*
- * The window we advertise: half the free receive buffer (the rest covers
- * skb overhead), never more than 16 bits hold without window scaling.
+ * The room we can offer: half the free receive buffer (the rest covers
+ * skb overhead), at most what 16 bits hold at our window-scale shift.
  */
-u16 xtcp_rcv_window(const struct sock *sk)
+u32 xtcp_rcv_window(const struct sock *sk)
 {
 	int free = xtcp_rcvbuf(sk) - atomic_read(&sk->sk_rmem_alloc);
 	u32 wnd = free > 0 ? free / 2 : 0;
 
-	return min_t(u32, wnd, U16_MAX);
+	return min_t(u32, wnd, (u32)U16_MAX << xtcp_sk(sk)->rcv_wscale);
 }
 
 /* What is left of the window last advertised, from RCV.NXT to its right edge. */
@@ -157,21 +158,36 @@ u32 xtcp_rcv_wnd_left(const struct xtcp_sock *xs)
 }
 
 /*
- * The window to advertise now: the free buffer's, but never pulling back
- * the right edge already advertised (RFC 9293 3.8.6.2.2 and RFC 1122
- * 4.2.2.16, as tcp_select_window()): what the peer sent inside it must stay
- * acceptable, or each side's ACKs land outside the other's window and are
- * answered by ACKs forever.
+ * RFC 7323 2.2: window scaling is used only when both SYNs offer it.
+ * offered: our SYN is about to offer it (connect), or the peer's SYN did
+ * (a listener's child, which then answers). Our shift covers the most
+ * room our buffer may offer: the namespace's rmem maximum, or SO_RCVBUF's
+ * if the user set it.
  */
-static u16 xtcp_select_window(struct sock *sk)
+void xtcp_wscale_init(struct sock *sk, bool offered)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 wnd = max_t(u32, xtcp_rcv_window(sk), xtcp_rcv_wnd_left(xs));
+	u32 space = sk->sk_userlocks & SOCK_RCVBUF_LOCK ? xtcp_rcvbuf(sk) :
+		    READ_ONCE(xtcp_net(sock_net(sk))->rmem[XTCP_MEM_MAX]);
 
-	wnd = min_t(u32, wnd, U16_MAX);
-	xs->rcv_wnd = wnd;
+	xs->wscale_ok = offered && READ_ONCE(xtcp_net(sock_net(sk))->window_scaling);
+	xs->rcv_wscale = xs->wscale_ok ? xtcp_wscale_for(space / 2) : 0;
+	xs->snd_wscale = 0;
+}
+
+/*
+ * The window field of a segment we send now (window.c decides), and the
+ * right edge it sets. A SYN's window is never scaled (RFC 7323 2.2).
+ */
+static u16 xtcp_select_window(struct sock *sk, bool syn)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u16 wire;
+
+	xs->rcv_wnd = xtcp_window_choose(xtcp_rcv_window(sk), xtcp_rcv_wnd_left(xs),
+					 syn ? 0 : xs->rcv_wscale, &wire);
 	xs->rcv_wup = xs->rcv_nxt;
-	return wnd;
+	return wire;
 }
 
 static void xtcp_fill_seg(struct sock *sk, struct xtcp_seg *seg, u32 seq, u8 flags)
@@ -186,12 +202,18 @@ static void xtcp_fill_seg(struct sock *sk, struct xtcp_seg *seg, u32 seq, u8 fla
 	/* Everything after the opening SYN acknowledges (RFC 9293 3.10.7.4). */
 	if (sk->sk_state != XTCP_SYN_SENT && !(flags & XTCP_FLAG_RST && !(flags & XTCP_FLAG_ACK)))
 		seg->flags |= XTCP_FLAG_ACK;
-	if (seg->flags & XTCP_FLAG_ACK)
+	if (seg->flags & XTCP_FLAG_ACK) {
 		seg->ack = xs->rcv_nxt;
-	seg->window = xtcp_select_window(sk);
+		xtcp_timer_ack_sent(sk);	/* a delayed ACK rides along */
+	}
+	seg->window = xtcp_select_window(sk, flags & XTCP_FLAG_SYN);
 	seg->wscale = -1;
-	if (flags & XTCP_FLAG_SYN)
+	if (flags & XTCP_FLAG_SYN) {
 		seg->mss = xs->adv_mss;
+		/* RFC 7323 2.2: offered in a SYN, answered only to an offer. */
+		if (xs->wscale_ok)
+			seg->wscale = xs->rcv_wscale;
+	}
 }
 
 /* A segment with no data and no place in the retransmission queue. */

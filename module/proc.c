@@ -74,6 +74,10 @@ static const char *xtcp_timer_of(struct sock *sk, s64 *ms)
 		return sk->sk_state == XTCP_FIN_WAIT2 && sock_flag(sk, SOCK_DEAD) ?
 		       "fin_wait2" : "keepalive";
 	}
+	if (hrtimer_is_queued(&xs->delack_timer)) {
+		*ms = xtcp_ms_left(&xs->delack_timer);
+		return "delayed_ack";
+	}
 	return "off";
 }
 
@@ -156,17 +160,18 @@ static void xtcp_info_line(struct seq_file *seq, struct sock *sk, struct xtcp_tw
 	xtcp_get_info(sk, &i);
 	xtcp_ends_of(sk, NULL, &e);
 	xtcp_ends_show(seq, &e);
-	seq_printf(seq, "%-11s %u %u %u %u %u %u %u %u %u %llu %llu %llu %llu %llu %u %u %u %u\n",
+	seq_printf(seq, "%-11s %u %u %u %u %u %u %u %u %u %llu %llu %llu %llu %llu %u %u %u %u %u %u %u\n",
 		   xtcp_state_name(i.state), i.rto_us, i.srtt_us, i.rttvar_us, i.mss,
 		   i.snd_wnd, i.rcv_wnd, i.unacked, i.retransmits, i.total_retrans,
 		   i.bytes_sent, i.bytes_acked, i.bytes_received, i.segs_in, i.segs_out,
-		   i.snd_cwnd, i.snd_ssthresh, i.lost, i.ca_state);
+		   i.snd_cwnd, i.snd_ssthresh, i.lost, i.ca_state, i.snd_wscale, i.rcv_wscale,
+		   i.ato_us);
 }
 
 static int xtcp_info_show(struct seq_file *seq, void *v)
 {
 	return xtcp_seq_show(seq, v,
-			     "local remote state rto_us srtt_us rttvar_us mss snd_wnd rcv_wnd unacked retransmits total_retrans bytes_sent bytes_acked bytes_received segs_in segs_out cwnd ssthresh lost ca_state\n",
+			     "local remote state rto_us srtt_us rttvar_us mss snd_wnd rcv_wnd unacked retransmits total_retrans bytes_sent bytes_acked bytes_received segs_in segs_out cwnd ssthresh lost ca_state snd_wscale rcv_wscale ato_us\n",
 			     xtcp_info_line);
 }
 
@@ -220,6 +225,7 @@ const char * const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_FAST_RETRANS]		= "FastRetransmits",
 	[XTCP_MIB_BACKLOG_DROPS]	= "BacklogDrops",
 	[XTCP_MIB_OOW_ACKS_SKIPPED]	= "OutOfWindowACKsSkipped",
+	[XTCP_MIB_DELAYED_ACKS]		= "DelayedACKs",
 };
 
 /* /proc/xtcp/stats: one "Name value" line per counter. */

@@ -161,7 +161,7 @@ unsigned int xtcp_seg_build(void *buf, unsigned int buflen,
 	th->ack_seq = htonl(seg->ack);
 	th->doff = hdr_len / 4;
 	((u8 *)buf)[13] = seg->flags;
-	th->window = htons(seg->window);
+	th->window = htons(min_t(u32, seg->window, U16_MAX));
 	th->urg_ptr = htons(seg->urg_ptr);
 	memcpy((u8 *)buf + XTCP_HDR_MIN, opt, olen);
 	return hdr_len;

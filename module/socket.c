@@ -15,6 +15,7 @@
 
 #include "xtcp/seq.h"
 #include "xtcp/trace.h"
+#include "xtcp/window.h"
 #include "xtcp/xtcp.h"
 
 static const struct proto_ops xtcp_stream_ops;
@@ -209,6 +210,7 @@ struct sock *xtcp_child_create(struct sock *listener, struct sk_buff *skb)
 	sock_set_flag(sk, SOCK_DEAD);	/* no struct socket until accept() */
 	sk->sk_rcvbuf = listener->sk_rcvbuf;
 	sk->sk_sndbuf = listener->sk_sndbuf;
+	sk->sk_userlocks |= listener->sk_userlocks & (SOCK_SNDBUF_LOCK | SOCK_RCVBUF_LOCK);
 	sk->sk_reuse = listener->sk_reuse;
 	if (sock_flag(listener, SOCK_KEEPOPEN))
 		sock_set_flag(sk, SOCK_KEEPOPEN);
@@ -225,7 +227,10 @@ struct sock *xtcp_child_create(struct sock *listener, struct sk_buff *skb)
 	xs->rcv_wup = xs->rcv_nxt;
 	xs->adv_mss = xtcp_route_mss(sock_net(sk), sk->sk_rcv_saddr, sk->sk_daddr);
 	xs->mss = min_t(u16, xs->adv_mss, cb->mss ?: 536);
-	xs->snd_wnd = cb->window;
+	xtcp_wscale_init(sk, cb->wscale >= 0);
+	if (xs->wscale_ok)
+		xs->snd_wscale = cb->wscale;
+	xs->snd_wnd = cb->window;	/* a SYN's window is not scaled */
 	xs->max_snd_wnd = cb->window;
 	xs->snd_wl1 = cb->seq;
 	xs->iss = xtcp_isn(sk->sk_rcv_saddr, sk->sk_daddr, htons(sk->sk_num),
@@ -397,6 +402,7 @@ static int xtcp_connect(struct socket *sock, struct sockaddr *uaddr, int len, in
 		}
 		xs->adv_mss = xtcp_route_mss(net, sk->sk_rcv_saddr, sk->sk_daddr);
 		xs->mss = xs->adv_mss;
+		xtcp_wscale_init(sk, true);
 		xs->iss = xtcp_isn(sk->sk_rcv_saddr, sk->sk_daddr, htons(sk->sk_num),
 				   sk->sk_dport, ktime_get_ns());
 		xs->retries = 0;
@@ -804,18 +810,14 @@ error:
 	return err;
 }
 
-/*
- * Tell the peer about room the reader made: when the window grew by a
- * segment, or had become smaller than one (RFC 9293 3.8.6.2.2).
- */
+/* Tell the peer about room the reader made, when worth it (window.c). */
 static void xtcp_window_update(struct sock *sk)
 {
-	u32 adv = xtcp_rcv_wnd_left(xtcp_sk(sk)), wnd = xtcp_rcv_window(sk);
-
-	if (wnd >= adv + xtcp_sk(sk)->mss || (adv < xtcp_sk(sk)->mss && wnd > adv))
-		if ((1 << sk->sk_state) & (XTCPF(XTCP_ESTABLISHED) | XTCPF(XTCP_FIN_WAIT1) |
-					   XTCPF(XTCP_FIN_WAIT2)))
-			xtcp_send_control(sk, XTCP_FLAG_ACK);
+	if (xtcp_window_update_due(xtcp_rcv_wnd_left(xtcp_sk(sk)), xtcp_rcv_window(sk),
+				   xtcp_sk(sk)->mss) &&
+	    (1 << sk->sk_state) & (XTCPF(XTCP_ESTABLISHED) | XTCPF(XTCP_FIN_WAIT1) |
+				   XTCPF(XTCP_FIN_WAIT2)))
+		xtcp_send_control(sk, XTCP_FLAG_ACK);
 }
 
 static int xtcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len, int flags)

@@ -197,6 +197,19 @@ static bool xtcp_seq_acceptable(const struct xtcp_tcb *tcb, const struct xtcp_se
 	return true;
 }
 
+/*
+ * In-order data: acknowledge now, or within the delayed-ACK time (RFC 9293
+ * 3.8.6.3, RFC 5681 4.2): at once if it makes more than one full-sized
+ * segment unacknowledged (so every second one is ACKed), or if it fills a
+ * hole, which the sender is waiting to hear about.
+ */
+static u32 xtcp_data_ack(const struct xtcp_tcb *tcb, u32 len)
+{
+	if (tcb->delack && tcb->ooo_empty && tcb->rcv_nxt + len - tcb->rcv_wup <= tcb->rcv_mss)
+		return XTCP_ACT_DELAY_ACK;
+	return XTCP_ACT_SEND_ACK;
+}
+
 /* 3.10.7.4, synchronized states (and SYN-RECEIVED) */
 static void xtcp_rcv_synchronized(const struct xtcp_tcb *tcb, const struct xtcp_seg *seg,
 				  struct xtcp_verdict *v)
@@ -332,7 +345,7 @@ static void xtcp_rcv_synchronized(const struct xtcp_tcb *tcb, const struct xtcp_
 	if (v->data_len && (state == XTCP_ESTABLISHED || state == XTCP_FIN_WAIT1 ||
 			    state == XTCP_FIN_WAIT2)) {
 		if (data_seq == tcb->rcv_nxt) {
-			v->actions |= XTCP_ACT_ACCEPT_DATA | XTCP_ACT_SEND_ACK;
+			v->actions |= XTCP_ACT_ACCEPT_DATA | xtcp_data_ack(tcb, v->data_len);
 			if (!v->event)
 				v->event = "rcv data";
 		} else {

@@ -18,6 +18,7 @@ static int xtcp_keepalive_max = 32767;		/* s, as TCP's MAX_TCP_KEEPIDLE */
 static int xtcp_backlog_max = 65535;
 static int xtcp_rto_max_min = 1000;		/* ms, as Linux's tcp_rto_max_ms */
 static int xtcp_rto_max_max = 120000;
+static int xtcp_delack_max = 500;		/* ms: RFC 1122 4.2.3.2's limit */
 static int xtcp_mem_min = 4096;			/* bytes: tcp_wmem's smallest */
 static int xtcp_mem_max = INT_MAX / 2;		/* so rcvbuf + sndbuf fits an int */
 
@@ -90,6 +91,8 @@ static struct ctl_table xtcp_sysctl_template[] = {
 	XTCP_SYSCTL("max_syn_backlog", max_syn_backlog, &xtcp_backlog_max),
 	XTCP_SYSCTL("rto_min_ms", rto_min_ms, &xtcp_rto_max_max),
 	XTCP_SYSCTL_RANGE("rto_max_ms", rto_max_ms, &xtcp_rto_max_min, &xtcp_rto_max_max),
+	XTCP_SYSCTL_RANGE("window_scaling", window_scaling, SYSCTL_ZERO, SYSCTL_ONE),
+	XTCP_SYSCTL_RANGE("delayed_ack_ms", delayed_ack_ms, SYSCTL_ZERO, &xtcp_delack_max),
 	XTCP_SYSCTL_MEM("wmem", wmem),
 	XTCP_SYSCTL_MEM("rmem", rmem),
 	{}	/* 6.1 wants a sentinel; 6.12 is told the count instead */
@@ -113,6 +116,8 @@ int xtcp_sysctl_init_net(struct net *net)
 	xn->max_syn_backlog = 4096;
 	xn->rto_min_ms = 200;
 	xn->rto_max_ms = 120000;
+	xn->window_scaling = 1;
+	xn->delayed_ack_ms = 40;	/* Linux's TCP_ATO_MIN */
 	/*
 	 * Linux's tcp_wmem/tcp_rmem minimum and maximum; the default is the
 	 * socket core's (net.core.wmem_default), since xtcp does not grow

@@ -10,6 +10,9 @@
  *                window probes, backing off the same way.
  *   state_timer  keepalive probes on an idle connection (RFC 9293 3.8.4),
  *                and the end of an orphaned FIN_WAIT2 (tcp_fin_timeout).
+ *   delack_timer the ACK held back for in-order data (RFC 9293 3.8.6.3),
+ *                sent after net.xtcp.delayed_ack_ms unless a segment we
+ *                send first carries it.
  *   tw->timer    TIME_WAIT's 2*MSL.
  *
  * The rest of the code calls the named hooks below. All timers are softirq
@@ -142,6 +145,23 @@ static enum hrtimer_restart xtcp_sock_timer_fire(struct sock *sk, int defer_bit,
 	return HRTIMER_NORESTART;
 }
 
+/* The delayed ACK is due: no segment of ours carried it in time. */
+static void xtcp_delack_timeout(struct sock *sk)
+{
+	if (!((1 << sk->sk_state) & (XTCPF(XTCP_ESTABLISHED) | XTCPF(XTCP_FIN_WAIT1) |
+				     XTCPF(XTCP_FIN_WAIT2))))
+		return;
+	xtcp_inc(sock_net(sk), XTCP_MIB_DELAYED_ACKS);
+	xtcp_send_control(sk, XTCP_FLAG_ACK);
+}
+
+static enum hrtimer_restart xtcp_delack_fire(struct hrtimer *t)
+{
+	struct xtcp_sock *xs = container_of(t, struct xtcp_sock, delack_timer);
+
+	return xtcp_sock_timer_fire(&xs->sk, XTCP_DEFER_DELACK, xtcp_delack_timeout);
+}
+
 static enum hrtimer_restart xtcp_rtx_fire(struct hrtimer *t)
 {
 	struct xtcp_sock *xs = container_of(t, struct xtcp_sock, rtx_timer);
@@ -169,6 +189,10 @@ void xtcp_release_cb(struct sock *sk)
 		xtcp_state_timeout(sk);
 		__sock_put(sk);
 	}
+	if (test_and_clear_bit(XTCP_DEFER_DELACK, &xs->deferred)) {
+		xtcp_delack_timeout(sk);
+		__sock_put(sk);
+	}
 }
 
 void xtcp_timers_init(struct sock *sk)
@@ -180,6 +204,8 @@ void xtcp_timers_init(struct sock *sk)
 	xs->rtx_timer.function = xtcp_rtx_fire;
 	hrtimer_init(&xs->state_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
 	xs->state_timer.function = xtcp_state_fire;
+	hrtimer_init(&xs->delack_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
+	xs->delack_timer.function = xtcp_delack_fire;
 }
 
 /*
@@ -277,6 +303,29 @@ void xtcp_timer_state_stop(struct sock *sk)
 }
 
 /*
+ * In-order data came and may wait for its ACK: within delayed_ack_ms of
+ * the first such segment, however many follow (one full-sized segment at
+ * most; state.c ACKs the second at once).
+ */
+void xtcp_timer_delack_arm(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 ms = READ_ONCE(xtcp_net(sock_net(sk))->delayed_ack_ms);
+
+	if (hrtimer_is_queued(&xs->delack_timer))
+		return;
+	if (xtcp_hrtimer_rearm(&xs->delack_timer, (u64)ms * NSEC_PER_MSEC))
+		sock_hold(sk);
+}
+
+/* A segment carrying our ACK went out: nothing is owed any more. */
+void xtcp_timer_ack_sent(struct sock *sk)
+{
+	if (hrtimer_try_to_cancel(&xtcp_sk(sk)->delack_timer) == 1)
+		__sock_put(sk);
+}
+
+/*
  * From softirq, where a running handler may wait on the lock we hold: stop
  * what is pending; a handler already running finds CLOSE and does nothing.
  */
@@ -284,6 +333,7 @@ void xtcp_timers_stop(struct sock *sk)
 {
 	xtcp_timer_rtx_stop(sk);
 	xtcp_timer_state_stop(sk);
+	xtcp_timer_ack_sent(sk);
 }
 
 /* Teardown, in process context without the socket spinlock: wait for handlers. */
@@ -295,9 +345,13 @@ void xtcp_timers_stop_sync(struct sock *sk)
 		__sock_put(sk);
 	if (hrtimer_cancel(&xs->state_timer))
 		__sock_put(sk);
+	if (hrtimer_cancel(&xs->delack_timer))
+		__sock_put(sk);
 	if (test_and_clear_bit(XTCP_DEFER_RTX, &xs->deferred))
 		__sock_put(sk);
 	if (test_and_clear_bit(XTCP_DEFER_STATE, &xs->deferred))
+		__sock_put(sk);
+	if (test_and_clear_bit(XTCP_DEFER_DELACK, &xs->deferred))
 		__sock_put(sk);
 }
 

@@ -61,6 +61,7 @@ void xtcp_time_wait(struct sock *sk)
 	tw->snd_nxt = xs->snd_nxt;
 	tw->rcv_nxt = xs->rcv_nxt;
 	tw->rcv_wnd = max_t(u32, xtcp_rcv_wnd_left(xs), 1);
+	tw->rcv_wscale = xs->rcv_wscale;
 	tw->reuse = sk->sk_reuse;
 	/* The entry takes the history over, and keeps it until it ends. */
 	tw->history = xs->history;
@@ -112,7 +113,8 @@ bool xtcp_tw_rcv(struct xtcp_tw *tw, struct sk_buff *skb)
 	struct xtcp_seg ack = {
 		.src_port = ntohs(tw->sport), .dst_port = ntohs(tw->dport),
 		.seq = tw->snd_nxt, .ack = tw->rcv_nxt, .flags = XTCP_FLAG_ACK,
-		.window = min_t(u32, tw->rcv_wnd, U16_MAX), .wscale = -1,
+		.window = min_t(u32, tw->rcv_wnd >> tw->rcv_wscale, U16_MAX),
+		.wscale = -1,
 	};
 	bool restart;
 

@@ -317,8 +317,10 @@ static void show_info_text(const struct table *info, long r)
 	       field(info, r, "total_retrans"), field(info, r, "bytes_sent"),
 	       field(info, r, "bytes_acked"), field(info, r, "bytes_received"),
 	       field(info, r, "segs_out"), field(info, r, "segs_in"));
-	printf("\t cwnd:%s ssthresh:%s lost:%s ca_state:%s\n", field(info, r, "cwnd"),
-	       field(info, r, "ssthresh"), field(info, r, "lost"), field(info, r, "ca_state"));
+	printf("\t cwnd:%s ssthresh:%s lost:%s ca_state:%s wscale:%s,%s ato:%.0fms\n",
+	       field(info, r, "cwnd"), field(info, r, "ssthresh"), field(info, r, "lost"),
+	       field(info, r, "ca_state"), field(info, r, "snd_wscale"),
+	       field(info, r, "rcv_wscale"), atof(field(info, r, "ato_us")) / 1000);
 }
 
 static void show_conn_text(const struct table *c, size_t r)

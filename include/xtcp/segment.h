@@ -48,7 +48,7 @@ struct xtcp_seg {
 	u32 seq;
 	u32 ack;
 	u8 flags;
-	u16 window;
+	u32 window;		/* as on the wire, until a socket scales it */
 	u16 urg_ptr;
 	u16 mss;		/* MSS option; 0 when absent */
 	s8 wscale;		/* window-scale option; -1 when absent */

@@ -25,6 +25,10 @@ struct xtcp_tcb {
 	u32 snd_wl2;
 	u32 rcv_nxt;
 	u32 rcv_wnd;
+	u32 rcv_wup;		/* RCV.NXT when we last sent an ACK */
+	u32 rcv_mss;		/* a full-sized segment from the peer */
+	bool ooo_empty;		/* no hole after RCV.NXT */
+	bool delack;		/* delayed ACKs allowed (net.xtcp.delayed_ack_ms) */
 };
 
 /* What a verdict asks for; several may be set. */
@@ -44,6 +48,7 @@ enum {
 	XTCP_ACT_DROP		= 1 << 12,	/* nothing of the segment is kept */
 	XTCP_ACT_QUEUE_OOO	= 1 << 13,	/* payload[data_off, +data_len) is after a hole */
 	XTCP_ACT_DUPACK		= 1 << 14,	/* a duplicate ACK (RFC 5681 section 2) */
+	XTCP_ACT_DELAY_ACK	= 1 << 15,	/* SEND_ACK, but within delayed_ack_ms */
 };
 
 struct xtcp_verdict {

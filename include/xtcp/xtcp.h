@@ -72,6 +72,9 @@ struct xtcp_sock {
 	u8 fin_queued:1;	/* the user is done sending: FIN after the data */
 	u8 fin_sent:1;
 	u8 persist:1;		/* rtx_timer is the persist timer */
+	u8 wscale_ok:1;		/* RFC 7323 window scaling: in use (SYN_SENT: offered) */
+	u8 snd_wscale;		/* shift of the peer's windows */
+	u8 rcv_wscale;		/* shift of ours */
 	u8 retries;		/* retransmissions of the oldest unacked segment */
 	u32 total_retrans;	/* over the connection's life */
 	u64 bytes_sent;		/* for XTCP_INFO */
@@ -99,9 +102,11 @@ struct xtcp_sock {
 	/* Timers, armed only by timers.c */
 	struct hrtimer rtx_timer;	/* retransmission, or persist */
 	struct hrtimer state_timer;	/* keepalive, orphaned FIN_WAIT_2 */
+	struct hrtimer delack_timer;	/* an ACK owed to the peer */
 	unsigned long deferred;		/* timer work left for release_sock() */
 #define XTCP_DEFER_RTX		0
 #define XTCP_DEFER_STATE	1
+#define XTCP_DEFER_DELACK	2
 
 	/* Tables: a node is unhashed when the socket is not in that table. */
 	struct hlist_node bind_node;
@@ -168,6 +173,7 @@ enum xtcp_mib {
 	XTCP_MIB_FAST_RETRANS,		/* retransmissions on three duplicate ACKs */
 	XTCP_MIB_BACKLOG_DROPS,		/* the user held the socket and its backlog was full */
 	XTCP_MIB_OOW_ACKS_SKIPPED,	/* ACKs not sent: xtcp_ack_allowed() */
+	XTCP_MIB_DELAYED_ACKS,		/* ACKs the delayed-ACK timer sent */
 	XTCP_MIB_MAX
 };
 
@@ -190,6 +196,8 @@ struct xtcp_net {
 	int max_syn_backlog;
 	int rto_min_ms;
 	int rto_max_ms;
+	int window_scaling;		/* offer and accept RFC 7323 window scaling */
+	int delayed_ack_ms;		/* 0: every segment is ACKed at once */
 	int wmem[3];			/* send buffer: min, default, max */
 	int rmem[3];			/* receive buffer: min, default, max */
 	atomic_long_t mib[XTCP_MIB_MAX];
@@ -278,6 +286,7 @@ struct xtcp_tw {
 	u32 snd_nxt;
 	u32 rcv_nxt;
 	u32 rcv_wnd;
+	u8 rcv_wscale;		/* our window's shift (RFC 7323) */
 	u8 dead;		/* out of the table: never armed again */
 	u8 reuse;		/* the socket had SO_REUSEADDR */
 	struct xtcp_history *history;	/* taken over from the socket */
@@ -318,7 +327,8 @@ void xtcp_send_rst_to(struct net *net, const struct sk_buff *skb,
 		      const struct xtcp_verdict *v);
 void xtcp_send_raw(struct net *net, __be32 saddr, __be32 daddr,
 		   const struct xtcp_seg *seg);
-u16 xtcp_rcv_window(const struct sock *sk);
+u32 xtcp_rcv_window(const struct sock *sk);
+void xtcp_wscale_init(struct sock *sk, bool offered);
 u32 xtcp_rcv_wnd_left(const struct xtcp_sock *xs);
 u16 xtcp_route_mss(struct net *net, __be32 saddr, __be32 daddr);
 
@@ -338,6 +348,8 @@ void xtcp_timer_rtx_stop(struct sock *sk);
 void xtcp_timer_keepalive_reset(struct sock *sk);
 void xtcp_timer_fin_wait2(struct sock *sk);
 void xtcp_timer_state_stop(struct sock *sk);
+void xtcp_timer_delack_arm(struct sock *sk);
+void xtcp_timer_ack_sent(struct sock *sk);
 void xtcp_timers_stop_sync(struct sock *sk);
 void xtcp_release_cb(struct sock *sk);
 void xtcp_tw_timer_init(struct xtcp_tw *tw);

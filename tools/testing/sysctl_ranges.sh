@@ -37,6 +37,8 @@ keepalive_probes 9 1 127
 max_syn_backlog 4096 1 65535
 rto_min_ms 200 1 120000
 rto_max_ms 120000 1000 120000
+window_scaling 1 0 1
+delayed_ack_ms 40 0 500
 TABLE
 
 # The buffer triples, "min default max" like tcp_wmem: each value in

@@ -21,16 +21,11 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "pylib"))
-from xtcptest import check, finish, loopback_pair, new_netns, stats, wait_state  # noqa: E402
+from xtcptest import (INFO_FMT, XTCP_INFO, check, finish, info_of, loopback_pair,  # noqa: E402
+                      new_netns, stats, wait_state)
 
 BIN = os.environ.get("XTCP_BIN") or os.path.join(os.path.dirname(__file__), "../../build/bin")
 XTCPSTAT = os.path.join(BIN, "xtcpstat")
-XTCP_INFO = 11
-# struct xtcp_info: u8 state, u8 retransmits, u16 mss, 7 x u32, 5 x u64, 4 x u32.
-INFO_FMT = "=BBH7I5Q4I"
-INFO_FIELDS = ("state retransmits mss rto_us srtt_us rttvar_us snd_wnd rcv_wnd unacked "
-               "total_retrans bytes_sent bytes_acked bytes_received segs_in segs_out "
-               "snd_cwnd snd_ssthresh lost ca_state").split()
 
 
 def run(*args):
@@ -53,11 +48,6 @@ def proc_rows(name):
 
 def ends(c):
     return (c["local"], c["remote"])
-
-
-def info_of(sock):
-    raw = sock.getsockopt(socket.IPPROTO_TCP, XTCP_INFO, 256)
-    return dict(zip(INFO_FIELDS, struct.unpack(INFO_FMT, raw[:struct.calcsize(INFO_FMT)]))), len(raw)
 
 
 new_netns()
@@ -122,11 +112,14 @@ check(mine["state"] == 1 and all(mine[k] == ci[k] for k in ("bytes_sent", "bytes
 check(mine["snd_cwnd"] == ci["cwnd"] and mine["snd_cwnd"] >= 2 * mine["mss"] and
       mine["snd_ssthresh"] == 0xffffffff and mine["lost"] == 0 and mine["ca_state"] == 0,
       "no loss: cwnd at least the initial window, ssthresh unset, nothing lost (%s)" % mine)
+check(mine["snd_wscale"] == ci["snd_wscale"] and mine["rcv_wscale"] == ci["rcv_wscale"] and
+      mine["rcv_wscale"] > 0 and mine["snd_wscale"] == si["rcv_wscale"],
+      "window scaling in use, both shifts as xtcpstat -i shows (%d, %d)" % (mine["snd_wscale"], mine["rcv_wscale"]))
 check(mine["segs_out"] >= 3 and mine["segs_in"] >= 3, "segments counted both ways (%d out, %d in)" % (mine["segs_out"], mine["segs_in"]))
 short = c1.getsockopt(socket.IPPROTO_TCP, XTCP_INFO, 4)
 check(len(short) == 4 and short[0] == 1, "a short buffer gets the first bytes (state first)")
 rc, out, _ = run("-i")
-check(rc == 0 and " rto:" in out and " bytes_acked:3000" in out and " cwnd:" in out, "-i text: an indented details line per socket")
+check(rc == 0 and " rto:" in out and " bytes_acked:3000" in out and " cwnd:" in out and " wscale:" in out, "-i text: an indented details line per socket")
 
 # --- -e
 rc, out, _ = run("-e", "-S", "FIN_WAIT2")

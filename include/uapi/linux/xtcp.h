@@ -88,6 +88,10 @@ struct xtcp_info {
 	__u32	snd_ssthresh;	/* slow start threshold, bytes; 4294967295: not yet set */
 	__u32	lost;		/* bytes taken as lost at an RTO, not yet sent again */
 	__u32	ca_state;	/* 0 open, 1 fast recovery (RFC 6582), 2 loss (after an RTO) */
+	__u8	snd_wscale;	/* shift of the peer's window (RFC 7323); 0: not scaled */
+	__u8	rcv_wscale;	/* shift of ours */
+	__u16	__pad;
+	__u32	ato_us;		/* the longest an ACK for in-order data waits; 0: never */
 };
 
 #endif /* _UAPI_LINUX_XTCP_H */

@@ -353,3 +353,18 @@ def proc_row(name, sock):
             if fields[0] == local and fields[1] == remote:
                 return dict(zip(head, fields))
     return {}
+
+
+XTCP_INFO = 11
+# struct xtcp_info: u8 state, u8 retransmits, u16 mss, 7 x u32, 5 x u64, 4 x u32,
+# u8 snd_wscale, u8 rcv_wscale, u16 pad, u32 ato_us.
+INFO_FMT = "=BBH7I5Q4IBBHI"
+INFO_FIELDS = ("state retransmits mss rto_us srtt_us rttvar_us snd_wnd rcv_wnd unacked "
+               "total_retrans bytes_sent bytes_acked bytes_received segs_in segs_out "
+               "snd_cwnd snd_ssthresh lost ca_state snd_wscale rcv_wscale pad ato_us").split()
+
+
+def info_of(sock):
+    """getsockopt(XTCP_INFO) as {field: value}, and how many bytes the kernel gave."""
+    raw = sock.getsockopt(socket.IPPROTO_TCP, XTCP_INFO, 256)
+    return dict(zip(INFO_FIELDS, struct.unpack(INFO_FMT, raw[:struct.calcsize(INFO_FMT)]))), len(raw)

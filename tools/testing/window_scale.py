@@ -1,0 +1,204 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Window scaling (RFC 7323): offered in the SYN, in use only when both SYNs carry it.
+
+XTCP_SMOKE: also run on Debian's stock kernel.
+
+A SYN with the window-scale option is answered by a SYN+ACK carrying ours
+(the shift that covers half of net.xtcp.rmem's maximum, the most room a
+receive buffer may offer) with an unscaled window; from then on windows
+are scaled both ways: xtcp sends exactly the peer's window field times
+2^its shift, and its own window field times 2^our shift is the rcv_wnd
+/proc/xtcp/conns shows. A SYN without the option gets a SYN+ACK without
+it, and windows stay 16-bit; so does everything with
+net.xtcp.window_scaling=0. Between two xtcp sockets 100 ms apart (netem),
+a bulk sender has more than 64 KiB unacknowledged at its peak; with
+scaling off, never more than 64 KiB.
+"""
+import os
+import select
+import socket
+import sys
+import threading
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "pylib"))
+from xtcptest import (ACK, PSH, SYN, XSocket, check, finish, in_netns, info_of,  # noqa: E402
+                      peer_and_listener, proc_row, recv_digest, setns, sh, sysctl, veth_pair)
+
+MSS_1460 = bytes([2, 4, 0x05, 0xb4])
+
+
+def wscale_option(options):
+    """The shift a segment's window-scale option carries, or None."""
+    i = 0
+    while i < len(options):
+        kind = options[i]
+        if kind == 0:
+            break
+        if kind == 1:
+            i += 1
+            continue
+        if kind == 3 and i + 2 < len(options):
+            return options[i + 2]
+        i += max(options[i + 1], 2) if i + 1 < len(options) else 1
+    return None
+
+
+def expected_shift():
+    rmem_max = int(open("/proc/sys/net/xtcp/rmem").read().split()[2])
+    shift = 0
+    while shift < 14 and (rmem_max // 2) >> shift > 65535:
+        shift += 1
+    return shift
+
+
+def handshake(peer, port, sport, isn, options):
+    """A crafted handshake: (SYN+ACK, accepted socket, xtcp's ISS); the peer's window 730."""
+    peer.drain()
+    peer.send(sport, port, isn, 0, SYN, options=options)
+    sa = peer.recv()
+    while sa and not (sa["flags"] == SYN | ACK and sa["dport"] == sport):
+        sa = peer.recv()
+    if not sa:
+        return None, None, 0
+    peer.send(sport, port, isn + 1, sa["seq"] + 1, ACK, window=730)
+    if not select.select([ln.fileno()], [], [], 5)[0]:
+        check(False, "the handshake from port %d completes" % sport)
+        finish()
+    return sa, ln.accept(), sa["seq"]
+
+
+def data_ack(peer, port, sport, isn, iss):
+    """The peer sends 5 bytes; xtcp's ACK for them."""
+    peer.send(sport, port, isn + 1, iss + 1, ACK | PSH, payload=b"hello", window=730)
+    while True:
+        a = peer.recv()
+        if a is None or a["ack"] == isn + 6:
+            return a
+
+
+shift = expected_shift()
+peer, ln, port, lend = peer_and_listener()
+
+# --- both SYNs carry the option: scaled windows both ways
+isn = 0x10000000
+sa, conn, iss = handshake(peer, port, 40000, isn, MSS_1460 + bytes([1, 3, 3, 2]))
+check(sa is not None and wscale_option(sa["options"]) == shift,
+      "a SYN offering shift 2 gets a SYN+ACK offering ours, %d (%s)" % (shift, sa and sa["options"].hex()))
+check(sa and sa["window"] == 65535, "the SYN+ACK's window is not scaled: 65535 of 106496 bytes of room")
+row = proc_row("conns", conn)
+check(row.get("snd_wnd") == "2920", "the peer's window 730 << 2: snd_wnd %s" % row.get("snd_wnd"))
+a = data_ack(peer, port, 40000, isn, iss)
+row = proc_row("conns", conn)
+check(a is not None and a["window"] << shift == int(row["rcv_wnd"]) and int(row["rcv_wnd"]) > 65535,
+      "our window field %s << %d is the rcv_wnd /proc shows, %s > 65535"
+      % (a and a["window"], shift, row.get("rcv_wnd")))
+info, _ = info_of(conn)
+check(info["snd_wscale"] == 2 and info["rcv_wscale"] == shift,
+      "XTCP_INFO: snd_wscale %d, rcv_wscale %d" % (info["snd_wscale"], info["rcv_wscale"]))
+conn.sendall(b"x" * 10000)
+sent = []
+while True:
+    d = peer.recv(0.5)
+    if d is None:
+        break
+    sent.append((d["seq"] - iss - 1, len(d["payload"])))
+edge = max((off + n for off, n in sent), default=0)
+check(edge == 2920 and all(n <= 1460 for _, n in sent),
+      "xtcp fills the scaled window, 2920 bytes, and sends nothing past it: %s" % sent)
+conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\1\0\0\0\0\0\0\0")
+conn.close()
+
+# --- a SYN without the option: no scaling either way
+isn = 0x20000000
+sa, conn, iss = handshake(peer, port, 40001, isn, MSS_1460)
+check(sa is not None and wscale_option(sa["options"]) is None,
+      "a SYN without the option gets a SYN+ACK without it (%s)" % (sa and sa["options"].hex()))
+row = proc_row("conns", conn)
+check(row.get("snd_wnd") == "730", "the peer's window is taken as is: snd_wnd %s" % row.get("snd_wnd"))
+a = data_ack(peer, port, 40001, isn, iss)
+row = proc_row("conns", conn)
+check(a is not None and a["window"] == int(row["rcv_wnd"]) and a["window"] <= 65535,
+      "our window is unscaled: field %s, rcv_wnd %s" % (a and a["window"], row.get("rcv_wnd")))
+info, _ = info_of(conn)
+check(info["snd_wscale"] == 0 and info["rcv_wscale"] == 0, "XTCP_INFO: both shifts 0")
+conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\1\0\0\0\0\0\0\0")
+conn.close()
+
+# --- net.xtcp.window_scaling=0: an offer is not answered
+sysctl("window_scaling", 0)
+isn = 0x30000000
+sa, conn, iss = handshake(peer, port, 40002, isn, MSS_1460 + bytes([1, 3, 3, 2]))
+check(sa is not None and wscale_option(sa["options"]) is None,
+      "window_scaling=0: the SYN+ACK does not answer the offer (%s)" % (sa and sa["options"].hex()))
+row = proc_row("conns", conn)
+check(row.get("snd_wnd") == "730", "and the peer's window is not scaled: snd_wnd %s" % row.get("snd_wnd"))
+conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\1\0\0\0\0\0\0\0")
+conn.close()
+sysctl("window_scaling", 1)
+
+
+# --- two xtcp namespaces, 100 ms apart: how much is in flight
+def server(ready_w, port):
+    listener = XSocket()
+    listener.bind("10.11.0.2", port)
+    listener.listen()
+    os.write(ready_w, b"r")
+    s = listener.accept()
+    got, _ = recv_digest(s)
+    s.close()
+    return got == BULK
+
+
+def in_flight(scaling):
+    """BULK bytes over a 100 ms round trip: the sender's peak unacked bytes and peak snd_wnd."""
+    a, b = "xtcp-wsa-%d-%d" % (os.getpid(), scaling), "xtcp-wsb-%d-%d" % (os.getpid(), scaling)
+    veth_pair(a, b, "10.11.0")
+    for ns, dev in ((a, "va"), (b, "vb")):
+        sh("ip netns exec %s sh -c 'echo %d > /proc/sys/net/xtcp/window_scaling'" % (ns, scaling))
+        sh("ip netns exec %s tc qdisc add dev %s root netem delay 50ms limit 10000" % (ns, dev))
+    r, w = os.pipe()
+    pid = in_netns(b, server, w, 7000)
+    os.read(r, 1)
+    setns(a)
+    c = XSocket()
+    c.connect("10.11.0.2", 7000)
+    info, _ = info_of(c)
+    peak = {"unacked": 0, "snd_wnd": 0, "wscale": (info["snd_wscale"], info["rcv_wscale"])}
+    done = threading.Event()
+
+    def sample():
+        while not done.is_set():
+            i, _ = info_of(c)
+            peak["unacked"] = max(peak["unacked"], i["unacked"])
+            peak["snd_wnd"] = max(peak["snd_wnd"], i["snd_wnd"])
+            time.sleep(0.005)
+
+    t = threading.Thread(target=sample)
+    t.start()
+    c.sendall(b"w" * BULK)
+    c.shutdown(socket.SHUT_WR)
+    c.settimeout(60)
+    eof = c.recv(1) == b""
+    done.set()
+    t.join()
+    c.close()
+    _, status = os.waitpid(pid, 0)
+    sh("ip netns del %s; ip netns del %s" % (a, b))
+    check(eof and status == 0, "window_scaling=%d: %d bytes arrive over a 100 ms round trip"
+          % (scaling, BULK))
+    return peak
+
+
+BULK = 4 << 20
+on = in_flight(1)
+check(on["wscale"] == (shift, shift), "between xtcp sockets both sides scale by %d: %s" % (shift, on["wscale"]))
+check(on["snd_wnd"] > 65535 and on["unacked"] > 65535,
+      "with scaling, more than 64 KiB in flight: peak %d bytes unacknowledged, window %d"
+      % (on["unacked"], on["snd_wnd"]))
+off = in_flight(0)
+check(off["wscale"] == (0, 0), "window_scaling=0: no shift")
+check(off["snd_wnd"] <= 65535 and off["unacked"] <= 65535,
+      "without, 64 KiB at most: peak %d bytes unacknowledged, window %d" % (off["unacked"], off["snd_wnd"]))
+finish()
