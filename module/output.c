@@ -247,7 +247,7 @@ static int xtcp_transmit(struct sock *sk, struct sk_buff *skb)
 	return xtcp_output(sock_net(sk), sk->sk_rcv_saddr, sk->sk_daddr, out, &seg);
 }
 
-static void xtcp_queue_tail(struct sock *sk, struct sk_buff *skb)
+void xtcp_queue_tail(struct sock *sk, struct sk_buff *skb)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
@@ -255,6 +255,42 @@ static void xtcp_queue_tail(struct sock *sk, struct sk_buff *skb)
 	sk->sk_wmem_queued += skb->truesize;
 	if (!xs->send_head)
 		xs->send_head = skb;
+}
+
+/*
+ * Copy up to len bytes of the user's data onto the end of the write
+ * queue's last skb while it is unsent and short of a full segment, so
+ * small writes held by Nagle or a cork leave as one segment. Returns the
+ * bytes taken (0: start a new skb) or -EFAULT.
+ */
+int xtcp_append_tail(struct sock *sk, struct iov_iter *from, size_t len)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *tail = skb_peek_tail(&sk->sk_write_queue);
+	unsigned int truesize;
+	int room;
+
+	if (!xs->send_head || !tail || tail->len >= xs->mss || skb_cloned(tail) ||
+	    (XTCP_SKB_CB(tail)->flags & (XTCP_FLAG_SYN | XTCP_FLAG_FIN)))
+		return 0;
+	len = min_t(size_t, len, xs->mss - tail->len);
+	room = skb_tailroom(tail);
+	if (room < len) {
+		/* Grow by at least the data held, so byte-sized writes cost linear time. */
+		int grow = max_t(int, len - room,
+				 min_t(int, tail->len, xs->mss - tail->len - room));
+
+		truesize = tail->truesize;
+		if (pskb_expand_head(tail, 0, grow, sk->sk_allocation))
+			return 0;
+		sk->sk_wmem_queued += tail->truesize - truesize;
+	}
+	if (!copy_from_iter_full(skb_put(tail, len), len, from)) {
+		__skb_trim(tail, tail->len - len);
+		return -EFAULT;
+	}
+	XTCP_SKB_CB(tail)->end_seq += len;
+	return len;
 }
 
 /* Queue and send the SYN (flags SYN) or SYN+ACK: it occupies ISS. */
@@ -271,6 +307,7 @@ int xtcp_queue_syn(struct sock *sk, u8 flags)
 	XTCP_SKB_CB(skb)->flags = flags;
 	xs->snd_una = xs->iss;
 	xs->snd_nxt = xs->iss;
+	xs->snd_sml = xs->iss;
 	xtcp_queue_tail(sk, skb);
 	xtcp_push(sk);
 	return 0;
@@ -335,37 +372,62 @@ static u32 xtcp_in_flight(const struct xtcp_sock *xs)
 }
 
 /*
+ * Nagle's algorithm (RFC 896, RFC 9293 3.7.4) in Minshall's form, as Linux
+ * has it: a partial segment at the end of the queue waits while an earlier
+ * partial one is unacknowledged, so at most one small segment is in flight
+ * and full ones are never held back. XTCP_CORK and MSG_MORE hold it in any
+ * case, until the persist timer's send (one RTO: Linux's 200 ms ceiling).
+ * Nothing waits once the user has shut down sending.
+ */
+static bool xtcp_nagle_holds(const struct sock *sk, const struct sk_buff *skb,
+			     enum xtcp_push_how how)
+{
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (how == XTCP_PUSH_NOW || skb->len >= xs->mss || xs->fin_queued ||
+	    !skb_queue_is_last(&sk->sk_write_queue, skb))
+		return false;
+	if (xs->cork || how == XTCP_PUSH_MORE)
+		return true;
+	return !xs->nodelay && xtcp_seq_after(xs->snd_sml, xs->snd_una);
+}
+
+/*
  * How much of skb may go now: all of it, a part that fills the window, or
  * nothing. RFC 9293 3.8.6.2.1 (sender's silly window avoidance): a part only
  * if it is a full segment or half the largest window the peer has offered,
- * unless force (a window probe) takes whatever fits.
+ * unless a window probe takes whatever fits.
  */
-static u32 xtcp_sendable(const struct sock *sk, const struct sk_buff *skb, bool force)
+static u32 xtcp_sendable(const struct sock *sk, const struct sk_buff *skb,
+			 enum xtcp_push_how how)
 {
 	const struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 seq = XTCP_SKB_CB(skb)->seq, wnd_end = xs->snd_una + xs->snd_wnd;
 	u32 room = xtcp_seq_after(wnd_end, seq) ? wnd_end - seq : 0;
 	u32 in_flight = xtcp_in_flight(xs);
+	bool probe = how == XTCP_PUSH_PROBE;
 
 	/* SYN and FIN take no window. */
 	if (!skb->len)
 		return 0;
 	/* Congestion window (RFC 5681): a segment goes if it fits, or if nothing is in flight. */
-	if (!force && in_flight && in_flight + skb->len > xs->cc.cwnd)
+	if (!probe && in_flight && in_flight + skb->len > xs->cc.cwnd)
+		return 0;
+	if (!probe && xtcp_nagle_holds(sk, skb, how))
 		return 0;
 	if (room >= skb->len)
 		return skb->len;
-	if (force || room >= min_t(u32, xs->mss, xs->max_snd_wnd / 2))
+	if (probe || room >= min_t(u32, xs->mss, xs->max_snd_wnd / 2))
 		return room;
 	return 0;
 }
 
 /* Send send_head (or what fits of it); false if nothing could go. */
-static bool xtcp_send_head(struct sock *sk, bool force)
+static bool xtcp_send_head(struct sock *sk, enum xtcp_push_how how)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb = xs->send_head;
-	u32 len = xtcp_sendable(sk, skb, force);
+	u32 len = xtcp_sendable(sk, skb, how);
 
 	if (skb->len && !len)
 		return false;
@@ -374,6 +436,8 @@ static bool xtcp_send_head(struct sock *sk, bool force)
 	if (xtcp_transmit(sk, skb))
 		return false;
 	xs->snd_nxt = XTCP_SKB_CB(skb)->end_seq;
+	if (skb->len && skb->len < xs->mss)
+		xs->snd_sml = xs->snd_nxt;	/* for Nagle */
 	xs->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
 			NULL : skb_queue_next(&sk->sk_write_queue, skb);
 	return true;
@@ -382,10 +446,10 @@ static bool xtcp_send_head(struct sock *sk, bool force)
 /*
  * Send what the peer's window allows, from send_head on; then the FIN if
  * the user has shut down writing. Arms the retransmission timer for
- * whatever is now in flight, or the persist timer if the window holds
- * everything back (RFC 9293 3.8.6.1).
+ * whatever is now in flight, or the persist timer if the window (or a
+ * cork) holds everything back (RFC 9293 3.8.6.1).
  */
-void xtcp_push(struct sock *sk)
+void __xtcp_push(struct sock *sk, enum xtcp_push_how how)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	bool sent = false;
@@ -397,7 +461,7 @@ void xtcp_push(struct sock *sk)
 	while (xtcp_lost_bytes(xs) && xtcp_in_flight(xs) < xs->cc.cwnd &&
 	       xtcp_resend_lost(sk))
 		sent = true;
-	while (xs->send_head && xtcp_send_head(sk, false))
+	while (xs->send_head && xtcp_send_head(sk, how))
 		sent = true;
 	if (sent)
 		xtcp_timer_rtx_start(sk);
@@ -413,7 +477,7 @@ void xtcp_window_probe(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	if (xs->send_head && xtcp_send_head(sk, true)) {
+	if (xs->send_head && xtcp_send_head(sk, XTCP_PUSH_PROBE)) {
 		xtcp_timer_rtx_start(sk);
 		return;
 	}

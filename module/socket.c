@@ -740,6 +740,12 @@ static int xtcp_release(struct socket *sock)
 	return 0;
 }
 
+/* The states in which the user's data may be sent (RFC 9293 3.10.2). */
+static bool xtcp_can_send(const struct sock *sk)
+{
+	return (1 << sk->sk_state) & (XTCPF(XTCP_ESTABLISHED) | XTCPF(XTCP_CLOSE_WAIT));
+}
+
 static int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 {
 	struct sock *sk = sock->sk;
@@ -751,7 +757,7 @@ static int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 
 	lock_sock(sk);
 	timeo = sock_sndtimeo(sk, flags & MSG_DONTWAIT);
-	if (!((1 << sk->sk_state) & (XTCPF(XTCP_ESTABLISHED) | XTCPF(XTCP_CLOSE_WAIT)))) {
+	if (!xtcp_can_send(sk)) {
 		err = sk_stream_wait_connect(sk, &timeo);
 		if (err)
 			goto error;
@@ -771,6 +777,13 @@ static int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 				goto error;
 			continue;
 		}
+		err = xtcp_append_tail(sk, &msg->msg_iter, size - copied);
+		if (err < 0)
+			goto error;
+		if (err) {
+			copied += err;
+			continue;
+		}
 		chunk = min_t(size_t, size - copied, xs->mss);
 		skb = alloc_skb(XTCP_MAX_HEADER + chunk, sk->sk_allocation);
 		if (!skb) {
@@ -787,13 +800,10 @@ static int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 		XTCP_SKB_CB(skb)->seq = tail ? XTCP_SKB_CB(tail)->end_seq : xs->snd_nxt;
 		XTCP_SKB_CB(skb)->end_seq = XTCP_SKB_CB(skb)->seq + chunk;
 		XTCP_SKB_CB(skb)->flags = XTCP_FLAG_PSH;
-		__skb_queue_tail(&sk->sk_write_queue, skb);
-		sk->sk_wmem_queued += skb->truesize;
-		if (!xs->send_head)
-			xs->send_head = skb;
+		xtcp_queue_tail(sk, skb);
 		copied += chunk;
 	}
-	xtcp_push(sk);
+	__xtcp_push(sk, flags & MSG_MORE ? XTCP_PUSH_MORE : XTCP_PUSH_NAGLE);
 	release_sock(sk);
 	return copied;
 
@@ -954,6 +964,17 @@ static int xtcp_setsockopt(struct socket *sock, int level, int optname,
 		else
 			xs->keepalive_cnt = val;
 		break;
+	case XTCP_NODELAY:
+		/* As TCP_NODELAY: turning it on flushes what waits, cork or not. */
+		xs->nodelay = !!val;
+		if (val && xtcp_can_send(sk))
+			__xtcp_push(sk, XTCP_PUSH_NOW);
+		break;
+	case XTCP_CORK:
+		xs->cork = !!val;
+		if (!val && xtcp_can_send(sk))
+			xtcp_push(sk);
+		break;
 	default:
 		err = -ENOPROTOOPT;
 		break;
@@ -1000,6 +1021,12 @@ static int xtcp_getsockopt(struct socket *sock, int level, int optname,
 		break;
 	case XTCP_MAXSEG:
 		val = xs->mss;
+		break;
+	case XTCP_NODELAY:
+		val = xs->nodelay;
+		break;
+	case XTCP_CORK:
+		val = xs->cork;
 		break;
 	default:
 		return -ENOPROTOOPT;

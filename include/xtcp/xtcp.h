@@ -73,6 +73,8 @@ struct xtcp_sock {
 	u8 fin_sent:1;
 	u8 persist:1;		/* rtx_timer is the persist timer */
 	u8 wscale_ok:1;		/* RFC 7323 window scaling: in use (SYN_SENT: offered) */
+	u8 nodelay:1;		/* XTCP_NODELAY: Nagle's algorithm off */
+	u8 cork:1;		/* XTCP_CORK */
 	u8 snd_wscale;		/* shift of the peer's windows */
 	u8 rcv_wscale;		/* shift of ours */
 	u8 retries;		/* retransmissions of the oldest unacked segment */
@@ -87,6 +89,7 @@ struct xtcp_sock {
 	u8 persist_backoff;	/* window probes since the window last opened */
 	u32 max_snd_wnd;	/* the largest window the peer has offered */
 	struct xtcp_cc cc;	/* NewReno, cong.c */
+	u32 snd_sml;		/* end of the last segment sent smaller than the MSS */
 	u32 rtx_seq;		/* after an RTO, [rtx_seq, lost_end) is sent again */
 	u32 lost_end;
 
@@ -311,7 +314,22 @@ void xtcp_tw_restart(struct xtcp_tw *tw);
 #define XTCP_MAX_HEADER	(MAX_HEADER + sizeof(struct iphdr) + XTCP_HDR_MAX)
 int xtcp_send_control(struct sock *sk, u8 flags);
 int xtcp_queue_syn(struct sock *sk, u8 flags);
-void xtcp_push(struct sock *sk);
+/*
+ * How a push treats the last, partial segment: Nagle's algorithm and
+ * XTCP_CORK may hold it (NAGLE), MSG_MORE holds it too (MORE), XTCP_NODELAY
+ * being set flushes it whatever the cork (NOW). PROBE: the persist timer's
+ * send, which takes whatever fits.
+ */
+enum xtcp_push_how { XTCP_PUSH_NAGLE, XTCP_PUSH_MORE, XTCP_PUSH_NOW, XTCP_PUSH_PROBE };
+void __xtcp_push(struct sock *sk, enum xtcp_push_how how);
+
+static inline void xtcp_push(struct sock *sk)
+{
+	__xtcp_push(sk, XTCP_PUSH_NAGLE);
+}
+
+void xtcp_queue_tail(struct sock *sk, struct sk_buff *skb);
+int xtcp_append_tail(struct sock *sk, struct iov_iter *from, size_t len);
 void xtcp_retransmit(struct sock *sk);
 void xtcp_retransmit_timeout(struct sock *sk);
 u32 xtcp_lost_bytes(const struct xtcp_sock *xs);

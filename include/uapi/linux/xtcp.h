@@ -56,6 +56,8 @@ enum {
 
 /* Socket options at level SOL_XTCP (xtcp's IP protocol number in force). */
 #define SOL_XTCP		IPPROTO_XTCP
+#define XTCP_NODELAY		1	/* no Nagle: small segments go at once */
+#define XTCP_CORK		3	/* hold partial segments until uncorked */
 #define XTCP_KEEPIDLE		4	/* seconds idle before the first probe */
 #define XTCP_KEEPINTVL		5	/* seconds between probes */
 #define XTCP_KEEPCNT		6	/* unanswered probes before dropping */
