@@ -21,7 +21,8 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "../testing/pylib"))
-from xtcptest import ACK, FIN, IPPROTO, PSH, RST, SYN, conn_state, parse_seg  # noqa: E402
+from xtcptest import (ACK, FIN, IPPROTO, PSH, RST, SYN, conn_state, parse_seg,  # noqa: E402
+                      tcp_option)
 
 BIN = os.environ.get("XTCP_BIN") or os.path.join(os.path.dirname(__file__), "../../build/bin")
 TRACE = "/sys/kernel/tracing"
@@ -102,18 +103,8 @@ def flags_str(flags):
 
 
 def mss_of(options):
-    i = 0
-    while i < len(options):
-        kind = options[i]
-        if kind == 0:
-            break
-        if kind == 1:
-            i += 1
-            continue
-        if kind == 2 and i + 4 <= len(options):
-            return struct.unpack("!H", options[i + 2:i + 4])[0]
-        i += max(options[i + 1], 2) if i + 1 < len(options) else len(options)
-    return None
+    value = tcp_option(options, 2)
+    return struct.unpack("!H", value)[0] if value and len(value) == 2 else None
 
 
 def describe(seg, isn):
@@ -126,9 +117,10 @@ def describe(seg, isn):
     if seg["flags"] & ACK and to in isn:
         text += ", ack %d" % ((seg["ack"] - isn[to]) & 0xFFFFFFFF)
     text += ", win %d" % seg["window"]
-    mss = mss_of(seg["options"])
-    if mss:
-        text += ", options [mss %d]" % mss
+    mss, wscale = mss_of(seg["options"]), tcp_option(seg["options"], 3)
+    opts = (["mss %d" % mss] if mss else []) + (["wscale %d" % wscale[0]] if wscale else [])
+    if opts:
+        text += ", options [%s]" % ",".join(opts)
     text += ", length %d" % len(seg["payload"])
     return text
 

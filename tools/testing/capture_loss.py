@@ -18,8 +18,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "pylib"))
-from xtcptest import (IPPROTO, XSocket, check, finish, in_netns, recv_digest,  # noqa: E402
-                      setns, sh, veth_pair)
+from xtcptest import (IPPROTO, XSocket, accept_one, check, finish, in_netns,  # noqa: E402
+                      recv_digest, setns, sh, veth_pair)
 
 A, B = "xtcp-ca-%d" % os.getpid(), "xtcp-cb-%d" % os.getpid()
 N = 4 << 20
@@ -29,14 +29,9 @@ data = hashlib.shake_256(b"capture").digest(N)
 
 
 def server(ready_w):
-    ln = XSocket()
-    ln.bind("10.10.0.2", PORT)
-    ln.listen()
-    os.write(ready_w, b"r")
-    s = ln.accept()
+    s = accept_one("10.10.0.2", PORT, ready_w)
     got, digest = recv_digest(s)
     s.close()
-    ln.close()
     return got == N and digest == hashlib.sha256(data).digest()
 
 

@@ -13,29 +13,19 @@ are ACKed at once; with delayed_ack_ms=0 every segment is. XTCP_INFO's
 ato_us reports the setting.
 """
 import os
-import select
 import socket
 import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "pylib"))
-from xtcptest import (ACK, PSH, SYN, check, finish, info_of,  # noqa: E402
+from xtcptest import (ACK, PSH, check, finish, info_of,  # noqa: E402
                       peer_and_listener, proc_row, stats, sysctl)
 
 peer, ln, port, lend = peer_and_listener()
 sysctl("delayed_ack_ms", 300)
 SPORT, ISN = 40000, 0x01000000
-peer.send(SPORT, port, ISN, 0, SYN, options=bytes([2, 4, 0x05, 0xb4]))
-sa = peer.recv()
-check(sa is not None and sa["flags"] == SYN | ACK, "handshake: SYN+ACK")
-if not sa:
-    finish()
+sa, conn = peer.connect(ln, port, SPORT, ISN)
 iss = sa["seq"]
-peer.send(SPORT, port, ISN + 1, iss + 1, ACK)
-if not select.select([ln.fileno()], [], [], 5)[0]:
-    check(False, "the handshake completes")
-    finish()
-conn = ln.accept()
 snd = ISN + 1  # the peer's next sequence number
 
 

@@ -24,14 +24,8 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "pylib"))
-from xtcptest import (IPPROTO, TcpSocket, XSocket, check, finish, in_netns,  # noqa: E402
+from xtcptest import (IPPROTO, TcpSocket, XSocket, accept_one, check, finish, in_netns,  # noqa: E402
                       recv_digest, setns, sh, stats, veth_pair)
-
-if os.environ.get("XTCP_IMPAIRMENTS") != "1":
-    # Skipped (status 4) in make check until it is fixed: the clean case
-    # of this bidirectional transfer still hangs now and then (issue 4).
-    print("# skipped: run with XTCP_IMPAIRMENTS=1, or make bench-impairments")
-    sys.exit(4)
 
 A, B = "xtcp-ia-%d" % os.getpid(), "xtcp-ib-%d" % os.getpid()
 N = int(os.environ.get("XTCP_IMPAIR_MIB", "64")) << 20
@@ -113,15 +107,10 @@ def exchange(s, send_seed, expect):
 
 
 def server(ready_w, port):
-    ln = Socket()
-    ln.bind("10.9.0.2", port)
-    ln.listen()
-    os.write(ready_w, b"r")
-    s = ln.accept()
+    s = accept_one("10.9.0.2", port, ready_w, Socket)
     s.settimeout(TIMEOUT)
     ok = exchange(s, b"B", pattern(b"A"))
     s.close()
-    ln.close()
     return ok
 
 

@@ -15,13 +15,12 @@ until uncorked or, as Linux's 200 ms ceiling, one RTO; full ones go.
 MSG_MORE holds a partial segment until the next write.
 """
 import os
-import select
 import socket
 import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "pylib"))
-from xtcptest import ACK, SYN, check, finish, peer_and_listener, sysctl  # noqa: E402
+from xtcptest import ACK, check, finish, peer_and_listener, sysctl  # noqa: E402
 
 XTCP_NODELAY, XTCP_CORK = 1, 3
 SPORT, ISN = 40000, 0x02000000
@@ -29,17 +28,8 @@ SPORT, ISN = 40000, 0x02000000
 peer, ln, port, lend = peer_and_listener()
 # The peer takes its time to ACK: no retransmission (and loss window) meanwhile.
 sysctl("rto_min_ms", 1500)
-peer.send(SPORT, port, ISN, 0, SYN, options=bytes([2, 4, 0x05, 0xb4]))
-sa = peer.recv()
-check(sa is not None and sa["flags"] == SYN | ACK, "handshake: SYN+ACK")
-if not sa:
-    finish()
+sa, conn = peer.connect(ln, port, SPORT, ISN)
 iss = sa["seq"]
-peer.send(SPORT, port, ISN + 1, iss + 1, ACK)
-if not select.select([ln.fileno()], [], [], 5)[0]:
-    check(False, "the handshake completes")
-    finish()
-conn = ln.accept()
 acked = iss + 1  # what the peer has acknowledged
 
 

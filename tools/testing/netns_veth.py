@@ -18,7 +18,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "pylib"))
-from xtcptest import (XSocket, check, conn_state, expect_oserror, finish,  # noqa: E402
+from xtcptest import (XSocket, accept_one, check, conn_state, expect_oserror, finish,  # noqa: E402
                       in_netns, set_keepalive, setns, sh, stats, sysctl, veth_pair)
 
 A, B = "xtcp-a-%d" % os.getpid(), "xtcp-b-%d" % os.getpid()
@@ -45,17 +45,12 @@ def recv_exact(s, n):
 
 
 def server(ready_w):
-    ln = XSocket()
-    ln.bind("10.8.0.2", PORT)
-    ln.listen()
-    os.write(ready_w, b"r")
-    s = ln.accept()
+    s = accept_one("10.8.0.2", PORT, ready_w)
     got = recv_exact(s, N + 1)  # until EOF: the client half-closes after N bytes
     digest = hashlib.sha256(got).digest()
     s.sendall(digest)
     s.sendall(pattern(b"server"))
     s.close()
-    ln.close()
     return len(got) == N
 
 
@@ -105,17 +100,12 @@ try:
     r, w = os.pipe()
 
     def holder(ready_w, done_r):
-        ln = XSocket()
-        ln.bind("10.8.0.2", PORT + 1)
-        ln.listen()
-        os.write(ready_w, b"r")
-        s = ln.accept()
+        s = accept_one("10.8.0.2", PORT + 1, ready_w)
         os.read(done_r, 1)
         # Abort: an orderly close would leave an orphan retransmitting its
         # FIN to a peer that is gone, pinning the module for retries2.
         s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         s.close()
-        ln.close()
         return True
 
     done_r, done_w = os.pipe()

@@ -16,33 +16,23 @@ a bulk sender has more than 64 KiB unacknowledged at its peak; with
 scaling off, never more than 64 KiB.
 """
 import os
-import select
 import socket
 import sys
 import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "pylib"))
-from xtcptest import (ACK, PSH, SYN, XSocket, check, finish, in_netns, info_of,  # noqa: E402
-                      peer_and_listener, proc_row, recv_digest, setns, sh, sysctl, veth_pair)
+from xtcptest import (ACK, PSH, XSocket, accept_one, check, finish, in_netns,  # noqa: E402
+                      info_of, peer_and_listener, proc_row, recv_digest, setns, sh, sysctl, tcp_option,
+                      veth_pair)
 
 MSS_1460 = bytes([2, 4, 0x05, 0xb4])
 
 
 def wscale_option(options):
     """The shift a segment's window-scale option carries, or None."""
-    i = 0
-    while i < len(options):
-        kind = options[i]
-        if kind == 0:
-            break
-        if kind == 1:
-            i += 1
-            continue
-        if kind == 3 and i + 2 < len(options):
-            return options[i + 2]
-        i += max(options[i + 1], 2) if i + 1 < len(options) else 1
-    return None
+    value = tcp_option(options, 3)
+    return value[0] if value else None
 
 
 def expected_shift():
@@ -55,18 +45,8 @@ def expected_shift():
 
 def handshake(peer, port, sport, isn, options):
     """A crafted handshake: (SYN+ACK, accepted socket, xtcp's ISS); the peer's window 730."""
-    peer.drain()
-    peer.send(sport, port, isn, 0, SYN, options=options)
-    sa = peer.recv()
-    while sa and not (sa["flags"] == SYN | ACK and sa["dport"] == sport):
-        sa = peer.recv()
-    if not sa:
-        return None, None, 0
-    peer.send(sport, port, isn + 1, sa["seq"] + 1, ACK, window=730)
-    if not select.select([ln.fileno()], [], [], 5)[0]:
-        check(False, "the handshake from port %d completes" % sport)
-        finish()
-    return sa, ln.accept(), sa["seq"]
+    sa, conn = peer.connect(ln, port, sport, isn, options, window=730)
+    return sa, conn, sa["seq"]
 
 
 def data_ack(peer, port, sport, isn, iss):
@@ -141,11 +121,7 @@ sysctl("window_scaling", 1)
 
 # --- two xtcp namespaces, 100 ms apart: how much is in flight
 def server(ready_w, port):
-    listener = XSocket()
-    listener.bind("10.11.0.2", port)
-    listener.listen()
-    os.write(ready_w, b"r")
-    s = listener.accept()
+    s = accept_one("10.11.0.2", port, ready_w)
     got, _ = recv_digest(s)
     s.close()
     return got == BULK

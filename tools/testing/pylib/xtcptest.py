@@ -183,6 +183,24 @@ def parse_seg(ip):
             "window": window, "options": t[20:doff], "payload": t[doff:]}
 
 
+def tcp_option(options, kind):
+    """The value bytes of option kind in a segment's options, or None."""
+    i = 0
+    while i < len(options):
+        k = options[i]
+        if k == 0:
+            break
+        if k == 1:
+            i += 1
+            continue
+        if i + 1 >= len(options) or options[i + 1] < 2:
+            break
+        if k == kind:
+            return options[i + 2:i + options[i + 1]]
+        i += options[i + 1]
+    return None
+
+
 class Peer:
     """A fake host 10.7.0.2 facing xtcp at 10.7.0.1, in this process's own namespace.
 
@@ -228,6 +246,23 @@ class Peer:
     def drain(self):
         while self.recv(0.05):
             pass
+
+    def connect(self, ln, port, sport, isn, options=bytes([2, 4, 0x05, 0xb4]), window=65535):
+        """A crafted handshake from sport into listener ln: (SYN+ACK, accepted socket).
+
+        Fails the test (check, finish) if it does not complete.
+        """
+        self.drain()
+        self.send(sport, port, isn, 0, SYN, options=options, window=window)
+        sa = self.recv()
+        while sa and not (sa["flags"] == SYN | ACK and sa["dport"] == sport):
+            sa = self.recv()
+        if sa:
+            self.send(sport, port, isn + 1, sa["seq"] + 1, ACK, window=window)
+        if not sa or not select.select([ln.fileno()], [], [], 5)[0]:
+            check(False, "the handshake from port %d completes" % sport)
+            finish()
+        return sa, ln.accept()
 
 
 def setns(name):
@@ -329,6 +364,17 @@ def veth_pair(a, b, net):
     sh("ip -n %s addr add %s.1/24 dev va && ip -n %s link set va up" % (a, net, a))
     sh("ip -n %s addr add %s.2/24 dev vb && ip -n %s link set vb up" % (b, net, b))
     sh("ip -n %s link set lo up && ip -n %s link set lo up" % (a, b))
+
+
+def accept_one(ip, port, ready_w, new=None):
+    """Listen on ip:port, write a byte to ready_w, accept one connection and close the listener."""
+    ln = (new or XSocket)()
+    ln.bind(ip, port)
+    ln.listen()
+    os.write(ready_w, b"r")
+    s = ln.accept()
+    ln.close()
+    return s
 
 
 def recv_digest(s):
