@@ -11,7 +11,7 @@
 #define MSS	1000u
 #define ISS	5000u
 
-/* Slow start: cwnd grows by one MSS per ACK of a full segment. */
+/* Slow start: cwnd grows by what each ACK acknowledges, at most 2 MSS (RFC 3465). */
 static void cong_test_slow_start(struct kunit *test)
 {
 	struct xtcp_cc cc;
@@ -27,16 +27,19 @@ static void cong_test_slow_start(struct kunit *test)
 	/* An ACK of a part of a segment grows it by that part only. */
 	xtcp_cc_ack(&cc, ISS + 1 + 10 * MSS + 100, 100, 0, MSS);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 20 * MSS + 100);
-	/* And an ACK of many segments by one MSS at most (RFC 5681 (2)). */
-	xtcp_cc_ack(&cc, ISS + 1 + 20 * MSS, 9900, 0, MSS);
-	KUNIT_EXPECT_EQ(test, cc.cwnd, 21 * MSS + 100);
+	/* An ACK of two segments (a delayed ACK) by both. */
+	xtcp_cc_ack(&cc, ISS + 1 + 12 * MSS + 100, 2 * MSS, 0, MSS);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 22 * MSS + 100);
+	/* And an ACK of many segments by two MSS at most (L = 2 SMSS). */
+	xtcp_cc_ack(&cc, ISS + 1 + 22 * MSS, 9900, 0, MSS);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 24 * MSS + 100);
 
 	/* A big MSS: the initial window is two segments. */
 	xtcp_cc_init(&cc, 65483, ISS);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 2 * 65483u);
 }
 
-/* Avoidance: about one MSS per window's worth of ACKs. */
+/* Avoidance: one MSS per window's worth of acknowledged bytes, however they are ACKed. */
 static void cong_test_avoidance(struct kunit *test)
 {
 	struct xtcp_cc cc;
@@ -44,10 +47,17 @@ static void cong_test_avoidance(struct kunit *test)
 
 	xtcp_cc_init(&cc, MSS, ISS);
 	cc.ssthresh = 10 * MSS;		/* cwnd == ssthresh: avoidance */
-	for (i = 0; i < 10; i++)
+	for (i = 0; i < 9; i++)
 		xtcp_cc_ack(&cc, ISS + 1 + (i + 1) * MSS, MSS, 0, MSS);
-	KUNIT_EXPECT_GE(test, cc.cwnd, 10 * MSS + MSS * 9 / 10);
-	KUNIT_EXPECT_LE(test, cc.cwnd, 11 * MSS);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 10 * MSS);
+	xtcp_cc_ack(&cc, ISS + 1 + 10 * MSS, MSS, 0, MSS);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 11 * MSS);
+	/* Delayed ACKs (two segments each): 11 segments' worth for the next MSS. */
+	for (i = 0; i < 5; i++)
+		xtcp_cc_ack(&cc, ISS + 1 + (12 + 2 * i) * MSS, 2 * MSS, 0, MSS);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 11 * MSS);
+	xtcp_cc_ack(&cc, ISS + 1 + 22 * MSS, 2 * MSS, 0, MSS);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 12 * MSS);
 }
 
 /*
@@ -122,8 +132,8 @@ static void cong_test_timeout(struct kunit *test)
 	/* Small flight: ssthresh is at least 2 MSS. */
 	xtcp_cc_timeout(&cc, una, una + MSS, MSS, false);
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, 2 * MSS);
-	/* Slow start again from one MSS. */
-	xtcp_cc_ack(&cc, una + MSS, MSS, 0, MSS);
+	/* Slow start again from one MSS, by 1 MSS an ACK at most after a timeout. */
+	xtcp_cc_ack(&cc, una + 2 * MSS, 2 * MSS, 0, MSS);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 2 * MSS);
 }
 

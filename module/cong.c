@@ -27,8 +27,10 @@ void xtcp_cc_init(struct xtcp_cc *cc, u32 mss, u32 iss)
 	cc->cwnd = min(10 * mss, max(2 * mss, 14600u));
 	cc->ssthresh = U32_MAX;
 	cc->recover = iss;
+	cc->bytes_acked = 0;
 	cc->dupacks = 0;
 	cc->in_recovery = false;
+	cc->after_rto = false;
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_init);
 
@@ -53,10 +55,23 @@ bool xtcp_cc_ack(struct xtcp_cc *cc, u32 ack, u32 acked, u32 flight, u32 mss)
 			cc->cwnd += mss;
 		return true;
 	}
-	if (cc->cwnd < cc->ssthresh)
-		cc->cwnd += min(acked, mss);		/* slow start, RFC 5681 (2) */
-	else
-		cc->cwnd += max(mss * mss / cc->cwnd, 1u);	/* avoidance, (3) */
+	/*
+	 * Appropriate Byte Counting (RFC 3465), so the growth does not depend
+	 * on how many ACKs come (the receiver delays every other one). Slow
+	 * start: by what was acknowledged, up to L = 2 SMSS an ACK, or 1 SMSS
+	 * while slow-starting after a timeout (2.2, 2.3).
+	 */
+	if (cc->cwnd < cc->ssthresh) {
+		cc->cwnd += min(acked, (cc->after_rto ? 1 : 2) * mss);
+		return false;
+	}
+	/* Avoidance: one SMSS per cwnd of bytes acknowledged (2.1, RFC 5681 3.1). */
+	cc->after_rto = false;
+	cc->bytes_acked += acked;
+	if (cc->bytes_acked >= cc->cwnd) {
+		cc->bytes_acked -= cc->cwnd;
+		cc->cwnd += mss;
+	}
 	return false;
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_ack);
@@ -79,6 +94,7 @@ bool xtcp_cc_dupack(struct xtcp_cc *cc, u32 snd_una, u32 snd_nxt, u32 mss)
 	cc->ssthresh = xtcp_cc_half(snd_nxt - snd_una, mss);
 	cc->recover = snd_nxt;
 	cc->cwnd = cc->ssthresh + XTCP_DUPACK_THRESHOLD * mss;
+	cc->bytes_acked = 0;
 	cc->in_recovery = true;
 	return true;
 }
@@ -94,7 +110,9 @@ void xtcp_cc_timeout(struct xtcp_cc *cc, u32 snd_una, u32 snd_nxt, u32 mss, bool
 		cc->ssthresh = xtcp_cc_half(snd_nxt - snd_una, mss);
 	cc->cwnd = mss;
 	cc->recover = snd_nxt;
+	cc->bytes_acked = 0;
 	cc->dupacks = 0;
 	cc->in_recovery = false;
+	cc->after_rto = true;
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_timeout);

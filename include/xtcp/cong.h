@@ -14,8 +14,10 @@ struct xtcp_cc {
 	u32 cwnd;		/* bytes the sender may have in flight */
 	u32 ssthresh;
 	u32 recover;		/* RFC 6582: SND.NXT when recovery began */
+	u32 bytes_acked;	/* avoidance: acknowledged since cwnd last grew */
 	u8 dupacks;		/* duplicate ACKs in a row */
 	bool in_recovery;	/* fast recovery, until recover is acknowledged */
+	bool after_rto;		/* slow start after a timeout: L = 1 SMSS */
 };
 
 void xtcp_cc_init(struct xtcp_cc *cc, u32 mss, u32 iss);
