@@ -14,13 +14,11 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "pylib"))
-from xtcptest import IPPROTO, XSocket, check, finish, new_netns  # noqa: E402
+from xtcptest import IPPROTO, XSocket, check, finish, new_netns, start_tcpdump  # noqa: E402
 
 new_netns()
 pcap = "/tmp/xtcp-capture.pcap"
-dump = subprocess.Popen(["tcpdump", "-i", "lo", "-U", "-w", pcap, "ip proto %d" % IPPROTO],
-                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-time.sleep(1.0)
+dump = start_tcpdump(["tcpdump", "-i", "lo", "-U", "-w", pcap, "ip proto %d" % IPPROTO])
 
 ln = XSocket()
 ln.bind("127.0.0.1", 0)

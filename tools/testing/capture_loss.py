@@ -19,7 +19,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "pylib"))
 from xtcptest import (IPPROTO, XSocket, accept_one, check, finish, in_netns,  # noqa: E402
-                      recv_digest, setns, sh, veth_pair)
+                      recv_digest, setns, sh, start_tcpdump, veth_pair)
 
 A, B = "xtcp-ca-%d" % os.getpid(), "xtcp-cb-%d" % os.getpid()
 N = 4 << 20
@@ -38,10 +38,8 @@ def server(ready_w):
 veth_pair(A, B, "10.10.0")
 try:
     sh("ip netns exec %s tc qdisc add dev va root netem loss 5%%" % A)
-    dump = subprocess.Popen(["ip", "netns", "exec", B, "tcpdump", "-i", "vb", "-U", "-s", "128",
-                             "-w", pcap, "ip proto %d" % IPPROTO],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    time.sleep(1.0)
+    dump = start_tcpdump(["ip", "netns", "exec", B, "tcpdump", "-i", "vb", "-U", "-s", "128",
+                          "-w", pcap, "ip proto %d" % IPPROTO])
     r, w = os.pipe()
     pid = in_netns(B, server, w)
     os.read(r, 1)

@@ -366,6 +366,26 @@ def veth_pair(a, b, net):
     sh("ip -n %s link set lo up && ip -n %s link set lo up" % (a, b))
 
 
+def start_tcpdump(argv, timeout=30.0):
+    """Start tcpdump (argv, optionally behind "ip netns exec"); return once it captures.
+
+    tcpdump says "listening on ..." on stderr when its socket and filter are
+    in place; a fixed sleep is not enough on a slow debug kernel.
+    """
+    dump = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    end = time.time() + timeout
+    line = b""
+    while b"listening on" not in line and time.time() < end:
+        if not select.select([dump.stderr], [], [], max(0.0, end - time.time()))[0]:
+            break
+        line = dump.stderr.readline()
+        if not line:
+            break
+    if b"listening on" not in line:
+        raise RuntimeError("tcpdump did not start: %r" % line)
+    return dump
+
+
 def accept_one(ip, port, ready_w, new=None):
     """Listen on ip:port, write a byte to ready_w, accept one connection and close the listener."""
     ln = (new or XSocket)()
