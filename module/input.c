@@ -211,11 +211,7 @@ static void xtcp_apply(struct sock *sk, struct sk_buff *skb,
 		else
 			xs->mss = min_t(u16, xs->mss, 536);
 		xtcp_cc_init(&xs->cc, xs->mss, xs->iss);
-		/* RFC 7323 2.2: our SYN offered scaling; in use if theirs did too. */
-		if (seg->wscale >= 0 && xs->wscale_ok)
-			xs->snd_wscale = seg->wscale;
-		else
-			xtcp_wscale_init(sk, false);
+		xtcp_wscale_agree(sk, seg->wscale);
 	}
 	if (seg->flags & XTCP_FLAG_ACK)
 		xs->probes_out = 0;	/* the peer is there, whatever its window */

@@ -158,20 +158,36 @@ u32 xtcp_rcv_wnd_left(const struct xtcp_sock *xs)
 }
 
 /*
- * RFC 7323 2.2: window scaling is used only when both SYNs offer it.
- * offered: our SYN is about to offer it (connect), or the peer's SYN did
- * (a listener's child, which then answers). Our shift covers the most
- * room our buffer may offer: the namespace's rmem maximum, or SO_RCVBUF's
- * if the user set it.
+ * RFC 7323 2.2: the window scaling our SYN (or SYN+ACK) offers, unless
+ * net.xtcp.window_scaling is off. Our shift covers the most room our
+ * buffer may offer: the namespace's rmem maximum, or SO_RCVBUF's if the
+ * user set it.
  */
-void xtcp_wscale_init(struct sock *sk, bool offered)
+void xtcp_wscale_offer(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 space = sk->sk_userlocks & SOCK_RCVBUF_LOCK ? xtcp_rcvbuf(sk) :
 		    READ_ONCE(xtcp_net(sock_net(sk))->rmem[XTCP_MEM_MAX]);
 
-	xs->wscale_ok = offered && READ_ONCE(xtcp_net(sock_net(sk))->window_scaling);
+	xs->wscale_ok = READ_ONCE(xtcp_net(sock_net(sk))->window_scaling);
 	xs->rcv_wscale = xs->wscale_ok ? xtcp_wscale_for(space / 2) : 0;
+	xs->snd_wscale = 0;
+}
+
+/*
+ * The peer's SYN came with the shift peer_wscale (-1: no option). Scaling
+ * is used only when both SYNs carry it; otherwise not at all, either way.
+ */
+void xtcp_wscale_agree(struct sock *sk, int peer_wscale)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (peer_wscale >= 0 && xs->wscale_ok) {
+		xs->snd_wscale = peer_wscale;
+		return;
+	}
+	xs->wscale_ok = 0;
+	xs->rcv_wscale = 0;
 	xs->snd_wscale = 0;
 }
 

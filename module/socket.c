@@ -227,9 +227,8 @@ struct sock *xtcp_child_create(struct sock *listener, struct sk_buff *skb)
 	xs->rcv_wup = xs->rcv_nxt;
 	xs->adv_mss = xtcp_route_mss(sock_net(sk), sk->sk_rcv_saddr, sk->sk_daddr);
 	xs->mss = min_t(u16, xs->adv_mss, cb->mss ?: 536);
-	xtcp_wscale_init(sk, cb->wscale >= 0);
-	if (xs->wscale_ok)
-		xs->snd_wscale = cb->wscale;
+	xtcp_wscale_offer(sk);
+	xtcp_wscale_agree(sk, cb->wscale);
 	xs->snd_wnd = cb->window;	/* a SYN's window is not scaled */
 	xs->max_snd_wnd = cb->window;
 	xs->snd_wl1 = cb->seq;
@@ -402,7 +401,7 @@ static int xtcp_connect(struct socket *sock, struct sockaddr *uaddr, int len, in
 		}
 		xs->adv_mss = xtcp_route_mss(net, sk->sk_rcv_saddr, sk->sk_daddr);
 		xs->mss = xs->adv_mss;
-		xtcp_wscale_init(sk, true);
+		xtcp_wscale_offer(sk);
 		xs->iss = xtcp_isn(sk->sk_rcv_saddr, sk->sk_daddr, htons(sk->sk_num),
 				   sk->sk_dport, ktime_get_ns());
 		xs->retries = 0;

@@ -346,7 +346,8 @@ void xtcp_send_rst_to(struct net *net, const struct sk_buff *skb,
 void xtcp_send_raw(struct net *net, __be32 saddr, __be32 daddr,
 		   const struct xtcp_seg *seg);
 u32 xtcp_rcv_window(const struct sock *sk);
-void xtcp_wscale_init(struct sock *sk, bool offered);
+void xtcp_wscale_offer(struct sock *sk);
+void xtcp_wscale_agree(struct sock *sk, int peer_wscale);
 u32 xtcp_rcv_wnd_left(const struct xtcp_sock *xs);
 u16 xtcp_route_mss(struct net *net, __be32 saddr, __be32 daddr);
 
