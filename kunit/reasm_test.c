@@ -7,7 +7,8 @@
 #include <kunit/test.h>
 #include <linux/skbuff.h>
 
-#include "xtcp/xtcp.h"
+#include "xtcp/reasm.h"
+#include "xtcp/sock.h"
 
 static struct sk_buff *seg(struct kunit *test, u32 seq, u32 len)
 {

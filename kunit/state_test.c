@@ -8,6 +8,7 @@
 #include <kunit/test.h>
 
 #include "xtcp/state.h"
+#include "xtcp/rtt.h"
 #include "xtcp/xtcp.h"
 
 #define ISS	1000u

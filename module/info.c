@@ -7,7 +7,9 @@
  */
 #include <linux/hrtimer.h>
 
-#include "xtcp/xtcp.h"
+#include "xtcp/recovery.h"
+#include "xtcp/rtt.h"
+#include "xtcp/sock.h"
 
 void xtcp_get_info(struct sock *sk, struct xtcp_info *info)
 {

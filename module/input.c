@@ -12,8 +12,20 @@
 #include <net/ip.h>
 #include <net/protocol.h>
 
+#include "xtcp/cong.h"
+#include "xtcp/history.h"
+#include "xtcp/input.h"
+#include "xtcp/listener.h"
+#include "xtcp/output.h"
+#include "xtcp/reasm.h"
+#include "xtcp/recovery.h"
 #include "xtcp/seq.h"
-#include "xtcp/xtcp.h"
+#include "xtcp/sock.h"
+#include "xtcp/state.h"
+#include "xtcp/table.h"
+#include "xtcp/timers.h"
+#include "xtcp/timewait.h"
+#include "xtcp/window.h"
 
 /*
  * Check the segment in skb, whose data starts at the xtcp header, and fill
@@ -38,6 +50,23 @@ static enum xtcp_seg_verdict xtcp_v4_check(struct sk_buff *skb,
 	return xtcp_seg_parse(skb->data, skb->len, seg);
 }
 
+/* The kernel's name for why segment.h refused a segment. */
+static enum skb_drop_reason xtcp_seg_drop_reason(enum xtcp_seg_verdict verdict)
+{
+	switch (verdict) {
+	case XTCP_SEG_SHORT:
+	case XTCP_SEG_BAD_DOFF:
+		return SKB_DROP_REASON_PKT_TOO_SMALL;
+	case XTCP_SEG_BAD_FLAGS:
+		return SKB_DROP_REASON_TCP_FLAGS;
+	case XTCP_SEG_BAD_CSUM:
+		return SKB_DROP_REASON_TCP_CSUM;
+	default:
+		/* A malformed option: the kernel has no reason of its own (TCP ignores them). */
+		return SKB_DROP_REASON_NOT_SPECIFIED;
+	}
+}
+
 static void xtcp_tcb_of(const struct sock *sk, struct xtcp_tcb *tcb)
 {
 	const struct xtcp_sock *xs = xtcp_sk(sk);
@@ -59,6 +88,21 @@ static void xtcp_tcb_of(const struct sock *sk, struct xtcp_tcb *tcb)
 	tcb->rcv_mss = xs->mss;
 	tcb->ooo_empty = skb_queue_empty(&xs->ooo_queue);
 	tcb->delack = READ_ONCE(xtcp_net(sock_net(sk))->delayed_ack_ms) > 0;
+}
+
+/*
+ * The end of every received segment: used (reason 0), or dropped with the
+ * kernel's drop reason (seen by the skb:kfree_skb tracepoint and dropwatch)
+ * and counted in InDrops.
+ */
+void xtcp_drop(struct net *net, struct sk_buff *skb, enum skb_drop_reason reason)
+{
+	if (reason == SKB_NOT_DROPPED_YET) {
+		consume_skb(skb);
+		return;
+	}
+	xtcp_inc(net, XTCP_MIB_IN_DROPS);
+	kfree_skb_reason(skb, reason);
 }
 
 /* The segment an skb carries, from what xtcp_v4_rcv() kept in its cb. */
@@ -92,89 +136,6 @@ static void xtcp_challenge_ack(struct sock *sk)
 }
 
 /*
- * The data [off, off + len) of skb, in a buffer sk's receive memory can
- * take: skb itself (*consumed) when its truesize fits, else a compact copy
- * (a clone of the sender's skb on loopback, or a trimmed segment, may be
- * far bigger than its data). NULL if even the copy does not fit, unless
- * force: in-order data inside the window we advertised is always taken, as
- * a small buffer must not stall the connection.
- */
-static struct sk_buff *xtcp_rcv_buf(struct sock *sk, struct sk_buff *skb, u32 seq,
-				    u32 off, u32 len, bool force, bool *consumed)
-{
-	int room = xtcp_rcvbuf(sk) - atomic_read(&sk->sk_rmem_alloc);
-	struct sk_buff *buf = skb;
-
-	if (skb->truesize <= room) {
-		if (off && !pskb_pull(skb, off))
-			return NULL;
-		if (pskb_trim(skb, len))
-			return NULL;
-		skb_dst_drop(skb);
-		*consumed = true;
-	} else {
-		if (!force && SKB_TRUESIZE(len) > room)
-			return NULL;
-		buf = alloc_skb(len, GFP_ATOMIC);
-		if (!buf)
-			return NULL;
-		if (skb_copy_bits(skb, off, skb_put(buf, len), len)) {
-			kfree_skb(buf);
-			return NULL;
-		}
-	}
-	XTCP_SKB_CB(buf)->seq = seq;
-	XTCP_SKB_CB(buf)->end_seq = seq + len;
-	skb_set_owner_r(buf, sk);
-	return buf;
-}
-
-/*
- * In-order data: to the receive queue, and with it whatever the
- * out-of-order queue holds that now continues it. True if skb was kept.
- */
-static bool xtcp_data_in_order(struct sock *sk, struct sk_buff *skb,
-			       const struct xtcp_verdict *v)
-{
-	struct xtcp_sock *xs = xtcp_sk(sk);
-	bool consumed = false;
-	struct sk_buff *buf;
-
-	buf = xtcp_rcv_buf(sk, skb, xs->rcv_nxt, v->data_off, v->data_len, true, &consumed);
-	while (buf) {
-		__skb_queue_tail(&sk->sk_receive_queue, buf);
-		xs->rcv_nxt = XTCP_SKB_CB(buf)->end_seq;
-		xs->bytes_received += buf->len;
-		buf = xtcp_ooo_next(&xs->ooo_queue, xs->rcv_nxt);
-	}
-	sk->sk_data_ready(sk);
-	return consumed;
-}
-
-/* Data after a hole: held in the out-of-order queue if memory allows. */
-static bool xtcp_data_out_of_order(struct sock *sk, struct sk_buff *skb,
-				   const struct xtcp_seg *seg, const struct xtcp_verdict *v)
-{
-	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 seq = seg->seq + v->data_off;
-	bool consumed = false;
-	struct sk_buff *buf;
-
-	buf = xtcp_rcv_buf(sk, skb, seq, v->data_off, v->data_len, false, &consumed);
-	if (!buf) {
-		xtcp_inc(sock_net(sk), XTCP_MIB_OOO_DROPS);
-		return false;
-	}
-	if (!xtcp_ooo_insert(&xs->ooo_queue, buf)) {
-		if (!consumed)
-			kfree_skb(buf);	/* a copy; skb itself the caller frees */
-		return false;
-	}
-	xtcp_inc(sock_net(sk), XTCP_MIB_OOO_QUEUED);
-	return consumed;
-}
-
-/*
  * A dropped segment without data (outside the window, or acknowledging
  * what we never sent) is answered at most every 500 ms, as Linux's
  * tcp_invalid_ratelimit: two ends that disagree must not ACK each other
@@ -200,16 +161,16 @@ static void xtcp_apply(struct sock *sk, struct sk_buff *skb,
 		       const struct xtcp_seg *seg, const struct xtcp_verdict *v)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	enum skb_drop_reason reason = v->drop;
 	bool consumed = false, new_ack = false;
 
 	if (v->actions & XTCP_ACT_SET_IRS) {
-		xs->irs = seg->seq;
 		xs->rcv_nxt = seg->seq + 1;
 		xs->rcv_wup = xs->rcv_nxt;
 		if (seg->mss)
 			xs->mss = min(xs->mss, seg->mss);
 		else
-			xs->mss = min_t(u16, xs->mss, 536);
+			xs->mss = min_t(u16, xs->mss, XTCP_MSS_DEFAULT);
 		xtcp_cc_init(&xs->cc, xs->mss, xs->iss);
 		xtcp_wscale_agree(sk, seg->wscale);
 	}
@@ -247,7 +208,7 @@ static void xtcp_apply(struct sock *sk, struct sk_buff *skb,
 	if ((v->actions & XTCP_ACT_ACCEPT_DATA) && v->data_len)
 		consumed = xtcp_data_in_order(sk, skb, v);
 	else if ((v->actions & XTCP_ACT_QUEUE_OOO) && v->data_len)
-		consumed = xtcp_data_out_of_order(sk, skb, seg, v);
+		consumed = xtcp_data_out_of_order(sk, skb, seg, v, &reason);
 	if (v->actions & XTCP_ACT_ACCEPT_FIN) {
 		xs->rcv_nxt++;
 		WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | RCV_SHUTDOWN);
@@ -298,7 +259,7 @@ static void xtcp_apply(struct sock *sk, struct sk_buff *skb,
 		}
 	}
 	if (!consumed)
-		kfree_skb(skb);
+		xtcp_drop(sock_net(sk), skb, reason);
 }
 
 /* A segment for sk, with its lock held and the user not in it. Consumes skb. */
@@ -317,8 +278,9 @@ int xtcp_rcv_sk(struct sock *sk, struct sk_buff *skb)
 	xtcp_segment_arrives(&tcb, &seg, &v);
 	if (v.actions & XTCP_ACT_NEW_CHILD) {
 		if (!xtcp_child_create(sk, skb)) {
+			/* The listener's backlog is full, or no memory for the child. */
 			xtcp_inc(sock_net(sk), XTCP_MIB_LISTEN_DROPS);
-			kfree_skb(skb);
+			xtcp_drop(sock_net(sk), skb, SKB_DROP_REASON_SOCKET_BACKLOG);
 		}
 		return 0;
 	}
@@ -326,7 +288,7 @@ int xtcp_rcv_sk(struct sock *sk, struct sk_buff *skb)
 	    !(v.actions & XTCP_ACT_DROP && v.actions & XTCP_ACT_SEND_RST))
 		xtcp_timer_keepalive_reset(sk);
 	if (v.actions == XTCP_ACT_DROP) {
-		kfree_skb(skb);
+		xtcp_drop(sock_net(sk), skb, v.drop);
 		return 0;
 	}
 	xtcp_apply(sk, skb, &seg, &v);
@@ -339,18 +301,23 @@ static int xtcp_v4_rcv(struct sk_buff *skb)
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	const struct iphdr *iph;
 	const struct tcphdr *th;
+	enum skb_drop_reason reason;
 	enum xtcp_seg_verdict verdict;
 	struct xtcp_seg seg;
 	struct xtcp_tw *tw;
 	struct sock *sk;
 
-	if (skb->pkt_type != PACKET_HOST)
+	BUILD_BUG_ON(sizeof(struct xtcp_skb_cb) > sizeof_field(struct sk_buff, cb));
+	if (skb->pkt_type != PACKET_HOST) {
+		reason = SKB_DROP_REASON_OTHERHOST;
 		goto drop;
+	}
 	BUILD_BUG_ON(XTCP_MIB_IN_ERR_CSUM - XTCP_MIB_IN_ERR_SHORT !=
 		     XTCP_SEG_BAD_CSUM - XTCP_SEG_SHORT);
 	verdict = xtcp_v4_check(skb, &seg);
 	if (verdict != XTCP_SEG_OK) {
 		xtcp_inc(net, XTCP_MIB_IN_ERR_SHORT + verdict - XTCP_SEG_SHORT);
+		reason = xtcp_seg_drop_reason(verdict);
 		goto drop;
 	}
 	xtcp_inc(net, XTCP_MIB_IN_SEGS);
@@ -372,16 +339,23 @@ static int xtcp_v4_rcv(struct sk_buff *skb)
 	if (!sk) {
 		tw = xtcp_tw_lookup(net, iph->saddr, th->source, iph->daddr, th->dest);
 		if (tw) {
-			bool new_syn = xtcp_tw_rcv(tw, skb);
+			enum xtcp_tw_action action = xtcp_tw_rcv(tw, skb);
 
 			xtcp_tw_put(tw);
-			if (!new_syn)
+			if (action != XTCP_TW_NEW_SYN) {
+				/* Answered, or of no use to a connection that is over. */
+				reason = action == XTCP_TW_DROP ? SKB_DROP_REASON_TCP_CLOSE :
+								  SKB_NOT_DROPPED_YET;
 				goto drop;
+			}
 			/* RFC 6191: the entry is gone, a listener may take the SYN. */
 		}
 		sk = xtcp_lookup_listener(net, iph->daddr, th->dest);
-		if (!sk)
-			goto no_socket;
+		if (!sk) {
+			xtcp_send_reset_reply(net, skb);
+			reason = SKB_DROP_REASON_NO_SOCKET;
+			goto drop;
+		}
 	}
 
 	bh_lock_sock_nested(sk);
@@ -391,16 +365,15 @@ static int xtcp_v4_rcv(struct sk_buff *skb)
 		xtcp_inc(net, XTCP_MIB_BACKLOG_DROPS);
 		bh_unlock_sock(sk);
 		sock_put(sk);
+		reason = SKB_DROP_REASON_SOCKET_BACKLOG;
 		goto drop;
 	}
 	bh_unlock_sock(sk);
 	sock_put(sk);
 	return 0;
 
-no_socket:
-	xtcp_send_reset_reply(net, skb);
 drop:
-	kfree_skb(skb);
+	xtcp_drop(net, skb, reason);
 	return 0;
 }
 

@@ -8,8 +8,10 @@
 #include <linux/socket.h>
 #include <net/netns/generic.h>
 
-#include <uapi/linux/xtcp.h>
-#include "xtcp/xtcp.h"
+#include "xtcp/input.h"
+#include "xtcp/sock.h"
+#include "xtcp/table.h"
+#include "xtcp/timewait.h"
 
 #define CREATE_TRACE_POINTS
 #include "xtcp/trace.h"

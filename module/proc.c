@@ -24,7 +24,11 @@
 #include <linux/seq_file.h>
 #include <net/net_namespace.h>
 
-#include "xtcp/xtcp.h"
+#include "xtcp/history.h"
+#include "xtcp/sock.h"
+#include "xtcp/state.h"
+#include "xtcp/table.h"
+#include "xtcp/timewait.h"
 
 static struct proc_dir_entry *xtcp_proc_link;
 
@@ -226,6 +230,7 @@ const char * const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_BACKLOG_DROPS]	= "BacklogDrops",
 	[XTCP_MIB_OOW_ACKS_SKIPPED]	= "OutOfWindowACKsSkipped",
 	[XTCP_MIB_DELAYED_ACKS]		= "DelayedACKs",
+	[XTCP_MIB_IN_DROPS]		= "InDrops",
 };
 
 /* /proc/xtcp/stats: one "Name value" line per counter. */

@@ -10,8 +10,10 @@
 #include <kunit/visibility.h>
 #include <linux/skbuff.h>
 
+#include "xtcp/reasm.h"
 #include "xtcp/seq.h"
-#include "xtcp/xtcp.h"
+#include "xtcp/sock.h"
+#include "xtcp/state.h"
 
 #define SEQ(skb)	(XTCP_SKB_CB(skb)->seq)
 #define END(skb)	(XTCP_SKB_CB(skb)->end_seq)
@@ -59,7 +61,7 @@ bool xtcp_ooo_insert(struct sk_buff_head *q, struct sk_buff *skb)
 		}
 		p = xtcp_ooo_after(q, next);
 		__skb_unlink(next, q);
-		kfree_skb(next);
+		kfree_skb_reason(next, SKB_DROP_REASON_TCP_OFOMERGE);
 		next = p;
 	}
 	if (prev)
@@ -84,8 +86,95 @@ struct sk_buff *xtcp_ooo_next(struct sk_buff_head *q, u32 rcv_nxt)
 			SEQ(skb) = rcv_nxt;
 			return skb;
 		}
-		kfree_skb(skb);
+		kfree_skb_reason(skb, SKB_DROP_REASON_TCP_OLD_DATA);
 	}
 	return NULL;
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_ooo_next);
+
+/*
+ * The data [off, off + len) of skb, in a buffer sk's receive memory can
+ * take: skb itself (*consumed) when its truesize fits, else a compact copy
+ * (a clone of the sender's skb on loopback, or a trimmed segment, may be
+ * far bigger than its data). NULL if even the copy does not fit, unless
+ * force: in-order data inside the window we advertised is always taken, as
+ * a small buffer must not stall the connection.
+ */
+static struct sk_buff *xtcp_rcv_buf(struct sock *sk, struct sk_buff *skb, u32 seq,
+				    u32 off, u32 len, bool force, bool *consumed)
+{
+	int room = xtcp_rcvbuf(sk) - atomic_read(&sk->sk_rmem_alloc);
+	struct sk_buff *buf = skb;
+
+	if (skb->truesize <= room) {
+		if (off && !pskb_pull(skb, off))
+			return NULL;
+		if (pskb_trim(skb, len))
+			return NULL;
+		skb_dst_drop(skb);
+		*consumed = true;
+	} else {
+		if (!force && SKB_TRUESIZE(len) > room)
+			return NULL;
+		buf = alloc_skb(len, GFP_ATOMIC);
+		if (!buf)
+			return NULL;
+		if (skb_copy_bits(skb, off, skb_put(buf, len), len)) {
+			kfree_skb_reason(buf, SKB_DROP_REASON_NOMEM);
+			return NULL;
+		}
+	}
+	XTCP_SKB_CB(buf)->seq = seq;
+	XTCP_SKB_CB(buf)->end_seq = seq + len;
+	skb_set_owner_r(buf, sk);
+	return buf;
+}
+
+/*
+ * In-order data: to the receive queue, and with it whatever the
+ * out-of-order queue holds that now continues it. True if skb was kept.
+ */
+bool xtcp_data_in_order(struct sock *sk, struct sk_buff *skb,
+			const struct xtcp_verdict *v)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	bool consumed = false;
+	struct sk_buff *buf;
+
+	buf = xtcp_rcv_buf(sk, skb, xs->rcv_nxt, v->data_off, v->data_len, true, &consumed);
+	while (buf) {
+		__skb_queue_tail(&sk->sk_receive_queue, buf);
+		xs->rcv_nxt = XTCP_SKB_CB(buf)->end_seq;
+		xs->bytes_received += buf->len;
+		buf = xtcp_ooo_next(&xs->ooo_queue, xs->rcv_nxt);
+	}
+	sk->sk_data_ready(sk);
+	return consumed;
+}
+
+/* Data after a hole: held in the out-of-order queue if memory allows. */
+bool xtcp_data_out_of_order(struct sock *sk, struct sk_buff *skb,
+			    const struct xtcp_seg *seg, const struct xtcp_verdict *v,
+			    enum skb_drop_reason *reason)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 seq = seg->seq + v->data_off;
+	bool consumed = false;
+	struct sk_buff *buf;
+
+	buf = xtcp_rcv_buf(sk, skb, seq, v->data_off, v->data_len, false, &consumed);
+	if (!buf) {
+		xtcp_inc(sock_net(sk), XTCP_MIB_OOO_DROPS);
+		*reason = SKB_DROP_REASON_TCP_OFO_DROP;
+		return false;
+	}
+	if (!xtcp_ooo_insert(&xs->ooo_queue, buf)) {
+		/* Nothing new: every byte is held already. */
+		if (!consumed)
+			consume_skb(buf);	/* a copy; skb itself the caller drops */
+		*reason = SKB_DROP_REASON_TCP_OFOMERGE;
+		return false;
+	}
+	xtcp_inc(sock_net(sk), XTCP_MIB_OOO_QUEUED);
+	return consumed;
+}

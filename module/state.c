@@ -65,6 +65,7 @@ void xtcp_reset_reply(const struct xtcp_seg *seg, struct xtcp_verdict *v)
 		v->actions = XTCP_ACT_DROP;
 		return;
 	}
+	v->drop = SKB_DROP_REASON_NO_SOCKET;
 	if (seg->flags & XTCP_FLAG_ACK)
 		verdict_rst(v, seg->ack, 0, XTCP_FLAG_RST);
 	else
@@ -79,12 +80,14 @@ static void xtcp_rcv_listen(const struct xtcp_tcb *tcb, const struct xtcp_seg *s
 {
 	if (seg->flags & XTCP_FLAG_RST) {
 		v->actions = XTCP_ACT_DROP;
+		v->drop = SKB_DROP_REASON_TCP_RESET;
 		v->event = "rcv RST in LISTEN";
 		return;
 	}
 	if (seg->flags & XTCP_FLAG_ACK) {
 		/* An ACK for a connection that does not exist yet. */
 		verdict_rst(v, seg->ack, 0, XTCP_FLAG_RST);
+		v->drop = SKB_DROP_REASON_TCP_FLAGS;
 		v->event = "rcv ACK in LISTEN";
 		return;
 	}
@@ -95,6 +98,7 @@ static void xtcp_rcv_listen(const struct xtcp_tcb *tcb, const struct xtcp_seg *s
 		return;
 	}
 	v->actions = XTCP_ACT_DROP;
+	v->drop = SKB_DROP_REASON_TCP_FLAGS;
 	v->event = "rcv segment without SYN in LISTEN";
 }
 
@@ -108,6 +112,7 @@ static void xtcp_rcv_syn_sent(const struct xtcp_tcb *tcb, const struct xtcp_seg 
 	if (has_ack && (xtcp_seq_before_eq(seg->ack, tcb->iss) ||
 			xtcp_seq_after(seg->ack, tcb->snd_nxt))) {
 		v->event = "rcv unacceptable ACK in SYN_SENT";
+		v->drop = SKB_DROP_REASON_TCP_INVALID_SEQUENCE;
 		if (seg->flags & XTCP_FLAG_RST)
 			v->actions = XTCP_ACT_DROP;
 		else
@@ -119,10 +124,12 @@ static void xtcp_rcv_syn_sent(const struct xtcp_tcb *tcb, const struct xtcp_seg 
 		if (has_ack) {
 			v->state = XTCP_CLOSE;
 			v->actions = XTCP_ACT_RESET | XTCP_ACT_DROP;
+			v->drop = SKB_DROP_REASON_TCP_RESET;
 			v->err = ECONNREFUSED;
 			v->event = "rcv RST in SYN_SENT";
 		} else {
 			v->actions = XTCP_ACT_DROP;
+			v->drop = SKB_DROP_REASON_TCP_RESET;
 			v->event = "rcv RST without ACK in SYN_SENT";
 		}
 		return;
@@ -130,6 +137,7 @@ static void xtcp_rcv_syn_sent(const struct xtcp_tcb *tcb, const struct xtcp_seg 
 	/* Fourth: a SYN. */
 	if (!(seg->flags & XTCP_FLAG_SYN)) {
 		v->actions = XTCP_ACT_DROP;
+		v->drop = SKB_DROP_REASON_TCP_FLAGS;
 		v->event = "rcv segment without SYN in SYN_SENT";
 		return;
 	}
@@ -233,6 +241,7 @@ static void xtcp_rcv_synchronized(const struct xtcp_tcb *tcb, const struct xtcp_
 	 */
 	if (seg->flags & XTCP_FLAG_SYN) {
 		v->actions = XTCP_ACT_CHALLENGE_ACK | XTCP_ACT_DROP;
+		v->drop = SKB_DROP_REASON_TCP_INVALID_SYN;
 		v->event = "rcv SYN in synchronized state";
 		return;
 	}
@@ -242,9 +251,11 @@ static void xtcp_rcv_synchronized(const struct xtcp_tcb *tcb, const struct xtcp_
 		if (seg->flags & XTCP_FLAG_RST) {
 			/* RFC 5961 3.2: a RST outside the window is ignored. */
 			v->actions = XTCP_ACT_DROP;
+			v->drop = SKB_DROP_REASON_TCP_INVALID_SEQUENCE;
 			v->event = "rcv RST outside window";
 		} else {
 			v->actions = XTCP_ACT_SEND_ACK | XTCP_ACT_DROP;
+			v->drop = SKB_DROP_REASON_TCP_INVALID_SEQUENCE;
 			v->event = "rcv segment outside window";
 		}
 		return;
@@ -254,11 +265,13 @@ static void xtcp_rcv_synchronized(const struct xtcp_tcb *tcb, const struct xtcp_
 	if (seg->flags & XTCP_FLAG_RST) {
 		if (seg->seq != tcb->rcv_nxt) {
 			v->actions = XTCP_ACT_CHALLENGE_ACK | XTCP_ACT_DROP;
+			v->drop = SKB_DROP_REASON_TCP_RESET;
 			v->event = "rcv RST in window, not exact";
 			return;
 		}
 		v->state = XTCP_CLOSE;
 		v->actions = XTCP_ACT_RESET | XTCP_ACT_DROP;
+		v->drop = SKB_DROP_REASON_TCP_RESET;
 		v->event = "rcv RST";
 		if (state == XTCP_SYN_RECV)
 			v->err = ECONNREFUSED;
@@ -273,6 +286,7 @@ static void xtcp_rcv_synchronized(const struct xtcp_tcb *tcb, const struct xtcp_
 	/* Fifth: ACK. */
 	if (!(seg->flags & XTCP_FLAG_ACK)) {
 		v->actions = XTCP_ACT_DROP;
+		v->drop = SKB_DROP_REASON_TCP_FLAGS;
 		v->event = "rcv segment without ACK";
 		return;
 	}
@@ -280,6 +294,7 @@ static void xtcp_rcv_synchronized(const struct xtcp_tcb *tcb, const struct xtcp_
 		if (!xtcp_seq_after(seg->ack, tcb->snd_una) ||
 		    xtcp_seq_after(seg->ack, tcb->snd_nxt)) {
 			verdict_rst(v, seg->ack, 0, XTCP_FLAG_RST);
+			v->drop = SKB_DROP_REASON_TCP_INVALID_SEQUENCE;
 			v->event = "rcv unacceptable ACK in SYN_RECV";
 			return;
 		}
@@ -290,6 +305,7 @@ static void xtcp_rcv_synchronized(const struct xtcp_tcb *tcb, const struct xtcp_
 	if (xtcp_seq_after(seg->ack, tcb->snd_nxt)) {
 		/* It acknowledges something not yet sent. */
 		v->actions = XTCP_ACT_SEND_ACK | XTCP_ACT_DROP;
+		v->drop = SKB_DROP_REASON_TCP_ACK_UNSENT_DATA;
 		v->event = "rcv ACK of unsent data";
 		return;
 	}
@@ -338,6 +354,7 @@ static void xtcp_rcv_synchronized(const struct xtcp_tcb *tcb, const struct xtcp_
 		/* As Linux: the user closed, nobody will read it: abort (RFC 2525 2.17). */
 		verdict_init(v, XTCP_CLOSE);
 		verdict_rst(v, tcb->snd_nxt, 0, XTCP_FLAG_RST);
+		v->drop = SKB_DROP_REASON_TCP_CLOSE;
 		v->actions |= XTCP_ACT_RESET;
 		v->event = "rcv data after close";
 		return;
@@ -488,54 +505,6 @@ int xtcp_state_after_close(int state)
 	}
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_state_after_close);
-
-/* RFC 6298 5.5: back off by doubling, up to the maximum. */
-u32 xtcp_rto_backoff_ms(u32 rto_ms, unsigned int retries, u32 max_ms)
-{
-	u64 t = rto_ms;
-
-	if (retries >= 32)
-		return max_ms;
-	t <<= retries;
-	return t > max_ms ? max_ms : (u32)t;
-}
-EXPORT_SYMBOL_IF_KUNIT(xtcp_rto_backoff_ms);
-
-/*
- * RFC 6298 2.2 and 2.3: fold one round-trip measurement R into SRTT and
- * RTTVAR (alpha 1/8, beta 1/4). Callers follow Karn's rule (section 3): no
- * measurement from a segment that was retransmitted.
- */
-void xtcp_rtt_sample(struct xtcp_rtt *rtt, u32 r_us)
-{
-	u32 delta;
-
-	r_us = max(r_us, 1u);	/* srtt_us == 0 means "no measurement" */
-	if (!rtt->srtt_us) {
-		rtt->srtt_us = r_us;
-		rtt->rttvar_us = r_us / 2;
-		return;
-	}
-	delta = rtt->srtt_us > r_us ? rtt->srtt_us - r_us : r_us - rtt->srtt_us;
-	rtt->rttvar_us = (3 * (u64)rtt->rttvar_us + delta) / 4;
-	rtt->srtt_us = (7 * (u64)rtt->srtt_us + r_us) / 8;
-}
-EXPORT_SYMBOL_IF_KUNIT(xtcp_rtt_sample);
-
-/*
- * RTO = SRTT + max(G, 4 * RTTVAR) (2.2, 2.3; G is 1 us here), 1 s before any
- * measurement (2.1), kept within [min_ms, max_ms] (2.4, 2.5: the minimum is
- * a sysctl, 200 ms by default as in Linux, not RFC 6298's 1 s).
- */
-u32 xtcp_rto_ms(const struct xtcp_rtt *rtt, u32 min_ms, u32 max_ms)
-{
-	u64 us = 1000000;
-
-	if (rtt->srtt_us)
-		us = rtt->srtt_us + max_t(u64, 1, 4 * (u64)rtt->rttvar_us);
-	return clamp_t(u64, DIV_ROUND_UP_ULL(us, 1000), min(min_ms, max_ms), max_ms);
-}
-EXPORT_SYMBOL_IF_KUNIT(xtcp_rto_ms);
 
 /*
  * Keepalive (RFC 9293 3.8.4, RFC 1122 4.2.3.6): after idle_s without

@@ -9,7 +9,9 @@
 #include <linux/seq_file.h>
 #include <net/ip.h>
 
-#include "xtcp/xtcp.h"
+#include "xtcp/sock.h"
+#include "xtcp/table.h"
+#include "xtcp/timewait.h"
 
 #define XTCP_HASH_BITS	12
 #define XTCP_BUCKETS	BIT(XTCP_HASH_BITS)

@@ -20,7 +20,13 @@
  * finds the user owning the socket leaves its work to release_sock(); and
  * teardown cancels synchronously.
  */
-#include "xtcp/xtcp.h"
+#include "xtcp/output.h"
+#include "xtcp/recovery.h"
+#include "xtcp/rtt.h"
+#include "xtcp/sock.h"
+#include "xtcp/state.h"
+#include "xtcp/timers.h"
+#include "xtcp/timewait.h"
 
 /*
  * (Re)arm t to fire in ns. Returns true if the caller must take a new
@@ -206,20 +212,6 @@ void xtcp_timers_init(struct sock *sk)
 	xs->state_timer.function = xtcp_state_fire;
 	hrtimer_init(&xs->delack_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
 	xs->delack_timer.function = xtcp_delack_fire;
-}
-
-/*
- * A round trip of r_us was measured (0: none, just apply the sysctls):
- * the RTO follows RFC 6298 from now on.
- */
-void xtcp_rtt_update(struct sock *sk, u32 r_us)
-{
-	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct xtcp_net *xn = xtcp_net(sock_net(sk));
-
-	if (r_us)
-		xtcp_rtt_sample(&xs->rtt, r_us);
-	xs->rto_ms = xtcp_rto_ms(&xs->rtt, READ_ONCE(xn->rto_min_ms), READ_ONCE(xn->rto_max_ms));
 }
 
 static void xtcp_rtx_timer_set(struct sock *sk, bool persist, unsigned int backoff)

@@ -9,8 +9,16 @@
  */
 #include <linux/slab.h>
 
+#include "xtcp/history.h"
+#include "xtcp/input.h"
+#include "xtcp/output.h"
+#include "xtcp/sock.h"
+#include "xtcp/state.h"
+#include "xtcp/table.h"
+#include "xtcp/timers.h"
+#include "xtcp/timewait.h"
 #include "xtcp/trace.h"
-#include "xtcp/xtcp.h"
+#include "xtcp/window.h"
 
 static struct kmem_cache *xtcp_tw_cachep __read_mostly;
 
@@ -104,10 +112,11 @@ enum hrtimer_restart xtcp_tw_expire(struct hrtimer *timer)
 }
 
 /*
- * A segment for the entry. Returns true if the segment should go on to a
- * listener (a new incarnation's SYN); the caller owns skb either way.
+ * A segment for the entry: what was done with it. XTCP_TW_NEW_SYN: it
+ * should go on to a listener (a new incarnation's SYN). The caller owns
+ * skb either way.
  */
-bool xtcp_tw_rcv(struct xtcp_tw *tw, struct sk_buff *skb)
+enum xtcp_tw_action xtcp_tw_rcv(struct xtcp_tw *tw, struct sk_buff *skb)
 {
 	struct xtcp_seg seg;
 	struct xtcp_seg ack = {
@@ -116,24 +125,27 @@ bool xtcp_tw_rcv(struct xtcp_tw *tw, struct sk_buff *skb)
 		.window = min_t(u32, tw->rcv_wnd >> tw->rcv_wscale, U16_MAX),
 		.wscale = -1,
 	};
+	enum xtcp_tw_action action;
 	bool restart;
 
 	xtcp_seg_of(skb, &seg);
-	switch (xtcp_tw_decide(tw->rcv_nxt, tw->rcv_wnd, &seg, &restart)) {
+	action = xtcp_tw_decide(tw->rcv_nxt, tw->rcv_wnd, &seg, &restart);
+	switch (action) {
 	case XTCP_TW_ACK:
 	case XTCP_TW_CHALLENGE:
 		xtcp_send_raw(read_pnet(&tw->net), tw->saddr, tw->daddr, &ack);
 		if (restart)
 			xtcp_tw_restart(tw);
-		return false;
+		break;
 	case XTCP_TW_KILL:
 		xtcp_tw_kill(tw, "rcv RST");
-		return false;
+		break;
 	case XTCP_TW_NEW_SYN:
 		xtcp_inc(read_pnet(&tw->net), XTCP_MIB_TIME_WAIT_RECYCLED);
 		xtcp_tw_kill(tw, "rcv SYN (RFC 6191)");
-		return true;
+		break;
 	default:
-		return false;
+		break;
 	}
+	return action;
 }

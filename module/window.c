@@ -9,8 +9,12 @@
 #include <linux/limits.h>
 #include <linux/math.h>
 #include <linux/minmax.h>
+#include <net/sock.h>
 
+#include "xtcp/output.h"
 #include "xtcp/segment.h"
+#include "xtcp/seq.h"
+#include "xtcp/sock.h"
 #include "xtcp/window.h"
 
 /*
@@ -57,3 +61,82 @@ bool xtcp_window_update_due(u32 left, u32 room, u32 mss)
 	return room >= left + mss || (left < mss && room > left);
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_window_update_due);
+
+/*
+ * The room we can offer: half the free receive buffer (the rest covers
+ * skb overhead), at most what 16 bits hold at our window-scale shift.
+ */
+u32 xtcp_rcv_window(const struct sock *sk)
+{
+	int free = xtcp_rcvbuf(sk) - atomic_read(&sk->sk_rmem_alloc);
+	u32 wnd = free > 0 ? free / 2 : 0;
+
+	return min_t(u32, wnd, (u32)U16_MAX << xtcp_sk(sk)->rcv_wscale);
+}
+
+/* What is left of the window last advertised, from RCV.NXT to its right edge. */
+u32 xtcp_rcv_wnd_left(const struct xtcp_sock *xs)
+{
+	u32 edge = xs->rcv_wup + xs->rcv_wnd;
+
+	return xtcp_seq_after(edge, xs->rcv_nxt) ? edge - xs->rcv_nxt : 0;
+}
+
+/*
+ * RFC 7323 2.2: the window scaling our SYN (or SYN+ACK) offers, unless
+ * net.xtcp.window_scaling is off. Our shift covers the most room our
+ * buffer may offer: the namespace's rmem maximum, or SO_RCVBUF's if the
+ * user set it.
+ */
+void xtcp_wscale_offer(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 space = sk->sk_userlocks & SOCK_RCVBUF_LOCK ? xtcp_rcvbuf(sk) :
+		    READ_ONCE(xtcp_net(sock_net(sk))->rmem[XTCP_MEM_MAX]);
+
+	xs->wscale_ok = READ_ONCE(xtcp_net(sock_net(sk))->window_scaling);
+	xs->rcv_wscale = xs->wscale_ok ? xtcp_wscale_for(space / 2) : 0;
+	xs->snd_wscale = 0;
+}
+
+/*
+ * The peer's SYN came with the shift peer_wscale (-1: no option). Scaling
+ * is used only when both SYNs carry it; otherwise not at all, either way.
+ */
+void xtcp_wscale_agree(struct sock *sk, int peer_wscale)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (peer_wscale >= 0 && xs->wscale_ok) {
+		xs->snd_wscale = peer_wscale;
+		return;
+	}
+	xs->wscale_ok = 0;
+	xs->rcv_wscale = 0;
+	xs->snd_wscale = 0;
+}
+
+/*
+ * The window field of a segment we send now (window.c decides), and the
+ * right edge it sets. A SYN's window is never scaled (RFC 7323 2.2).
+ */
+u16 xtcp_select_window(struct sock *sk, bool syn)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u16 wire;
+
+	xs->rcv_wnd = xtcp_window_choose(xtcp_rcv_window(sk), xtcp_rcv_wnd_left(xs),
+					 syn ? 0 : xs->rcv_wscale, &wire);
+	xs->rcv_wup = xs->rcv_nxt;
+	return wire;
+}
+
+/* Tell the peer about room the reader made, when worth it (window.c). */
+void xtcp_window_update(struct sock *sk)
+{
+	if (xtcp_window_update_due(xtcp_rcv_wnd_left(xtcp_sk(sk)), xtcp_rcv_window(sk),
+				   xtcp_sk(sk)->mss) &&
+	    (1 << sk->sk_state) & (XTCPF(XTCP_ESTABLISHED) | XTCPF(XTCP_FIN_WAIT1) |
+				   XTCPF(XTCP_FIN_WAIT2)))
+		xtcp_send_control(sk, XTCP_FLAG_ACK);
+}

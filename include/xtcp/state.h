@@ -9,6 +9,7 @@
 #define _XTCP_STATE_H
 
 #include <linux/types.h>
+#include <net/dropreason.h>
 
 #include "xtcp/segment.h"
 
@@ -61,6 +62,7 @@ struct xtcp_verdict {
 	u32 rst_ack;
 	u8 rst_flags;
 	int err;		/* with RESET: ECONNREFUSED or ECONNRESET */
+	enum skb_drop_reason drop;	/* why the segment is refused; 0: it is used */
 	const char *event;	/* what happened, in the protocol's words */
 };
 
@@ -93,17 +95,6 @@ bool xtcp_close_sends_fin(int state);
 int xtcp_state_after_close(int state);
 
 /* Timer decisions; the clock is an argument. */
-u32 xtcp_rto_backoff_ms(u32 rto_ms, unsigned int retries, u32 max_ms);
-
-/* RFC 6298's estimator, in microseconds; srtt_us == 0: no measurement yet. */
-struct xtcp_rtt {
-	u32 srtt_us;
-	u32 rttvar_us;
-};
-
-void xtcp_rtt_sample(struct xtcp_rtt *rtt, u32 r_us);
-u32 xtcp_rto_ms(const struct xtcp_rtt *rtt, u32 min_ms, u32 max_ms);
-
 enum xtcp_keepalive_action {
 	XTCP_KA_WAIT,		/* not yet: check again at *next_ns */
 	XTCP_KA_PROBE,		/* send a probe, check again at *next_ns */

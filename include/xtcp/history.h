@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * State changes: every one goes through xtcp_set_state(), which records it
+ * in the connection's history (/proc/xtcp/history) and the xtcp_set_state
+ * tracepoint, with its cause in the protocol's words.
+ */
+#ifndef _XTCP_HISTORY_H
+#define _XTCP_HISTORY_H
+
+#include <linux/types.h>
+
+struct sock;
+
+/*
+ * A connection's last state changes, each with its time and cause.
+ * Allocated apart from the socket so that a TIME_WAIT entry can take it
+ * over and stay small.
+ */
+#define XTCP_HISTORY	16
+
+struct xtcp_history {
+	u8 next;		/* where the next entry goes */
+	u8 count;
+	struct {
+		u64 ns;		/* ktime_get_ns() */
+		u8 from;
+		u8 to;
+		const char *event;	/* a string literal */
+	} e[XTCP_HISTORY];
+};
+
+void xtcp_history_add(struct xtcp_history *h, int from, int to, const char *why);
+void xtcp_set_state(struct sock *sk, int state, const char *why);
+
+#endif /* _XTCP_HISTORY_H */

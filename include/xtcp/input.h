@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Segments in (input.c): checked, looked up, decided by state.c, applied. */
+#ifndef _XTCP_INPUT_H
+#define _XTCP_INPUT_H
+
+#include <net/dropreason.h>
+#include <net/protocol.h>
+
+#include "xtcp/segment.h"
+
+struct net;
+struct sock;
+struct sk_buff;
+
+extern const struct net_protocol xtcp_net_protocol;
+int xtcp_rcv_sk(struct sock *sk, struct sk_buff *skb);
+void xtcp_drop(struct net *net, struct sk_buff *skb, enum skb_drop_reason reason);
+void xtcp_seg_of(const struct sk_buff *skb, struct xtcp_seg *seg);
+
+#endif /* _XTCP_INPUT_H */

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A listening socket and its children (RFC 9293 3.10.7.2): a SYN makes a
+ * child in SYN_RECV on the SYN queue; the handshake's end moves it to the
+ * accept queue; accept() grafts it to a new socket.
+ */
+#ifndef _XTCP_LISTENER_H
+#define _XTCP_LISTENER_H
+
+#include <linux/net.h>
+
+struct sock;
+struct sk_buff;
+
+int xtcp_listen(struct socket *sock, int backlog);
+#ifdef XTCP_HAVE_PROTO_ACCEPT_ARG
+int xtcp_accept(struct socket *sock, struct socket *newsock, struct proto_accept_arg *arg);
+#else
+int xtcp_accept(struct socket *sock, struct socket *newsock, int flags, bool kern);
+#endif
+void xtcp_listener_stop(struct sock *listener);
+struct sock *xtcp_child_create(struct sock *listener, struct sk_buff *skb);
+void xtcp_child_established(struct sock *child);
+
+#endif /* _XTCP_LISTENER_H */

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Segments out: xmit.c builds and sends one segment over IPv4; output.c is
+ * the send path (the write queue, Nagle, cork, sender SWS avoidance, the
+ * congestion and peer's windows).
+ */
+#ifndef _XTCP_OUTPUT_H
+#define _XTCP_OUTPUT_H
+
+#include <linux/ip.h>
+#include <linux/netdevice.h>
+#include <linux/uio.h>
+
+#include "xtcp/segment.h"
+
+struct net;
+struct sock;
+struct sk_buff;
+struct xtcp_verdict;
+
+#define XTCP_MAX_HEADER	(MAX_HEADER + sizeof(struct iphdr) + XTCP_HDR_MAX)
+
+/* xmit.c */
+u16 xtcp_route_mss(struct net *net, __be32 saddr, __be32 daddr);
+int xtcp_send_control(struct sock *sk, u8 flags);
+int xtcp_transmit(struct sock *sk, struct sk_buff *skb);
+void xtcp_send_raw(struct net *net, __be32 saddr, __be32 daddr,
+		   const struct xtcp_seg *seg);
+void xtcp_send_rst_to(struct net *net, const struct sk_buff *skb,
+		      const struct xtcp_verdict *v);
+void xtcp_send_reset_reply(struct net *net, struct sk_buff *skb);
+
+/* output.c */
+int xtcp_queue_syn(struct sock *sk, u8 flags);
+/*
+ * How a push treats the last, partial segment: Nagle's algorithm and
+ * XTCP_CORK may hold it (NAGLE), MSG_MORE holds it too (MORE), XTCP_NODELAY
+ * being set flushes it whatever the cork (NOW). PROBE: the persist timer's
+ * send, which takes whatever fits.
+ */
+enum xtcp_push_how { XTCP_PUSH_NAGLE, XTCP_PUSH_MORE, XTCP_PUSH_NOW, XTCP_PUSH_PROBE };
+void __xtcp_push(struct sock *sk, enum xtcp_push_how how);
+
+static inline void xtcp_push(struct sock *sk)
+{
+	__xtcp_push(sk, XTCP_PUSH_NAGLE);
+}
+
+void xtcp_queue_tail(struct sock *sk, struct sk_buff *skb);
+int xtcp_append_tail(struct sock *sk, struct iov_iter *from, size_t len);
+void xtcp_window_probe(struct sock *sk);
+void xtcp_send_probe(struct sock *sk);
+
+#endif /* _XTCP_OUTPUT_H */

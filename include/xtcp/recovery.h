@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Loss recovery (recovery.c): what an ACK frees, retransmission on three
+ * duplicate ACKs or a partial ACK (RFC 5681, RFC 6582), and after an RTO
+ * (RFC 6298 5.4, RFC 5681 3.1). cong.c decides cwnd; this file resends.
+ */
+#ifndef _XTCP_RECOVERY_H
+#define _XTCP_RECOVERY_H
+
+#include <linux/types.h>
+
+struct sock;
+struct xtcp_sock;
+
+u32 xtcp_lost_bytes(const struct xtcp_sock *xs);
+u32 xtcp_in_flight(const struct xtcp_sock *xs);
+void xtcp_retransmit(struct sock *sk);
+bool xtcp_resend_lost(struct sock *sk);
+void xtcp_retransmit_timeout(struct sock *sk);
+void xtcp_clean_acked(struct sock *sk);
+
+#endif /* _XTCP_RECOVERY_H */

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Round-trip time and the retransmission timeout (RFC 6298): the estimator
+ * and the backoff are pure (KUnit drives them); xtcp_rtt_update() applies a
+ * measurement to a socket.
+ */
+#ifndef _XTCP_RTT_H
+#define _XTCP_RTT_H
+
+#include <linux/types.h>
+
+struct sock;
+
+/* RFC 6298's estimator, in microseconds; srtt_us == 0: no measurement yet. */
+struct xtcp_rtt {
+	u32 srtt_us;
+	u32 rttvar_us;
+};
+
+void xtcp_rtt_sample(struct xtcp_rtt *rtt, u32 r_us);
+u32 xtcp_rto_ms(const struct xtcp_rtt *rtt, u32 min_ms, u32 max_ms);
+u32 xtcp_rto_backoff_ms(u32 rto_ms, unsigned int retries, u32 max_ms);
+void xtcp_rtt_update(struct sock *sk, u32 r_us);
+
+#endif /* _XTCP_RTT_H */

@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The xtcp socket, its life (conn.c: made, ended, freed) and the segment
+ * data kept in an skb's control block.
+ */
+#ifndef _XTCP_SOCK_H
+#define _XTCP_SOCK_H
+
+#include <linux/hrtimer.h>
+#include <linux/skbuff.h>
+#include <net/sock.h>
+
+#include "xtcp/cong.h"
+#include "xtcp/rtt.h"
+#include "xtcp/xtcp.h"
+
+struct xtcp_history;
+
+/*
+ * The socket. struct sock comes first, so sk and xtcp_sock convert freely;
+ * addresses and ports live in sock_common (sk_rcv_saddr, sk_num, sk_daddr,
+ * sk_dport), as for TCP. Sequence variables are RFC 9293 section 3.3.1's.
+ */
+struct xtcp_sock {
+	struct sock sk;
+
+	/* Send sequence space */
+	u32 iss;
+	u32 snd_una;
+	u32 snd_nxt;
+	u32 snd_wnd;
+	u32 snd_wl1;
+	u32 snd_wl2;
+	/* Receive sequence space */
+	u32 rcv_nxt;
+	u32 rcv_wnd;		/* the window last advertised */
+	u32 rcv_wup;		/* RCV.NXT when it was: its right edge is rcv_wup + rcv_wnd */
+	struct sk_buff_head ooo_queue;	/* after a hole, for reasm.c */
+
+	u16 mss;		/* the most payload one segment carries */
+	u16 adv_mss;		/* what our SYN or SYN+ACK announced */
+	struct sk_buff *send_head;	/* first unsent skb of sk_write_queue */
+	spinlock_t queue_lock;		/* listener: syn_queue and accept_queue */
+	unsigned long challenge_stamp;	/* RFC 5961 challenge ACK rate limit */
+	u32 challenge_count;
+	unsigned long last_oow_ack;	/* last ACK to a dataless segment we dropped */
+	u8 fin_queued:1;	/* the user is done sending: FIN after the data */
+	u8 fin_sent:1;
+	u8 persist:1;		/* rtx_timer is the persist timer */
+	u8 wscale_ok:1;		/* RFC 7323 window scaling: in use (SYN_SENT: offered) */
+	u8 nodelay:1;		/* XTCP_NODELAY: Nagle's algorithm off */
+	u8 cork:1;		/* XTCP_CORK */
+	u8 snd_wscale;		/* shift of the peer's windows */
+	u8 rcv_wscale;		/* shift of ours */
+	u8 retries;		/* retransmissions of the oldest unacked segment */
+	u32 total_retrans;	/* over the connection's life */
+	u64 bytes_sent;		/* for XTCP_INFO */
+	u64 bytes_acked;
+	u64 bytes_received;
+	u64 segs_in;
+	u64 segs_out;
+	u8 keepalive_probes;	/* unanswered keepalive probes */
+	u8 probes_out;		/* unanswered window probes */
+	u8 persist_backoff;	/* window probes since the window last opened */
+	u32 max_snd_wnd;	/* the largest window the peer has offered */
+	struct xtcp_cc cc;	/* NewReno, cong.c */
+	u32 snd_sml;		/* end of the last segment sent smaller than the MSS */
+	u32 rtx_seq;		/* after an RTO, [rtx_seq, lost_end) is sent again */
+	u32 lost_end;
+
+	/* Per-socket keepalive settings, 0 = the namespace's sysctl. */
+	u32 keepalive_time;
+	u32 keepalive_intvl;
+	u8 keepalive_cnt;
+
+	ktime_t last_rcv;	/* for keepalive: when the peer last spoke */
+	struct xtcp_rtt rtt;	/* RFC 6298 SRTT and RTTVAR */
+	u32 rto_ms;		/* before backoff */
+
+	/* Timers, armed only by timers.c */
+	struct hrtimer rtx_timer;	/* retransmission, or persist */
+	struct hrtimer state_timer;	/* keepalive, orphaned FIN_WAIT_2 */
+	struct hrtimer delack_timer;	/* an ACK owed to the peer */
+	unsigned long deferred;		/* timer work left for release_sock() */
+#define XTCP_DEFER_RTX		0
+#define XTCP_DEFER_STATE	1
+#define XTCP_DEFER_DELACK	2
+
+	/* Tables: a node is unhashed when the socket is not in that table. */
+	struct hlist_node bind_node;
+	struct hlist_node conn_node;
+
+	/* Listener: half-open children, and children ready for accept(). */
+	struct sock *parent;
+	struct list_head child_node;
+	struct list_head syn_queue;
+	struct list_head accept_queue;
+	u32 syn_queue_len;
+	u32 accept_queue_len;
+	u32 backlog;
+
+	u8 prev_state;
+	struct xtcp_history *history;	/* may be NULL: allocation failed */
+};
+
+static inline struct xtcp_sock *xtcp_sk(const struct sock *sk)
+{
+	return (struct xtcp_sock *)sk;
+}
+
+/* What input.c keeps of a segment while it waits in a socket's backlog. */
+struct xtcp_skb_cb {
+	u32 seq;
+	u32 end_seq;		/* seq + SYN + FIN + payload */
+	u32 ack;
+	u16 window;
+	u16 mss;
+	u8 flags;
+	s8 wscale;
+	/* Write queue only: for RTT measurement (RFC 6298, Karn's rule). */
+	u8 retransmitted;
+	u64 sent_ns;
+};
+
+#define XTCP_SKB_CB(skb) ((struct xtcp_skb_cb *)&((skb)->cb[0]))
+
+/*
+ * The buffer xtcp uses: SO_SNDBUF/SO_RCVBUF are the socket core's, so the
+ * namespace's limits (net.xtcp.wmem, net.xtcp.rmem) apply where they are
+ * used, here.
+ */
+static inline int xtcp_mem_limit(int val, const int *mem)
+{
+	return min(max(val, READ_ONCE(mem[XTCP_MEM_MIN])), READ_ONCE(mem[XTCP_MEM_MAX]));
+}
+
+static inline int xtcp_sndbuf(const struct sock *sk)
+{
+	return xtcp_mem_limit(READ_ONCE(sk->sk_sndbuf), xtcp_net(sock_net(sk))->wmem);
+}
+
+static inline int xtcp_rcvbuf(const struct sock *sk)
+{
+	return xtcp_mem_limit(READ_ONCE(sk->sk_rcvbuf), xtcp_net(sock_net(sk))->rmem);
+}
+
+/* The states in which the user's data may be sent (RFC 9293 3.10.2). */
+static inline bool xtcp_can_send(const struct sock *sk)
+{
+	return (1 << sk->sk_state) & (XTCPF(XTCP_ESTABLISHED) | XTCPF(XTCP_CLOSE_WAIT));
+}
+
+/* conn.c: a socket's life. */
+extern struct proto xtcp_prot;
+void xtcp_init_sock(struct sock *sk, gfp_t gfp);
+void xtcp_done(struct sock *sk, int err, const char *why);
+
+/* socket.c: the address family. */
+extern struct net_proto_family xtcp_family_ops;
+extern const struct proto_ops xtcp_stream_ops;
+
+/* info.c: XTCP_INFO. */
+void xtcp_get_info(struct sock *sk, struct xtcp_info *info);
+
+#endif /* _XTCP_SOCK_H */

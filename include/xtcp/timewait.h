@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* TIME_WAIT as a small object (timewait.c); its decisions are state.c's. */
+#ifndef _XTCP_TIMEWAIT_H
+#define _XTCP_TIMEWAIT_H
+
+#include <linux/hrtimer.h>
+#include <linux/refcount.h>
+#include <linux/skbuff.h>
+#include <net/net_namespace.h>
+
+#include "xtcp/state.h"
+
+struct sock;
+struct xtcp_history;
+
+struct xtcp_tw {
+	struct hlist_node node;
+	struct hlist_node port_node;
+	refcount_t refcnt;
+	possible_net_t net;
+	__be32 saddr;		/* local */
+	__be32 daddr;		/* remote */
+	__be16 sport;
+	__be16 dport;
+	u32 snd_nxt;
+	u32 rcv_nxt;
+	u32 rcv_wnd;
+	u8 rcv_wscale;		/* our window's shift (RFC 7323) */
+	u8 dead;		/* out of the table: never armed again */
+	u8 reuse;		/* the socket had SO_REUSEADDR */
+	struct xtcp_history *history;	/* taken over from the socket */
+	spinlock_t lock;	/* dead and arming the timer */
+	struct hrtimer timer;
+	struct rcu_head rcu;
+};
+
+int xtcp_tw_init(void);
+void xtcp_tw_exit(void);
+void xtcp_time_wait(struct sock *sk);
+enum xtcp_tw_action xtcp_tw_rcv(struct xtcp_tw *tw, struct sk_buff *skb);
+void xtcp_tw_put(struct xtcp_tw *tw);
+void xtcp_tw_kill(struct xtcp_tw *tw, const char *why);
+enum hrtimer_restart xtcp_tw_expire(struct hrtimer *timer);
+
+#endif /* _XTCP_TIMEWAIT_H */

@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * State changes (RFC 9293 3.3.2): every one goes through xtcp_set_state(),
+ * which counts it, traces it, and records it in the connection's history
+ * for /proc/xtcp/history.
+ */
+#include "xtcp/history.h"
+#include "xtcp/sock.h"
+#include "xtcp/trace.h"
+
+void xtcp_history_add(struct xtcp_history *h, int from, int to, const char *why)
+{
+	if (!h)
+		return;
+	h->e[h->next].ns = ktime_get_ns();
+	h->e[h->next].from = from;
+	h->e[h->next].to = to;
+	h->e[h->next].event = why;
+	h->next = (h->next + 1) % XTCP_HISTORY;
+	if (h->count < XTCP_HISTORY)
+		h->count++;
+}
+
+/* Every state change goes through here, with its cause in the protocol's words. */
+void xtcp_set_state(struct sock *sk, int state, const char *why)
+{
+	int old = sk->sk_state;
+
+	/* Counted as Linux's tcp_set_state() counts (RFC 4022 semantics). */
+	if (state == XTCP_CLOSE) {
+		if (old == XTCP_ESTABLISHED || old == XTCP_CLOSE_WAIT)
+			xtcp_inc(sock_net(sk), XTCP_MIB_ESTAB_RESETS);
+		else if (old == XTCP_SYN_SENT || old == XTCP_SYN_RECV)
+			xtcp_inc(sock_net(sk), XTCP_MIB_ATTEMPT_FAILS);
+	}
+	trace_xtcp_set_state(sk, sk->sk_rcv_saddr, sk->sk_num, sk->sk_daddr,
+			     ntohs(sk->sk_dport), old, state, why);
+	xtcp_history_add(xtcp_sk(sk)->history, old, state, why);
+	xtcp_sk(sk)->prev_state = old;
+	WRITE_ONCE(sk->sk_state, state);
+}

@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * One segment out over IPv4. An xtcp socket is not an inet_sock, so it
+ * routes with ip_route_output_key() and sends with ip_local_out() itself.
+ * A data segment is a clone of its write-queue skb with the headers pushed
+ * in front (as TCP does), so a retransmission is the same skb sent again.
+ */
+#include <linux/skbuff.h>
+#include <net/checksum.h>
+#include <net/ip.h>
+#include <net/route.h>
+
+#include "xtcp/input.h"
+#include "xtcp/output.h"
+#include "xtcp/sock.h"
+#include "xtcp/state.h"
+#include "xtcp/timers.h"
+#include "xtcp/trace.h"
+#include "xtcp/window.h"
+
+static struct rtable *xtcp_route(struct net *net, __be32 saddr, __be32 daddr,
+				 struct flowi4 *fl4)
+{
+	memset(fl4, 0, sizeof(*fl4));
+	fl4->daddr = daddr;
+	fl4->saddr = saddr;
+	fl4->flowi4_proto = xtcp_ipproto;
+	return ip_route_output_key(net, fl4);
+}
+
+/* The MSS for this path: the route's MTU less the IP and xtcp headers. */
+u16 xtcp_route_mss(struct net *net, __be32 saddr, __be32 daddr)
+{
+	struct flowi4 fl4;
+	struct rtable *rt = xtcp_route(net, saddr, daddr, &fl4);
+	u32 mtu;
+
+	if (IS_ERR(rt))
+		return XTCP_MSS_DEFAULT;
+	mtu = min_t(u32, dst_mtu(&rt->dst), IP_MAX_MTU);
+	ip_rt_put(rt);
+	return max_t(u32, mtu - sizeof(struct iphdr) - XTCP_HDR_MIN, 64);
+}
+
+/*
+ * Push seg's header onto skb (whose data is the payload), checksum it, add
+ * an IPv4 header and send it. Consumes skb.
+ */
+static int xtcp_output(struct net *net, __be32 saddr, __be32 daddr,
+		       struct sk_buff *skb, const struct xtcp_seg *seg)
+{
+	struct flowi4 fl4;
+	struct rtable *rt;
+	struct tcphdr *th;
+	struct iphdr *iph;
+	unsigned int hdr_len;
+	u8 hdr[XTCP_HDR_MAX];
+
+	hdr_len = xtcp_seg_build(hdr, sizeof(hdr), seg);
+	if (!hdr_len || skb_headroom(skb) < hdr_len + sizeof(*iph) + LL_MAX_HEADER) {
+		kfree_skb(skb);
+		return -EINVAL;
+	}
+	rt = xtcp_route(net, saddr, daddr, &fl4);
+	if (IS_ERR(rt)) {
+		kfree_skb_reason(skb, SKB_DROP_REASON_IP_OUTNOROUTES);
+		return PTR_ERR(rt);
+	}
+	th = skb_push(skb, hdr_len);
+	memcpy(th, hdr, hdr_len);
+	skb_reset_transport_header(skb);
+	th->check = 0;
+	th->check = csum_tcpudp_magic(fl4.saddr, fl4.daddr, skb->len, xtcp_ipproto,
+				      skb_checksum(skb, 0, skb->len, 0));
+
+	/* skb->cb is IP's from here (IPCB): xtcp's control block must not leak in. */
+	memset(skb->cb, 0, sizeof(skb->cb));
+	iph = skb_push(skb, sizeof(*iph));
+	skb_reset_network_header(skb);
+	iph->version = 4;
+	iph->ihl = 5;
+	iph->tos = 0;
+	iph->frag_off = htons(IP_DF);
+	iph->ttl = ip4_dst_hoplimit(&rt->dst);
+	iph->protocol = xtcp_ipproto;
+	iph->saddr = fl4.saddr;
+	iph->daddr = fl4.daddr;
+	iph->tot_len = htons(skb->len);
+	ip_select_ident(net, skb, NULL);
+	skb->protocol = htons(ETH_P_IP);
+	skb->ip_summed = CHECKSUM_NONE;
+	skb_dst_set(skb, &rt->dst);
+	xtcp_inc(net, XTCP_MIB_OUT_SEGS);
+	if (seg->flags & XTCP_FLAG_RST) {
+		xtcp_inc(net, XTCP_MIB_OUT_RSTS);
+		trace_xtcp_send_reset(fl4.saddr, seg->src_port, fl4.daddr, seg->dst_port,
+				      seg->seq, seg->ack);
+	}
+	return ip_local_out(net, NULL, skb);
+}
+
+/* A header-only segment not tied to a socket: RSTs, TIME_WAIT's ACKs. */
+void xtcp_send_raw(struct net *net, __be32 saddr, __be32 daddr,
+		   const struct xtcp_seg *seg)
+{
+	struct sk_buff *skb = alloc_skb(XTCP_MAX_HEADER, GFP_ATOMIC);
+
+	if (!skb)
+		return;
+	skb_reserve(skb, XTCP_MAX_HEADER);
+	xtcp_output(net, saddr, daddr, skb, seg);
+}
+
+/* A RST answering the segment in skb: to its source, from its destination. */
+void xtcp_send_rst_to(struct net *net, const struct sk_buff *skb,
+		      const struct xtcp_verdict *v)
+{
+	const struct tcphdr *th = (const struct tcphdr *)skb_transport_header(skb);
+	struct xtcp_seg rst = {
+		.src_port = ntohs(th->dest), .dst_port = ntohs(th->source),
+		.seq = v->rst_seq, .ack = v->rst_ack, .flags = v->rst_flags,
+		.wscale = -1,
+	};
+
+	xtcp_send_raw(net, ip_hdr(skb)->daddr, ip_hdr(skb)->saddr, &rst);
+}
+
+/* 3.10.7.1: answer a segment that matches no connection with a RST. */
+void xtcp_send_reset_reply(struct net *net, struct sk_buff *skb)
+{
+	struct xtcp_seg in;
+	struct xtcp_verdict v;
+
+	xtcp_seg_of(skb, &in);
+	xtcp_reset_reply(&in, &v);
+	if (v.actions & XTCP_ACT_SEND_RST)
+		xtcp_send_rst_to(net, skb, &v);
+}
+
+static void xtcp_fill_seg(struct sock *sk, struct xtcp_seg *seg, u32 seq, u8 flags)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	memset(seg, 0, sizeof(*seg));
+	seg->src_port = sk->sk_num;
+	seg->dst_port = ntohs(sk->sk_dport);
+	seg->seq = seq;
+	seg->flags = flags;
+	/* Everything after the opening SYN acknowledges (RFC 9293 3.10.7.4). */
+	if (sk->sk_state != XTCP_SYN_SENT && !(flags & XTCP_FLAG_RST && !(flags & XTCP_FLAG_ACK)))
+		seg->flags |= XTCP_FLAG_ACK;
+	if (seg->flags & XTCP_FLAG_ACK) {
+		seg->ack = xs->rcv_nxt;
+		xtcp_timer_ack_sent(sk);	/* a delayed ACK rides along */
+	}
+	seg->window = xtcp_select_window(sk, flags & XTCP_FLAG_SYN);
+	seg->wscale = -1;
+	if (flags & XTCP_FLAG_SYN) {
+		seg->mss = xs->adv_mss;
+		/* RFC 7323 2.2: offered in a SYN, answered only to an offer. */
+		if (xs->wscale_ok)
+			seg->wscale = xs->rcv_wscale;
+	}
+}
+
+/* A segment with no data and no place in the retransmission queue. */
+int xtcp_send_control(struct sock *sk, u8 flags)
+{
+	struct sk_buff *skb = alloc_skb(XTCP_MAX_HEADER, GFP_ATOMIC);
+	struct xtcp_seg seg;
+
+	if (!skb)
+		return -ENOBUFS;
+	skb_reserve(skb, XTCP_MAX_HEADER);
+	xtcp_fill_seg(sk, &seg, xtcp_sk(sk)->snd_nxt, flags);
+	xtcp_sk(sk)->segs_out++;
+	return xtcp_output(sock_net(sk), sk->sk_rcv_saddr, sk->sk_daddr, skb, &seg);
+}
+
+/* Send one skb of the write queue (a clone: the original stays until ACKed). */
+int xtcp_transmit(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	struct sk_buff *out;
+	struct xtcp_seg seg;
+
+	out = skb_cloned(skb) ? pskb_copy(skb, GFP_ATOMIC) : skb_clone(skb, GFP_ATOMIC);
+	if (!out)
+		return -ENOBUFS;
+	cb->sent_ns = ktime_get_ns();
+	xtcp_sk(sk)->segs_out++;
+	xtcp_sk(sk)->bytes_sent += skb->len;
+	xtcp_fill_seg(sk, &seg, cb->seq, cb->flags);
+	return xtcp_output(sock_net(sk), sk->sk_rcv_saddr, sk->sk_daddr, out, &seg);
+}
