@@ -38,7 +38,7 @@ void xtcp_done(struct sock *sk, int err, const char *why)
 
 	if (sk->sk_state != XTCP_CLOSE)
 		xtcp_set_state(sk, XTCP_CLOSE, why);
-	xtcp_timers_stop(sk);
+	xtcp_timers_connection_done(sk);
 	xtcp_unhash_conn(sk);
 	xtcp_unbind(sk);
 	xtcp_purge_queues(sk);
@@ -114,7 +114,7 @@ void xtcp_init_sock(struct sock *sk, gfp_t gfp)
 	spin_lock_init(&xs->queue_lock);
 	xs->mss = XTCP_MSS_DEFAULT;
 	xtcp_cc_init(&xs->cc, xs->mss, 0);
-	xs->last_rcv = ktime_get();
+	xs->last_rcv_ns = xtcp_clock_ns();
 	sk->sk_state = XTCP_CLOSE;
 	sk->sk_protocol = xtcp_ipproto;
 	sk->sk_destruct = xtcp_sk_destruct;

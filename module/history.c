@@ -6,13 +6,14 @@
  */
 #include "xtcp/history.h"
 #include "xtcp/sock.h"
+#include "xtcp/timers.h"
 #include "xtcp/trace.h"
 
 void xtcp_history_add(struct xtcp_history *h, int from, int to, const char *why)
 {
 	if (!h)
 		return;
-	h->e[h->next].ns = ktime_get_ns();
+	h->e[h->next].ns = xtcp_clock_ns();
 	h->e[h->next].from = from;
 	h->e[h->next].to = to;
 	h->e[h->next].event = why;

@@ -5,6 +5,7 @@
  * /proc reads without the socket lock, as /proc/net/tcp does: each field
  * is current, the set is not one instant's.
  */
+#include <kunit/visibility.h>
 #include <linux/hrtimer.h>
 
 #include "xtcp/recovery.h"
@@ -45,3 +46,4 @@ void xtcp_get_info(struct sock *sk, struct xtcp_info *info)
 	else if (info->lost)
 		info->ca_state = 2;
 }
+EXPORT_SYMBOL_IF_KUNIT(xtcp_get_info);

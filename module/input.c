@@ -8,6 +8,7 @@
  *
  * The decision about a segment is state.c's; this file applies it.
  */
+#include <kunit/visibility.h>
 #include <linux/skbuff.h>
 #include <net/ip.h>
 #include <net/protocol.h>
@@ -125,8 +126,10 @@ static void xtcp_challenge_ack(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	if (time_after(jiffies, xs->challenge_stamp + HZ)) {
-		xs->challenge_stamp = jiffies;
+	u64 now = xtcp_clock_ns();
+
+	if (now - xs->challenge_stamp_ns > NSEC_PER_SEC) {
+		xs->challenge_stamp_ns = now;
 		xs->challenge_count = 0;
 	}
 	if (xs->challenge_count++ < 10) {
@@ -148,11 +151,13 @@ static bool xtcp_ack_allowed(struct sock *sk, const struct xtcp_seg *seg,
 
 	if (!(v->actions & XTCP_ACT_DROP) || seg->payload_len || (seg->flags & XTCP_FLAG_SYN))
 		return true;
-	if (xs->last_oow_ack && time_before(jiffies, xs->last_oow_ack + HZ / 2)) {
+	u64 now = xtcp_clock_ns();
+
+	if (xs->last_oow_ack_ns && now - xs->last_oow_ack_ns < NSEC_PER_SEC / 2) {
 		xtcp_inc(sock_net(sk), XTCP_MIB_OOW_ACKS_SKIPPED);
 		return false;
 	}
-	xs->last_oow_ack = jiffies ?: 1;
+	xs->last_oow_ack_ns = now;
 	return true;
 }
 
@@ -167,6 +172,7 @@ static void xtcp_apply(struct sock *sk, struct sk_buff *skb,
 	if (v->actions & XTCP_ACT_SET_IRS) {
 		xs->rcv_nxt = seg->seq + 1;
 		xs->rcv_wup = xs->rcv_nxt;
+		xs->copied_seq = xs->rcv_nxt;
 		if (seg->mss)
 			xs->mss = min(xs->mss, seg->mss);
 		else
@@ -194,10 +200,7 @@ static void xtcp_apply(struct sock *sk, struct sk_buff *skb,
 		if (xtcp_cc_ack(&xs->cc, v->ack, acked, xs->snd_nxt - xs->snd_una, xs->mss))
 			xtcp_retransmit(sk);	/* a partial ACK: the next hole */
 		new_ack = true;
-		if (xs->snd_una == xs->snd_nxt)
-			xtcp_timer_rtx_stop(sk);
-		else
-			xtcp_timer_rtx_arm(sk);
+		xtcp_timers_ack_received(sk);
 		sk->sk_write_space(sk);
 	}
 	if ((v->actions & XTCP_ACT_DUPACK) &&
@@ -227,7 +230,7 @@ static void xtcp_apply(struct sock *sk, struct sk_buff *skb,
 	else if ((v->actions & XTCP_ACT_SEND_ACK) && xtcp_ack_allowed(sk, seg, v))
 		xtcp_send_control(sk, XTCP_FLAG_ACK);
 	else if (v->actions & XTCP_ACT_DELAY_ACK)
-		xtcp_timer_delack_arm(sk);
+		xtcp_timers_ack_owed(sk);
 
 	if (v->actions & XTCP_ACT_SYNCHRONIZED) {
 		if (xs->parent)
@@ -248,7 +251,7 @@ static void xtcp_apply(struct sock *sk, struct sk_buff *skb,
 			break;
 		case XTCP_FIN_WAIT2:
 			if (sock_flag(sk, SOCK_DEAD))
-				xtcp_timer_fin_wait2(sk);
+				xtcp_timers_orphan_fin_wait2(sk);
 			fallthrough;
 		default:
 			if (v->actions & XTCP_ACT_ACCEPT_FIN)
@@ -286,7 +289,7 @@ int xtcp_rcv_sk(struct sock *sk, struct sk_buff *skb)
 	}
 	if (sk->sk_state != XTCP_LISTEN && sk->sk_state != XTCP_CLOSE &&
 	    !(v.actions & XTCP_ACT_DROP && v.actions & XTCP_ACT_SEND_RST))
-		xtcp_timer_keepalive_reset(sk);
+		xtcp_timers_peer_heard(sk);
 	if (v.actions == XTCP_ACT_DROP) {
 		xtcp_drop(sock_net(sk), skb, v.drop);
 		return 0;
@@ -381,3 +384,4 @@ const struct net_protocol xtcp_net_protocol = {
 	.handler = xtcp_v4_rcv,
 	.no_policy = 1,
 };
+EXPORT_SYMBOL_IF_KUNIT(xtcp_net_protocol);

@@ -123,6 +123,7 @@ struct sock *xtcp_child_create(struct sock *listener, struct sk_buff *skb)
 	sk->sk_dport = th->source;
 	xs->rcv_nxt = cb->seq + 1;
 	xs->rcv_wup = xs->rcv_nxt;
+	xs->copied_seq = xs->rcv_nxt;
 	xs->adv_mss = xtcp_route_mss(sock_net(sk), sk->sk_rcv_saddr, sk->sk_daddr);
 	xs->mss = min_t(u16, xs->adv_mss, cb->mss ?: XTCP_MSS_DEFAULT);
 	xtcp_wscale_offer(sk);
@@ -131,7 +132,7 @@ struct sock *xtcp_child_create(struct sock *listener, struct sk_buff *skb)
 	xs->max_snd_wnd = cb->window;
 	xs->snd_wl1 = cb->seq;
 	xs->iss = xtcp_isn(sk->sk_rcv_saddr, sk->sk_daddr, htons(sk->sk_num),
-			   sk->sk_dport, ktime_get_ns());
+			   sk->sk_dport, xtcp_clock_ns());
 	xtcp_cc_init(&xs->cc, xs->mss, xs->iss);
 	xtcp_set_state(sk, XTCP_SYN_RECV, "rcv SYN");
 	xtcp_inc(sock_net(sk), XTCP_MIB_PASSIVE_OPENS);
@@ -152,7 +153,7 @@ struct sock *xtcp_child_create(struct sock *listener, struct sk_buff *skb)
 	bh_lock_sock(sk);
 	xtcp_hash_conn(sk);
 	xtcp_queue_syn(sk, XTCP_FLAG_SYN | XTCP_FLAG_ACK);
-	xtcp_timer_keepalive_reset(sk);
+	xtcp_timers_peer_heard(sk);
 	bh_unlock_sock(sk);
 	local_bh_enable();
 	consume_skb(skb);

@@ -3,6 +3,7 @@
  * xtcp module entry: parameters, per-namespace state, and registration with
  * the socket layer and IP, in that order, unwound in reverse on failure.
  */
+#include <kunit/visibility.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/socket.h>
@@ -17,10 +18,12 @@
 #include "xtcp/trace.h"
 
 int xtcp_family = AF_XTCP;
+EXPORT_SYMBOL_IF_KUNIT(xtcp_family);
 module_param_named(family, xtcp_family, int, 0444);
 MODULE_PARM_DESC(family, "address family number (default 22, a number no in-tree code registers)");
 
 int xtcp_ipproto = IPPROTO_XTCP;
+EXPORT_SYMBOL_IF_KUNIT(xtcp_ipproto);
 module_param_named(ipproto, xtcp_ipproto, int, 0444);
 MODULE_PARM_DESC(ipproto, "IP protocol number of xtcp segments (default 253, RFC 3692)");
 
@@ -30,6 +33,7 @@ struct xtcp_net *xtcp_net(const struct net *net)
 {
 	return net_generic(net, xtcp_net_id);
 }
+EXPORT_SYMBOL_IF_KUNIT(xtcp_net);
 
 static int __net_init xtcp_init_net(struct net *net)
 {

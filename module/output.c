@@ -21,6 +21,7 @@ void xtcp_queue_tail(struct sock *sk, struct sk_buff *skb)
 
 	__skb_queue_tail(&sk->sk_write_queue, skb);
 	sk->sk_wmem_queued += skb->truesize;
+	WRITE_ONCE(xs->write_seq, XTCP_SKB_CB(skb)->end_seq);
 	if (!xs->send_head)
 		xs->send_head = skb;
 }
@@ -58,6 +59,7 @@ int xtcp_append_tail(struct sock *sk, struct iov_iter *from, size_t len)
 		return -EFAULT;
 	}
 	XTCP_SKB_CB(tail)->end_seq += len;
+	WRITE_ONCE(xs->write_seq, XTCP_SKB_CB(tail)->end_seq);
 	return len;
 }
 
@@ -218,9 +220,9 @@ void __xtcp_push(struct sock *sk, enum xtcp_push_how how)
 	while (xs->send_head && xtcp_send_head(sk, how))
 		sent = true;
 	if (sent)
-		xtcp_timer_rtx_start(sk);
+		xtcp_timers_data_sent(sk);
 	else if (xs->send_head && xs->snd_una == xs->snd_nxt)
-		xtcp_timer_persist_arm(sk);
+		xtcp_timers_send_blocked(sk);
 }
 
 /*
@@ -232,7 +234,7 @@ void xtcp_window_probe(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	if (xs->send_head && xtcp_send_head(sk, XTCP_PUSH_PROBE)) {
-		xtcp_timer_rtx_start(sk);
+		xtcp_timers_data_sent(sk);
 		return;
 	}
 	xtcp_send_probe(sk);

@@ -6,9 +6,10 @@
  *
  * /proc/xtcp/conns: a header line, then one line per socket and TIME_WAIT
  * entry: local and remote address:port, state name, send-queue and
- * receive-queue bytes, snd_una, snd_nxt, rcv_nxt, the peer's and our
- * window, the armed timer and its milliseconds left, retransmissions,
- * uid and inode.
+ * receive-queue bytes (as ss shows them), snd_una, snd_nxt, rcv_nxt, the
+ * peer's and our window, the armed timer and its milliseconds left,
+ * retransmissions, uid, inode, and the memory the send and receive
+ * queues take (skb truesize, which the buffer limits count).
  *
  * /proc/xtcp/history: each connection's last state changes, oldest first,
  * one per line: local, remote, time (seconds since boot, CLOCK_MONOTONIC),
@@ -28,6 +29,7 @@
 #include "xtcp/sock.h"
 #include "xtcp/state.h"
 #include "xtcp/table.h"
+#include "xtcp/timers.h"
 #include "xtcp/timewait.h"
 
 static struct proc_dir_entry *xtcp_proc_link;
@@ -63,29 +65,32 @@ static s64 xtcp_ms_left(const struct hrtimer *t)
 	return max_t(s64, ktime_to_ms(hrtimer_get_remaining(t)), 0);
 }
 
-/* Which of a socket's timers is armed, and how long it has left. */
-static const char *xtcp_timer_of(struct sock *sk, s64 *ms)
+#define XTCP_CONNS_FMT "%-11s %7u %7u %10u %10u %10u %5u %5u %-10s %6lld %3u %5u %8lu %8d %8d\n"
+
+/*
+ * Send-Q and Recv-Q in bytes, as ss and /proc/net/tcp show them: sent but
+ * not acknowledged plus not yet sent; received in order but not yet read.
+ * A listener's are its backlog and the connections waiting for accept().
+ */
+static void xtcp_queues(struct sock *sk, u32 *sendq, u32 *recvq)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	int state = READ_ONCE(sk->sk_state);
 
-	*ms = 0;
-	if (hrtimer_is_queued(&xs->rtx_timer)) {
-		*ms = xtcp_ms_left(&xs->rtx_timer);
-		return xs->persist ? "persist" : "retransmit";
+	*sendq = 0;
+	*recvq = 0;
+	if (state == XTCP_LISTEN) {
+		*sendq = READ_ONCE(xs->backlog);
+		*recvq = READ_ONCE(xs->accept_queue_len);
+	} else if (state != XTCP_CLOSE) {
+		s32 unread = READ_ONCE(xs->rcv_nxt) - READ_ONCE(xs->copied_seq) -
+			     sock_flag(sk, SOCK_DONE);	/* the FIN is no byte */
+		s32 unacked = READ_ONCE(xs->write_seq) - READ_ONCE(xs->snd_una);
+
+		*sendq = max(unacked, 0);
+		*recvq = max(unread, 0);
 	}
-	if (hrtimer_is_queued(&xs->state_timer)) {
-		*ms = xtcp_ms_left(&xs->state_timer);
-		return sk->sk_state == XTCP_FIN_WAIT2 && sock_flag(sk, SOCK_DEAD) ?
-		       "fin_wait2" : "keepalive";
-	}
-	if (hrtimer_is_queued(&xs->delack_timer)) {
-		*ms = xtcp_ms_left(&xs->delack_timer);
-		return "delayed_ack";
-	}
-	return "off";
 }
-
-#define XTCP_CONNS_FMT "%-11s %7d %7d %10u %10u %10u %5u %5u %-10s %6lld %3u %5u %8lu\n"
 
 static void xtcp_conns_line(struct seq_file *seq, struct sock *sk, struct xtcp_tw *tw)
 {
@@ -96,22 +101,22 @@ static void xtcp_conns_line(struct seq_file *seq, struct sock *sk, struct xtcp_t
 	if (sk) {
 		struct xtcp_sock *xs = xtcp_sk(sk);
 		int state = READ_ONCE(sk->sk_state);
-		int recvq = atomic_read(&sk->sk_rmem_alloc);
 		const char *timer;
+		u32 sendq, recvq;
 		s64 ms;
 
-		if (state == XTCP_LISTEN)
-			recvq = READ_ONCE(xs->accept_queue_len);
-		timer = xtcp_timer_of(sk, &ms);
-		seq_printf(seq, XTCP_CONNS_FMT, xtcp_state_name(state),
-			   READ_ONCE(sk->sk_wmem_queued), recvq, xs->snd_una, xs->snd_nxt,
-			   xs->rcv_nxt, xs->snd_wnd, xs->rcv_wnd, timer, ms, xs->total_retrans,
+		xtcp_queues(sk, &sendq, &recvq);
+		timer = xtcp_timer_name(xtcp_timer_armed(sk, &ms));
+		seq_printf(seq, XTCP_CONNS_FMT, xtcp_state_name(state), sendq, recvq,
+			   xs->snd_una, xs->snd_nxt, xs->rcv_nxt, xs->snd_wnd, xs->rcv_wnd,
+			   timer, ms, xs->total_retrans,
 			   from_kuid_munged(seq_user_ns(seq), sk->sk_uid),
-			   sk->sk_socket ? SOCK_INODE(sk->sk_socket)->i_ino : 0);
+			   sk->sk_socket ? SOCK_INODE(sk->sk_socket)->i_ino : 0,
+			   READ_ONCE(sk->sk_wmem_queued), atomic_read(&sk->sk_rmem_alloc));
 	} else {
 		seq_printf(seq, XTCP_CONNS_FMT, "TIME_WAIT", 0, 0, tw->snd_nxt, tw->snd_nxt,
-			   tw->rcv_nxt, 0, tw->rcv_wnd, "time_wait", xtcp_ms_left(&tw->timer),
-			   0, 0, 0UL);
+			   tw->rcv_nxt, 0, tw->rcv_wnd, xtcp_timer_name(XTCP_TIMER_TIME_WAIT),
+			   xtcp_ms_left(&tw->timer), 0, 0, 0UL, 0, 0);
 	}
 }
 
@@ -187,7 +192,7 @@ static int xtcp_history_show(struct seq_file *seq, void *v)
 static int xtcp_conns_show(struct seq_file *seq, void *v)
 {
 	return xtcp_seq_show(seq, v,
-			     "local remote state send-q recv-q snd_una snd_nxt rcv_nxt snd_wnd rcv_wnd timer timer_ms retrans uid inode\n",
+			     "local remote state send-q recv-q snd_una snd_nxt rcv_nxt snd_wnd rcv_wnd timer timer_ms retrans uid inode send-mem recv-mem\n",
 			     xtcp_conns_line);
 }
 

@@ -13,6 +13,7 @@
 #include "xtcp/rtt.h"
 #include "xtcp/seq.h"
 #include "xtcp/sock.h"
+#include "xtcp/timers.h"
 #include "xtcp/trace.h"
 
 /* Bytes after an RTO still waiting to be sent again. */
@@ -109,6 +110,6 @@ void xtcp_clean_acked(struct sock *sk)
 	if (xtcp_seq_before(xs->rtx_seq, xs->snd_una))
 		xs->rtx_seq = xs->snd_una;
 	if (sent_ns && !ambiguous)
-		xtcp_rtt_update(sk, min_t(u64, (ktime_get_ns() - sent_ns) / NSEC_PER_USEC,
+		xtcp_rtt_update(sk, min_t(u64, (xtcp_clock_ns() - sent_ns) / NSEC_PER_USEC,
 					  U32_MAX));
 }

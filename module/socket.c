@@ -150,7 +150,7 @@ static int xtcp_connect(struct socket *sock, struct sockaddr *uaddr, int len, in
 		xs->mss = xs->adv_mss;
 		xtcp_wscale_offer(sk);
 		xs->iss = xtcp_isn(sk->sk_rcv_saddr, sk->sk_daddr, htons(sk->sk_num),
-				   sk->sk_dport, ktime_get_ns());
+				   sk->sk_dport, xtcp_clock_ns());
 		xs->retries = 0;
 		xtcp_set_state(sk, XTCP_SYN_SENT, "user connect");
 		xtcp_inc(net, XTCP_MIB_ACTIVE_OPENS);
@@ -342,7 +342,7 @@ static int xtcp_release(struct socket *sock)
 
 	sock_orphan(sk);
 	if (sk->sk_state == XTCP_FIN_WAIT2)
-		xtcp_timer_fin_wait2(sk);
+		xtcp_timers_orphan_fin_wait2(sk);
 	if (sk->sk_state == XTCP_CLOSE)
 		xtcp_unbind(sk);
 	release_sock(sk);
@@ -430,6 +430,7 @@ error:
 static int xtcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len, int flags)
 {
 	struct sock *sk = sock->sk;
+	struct xtcp_sock *xs = xtcp_sk(sk);
 	size_t copied = 0;
 	int target, err = 0;
 	long timeo;
@@ -464,6 +465,8 @@ static int xtcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len, int
 				goto done;
 			}
 			copied += chunk;
+			if (!(flags & MSG_PEEK))
+				WRITE_ONCE(xs->copied_seq, xs->copied_seq + chunk);
 			if (flags & MSG_PEEK) {
 				peek_off += skb->len;
 			} else if (chunk == skb->len) {

@@ -18,12 +18,9 @@
 /* proto.keepalive: SO_KEEPALIVE was just set or cleared. */
 void xtcp_keepalive(struct sock *sk, int on)
 {
-	if (on) {
+	if (on)
 		sock_set_flag(sk, SOCK_KEEPOPEN);
-		xtcp_timer_keepalive_reset(sk);
-	} else if (sk->sk_state != XTCP_FIN_WAIT2) {
-		xtcp_timer_state_stop(sk);
-	}
+	xtcp_timers_keepalive_changed(sk, on);
 }
 
 static bool xtcp_opt_level(int level)
@@ -52,10 +49,8 @@ int xtcp_setsockopt(struct socket *sock, int level, int optname,
 			break;
 		}
 		xs->keepalive_time = val;
-		if (sock_flag(sk, SOCK_KEEPOPEN)) {
-			xtcp_timer_state_stop(sk);
-			xtcp_timer_keepalive_reset(sk);
-		}
+		if (sock_flag(sk, SOCK_KEEPOPEN))
+			xtcp_timers_keepalive_changed(sk, true);
 		break;
 	case XTCP_KEEPINTVL:
 		if (val < 1 || val > XTCP_KEEPALIVE_MAX_S)

@@ -14,20 +14,8 @@
 #include "xtcp/state.h"
 #include <uapi/linux/xtcp.h>
 
-static const char * const xtcp_state_names[XTCP_MAX_STATES] = {
-	[0]			= "UNKNOWN",
-	[XTCP_ESTABLISHED]	= "ESTABLISHED",
-	[XTCP_SYN_SENT]		= "SYN_SENT",
-	[XTCP_SYN_RECV]		= "SYN_RECV",
-	[XTCP_FIN_WAIT1]	= "FIN_WAIT1",
-	[XTCP_FIN_WAIT2]	= "FIN_WAIT2",
-	[XTCP_TIME_WAIT]	= "TIME_WAIT",
-	[XTCP_CLOSE]		= "CLOSE",
-	[XTCP_CLOSE_WAIT]	= "CLOSE_WAIT",
-	[XTCP_LAST_ACK]		= "LAST_ACK",
-	[XTCP_LISTEN]		= "LISTEN",
-	[XTCP_CLOSING]		= "CLOSING",
-};
+static const char * const xtcp_state_names[] = XTCP_STATE_NAMES;
+static_assert(ARRAY_SIZE(xtcp_state_names) == XTCP_MAX_STATES);
 
 const char *xtcp_state_name(int state)
 {

@@ -4,6 +4,7 @@
  * connection table (by 4-tuple) and the TIME_WAIT table (both ways). One
  * lock covers all three; lookups take a reference on what they return.
  */
+#include <kunit/visibility.h>
 #include <linux/jhash.h>
 #include <linux/random.h>
 #include <linux/seq_file.h>
@@ -252,6 +253,7 @@ struct xtcp_tw *xtcp_tw_lookup(struct net *net, __be32 saddr, __be16 sport,
 	spin_unlock(&xtcp_table_lock);
 	return found;
 }
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_lookup);
 
 /* TIME_WAIT entries: the table holds one reference while an entry is in it. */
 void xtcp_tw_hash(struct xtcp_tw *tw)
@@ -306,6 +308,7 @@ again:
 		spin_unlock_bh(&xtcp_table_lock);
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_flush);
 
 /*
  * The /proc iterator. Entries come bucket by bucket, and in each bucket

@@ -1,25 +1,32 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Every timer of xtcp, and the only place one is armed:
+ * Every timer of xtcp, and the only place one is armed. A timer is named by
+ * its purpose (enum xtcp_timer); purposes that never run together share an
+ * hrtimer, and the socket records which one is armed, so /proc reads it:
  *
- *   rtx_timer    retransmits the oldest unacknowledged SYN, SYN+ACK, data
- *                or FIN, backing off exponentially (RFC 6298 5.5), and
- *                gives up after the retry limit for the state (ETIMEDOUT).
- *                With nothing in flight and data held back by the peer's
- *                window it is the persist timer instead (RFC 9293 3.8.6.1):
- *                window probes, backing off the same way.
- *   state_timer  keepalive probes on an idle connection (RFC 9293 3.8.4),
- *                and the end of an orphaned FIN_WAIT2 (tcp_fin_timeout).
- *   delack_timer the ACK held back for in-order data (RFC 9293 3.8.6.3),
- *                sent after net.xtcp.delayed_ack_ms unless a segment we
- *                send first carries it.
- *   tw->timer    TIME_WAIT's 2*MSL.
+ *   retransmit   rtx_timer: the oldest unacknowledged SYN, SYN+ACK, data or
+ *                FIN is sent again, backing off exponentially (RFC 6298
+ *                5.5); after the retry limit for the state, ETIMEDOUT.
+ *   persist      rtx_timer: nothing in flight and data held back by the
+ *                peer's window (or a cork): window probes (RFC 9293
+ *                3.8.6.1), backing off the same way.
+ *   keepalive    state_timer: probes on an idle connection (RFC 9293 3.8.4).
+ *   fin_wait2    state_timer: the end of an orphaned FIN_WAIT2
+ *                (tcp_fin_timeout).
+ *   delayed_ack  delack_timer: the ACK held back for in-order data (RFC
+ *                9293 3.8.6.3), sent after net.xtcp.delayed_ack_ms unless a
+ *                segment we send first carries it.
+ *   time_wait    tw->timer: TIME_WAIT's 2*MSL.
  *
- * The rest of the code calls the named hooks below. All timers are softirq
- * hrtimers; an armed timer holds a reference on its object; a handler that
- * finds the user owning the socket leaves its work to release_sock(); and
- * teardown cancels synchronously.
+ * The rest of the code calls the event hooks (xtcp_timers_*), as
+ * WireGuard's wg_timers_*() family: the policy of what an event does to a
+ * timer lives here. All timers are softirq hrtimers; an armed timer holds
+ * a reference on its object; a handler that finds the user owning the
+ * socket leaves its work to release_sock(); teardown cancels synchronously.
  */
+#include <kunit/visibility.h>
+
+#include "xtcp/history.h"
 #include "xtcp/output.h"
 #include "xtcp/recovery.h"
 #include "xtcp/rtt.h"
@@ -28,17 +35,132 @@
 #include "xtcp/timers.h"
 #include "xtcp/timewait.h"
 
-/*
- * (Re)arm t to fire in ns. Returns true if the caller must take a new
- * reference: false only when a pending instance was cancelled, whose
- * reference carries over. Callers serialize on the object's lock.
- */
-static bool xtcp_hrtimer_rearm(struct hrtimer *t, u64 ns)
+#if IS_ENABLED(CONFIG_KUNIT)
+s64 xtcp_clock_skew_ns;
+EXPORT_SYMBOL_IF_KUNIT(xtcp_clock_skew_ns);
+#endif
+
+static const char * const xtcp_timer_names[XTCP_TIMER_MAX] = {
+	[XTCP_TIMER_OFF]	= "off",
+	[XTCP_TIMER_RETRANSMIT]	= "retransmit",
+	[XTCP_TIMER_PERSIST]	= "persist",
+	[XTCP_TIMER_KEEPALIVE]	= "keepalive",
+	[XTCP_TIMER_FIN_WAIT2]	= "fin_wait2",
+	[XTCP_TIMER_DELACK]	= "delayed_ack",
+	[XTCP_TIMER_TIME_WAIT]	= "time_wait",
+};
+
+const char *xtcp_timer_name(enum xtcp_timer which)
 {
+	return which < XTCP_TIMER_MAX ? xtcp_timer_names[which] : "off";
+}
+
+/* The hrtimer that serves a purpose, and where its armed purpose is kept. */
+static struct hrtimer *xtcp_hrtimer_of(struct xtcp_sock *xs, enum xtcp_timer which,
+				       u8 **purpose)
+{
+	switch (which) {
+	case XTCP_TIMER_RETRANSMIT:
+	case XTCP_TIMER_PERSIST:
+		*purpose = &xs->rtx_purpose;
+		return &xs->rtx_timer;
+	case XTCP_TIMER_KEEPALIVE:
+	case XTCP_TIMER_FIN_WAIT2:
+		*purpose = &xs->state_purpose;
+		return &xs->state_timer;
+	default:
+		*purpose = &xs->delack_purpose;
+		return &xs->delack_timer;
+	}
+}
+
+/*
+ * (Re)arm the hrtimer of which to fire in ns, for which. An armed timer
+ * holds a reference on the socket: a new one unless a pending instance was
+ * cancelled, whose reference carries over. Callers hold the socket's lock.
+ */
+static void xtcp_arm(struct sock *sk, enum xtcp_timer which, u64 ns)
+{
+	u8 *purpose;
+	struct hrtimer *t = xtcp_hrtimer_of(xtcp_sk(sk), which, &purpose);
 	int was = hrtimer_try_to_cancel(t);
 
+	WRITE_ONCE(*purpose, which);
 	hrtimer_start(t, ns_to_ktime(ns), HRTIMER_MODE_REL_SOFT);
-	return was != 1;
+	if (was != 1)
+		sock_hold(sk);
+}
+
+/* Is which the purpose its hrtimer is armed for? */
+static bool xtcp_armed(struct sock *sk, enum xtcp_timer which)
+{
+	u8 *purpose;
+	struct hrtimer *t = xtcp_hrtimer_of(xtcp_sk(sk), which, &purpose);
+
+	return hrtimer_is_queued(t) && READ_ONCE(*purpose) == which;
+}
+
+/* Stop the hrtimer of which, whatever it is armed for; its reference goes. */
+static void xtcp_disarm(struct sock *sk, enum xtcp_timer which)
+{
+	u8 *purpose;
+	struct hrtimer *t = xtcp_hrtimer_of(xtcp_sk(sk), which, &purpose);
+
+	if (hrtimer_try_to_cancel(t) == 1)
+		__sock_put(sk);
+}
+
+static s64 xtcp_ms_left(const struct hrtimer *t)
+{
+	return max_t(s64, ktime_to_ms(hrtimer_get_remaining(t)), 0);
+}
+
+/* For /proc: the first armed of the socket's timers, and its milliseconds left. */
+enum xtcp_timer xtcp_timer_armed(struct sock *sk, s64 *ms_left)
+{
+	static const enum xtcp_timer order[] = {
+		XTCP_TIMER_RETRANSMIT, XTCP_TIMER_KEEPALIVE, XTCP_TIMER_DELACK,
+	};
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(order); i++) {
+		u8 *purpose;
+		struct hrtimer *t = xtcp_hrtimer_of(xs, order[i], &purpose);
+
+		if (hrtimer_is_queued(t)) {
+			*ms_left = xtcp_ms_left(t);
+			return READ_ONCE(*purpose);
+		}
+	}
+	*ms_left = 0;
+	return XTCP_TIMER_OFF;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_timer_armed);
+
+/* The retransmission timer at the RTO backed off by backoff (RFC 6298 5.5). */
+static void xtcp_arm_rto(struct sock *sk, enum xtcp_timer which, unsigned int backoff)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 ms = xtcp_rto_backoff_ms(xs->rto_ms, backoff, xtcp_net(sock_net(sk))->rto_max_ms);
+
+	xtcp_arm(sk, which, (u64)ms * NSEC_PER_MSEC);
+}
+
+/* Something is in flight: retransmit it if no ACK comes within the RTO. */
+static void xtcp_arm_retransmit(struct sock *sk)
+{
+	xtcp_sk(sk)->persist_backoff = 0;
+	xtcp_arm_rto(sk, XTCP_TIMER_RETRANSMIT, xtcp_sk(sk)->retries);
+}
+
+/* The keepalive timer, to check again after the idle time. */
+static void xtcp_arm_keepalive(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 idle = xs->keepalive_time ?: xtcp_net(sock_net(sk))->keepalive_time_s;
+
+	xtcp_arm(sk, XTCP_TIMER_KEEPALIVE, (u64)idle * NSEC_PER_SEC);
 }
 
 /*
@@ -61,9 +183,10 @@ static void xtcp_persist_timeout(struct sock *sk)
 		xs->persist_backoff++;
 	xtcp_window_probe(sk);
 	if (xs->snd_una == xs->snd_nxt)
-		xtcp_timer_persist_arm(sk);
+		xtcp_timers_send_blocked(sk);
 }
 
+/* rtx_timer fired: retransmit, or probe the window, by its purpose. */
 static void xtcp_rtx_timeout(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
@@ -72,7 +195,7 @@ static void xtcp_rtx_timeout(struct sock *sk)
 
 	if (sk->sk_state == XTCP_CLOSE)
 		return;
-	if (xs->persist) {
+	if (xs->rtx_purpose == XTCP_TIMER_PERSIST) {
 		xtcp_persist_timeout(sk);
 		return;
 	}
@@ -91,14 +214,15 @@ static void xtcp_rtx_timeout(struct sock *sk)
 	}
 	xs->retries++;
 	xtcp_retransmit_timeout(sk);
-	xtcp_timer_rtx_arm(sk);
+	xtcp_arm_retransmit(sk);
 }
 
+/* state_timer fired: the orphan's FIN_WAIT2 is over, or keepalive is due. */
 static void xtcp_state_timeout(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_net *xn = xtcp_net(sock_net(sk));
-	u64 now = ktime_get_ns(), next;
+	u64 now = xtcp_clock_ns(), next;
 	u32 idle, intvl, cnt;
 
 	if (sk->sk_state == XTCP_FIN_WAIT2 && sock_flag(sk, SOCK_DEAD)) {
@@ -114,7 +238,7 @@ static void xtcp_state_timeout(struct sock *sk)
 	idle = xs->keepalive_time ?: xn->keepalive_time_s;
 	intvl = xs->keepalive_intvl ?: xn->keepalive_intvl_s;
 	cnt = xs->keepalive_cnt ?: xn->keepalive_probes;
-	switch (xtcp_keepalive_decide(now, ktime_to_ns(xs->last_rcv), idle, intvl,
+	switch (xtcp_keepalive_decide(now, xs->last_rcv_ns, idle, intvl,
 				      xs->keepalive_probes, cnt, &next)) {
 	case XTCP_KA_DROP:
 		xtcp_inc(sock_net(sk), XTCP_MIB_KEEPALIVE_DROPS);
@@ -129,8 +253,17 @@ static void xtcp_state_timeout(struct sock *sk)
 	case XTCP_KA_WAIT:
 		break;
 	}
-	if (xtcp_hrtimer_rearm(&xs->state_timer, next - now))
-		sock_hold(sk);
+	xtcp_arm(sk, XTCP_TIMER_KEEPALIVE, next - now);
+}
+
+/* The delayed ACK is due: no segment of ours carried it in time. */
+static void xtcp_delack_timeout(struct sock *sk)
+{
+	if (!((1 << sk->sk_state) & (XTCPF(XTCP_ESTABLISHED) | XTCPF(XTCP_FIN_WAIT1) |
+				     XTCPF(XTCP_FIN_WAIT2))))
+		return;
+	xtcp_inc(sock_net(sk), XTCP_MIB_DELAYED_ACKS);
+	xtcp_send_control(sk, XTCP_FLAG_ACK);
 }
 
 /*
@@ -149,16 +282,6 @@ static enum hrtimer_restart xtcp_sock_timer_fire(struct sock *sk, int defer_bit,
 	bh_unlock_sock(sk);
 	sock_put(sk);
 	return HRTIMER_NORESTART;
-}
-
-/* The delayed ACK is due: no segment of ours carried it in time. */
-static void xtcp_delack_timeout(struct sock *sk)
-{
-	if (!((1 << sk->sk_state) & (XTCPF(XTCP_ESTABLISHED) | XTCPF(XTCP_FIN_WAIT1) |
-				     XTCPF(XTCP_FIN_WAIT2))))
-		return;
-	xtcp_inc(sock_net(sk), XTCP_MIB_DELAYED_ACKS);
-	xtcp_send_control(sk, XTCP_FLAG_ACK);
 }
 
 static enum hrtimer_restart xtcp_delack_fire(struct hrtimer *t)
@@ -181,6 +304,24 @@ static enum hrtimer_restart xtcp_state_fire(struct hrtimer *t)
 
 	return xtcp_sock_timer_fire(&xs->sk, XTCP_DEFER_STATE, xtcp_state_timeout);
 }
+
+/*
+ * For KUnit's socket fixtures: fire which now, as if it expired, if it is
+ * armed. Process context, socket not owned by the caller.
+ */
+bool xtcp_timer_fire_now(struct sock *sk, enum xtcp_timer which)
+{
+	u8 *purpose;
+	struct hrtimer *t = xtcp_hrtimer_of(xtcp_sk(sk), which, &purpose);
+
+	if (!xtcp_armed(sk, which) || hrtimer_try_to_cancel(t) != 1)
+		return false;
+	local_bh_disable();
+	t->function(t);
+	local_bh_enable();
+	return true;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_timer_fire_now);
 
 /* proto.release_cb: run what the timers left while the user held the socket. */
 void xtcp_release_cb(struct sock *sk)
@@ -214,84 +355,79 @@ void xtcp_timers_init(struct sock *sk)
 	xs->delack_timer.function = xtcp_delack_fire;
 }
 
-static void xtcp_rtx_timer_set(struct sock *sk, bool persist, unsigned int backoff)
+/* Data (or SYN, FIN) went out: start the timer unless it runs (RFC 6298 5.1). */
+void xtcp_timers_data_sent(struct sock *sk)
 {
-	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 ms = xtcp_rto_backoff_ms(xs->rto_ms, backoff, xtcp_net(sock_net(sk))->rto_max_ms);
-
-	xs->persist = persist;
-	if (xtcp_hrtimer_rearm(&xs->rtx_timer, (u64)ms * NSEC_PER_MSEC))
-		sock_hold(sk);
-}
-
-/* Something is in flight: retransmit it if no ACK comes within the RTO. */
-void xtcp_timer_rtx_arm(struct sock *sk)
-{
-	xtcp_sk(sk)->persist_backoff = 0;
-	xtcp_rtx_timer_set(sk, false, xtcp_sk(sk)->retries);
-}
-
-/* Data went out: start the timer unless it already runs (RFC 6298 5.1). */
-void xtcp_timer_rtx_start(struct sock *sk)
-{
-	struct xtcp_sock *xs = xtcp_sk(sk);
-
-	if (xs->persist || !hrtimer_is_queued(&xs->rtx_timer))
-		xtcp_timer_rtx_arm(sk);
+	if (!xtcp_armed(sk, XTCP_TIMER_RETRANSMIT))
+		xtcp_arm_retransmit(sk);
 }
 
 /*
- * Nothing in flight, data waiting for the window: probe after the RTO,
- * backed off by the probes already sent. Armed already: keep its schedule.
+ * SND.UNA advanced: everything acknowledged stops the timer (RFC 6298
+ * 5.2), otherwise it restarts for what is still in flight (5.3).
  */
-void xtcp_timer_persist_arm(struct sock *sk)
+void xtcp_timers_ack_received(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	if (xs->persist && hrtimer_is_queued(&xs->rtx_timer))
+	if (xs->snd_una == xs->snd_nxt)
+		xtcp_disarm(sk, XTCP_TIMER_RETRANSMIT);
+	else
+		xtcp_arm_retransmit(sk);
+}
+
+/*
+ * Nothing in flight, data waiting for the window (or a cork): probe after
+ * the RTO, backed off by the probes already sent. Armed already: keep its
+ * schedule.
+ */
+void xtcp_timers_send_blocked(struct sock *sk)
+{
+	if (xtcp_armed(sk, XTCP_TIMER_PERSIST))
 		return;
-	xtcp_rtx_timer_set(sk, true, xs->persist_backoff);
+	xtcp_arm_rto(sk, XTCP_TIMER_PERSIST, xtcp_sk(sk)->persist_backoff);
 }
 
-/* Everything in flight is acknowledged. */
-void xtcp_timer_rtx_stop(struct sock *sk)
-{
-	if (hrtimer_try_to_cancel(&xtcp_sk(sk)->rtx_timer) == 1)
-		__sock_put(sk);
-}
-
-/* The peer spoke, or keepalive was just enabled: probe only after idle time. */
-void xtcp_timer_keepalive_reset(struct sock *sk)
+/* The peer spoke: keepalive probes only after the idle time from now. */
+void xtcp_timers_peer_heard(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct xtcp_net *xn = xtcp_net(sock_net(sk));
-	u32 idle = xs->keepalive_time ?: xn->keepalive_time_s;
 
-	xs->last_rcv = ktime_get();
+	xs->last_rcv_ns = xtcp_clock_ns();
 	xs->keepalive_probes = 0;
 	if (!sock_flag(sk, SOCK_KEEPOPEN) || sk->sk_state == XTCP_CLOSE)
 		return;
-	/* Already armed for later: it rechecks the idle time when it fires. */
+	/* Armed already (for keepalive or FIN_WAIT2): it rechecks when it fires. */
 	if (hrtimer_is_queued(&xs->state_timer))
 		return;
-	if (xtcp_hrtimer_rearm(&xs->state_timer, (u64)idle * NSEC_PER_SEC))
-		sock_hold(sk);
+	xtcp_arm_keepalive(sk);
+}
+
+/*
+ * SO_KEEPALIVE or XTCP_KEEPIDLE was set: keepalive runs from now (on), or
+ * stops. The orphan's FIN_WAIT2 timer is left alone.
+ */
+void xtcp_timers_keepalive_changed(struct sock *sk, bool on)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (on) {
+		xs->last_rcv_ns = xtcp_clock_ns();
+		xs->keepalive_probes = 0;
+	}
+	if (xtcp_armed(sk, XTCP_TIMER_FIN_WAIT2))
+		return;
+	xtcp_disarm(sk, XTCP_TIMER_KEEPALIVE);
+	if (on && sk->sk_state != XTCP_CLOSE)
+		xtcp_arm_keepalive(sk);
 }
 
 /* An orphan entered FIN_WAIT2: it has tcp_fin_timeout to finish. */
-void xtcp_timer_fin_wait2(struct sock *sk)
+void xtcp_timers_orphan_fin_wait2(struct sock *sk)
 {
 	struct xtcp_net *xn = xtcp_net(sock_net(sk));
 
-	if (xtcp_hrtimer_rearm(&xtcp_sk(sk)->state_timer,
-			       (u64)xn->fin_timeout_ms * NSEC_PER_MSEC))
-		sock_hold(sk);
-}
-
-void xtcp_timer_state_stop(struct sock *sk)
-{
-	if (hrtimer_try_to_cancel(&xtcp_sk(sk)->state_timer) == 1)
-		__sock_put(sk);
+	xtcp_arm(sk, XTCP_TIMER_FIN_WAIT2, (u64)xn->fin_timeout_ms * NSEC_PER_MSEC);
 }
 
 /*
@@ -299,33 +435,31 @@ void xtcp_timer_state_stop(struct sock *sk)
  * the first such segment, however many follow (one full-sized segment at
  * most; state.c ACKs the second at once).
  */
-void xtcp_timer_delack_arm(struct sock *sk)
+void xtcp_timers_ack_owed(struct sock *sk)
 {
-	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 ms = READ_ONCE(xtcp_net(sock_net(sk))->delayed_ack_ms);
 
-	if (hrtimer_is_queued(&xs->delack_timer))
+	if (xtcp_armed(sk, XTCP_TIMER_DELACK))
 		return;
-	if (xtcp_hrtimer_rearm(&xs->delack_timer, (u64)ms * NSEC_PER_MSEC))
-		sock_hold(sk);
+	xtcp_arm(sk, XTCP_TIMER_DELACK, (u64)ms * NSEC_PER_MSEC);
 }
 
 /* A segment carrying our ACK went out: nothing is owed any more. */
-void xtcp_timer_ack_sent(struct sock *sk)
+void xtcp_timers_ack_sent(struct sock *sk)
 {
-	if (hrtimer_try_to_cancel(&xtcp_sk(sk)->delack_timer) == 1)
-		__sock_put(sk);
+	xtcp_disarm(sk, XTCP_TIMER_DELACK);
 }
 
 /*
- * From softirq, where a running handler may wait on the lock we hold: stop
- * what is pending; a handler already running finds CLOSE and does nothing.
+ * The connection is over. From softirq, where a running handler may wait
+ * on the lock we hold: stop what is pending; a handler already running
+ * finds CLOSE and does nothing.
  */
-void xtcp_timers_stop(struct sock *sk)
+void xtcp_timers_connection_done(struct sock *sk)
 {
-	xtcp_timer_rtx_stop(sk);
-	xtcp_timer_state_stop(sk);
-	xtcp_timer_ack_sent(sk);
+	xtcp_disarm(sk, XTCP_TIMER_RETRANSMIT);
+	xtcp_disarm(sk, XTCP_TIMER_KEEPALIVE);
+	xtcp_disarm(sk, XTCP_TIMER_DELACK);
 }
 
 /* Teardown, in process context without the socket spinlock: wait for handlers. */
@@ -358,21 +492,24 @@ void xtcp_tw_timer_init(struct xtcp_tw *tw)
 	tw->timer.function = xtcp_tw_fire;
 }
 
-/* TIME_WAIT lasts 2*MSL from entry, and again from each retransmitted FIN. */
+/*
+ * TIME_WAIT lasts 2*MSL from entry, and again from each retransmitted FIN
+ * (RFC 9293 3.10.7.4). A dead entry is never armed again.
+ */
 void xtcp_tw_timer_arm(struct xtcp_tw *tw)
 {
 	struct xtcp_net *xn = xtcp_net(read_pnet(&tw->net));
+	int was;
 
 	spin_lock_bh(&tw->lock);
-	if (!tw->dead &&
-	    xtcp_hrtimer_rearm(&tw->timer, 2ULL * xn->msl_ms * NSEC_PER_MSEC))
-		refcount_inc(&tw->refcnt);
+	if (!tw->dead) {
+		was = hrtimer_try_to_cancel(&tw->timer);
+		hrtimer_start(&tw->timer, ns_to_ktime(2ULL * xn->msl_ms * NSEC_PER_MSEC),
+			      HRTIMER_MODE_REL_SOFT);
+		if (was != 1)
+			refcount_inc(&tw->refcnt);
+	}
 	spin_unlock_bh(&tw->lock);
-}
-
-void xtcp_tw_restart(struct xtcp_tw *tw)
-{
-	xtcp_tw_timer_arm(tw);
 }
 
 /* After tw is dead (never armed again): wait out a running handler. */

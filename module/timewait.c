@@ -7,6 +7,7 @@
  * References: the table holds one while the entry is hashed, an armed
  * timer holds one, and a lookup holds one until xtcp_tw_put().
  */
+#include <kunit/visibility.h>
 #include <linux/slab.h>
 
 #include "xtcp/history.h"
@@ -49,6 +50,7 @@ void xtcp_tw_put(struct xtcp_tw *tw)
 	if (refcount_dec_and_test(&tw->refcnt))
 		call_rcu(&tw->rcu, xtcp_tw_free_rcu);
 }
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_put);
 
 /* sk, now in TIME_WAIT, hands its 4-tuple to a new entry for 2*MSL. */
 void xtcp_time_wait(struct sock *sk)
@@ -135,7 +137,7 @@ enum xtcp_tw_action xtcp_tw_rcv(struct xtcp_tw *tw, struct sk_buff *skb)
 	case XTCP_TW_CHALLENGE:
 		xtcp_send_raw(read_pnet(&tw->net), tw->saddr, tw->daddr, &ack);
 		if (restart)
-			xtcp_tw_restart(tw);
+			xtcp_tw_timer_arm(tw);
 		break;
 	case XTCP_TW_KILL:
 		xtcp_tw_kill(tw, "rcv RST");

@@ -5,6 +5,7 @@
  * A data segment is a clone of its write-queue skb with the headers pushed
  * in front (as TCP does), so a retransmission is the same skb sent again.
  */
+#include <kunit/visibility.h>
 #include <linux/skbuff.h>
 #include <net/checksum.h>
 #include <net/ip.h>
@@ -42,6 +43,26 @@ u16 xtcp_route_mss(struct net *net, __be32 saddr, __be32 daddr)
 	return max_t(u32, mtu - sizeof(struct iphdr) - XTCP_HDR_MIN, 64);
 }
 
+#if IS_ENABLED(CONFIG_KUNIT)
+/*
+ * KUnit's socket fixtures take every segment here, header pushed and
+ * checksummed, instead of IP: they play the peer. Consumes skb.
+ */
+xtcp_xmit_hook_t xtcp_xmit_hook;
+EXPORT_SYMBOL_IF_KUNIT(xtcp_xmit_hook);
+#endif
+
+static void xtcp_output_count(struct net *net, __be32 saddr, __be32 daddr,
+			      const struct xtcp_seg *seg)
+{
+	xtcp_inc(net, XTCP_MIB_OUT_SEGS);
+	if (seg->flags & XTCP_FLAG_RST) {
+		xtcp_inc(net, XTCP_MIB_OUT_RSTS);
+		trace_xtcp_send_reset(saddr, seg->src_port, daddr, seg->dst_port,
+				      seg->seq, seg->ack);
+	}
+}
+
 /*
  * Push seg's header onto skb (whose data is the payload), checksum it, add
  * an IPv4 header and send it. Consumes skb.
@@ -61,14 +82,23 @@ static int xtcp_output(struct net *net, __be32 saddr, __be32 daddr,
 		kfree_skb(skb);
 		return -EINVAL;
 	}
+	th = skb_push(skb, hdr_len);
+	memcpy(th, hdr, hdr_len);
+	skb_reset_transport_header(skb);
+#if IS_ENABLED(CONFIG_KUNIT)
+	if (READ_ONCE(xtcp_xmit_hook)) {
+		th->check = 0;
+		th->check = csum_tcpudp_magic(saddr, daddr, skb->len, xtcp_ipproto,
+					      skb_checksum(skb, 0, skb->len, 0));
+		xtcp_output_count(net, saddr, daddr, seg);
+		return xtcp_xmit_hook(skb, saddr, daddr);
+	}
+#endif
 	rt = xtcp_route(net, saddr, daddr, &fl4);
 	if (IS_ERR(rt)) {
 		kfree_skb_reason(skb, SKB_DROP_REASON_IP_OUTNOROUTES);
 		return PTR_ERR(rt);
 	}
-	th = skb_push(skb, hdr_len);
-	memcpy(th, hdr, hdr_len);
-	skb_reset_transport_header(skb);
 	th->check = 0;
 	th->check = csum_tcpudp_magic(fl4.saddr, fl4.daddr, skb->len, xtcp_ipproto,
 				      skb_checksum(skb, 0, skb->len, 0));
@@ -90,12 +120,7 @@ static int xtcp_output(struct net *net, __be32 saddr, __be32 daddr,
 	skb->protocol = htons(ETH_P_IP);
 	skb->ip_summed = CHECKSUM_NONE;
 	skb_dst_set(skb, &rt->dst);
-	xtcp_inc(net, XTCP_MIB_OUT_SEGS);
-	if (seg->flags & XTCP_FLAG_RST) {
-		xtcp_inc(net, XTCP_MIB_OUT_RSTS);
-		trace_xtcp_send_reset(fl4.saddr, seg->src_port, fl4.daddr, seg->dst_port,
-				      seg->seq, seg->ack);
-	}
+	xtcp_output_count(net, fl4.saddr, fl4.daddr, seg);
 	return ip_local_out(net, NULL, skb);
 }
 
@@ -151,7 +176,7 @@ static void xtcp_fill_seg(struct sock *sk, struct xtcp_seg *seg, u32 seq, u8 fla
 		seg->flags |= XTCP_FLAG_ACK;
 	if (seg->flags & XTCP_FLAG_ACK) {
 		seg->ack = xs->rcv_nxt;
-		xtcp_timer_ack_sent(sk);	/* a delayed ACK rides along */
+		xtcp_timers_ack_sent(sk);	/* a delayed ACK rides along */
 	}
 	seg->window = xtcp_select_window(sk, flags & XTCP_FLAG_SYN);
 	seg->wscale = -1;
@@ -187,7 +212,7 @@ int xtcp_transmit(struct sock *sk, struct sk_buff *skb)
 	out = skb_cloned(skb) ? pskb_copy(skb, GFP_ATOMIC) : skb_clone(skb, GFP_ATOMIC);
 	if (!out)
 		return -ENOBUFS;
-	cb->sent_ns = ktime_get_ns();
+	cb->sent_ns = xtcp_clock_ns();
 	xtcp_sk(sk)->segs_out++;
 	xtcp_sk(sk)->bytes_sent += skb->len;
 	xtcp_fill_seg(sk, &seg, cb->seq, cb->flags);

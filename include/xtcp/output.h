@@ -21,6 +21,10 @@ struct xtcp_verdict;
 #define XTCP_MAX_HEADER	(MAX_HEADER + sizeof(struct iphdr) + XTCP_HDR_MAX)
 
 /* xmit.c */
+#if IS_ENABLED(CONFIG_KUNIT)
+typedef int (*xtcp_xmit_hook_t)(struct sk_buff *skb, __be32 saddr, __be32 daddr);
+extern xtcp_xmit_hook_t xtcp_xmit_hook;
+#endif
 u16 xtcp_route_mss(struct net *net, __be32 saddr, __be32 daddr);
 int xtcp_send_control(struct sock *sk, u8 flags);
 int xtcp_transmit(struct sock *sk, struct sk_buff *skb);

@@ -31,8 +31,10 @@ struct xtcp_sock {
 	u32 snd_wnd;
 	u32 snd_wl1;
 	u32 snd_wl2;
+	u32 write_seq;		/* end of what the user queued: Send-Q is write_seq - snd_una */
 	/* Receive sequence space */
 	u32 rcv_nxt;
+	u32 copied_seq;		/* the next byte the user reads: Recv-Q up to rcv_nxt */
 	u32 rcv_wnd;		/* the window last advertised */
 	u32 rcv_wup;		/* RCV.NXT when it was: its right edge is rcv_wup + rcv_wnd */
 	struct sk_buff_head ooo_queue;	/* after a hole, for reasm.c */
@@ -41,12 +43,11 @@ struct xtcp_sock {
 	u16 adv_mss;		/* what our SYN or SYN+ACK announced */
 	struct sk_buff *send_head;	/* first unsent skb of sk_write_queue */
 	spinlock_t queue_lock;		/* listener: syn_queue and accept_queue */
-	unsigned long challenge_stamp;	/* RFC 5961 challenge ACK rate limit */
+	u64 challenge_stamp_ns;		/* RFC 5961 challenge ACK rate limit */
 	u32 challenge_count;
-	unsigned long last_oow_ack;	/* last ACK to a dataless segment we dropped */
+	u64 last_oow_ack_ns;		/* last ACK to a dataless segment we dropped */
 	u8 fin_queued:1;	/* the user is done sending: FIN after the data */
 	u8 fin_sent:1;
-	u8 persist:1;		/* rtx_timer is the persist timer */
 	u8 wscale_ok:1;		/* RFC 7323 window scaling: in use (SYN_SENT: offered) */
 	u8 nodelay:1;		/* XTCP_NODELAY: Nagle's algorithm off */
 	u8 cork:1;		/* XTCP_CORK */
@@ -73,14 +74,17 @@ struct xtcp_sock {
 	u32 keepalive_intvl;
 	u8 keepalive_cnt;
 
-	ktime_t last_rcv;	/* for keepalive: when the peer last spoke */
+	u64 last_rcv_ns;	/* for keepalive: when the peer last spoke */
 	struct xtcp_rtt rtt;	/* RFC 6298 SRTT and RTTVAR */
 	u32 rto_ms;		/* before backoff */
 
-	/* Timers, armed only by timers.c */
-	struct hrtimer rtx_timer;	/* retransmission, or persist */
-	struct hrtimer state_timer;	/* keepalive, orphaned FIN_WAIT_2 */
+	/* Timers, armed only by timers.c; each purpose is an enum xtcp_timer. */
+	struct hrtimer rtx_timer;	/* retransmit, or persist */
+	struct hrtimer state_timer;	/* keepalive, or orphaned FIN_WAIT2 */
 	struct hrtimer delack_timer;	/* an ACK owed to the peer */
+	u8 rtx_purpose;			/* what rtx_timer was last armed for */
+	u8 state_purpose;
+	u8 delack_purpose;
 	unsigned long deferred;		/* timer work left for release_sock() */
 #define XTCP_DEFER_RTX		0
 #define XTCP_DEFER_STATE	1

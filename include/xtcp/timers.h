@@ -1,27 +1,67 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Every timer (timers.c lists them): the hooks the rest of xtcp calls. */
+/*
+ * Every timer (timers.c lists them), named by purpose, and the event hooks
+ * the rest of xtcp calls: nothing outside timers.c arms or stops a timer.
+ * And the clock: every time xtcp reads comes from xtcp_clock_ns().
+ */
 #ifndef _XTCP_TIMERS_H
 #define _XTCP_TIMERS_H
+
+#include <linux/ktime.h>
+#include <linux/timekeeping.h>
+#include <linux/types.h>
 
 struct sock;
 struct xtcp_tw;
 
+/* A timer's purpose; several share one hrtimer, one purpose at a time. */
+enum xtcp_timer {
+	XTCP_TIMER_OFF,
+	XTCP_TIMER_RETRANSMIT,	/* RFC 6298: rtx_timer */
+	XTCP_TIMER_PERSIST,	/* RFC 9293 3.8.6.1: rtx_timer */
+	XTCP_TIMER_KEEPALIVE,	/* RFC 9293 3.8.4: state_timer */
+	XTCP_TIMER_FIN_WAIT2,	/* orphaned FIN_WAIT2 (tcp_fin_timeout): state_timer */
+	XTCP_TIMER_DELACK,	/* RFC 9293 3.8.6.3: delack_timer */
+	XTCP_TIMER_TIME_WAIT,	/* 2*MSL: the TIME_WAIT entry's timer */
+	XTCP_TIMER_MAX
+};
+
+const char *xtcp_timer_name(enum xtcp_timer which);
+
+#if IS_ENABLED(CONFIG_KUNIT)
+extern s64 xtcp_clock_skew_ns;	/* KUnit moves xtcp's clock forward */
+#endif
+
+/* CLOCK_MONOTONIC in ns, the one clock xtcp reads. */
+static inline u64 xtcp_clock_ns(void)
+{
+#if IS_ENABLED(CONFIG_KUNIT)
+	return ktime_get_ns() + READ_ONCE(xtcp_clock_skew_ns);
+#else
+	return ktime_get_ns();
+#endif
+}
+
 void xtcp_timers_init(struct sock *sk);
-void xtcp_timers_stop(struct sock *sk);
+enum xtcp_timer xtcp_timer_armed(struct sock *sk, s64 *ms_left);
+
+/* Events. */
+void xtcp_timers_data_sent(struct sock *sk);
+void xtcp_timers_ack_received(struct sock *sk);
+void xtcp_timers_send_blocked(struct sock *sk);
+void xtcp_timers_peer_heard(struct sock *sk);
+void xtcp_timers_keepalive_changed(struct sock *sk, bool on);
+void xtcp_timers_orphan_fin_wait2(struct sock *sk);
+void xtcp_timers_ack_owed(struct sock *sk);
+void xtcp_timers_ack_sent(struct sock *sk);
+void xtcp_timers_connection_done(struct sock *sk);
 void xtcp_timers_stop_sync(struct sock *sk);
-void xtcp_timer_rtx_arm(struct sock *sk);
-void xtcp_timer_rtx_start(struct sock *sk);
-void xtcp_timer_rtx_stop(struct sock *sk);
-void xtcp_timer_persist_arm(struct sock *sk);
-void xtcp_timer_keepalive_reset(struct sock *sk);
-void xtcp_timer_fin_wait2(struct sock *sk);
-void xtcp_timer_state_stop(struct sock *sk);
-void xtcp_timer_delack_arm(struct sock *sk);
-void xtcp_timer_ack_sent(struct sock *sk);
 void xtcp_release_cb(struct sock *sk);
+bool xtcp_timer_fire_now(struct sock *sk, enum xtcp_timer which);
+
+/* TIME_WAIT's entry. */
 void xtcp_tw_timer_init(struct xtcp_tw *tw);
 void xtcp_tw_timer_arm(struct xtcp_tw *tw);
-void xtcp_tw_restart(struct xtcp_tw *tw);
 bool xtcp_tw_timer_stop_sync(struct xtcp_tw *tw);
 
 #endif /* _XTCP_TIMERS_H */

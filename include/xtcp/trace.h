@@ -13,12 +13,22 @@
 
 #include <linux/tracepoint.h>
 #include <net/sock.h>
+#include <uapi/linux/xtcp.h>
+
+/*
+ * A state's number and name for __print_symbolic, the name spelled by the
+ * uapi enum itself (a state missing from the enum does not compile); the
+ * tracepoints test checks every name against /proc/xtcp/history's.
+ */
+#define XTCP_STATE_SYM(name)	{ XTCP_##name, #name }
 
 #define xtcp_show_state(state)						\
-	__print_symbolic(state, { 1, "ESTABLISHED" }, { 2, "SYN_SENT" },	\
-			 { 3, "SYN_RECV" }, { 4, "FIN_WAIT1" }, { 5, "FIN_WAIT2" },	\
-			 { 6, "TIME_WAIT" }, { 7, "CLOSE" }, { 8, "CLOSE_WAIT" },	\
-			 { 9, "LAST_ACK" }, { 10, "LISTEN" }, { 11, "CLOSING" })
+	__print_symbolic(state, XTCP_STATE_SYM(ESTABLISHED), XTCP_STATE_SYM(SYN_SENT),	\
+			 XTCP_STATE_SYM(SYN_RECV), XTCP_STATE_SYM(FIN_WAIT1),		\
+			 XTCP_STATE_SYM(FIN_WAIT2), XTCP_STATE_SYM(TIME_WAIT),		\
+			 XTCP_STATE_SYM(CLOSE), XTCP_STATE_SYM(CLOSE_WAIT),		\
+			 XTCP_STATE_SYM(LAST_ACK), XTCP_STATE_SYM(LISTEN),		\
+			 XTCP_STATE_SYM(CLOSING))
 
 /*
  * A connection and two of its states, with a cause in the words of

@@ -54,6 +54,17 @@ enum {
 	XTCP_MAX_STATES
 };
 
+/*
+ * The states' names as /proc/xtcp and the tools print them, indexed by
+ * state number: const char *names[XTCP_MAX_STATES] = XTCP_STATE_NAMES;
+ * the kernel and every tool take them from here.
+ */
+#define XTCP_STATE_NAMES {						\
+	"UNKNOWN", "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1",	\
+	"FIN_WAIT2", "TIME_WAIT", "CLOSE", "CLOSE_WAIT", "LAST_ACK",	\
+	"LISTEN", "CLOSING",						\
+}
+
 /* Socket options at level SOL_XTCP (xtcp's IP protocol number in force). */
 #define SOL_XTCP		IPPROTO_XTCP
 #define XTCP_NODELAY		1	/* no Nagle: small segments go at once */

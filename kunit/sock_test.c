@@ -1,0 +1,1531 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: whole xtcp sockets without a network, as smoltcp tests its socket.
+ * A fixture makes a real socket through the socket calls, plays the peer
+ * by feeding segments to xtcp's IPv4 entry point (xtcp_net_protocol), takes
+ * every segment xtcp sends through xmit.c's hook instead of IP, fires
+ * timers by hand (xtcp_timer_fire_now) and moves xtcp's clock forward
+ * (xtcp_clock_skew_ns). Each case asserts what a user or the peer sees:
+ * the segments, the state, the data, the errno.
+ *
+ * Cases are named state_behaviour. The fixture's connection: us at
+ * 127.0.0.1 (a fresh port per case), the peer at 127.0.0.2:50000 with ISS
+ * 7000000, MSS 1000 and a 65535-byte window, no window scaling. While a
+ * case runs, timeouts are long (rto_min_ms 10 s, delayed_ack_ms 500), so
+ * no real timer fires under a slow VM before the case fires it itself.
+ */
+#include <kunit/test.h>
+#include <linux/inet.h>
+#include <linux/net.h>
+#include <linux/skbuff.h>
+#include <linux/socket.h>
+#include <linux/uio.h>
+#include <net/checksum.h>
+#include <net/ip.h>
+#include <net/sock.h>
+
+#include "xtcp/input.h"
+#include "xtcp/output.h"
+#include "xtcp/sock.h"
+#include "xtcp/state.h"
+#include "xtcp/table.h"
+#include "xtcp/timers.h"
+#include "xtcp/timewait.h"
+
+#define LADDR		htonl(0x7f000001)
+#define RADDR		htonl(0x7f000002)
+#define RPORT		50000
+#define PEER_ISS	7000000u
+#define PEER_MSS	1000
+#define PEER_WND	65535
+#define RTO_MIN_MS	10000
+#define DELACK_MS	500
+
+#define F	(XTCP_FLAG_FIN)
+#define S	(XTCP_FLAG_SYN)
+#define R	(XTCP_FLAG_RST)
+#define P	(XTCP_FLAG_PSH)
+#define A	(XTCP_FLAG_ACK)
+
+struct fx {
+	struct kunit *test;
+	struct socket *sock;	/* the connection under test */
+	struct socket *listener;
+	struct sock *sk;	/* sock's, with a reference of the fixture's own */
+	u16 lport;
+	u32 iss;		/* ours, from our SYN */
+	u32 peer_nxt;		/* the peer's next sequence number */
+};
+
+/* What xtcp sent, oldest first; xmit.c's hook fills it. */
+static struct sk_buff_head fx_out;
+static u16 fx_port = 40000;
+
+static struct {
+	int rto_min_ms, delayed_ack_ms, syn_retries, synack_retries, retries2, fin_timeout_ms;
+} fx_saved;
+
+static int fx_xmit(struct sk_buff *skb, __be32 saddr, __be32 daddr)
+{
+	skb_queue_tail(&fx_out, skb);
+	return 0;
+}
+
+static struct xtcp_net *fx_net(void)
+{
+	return xtcp_net(&init_net);
+}
+
+static long fx_stat(enum xtcp_mib field)
+{
+	return atomic_long_read(&fx_net()->mib[field]);
+}
+
+static int fx_init(struct kunit *test)
+{
+	struct xtcp_net *xn = fx_net();
+	struct fx *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	f->test = test;
+	f->lport = fx_port++;
+	test->priv = f;
+	fx_saved.rto_min_ms = xn->rto_min_ms;
+	fx_saved.delayed_ack_ms = xn->delayed_ack_ms;
+	fx_saved.syn_retries = xn->syn_retries;
+	fx_saved.synack_retries = xn->synack_retries;
+	fx_saved.retries2 = xn->retries2;
+	fx_saved.fin_timeout_ms = xn->fin_timeout_ms;
+	xn->rto_min_ms = RTO_MIN_MS;
+	xn->delayed_ack_ms = DELACK_MS;
+	skb_queue_head_init(&fx_out);
+	WRITE_ONCE(xtcp_xmit_hook, fx_xmit);
+	return 0;
+}
+
+/*
+ * Build the peer's segment, as IP hands it to xtcp, and feed it. seg's
+ * ports are filled in; its payload is data.
+ */
+static void fx_feed_seg(struct fx *f, struct xtcp_seg *seg, const void *data, u32 len)
+{
+	unsigned int room = MAX_HEADER + sizeof(struct iphdr) + XTCP_HDR_MAX;
+	struct sk_buff *skb = alloc_skb(room + len, GFP_KERNEL);
+	u8 hdr[XTCP_HDR_MAX];
+	unsigned int hlen;
+	struct tcphdr *th;
+	struct iphdr *iph;
+
+	KUNIT_ASSERT_NOT_NULL(f->test, skb);
+	if (!seg->src_port)
+		seg->src_port = RPORT;
+	seg->dst_port = f->lport;
+	hlen = xtcp_seg_build(hdr, sizeof(hdr), seg);
+	KUNIT_ASSERT_GT(f->test, hlen, 0);
+	skb_reserve(skb, room);
+	if (len)
+		skb_put_data(skb, data, len);
+	th = skb_push(skb, hlen);
+	memcpy(th, hdr, hlen);
+	skb_reset_transport_header(skb);
+	th->check = 0;
+	th->check = csum_tcpudp_magic(RADDR, LADDR, skb->len, xtcp_ipproto,
+				      skb_checksum(skb, 0, skb->len, 0));
+	iph = skb_push(skb, sizeof(*iph));
+	skb_reset_network_header(skb);
+	memset(iph, 0, sizeof(*iph));
+	iph->version = 4;
+	iph->ihl = 5;
+	iph->ttl = 64;
+	iph->protocol = xtcp_ipproto;
+	iph->saddr = RADDR;
+	iph->daddr = LADDR;
+	iph->tot_len = htons(skb->len);
+	skb_pull(skb, sizeof(*iph));
+	skb->dev = init_net.loopback_dev;
+	skb->pkt_type = PACKET_HOST;
+	skb->protocol = htons(ETH_P_IP);
+	skb->ip_summed = CHECKSUM_NONE;
+	local_bh_disable();
+	xtcp_net_protocol.handler(skb);
+	local_bh_enable();
+}
+
+/* The peer sends flags at seq, acknowledging ack, with len bytes of data. */
+static void fx_feed(struct fx *f, u8 flags, u32 seq, u32 ack, const void *data, u32 len)
+{
+	struct xtcp_seg seg = {
+		.seq = seq, .ack = ack, .flags = flags, .window = PEER_WND, .wscale = -1,
+	};
+
+	fx_feed_seg(f, &seg, data, len);
+}
+
+/* The peer's next segment in order, acknowledging ack. */
+static void fx_peer(struct fx *f, u8 flags, u32 ack, const void *data, u32 len)
+{
+	fx_feed(f, flags, f->peer_nxt, ack, data, len);
+	f->peer_nxt += len + !!(flags & (S | F));
+}
+
+/* The oldest segment xtcp sent, parsed, into seg; false if none. */
+static bool fx_pop(struct fx *f, struct xtcp_seg *seg, void *data, u32 room)
+{
+	struct sk_buff *skb = skb_dequeue(&fx_out);
+
+	if (!skb)
+		return false;
+	KUNIT_ASSERT_EQ(f->test, skb_linearize(skb), 0);
+	KUNIT_ASSERT_EQ(f->test, xtcp_seg_parse(skb->data, skb->len, seg), XTCP_SEG_OK);
+	if (data)
+		memcpy(data, seg->payload, min(room, seg->payload_len));
+	seg->payload = NULL;
+	consume_skb(skb);
+	return true;
+}
+
+/* The next segment out must be flags with this seq, ack and payload length. */
+static struct xtcp_seg fx_expect(struct fx *f, u8 flags, u32 seq, u32 ack, u32 len)
+{
+	struct xtcp_seg seg = {};
+
+	KUNIT_ASSERT_TRUE_MSG(f->test, fx_pop(f, &seg, NULL, 0), "no segment out");
+	KUNIT_EXPECT_EQ(f->test, seg.flags, flags);
+	KUNIT_EXPECT_EQ(f->test, seg.seq, seq);
+	if (flags & A)
+		KUNIT_EXPECT_EQ(f->test, seg.ack, ack);
+	KUNIT_EXPECT_EQ(f->test, seg.payload_len, len);
+	return seg;
+}
+
+static void fx_expect_none(struct fx *f)
+{
+	struct xtcp_seg seg;
+
+	if (fx_pop(f, &seg, NULL, 0))
+		KUNIT_FAIL(f->test, "unexpected segment out: flags %#x seq %u ack %u len %u",
+			   seg.flags, seg.seq, seg.ack, seg.payload_len);
+}
+
+static int fx_state(struct fx *f)
+{
+	return READ_ONCE(f->sk->sk_state);
+}
+
+static enum xtcp_timer fx_timer(struct fx *f)
+{
+	s64 ms;
+
+	return xtcp_timer_armed(f->sk, &ms);
+}
+
+static struct xtcp_info fx_info(struct fx *f)
+{
+	struct xtcp_info info;
+
+	lock_sock(f->sk);
+	xtcp_get_info(f->sk, &info);
+	release_sock(f->sk);
+	return info;
+}
+
+static bool fx_fire(struct fx *f, enum xtcp_timer which)
+{
+	return xtcp_timer_fire_now(f->sk, which);
+}
+
+static void fx_advance_ms(u64 ms)
+{
+	WRITE_ONCE(xtcp_clock_skew_ns, xtcp_clock_skew_ns + ms * NSEC_PER_MSEC);
+}
+
+static struct sockaddr_xtcp fx_addr(__be32 addr, u16 port)
+{
+	struct sockaddr_xtcp a = {
+		.sxtcp_family = xtcp_family,
+		.sxtcp_port = htons(port),
+		.sxtcp_addr.s_addr = addr,
+	};
+
+	return a;
+}
+
+static void fx_socket(struct fx *f, struct socket **sock)
+{
+	struct sockaddr_xtcp a = fx_addr(LADDR, f->lport);
+
+	KUNIT_ASSERT_EQ(f->test, sock_create_kern(&init_net, xtcp_family, SOCK_STREAM, 0, sock), 0);
+	KUNIT_ASSERT_EQ(f->test, kernel_bind(*sock, (struct sockaddr *)&a, sizeof(a)), 0);
+}
+
+static void fx_take(struct fx *f, struct socket *sock)
+{
+	f->sock = sock;
+	f->sk = sock->sk;
+	sock_hold(f->sk);
+}
+
+/* connect(): our SYN is out, SYN_SENT. */
+static void fx_client(struct fx *f)
+{
+	struct sockaddr_xtcp a = fx_addr(RADDR, RPORT);
+	struct socket *sock;
+	struct xtcp_seg syn;
+
+	fx_socket(f, &sock);
+	fx_take(f, sock);
+	KUNIT_ASSERT_EQ(f->test, kernel_connect(sock, (struct sockaddr *)&a, sizeof(a),
+						O_NONBLOCK), -EINPROGRESS);
+	KUNIT_ASSERT_TRUE(f->test, fx_pop(f, &syn, NULL, 0));
+	KUNIT_ASSERT_EQ(f->test, syn.flags, S);
+	f->iss = syn.seq;
+	f->peer_nxt = PEER_ISS;
+}
+
+/* The peer's SYN, with its MSS option. */
+static void fx_peer_syn(struct fx *f, u8 flags, u32 ack)
+{
+	struct xtcp_seg seg = {
+		.seq = f->peer_nxt, .ack = ack, .flags = flags, .window = PEER_WND,
+		.mss = PEER_MSS, .wscale = -1,
+	};
+
+	fx_feed_seg(f, &seg, NULL, 0);
+	f->peer_nxt++;
+}
+
+/* An active open completed: ESTABLISHED, our ACK of their SYN seen. */
+static void fx_established(struct fx *f)
+{
+	fx_client(f);
+	fx_peer_syn(f, S | A, f->iss + 1);
+	fx_expect(f, A, f->iss + 1, PEER_ISS + 1, 0);
+	KUNIT_ASSERT_EQ(f->test, fx_state(f), XTCP_ESTABLISHED);
+}
+
+static void fx_listen(struct fx *f, int backlog)
+{
+	fx_socket(f, &f->listener);
+	KUNIT_ASSERT_EQ(f->test, kernel_listen(f->listener, backlog), 0);
+	f->peer_nxt = PEER_ISS;
+}
+
+/* A passive open completed and accepted: ESTABLISHED. */
+static void fx_server(struct fx *f)
+{
+	struct socket *sock = NULL;
+	struct xtcp_seg synack;
+
+	fx_listen(f, 8);
+	fx_peer_syn(f, S, 0);
+	KUNIT_ASSERT_TRUE(f->test, fx_pop(f, &synack, NULL, 0));
+	KUNIT_ASSERT_EQ(f->test, synack.flags, S | A);
+	KUNIT_ASSERT_EQ(f->test, synack.ack, PEER_ISS + 1);
+	f->iss = synack.seq;
+	fx_peer(f, A, f->iss + 1, NULL, 0);
+	KUNIT_ASSERT_EQ(f->test, kernel_accept(f->listener, &sock, O_NONBLOCK), 0);
+	fx_take(f, sock);
+	KUNIT_ASSERT_EQ(f->test, fx_state(f), XTCP_ESTABLISHED);
+}
+
+static int fx_send(struct fx *f, const void *buf, size_t len, int flags)
+{
+	struct kvec vec = { .iov_base = (void *)buf, .iov_len = len };
+	struct msghdr msg = { .msg_flags = flags | MSG_DONTWAIT };
+
+	return kernel_sendmsg(f->sock, &msg, &vec, 1, len);
+}
+
+static int fx_recv(struct fx *f, void *buf, size_t len)
+{
+	struct kvec vec = { .iov_base = buf, .iov_len = len };
+	struct msghdr msg = {};
+
+	return kernel_recvmsg(f->sock, &msg, &vec, 1, len, MSG_DONTWAIT);
+}
+
+static int fx_setsockopt(struct fx *f, int opt, int val)
+{
+	return f->sock->ops->setsockopt(f->sock, SOL_XTCP, opt, KERNEL_SOCKPTR(&val),
+					sizeof(val));
+}
+
+/* close() of the connection under test; the fixture keeps its reference. */
+static void fx_close(struct fx *f)
+{
+	sock_release(f->sock);
+	f->sock = NULL;
+}
+
+static void fx_exit(struct kunit *test)
+{
+	struct xtcp_net *xn = fx_net();
+	struct fx *f = test->priv;
+
+	if (f->sock) {
+		sock_no_linger(f->sock->sk);	/* abort: RST, CLOSE at once */
+		fx_close(f);
+	}
+	if (f->listener)
+		sock_release(f->listener);
+	/* An orphan still closing: the peer's exact RST ends it. */
+	if (f->sk && f->sk->sk_state != XTCP_CLOSE)
+		fx_feed(f, R, xtcp_sk(f->sk)->rcv_nxt, 0, NULL, 0);
+	if (f->sk)
+		sock_put(f->sk);
+	xtcp_tw_flush(&init_net);
+	WRITE_ONCE(xtcp_xmit_hook, NULL);
+	skb_queue_purge(&fx_out);
+	WRITE_ONCE(xtcp_clock_skew_ns, 0);
+	xn->rto_min_ms = fx_saved.rto_min_ms;
+	xn->delayed_ack_ms = fx_saved.delayed_ack_ms;
+	xn->syn_retries = fx_saved.syn_retries;
+	xn->synack_retries = fx_saved.synack_retries;
+	xn->retries2 = fx_saved.retries2;
+	xn->fin_timeout_ms = fx_saved.fin_timeout_ms;
+}
+
+static const char fx_data[4096] = "xtcp socket fixture data";
+
+/* ---- SYN_SENT (RFC 9293 3.10.7.3) ---- */
+
+static void closed_connect_sends_syn_with_options(struct kunit *test)
+{
+	struct fx *f = test->priv;
+	struct sockaddr_xtcp a = fx_addr(RADDR, RPORT);
+	struct socket *sock;
+	struct xtcp_seg syn;
+
+	fx_socket(f, &sock);
+	fx_take(f, sock);
+	KUNIT_EXPECT_EQ(test, kernel_connect(sock, (struct sockaddr *)&a, sizeof(a), O_NONBLOCK),
+			-EINPROGRESS);
+	KUNIT_ASSERT_TRUE(test, fx_pop(f, &syn, NULL, 0));
+	KUNIT_EXPECT_EQ(test, syn.flags, S);
+	KUNIT_EXPECT_GT(test, syn.mss, 0);
+	KUNIT_EXPECT_GE(test, syn.wscale, 0);
+	KUNIT_EXPECT_EQ(test, syn.payload_len, 0);
+	KUNIT_EXPECT_EQ(test, fx_state(f), XTCP_SYN_SENT);
+	KUNIT_EXPECT_EQ(test, fx_timer(f), XTCP_TIMER_RETRANSMIT);
+}
+
+static void syn_sent_synack_establishes_and_acks(struct kunit *test)
+{
+	struct fx *f = test->priv;
+
+	fx_client(f);
+	fx_peer_syn(f, S | A, f->iss + 1);
+	fx_expect(f, A, f->iss + 1, PEER_ISS + 1, 0);
+	KUNIT_EXPECT_EQ(test, fx_state(f), XTCP_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, fx_info(f).mss, PEER_MSS);
+	KUNIT_EXPECT_EQ(test, fx_timer(f), XTCP_TIMER_OFF);
+	/* SS_CONNECTING until connect() is called again, as for TCP. */
+	KUNIT_EXPECT_EQ(test, f->sock->state, SS_CONNECTING);
+}
+
+static void syn_sent_rst_with_ack_refuses(struct kunit *test)
+{
+	struct fx *f = test->priv;
+
+	fx_client(f);
+	fx_feed(f, R | A, 0, f->iss + 1, NULL, 0);
+	KUNIT_EXPECT_EQ(test, fx_state(f), XTCP_CLOSE);
+	KUNIT_EXPECT_EQ(test, sock_error(f->sk), -ECONNREFUSED);
+	fx_expect_none(f);
+}
+
+static void syn_sent_rst_without_ack_ignored(struct kunit *test)
+{
+	struct fx *f = test->priv;
+
+	fx_client(f);
+	fx_feed(f, R, PEER_ISS, 0, NULL, 0);
+	KUNIT_EXPECT_EQ(test, fx_state(f), XTCP_SYN_SENT);
+	fx_expect_none(f);
+}
+
+static void syn_sent_bad_ack_gets_rst(struct kunit *test)
+{
+	struct fx *f = test->priv;
+
+	fx_client(f);
+	fx_feed(f, S | A, PEER_ISS, f->iss + 100, NULL, 0);
+	fx_expect(f, R, f->iss + 100, 0, 0);
+	KUNIT_EXPECT_EQ(test, fx_state(f), XTCP_SYN_SENT);
+}
+
+static void syn_sent_timeout_resends_syn_backed_off(struct kunit *test)
+{
+	struct fx *f = test->priv;
+	u32 rto;
+
+	fx_client(f);
+	rto = fx_info(f).rto_us;
+	KUNIT_EXPECT_EQ(test, rto, RTO_MIN_MS * USEC_PER_MSEC);
+	KUNIT_ASSERT_TRUE(test, fx_fire(f, XTCP_TIMER_RETRANSMIT));
+	fx_expect(f, S, f->iss, 0, 0);
+	KUNIT_EXPECT_EQ(test, fx_info(f).retransmits, 1);
+	KUNIT_EXPECT_EQ(test, fx_info(f).rto_us, 2 * rto);
+	KUNIT_ASSERT_TRUE(test, fx_fire(f, XTCP_TIMER_RETRANSMIT));
+	fx_expect(f, S, f->iss, 0, 0);
+	KUNIT_EXPECT_EQ(test, fx_info(f).rto_us, 4 * rto);
+	KUNIT_EXPECT_EQ(test, fx_state(f), XTCP_SYN_SENT);
+}
+
+static void syn_sent_gives_up_after_syn_retries(struct kunit *test)
+{
+	struct fx *f = test->priv;
+	long before = fx_stat(XTCP_MIB_TIMEOUTS), fails = fx_stat(XTCP_MIB_ATTEMPT_FAILS);
+	int i;
+
+	fx_net()->syn_retries = 2;
+	fx_client(f);
+	for (i = 0; i < 2; i++) {
+		KUNIT_ASSERT_TRUE(test, fx_fire(f, XTCP_TIMER_RETRANSMIT));
+		fx_expect(f, S, f->iss, 0, 0);
+	}
+	KUNIT_ASSERT_TRUE(test, fx_fire(f, XTCP_TIMER_RETRANSMIT));
+	fx_expect_none(f);
+	KUNIT_EXPECT_EQ(test, fx_state(f), XTCP_CLOSE);
+	KUNIT_EXPECT_EQ(test, sock_error(f->sk), -ETIMEDOUT);
+	KUNIT_EXPECT_EQ(test, fx_stat(XTCP_MIB_TIMEOUTS), before + 1);
+	KUNIT_EXPECT_EQ(test, fx_stat(XTCP_MIB_ATTEMPT_FAILS), fails + 1);
+}
+
+static void syn_sent_simultaneous_open(struct kunit *test)
+{
+	struct fx *f = test->priv;
+
+	fx_client(f);
+	fx_peer_syn(f, S, 0);
+	fx_expect(f, S | A, f->iss, PEER_ISS + 1, 0);
+	KUNIT_EXPECT_EQ(test, fx_state(f), XTCP_SYN_RECV);
+	fx_peer(f, A, f->iss + 1, NULL, 0);
+	KUNIT_EXPECT_EQ(test, fx_state(f), XTCP_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, sock_error(f->sk), 0);
+}
+
+/* ---- LISTEN and SYN_RECV (3.10.7.2, 3.10.7.4) ---- */
+
+static void listen_syn_answered_by_synack(struct kunit *test)
+{
+	struct fx *f = test->priv;
+	struct socket *sock = NULL;
+	struct xtcp_seg synack;
+
+	fx_listen(f, 8);
+	fx_peer_syn(f, S, 0);
+	KUNIT_ASSERT_TRUE(test, fx_pop(f, &synack, NULL, 0));
+	KUNIT_EXPECT_EQ(test, synack.flags, S | A);
+	KUNIT_EXPECT_EQ(test, synack.ack, PEER_ISS + 1);
+	KUNIT_EXPECT_GT(test, synack.mss, 0);
+	KUNIT_EXPECT_EQ(test, synack.wscale, -1);	/* answered only to an offer */
+	/* Not accepted before the handshake ends. */
+	KUNIT_EXPECT_EQ(test, kernel_accept(f->listener, &sock, O_NONBLOCK), -EAGAIN);
+}
+
+static void syn_recv_ack_establishes_for_accept(struct kunit *test)
+{
+	struct fx *f = test->priv;
+
+	fx_server(f);
+	KUNIT_EXPECT_EQ(test, fx_info(f).mss, PEER_MSS);
+	fx_expect_none(f);
+}
+
+static void listen_ack_answered_by_rst(struct kunit *test)
+{
+	struct fx *f = test->priv;
+
+	fx_listen(f, 8);
+	fx_feed(f, A, PEER_ISS, 12345, NULL, 0);
+	fx_expect(f, R, 12345, 0, 0);
+}
+
+static void listen_rst_ignored(struct kunit *test)
+{
+	struct fx *f = test->priv;
+
+	fx_listen(f, 8);
+	fx_feed(f, R, PEER_ISS, 0, NULL, 0);
+	fx_expect_none(f);
+}
+
+static struct sock *fx_first_child(struct fx *f)
+{
+	struct xtcp_sock *lxs = xtcp_sk(f->listener->sk);
+
+	return &list_first_entry(&lxs->syn_queue, struct xtcp_sock, child_node)->sk;
+}
+
+static void syn_recv_timeout_resends_synack(struct kunit *test)
+{
+	struct fx *f = test->priv;
+	struct xtcp_seg synack;
+	struct sock *child;
+
+	fx_listen(f, 8);
+	fx_peer_syn(f, S, 0);
+	KUNIT_ASSERT_TRUE(test, fx_pop(f, &synack, NULL, 0));
+	child = fx_first_child(f);
+	KUNIT_EXPECT_EQ(test, child->sk_state, XTCP_SYN_RECV);
+	KUNIT_ASSERT_TRUE(test, xtcp_timer_fire_now(child, XTCP_TIMER_RETRANSMIT));
+	fx_expect(f, S | A, synack.seq, PEER_ISS + 1, 0);
+}
+
+static void syn_recv_syn_again_repeats_synack(struct kunit *test)
+{
+	struct fx *f = test->priv;
+	struct xtcp_seg synack;
+
+	fx_listen(f, 8);
+	fx_peer_syn(f, S, 0);
+	KUNIT_ASSERT_TRUE(test, fx_pop(f, &synack, NULL, 0));
+	f->peer_nxt = PEER_ISS;
+	fx_peer_syn(f, S, 0);
+	fx_expect(f, S | A, synack.seq, PEER_ISS + 1, 0);
+}
+
+static void syn_recv_gives_up_after_synack_retries(struct kunit *test)
+{
+	struct fx *f = test->priv;
+	struct xtcp_seg synack;
+	struct sock *child;
+
+	fx_net()->synack_retries = 1;
+	fx_listen(f, 8);
+	fx_peer_syn(f, S, 0);
+	KUNIT_ASSERT_TRUE(test, fx_pop(f, &synack, NULL, 0));
+	child = fx_first_child(f);
+	sock_hold(child);
+	KUNIT_ASSERT_TRUE(test, xtcp_timer_fire_now(child, XTCP_TIMER_RETRANSMIT));
+	fx_expect(f, S | A, synack.seq, PEER_ISS + 1, 0);
+	KUNIT_ASSERT_TRUE(test, xtcp_timer_fire_now(child, XTCP_TIMER_RETRANSMIT));
+	KUNIT_EXPECT_EQ(test, child->sk_state, XTCP_CLOSE);
+	KUNIT_EXPECT_TRUE(test, list_empty(&xtcp_sk(f->listener->sk)->syn_queue));
+	sock_put(child);
+}
+
+static void listen_full_backlog_drops_syn(struct kunit *test)
+{
+	struct fx *f = test->priv;
+	long drops = fx_stat(XTCP_MIB_LISTEN_DROPS);
+	struct xtcp_seg synack;
+	struct xtcp_seg syn = {
+		.seq = PEER_ISS, .flags = S, .window = PEER_WND, .mss = PEER_MSS, .wscale = -1,
+	};
+
+	fx_listen(f, 1);
+	fx_feed_seg(f, &syn, NULL, 0);
+	KUNIT_ASSERT_TRUE(test, fx_pop(f, &synack, NULL, 0));
+	KUNIT_EXPECT_EQ(test, synack.flags, S | A);
+	/* A second peer port: a second child would pass the backlog of 1. */
+	syn.src_port = RPORT + 1;
+	fx_feed_seg(f, &syn, NULL, 0);
+	fx_expect_none(f);
+	KUNIT_EXPECT_EQ(test, fx_stat(XTCP_MIB_LISTEN_DROPS), drops + 1);
+}
+
+/* ---- ESTABLISHED: sending (RFC 9293 3.8.6, RFC 5681, RFC 6298) ---- */
+
+/* The peer acknowledges ack with its window wnd. */
+static void fx_peer_window(struct fx *f, u32 ack, u32 wnd)
+{
+	struct xtcp_seg seg = {
+		.seq = f->peer_nxt, .ack = ack, .flags = A, .window = wnd, .wscale = -1,
+	};
+
+	fx_feed_seg(f, &seg, NULL, 0);
+}
+
+static void established_send_splits_at_mss(struct kunit *test)
+{
+	struct fx *f = test->priv;
+	u8 buf[1000];
+	struct xtcp_seg seg;
+
+	fx_established(f);
+	KUNIT_ASSERT_EQ(test, fx_send(f, fx_data, 2500, 0), 2500);
+	KUNIT_ASSERT_TRUE(test, fx_pop(f, &seg, buf, sizeof(buf)));
+	KUNIT_EXPECT_EQ(test, seg.flags, P | A);
+	KUNIT_EXPECT_EQ(test, seg.seq, f->iss + 1);
+	KUNIT_EXPECT_EQ(test, seg.payload_len, 1000);
+	KUNIT_EXPECT_EQ(test, memcmp(buf, fx_data, 1000), 0);
+	fx_expect(f, P | A, f->iss + 1001, PEER_ISS + 1, 1000);
+	fx_expect(f, P | A, f->iss + 2001, PEER_ISS + 1, 500);
+	fx_expect_none(f);
+	KUNIT_EXPECT_EQ(test, fx_timer(f), XTCP_TIMER_RETRANSMIT);
+	KUNIT_EXPECT_EQ(test, fx_info(f).unacked, 2500);
+}
+
+static void established_ack_frees_and_stops_timer(struct kunit *test)
+{
+	struct fx *f = test->priv;
+
+	fx_established(f);
+	KUNIT_ASSERT_EQ(test, fx_send(f, fx_data, 1000, 0), 1000);
+	fx_expect(f, P | A, f->iss + 1, PEER_ISS + 1, 1000);
+	fx_peer(f, A, f->iss + 1001, NULL, 0);
+	KUNIT_EXPECT_EQ(test, fx_timer(f), XTCP_TIMER_OFF);
+	KUNIT_EXPECT_EQ(test, fx_info(f).unacked, 0);
+	KUNIT_EXPECT_EQ(test, fx_info(f).bytes_acked, 1000);
+	fx_expect_none(f);
+}
+
+static void established_ack_measures_rtt(struct kunit *test)
+{
+	struct fx *f = test->priv;
+	struct xtcp_info before, info;
+
+	fx_established(f);
+	/* The handshake gave the first measurement (RFC 6298 2.2): RTTVAR = SRTT/2. */
+	before = fx_info(f);
+	KUNIT_EXPECT_GT(test, before.srtt_us, 0);
+	KUNIT_EXPECT_EQ(test, before.rttvar_us, before.srtt_us / 2);
+	KUNIT_ASSERT_EQ(test, fx_send(f, fx_data, 100, 0), 100);
+	fx_expect(f, P | A, f->iss + 1, PEER_ISS + 1, 100);
+	fx_advance_ms(50);
+	fx_peer(f, A, f->iss + 101, NULL, 0);
+	info = fx_info(f);
+	/* 2.3: a round trip R of 50 ms (and the little real time that passed) folds in by 1/8. */
+	KUNIT_EXPECT_GE(test, info.srtt_us, (7 * before.srtt_us + 50000) / 8);
+	KUNIT_EXPECT_LT(test, info.srtt_us, (7 * before.srtt_us + 1000000) / 8);
+	KUNIT_EXPECT_GE(test, info.rttvar_us, (3 * before.rttvar_us + 50000 - before.srtt_us) / 4);
+}
+
+static void established_timeout_resends_first_backed_off(struct kunit *test)
+{
+	struct fx *f = test->priv;
+	long before = fx_stat(XTCP_MIB_RETRANS_SEGS);
+	u32 rto;
+
+	fx_established(f);
+	rto = fx_info(f).rto_us;
+	KUNIT_ASSERT_EQ(test, fx_send(f, fx_data, 2000, 0), 2000);
+	fx_expect(f, P | A, f->iss + 1, PEER_ISS + 1, 1000);
+	fx_expect(f, P | A, f->iss + 1001, PEER_ISS + 1, 1000);
+	KUNIT_ASSERT_TRUE(test, fx_fire(f, XTCP_TIMER_RETRANSMIT));
+	/* RFC 5681 3.1: cwnd is one segment after a timeout: only the first goes. */
+	fx_expect(f, P | A, f->iss + 1, PEER_ISS + 1, 1000);
+	fx_expect_none(f);
+	KUNIT_EXPECT_EQ(test, fx_info(f).retransmits, 1);
+	KUNIT_EXPECT_EQ(test, fx_info(f).rto_us, 2 * rto);
+	KUNIT_EXPECT_EQ(test, fx_info(f).ca_state, 2);
+	KUNIT_EXPECT_EQ(test, fx_info(f).snd_cwnd, PEER_MSS);
+	KUNIT_EXPECT_EQ(test, fx_stat(XTCP_MIB_RETRANS_SEGS), before + 1);
+	/* Its ACK lets the second one, lost with it, go again. */
+	fx_peer(f, A, f->iss + 1001, NULL, 0);
+	fx_expect(f, P | A, f->iss + 1001, PEER_ISS + 1, 1000);
+}
+
+static void established_gives_up_after_retries2(struct kunit *test)
+{
+	struct fx *f = test->priv;
+	int i;
+
+	fx_net()->retries2 = 2;
+	fx_established(f);
+	KUNIT_ASSERT_EQ(test, fx_send(f, fx_data, 100, 0), 100);
+	fx_expect(f, P | A, f->iss + 1, PEER_ISS + 1, 100);
+	for (i = 0; i < 2; i++) {
+		KUNIT_ASSERT_TRUE(test, fx_fire(f, XTCP_TIMER_RETRANSMIT));
+		fx_expect(f, P | A, f->iss + 1, PEER_ISS + 1, 100);
+	}
+	KUNIT_ASSERT_TRUE(test, fx_fire(f, XTCP_TIMER_RETRANSMIT));
+	KUNIT_EXPECT_EQ(test, fx_state(f), XTCP_CLOSE);
+	KUNIT_EXPECT_EQ(test, sock_error(f->sk), -ETIMEDOUT);
+	KUNIT_EXPECT_EQ(test, fx_send(f, fx_data, 10, 0), -EPIPE);
+}
+
+static void established_three_dupacks_fast_retransmit(struct kunit *test)
+{
+	struct fx *f = test->priv;
+	long before = fx_stat(XTCP_MIB_FAST_RETRANS);
+	int i;
+
+	fx_established(f);
+	KUNIT_ASSERT_EQ(test, fx_send(f, fx_data, 4000, 0), 4000);
+	for (i = 0; i < 4; i++)
+		fx_expect(f, P | A, f->iss + 1 + 1000 * i, PEER_ISS + 1, 1000);
+	fx_peer(f, A, f->iss + 1, NULL, 0);
+	fx_peer(f, A, f->iss + 1, NULL, 0);
+	fx_expect_none(f);
+	fx_peer(f, A, f->iss + 1, NULL, 0);
+	/* RFC 5681 3.2: the third duplicate ACK resends the first segment. */
+	fx_expect(f, P | A, f->iss + 1, PEER_ISS + 1, 1000);
+	KUNIT_EXPECT_EQ(test, fx_stat(XTCP_MIB_FAST_RETRANS), before + 1);
+	KUNIT_EXPECT_EQ(test, fx_info(f).ca_state, 1);
+	/* RFC 6582 3.2: a partial ACK resends the next hole at once. */
+	fx_peer(f, A, f->iss + 1001, NULL, 0);
+	fx_expect(f, P | A, f->iss + 1001, PEER_ISS + 1, 1000);
+	/* The ACK of everything ends recovery. */
+	fx_peer(f, A, f->iss + 4001, NULL, 0);
+	KUNIT_EXPECT_EQ(test, fx_info(f).ca_state, 0);
+	KUNIT_EXPECT_EQ(test, fx_timer(f), XTCP_TIMER_OFF);
+}
+
+static void established_zero_window_probes_then_sends(struct kunit *test)
+{
+	struct fx *f = test->priv;
+
+	fx_established(f);
+	fx_peer_window(f, f->iss + 1, 0);
+	KUNIT_ASSERT_EQ(test, fx_send(f, fx_data, 100, 0), 100);
+	fx_expect_none(f);
+	KUNIT_EXPECT_EQ(test, fx_timer(f), XTCP_TIMER_PERSIST);
+	KUNIT_ASSERT_TRUE(test, fx_fire(f, XTCP_TIMER_PERSIST));
+	/* RFC 9293 3.8.6.1: a probe the peer must answer, with an old number. */
+	fx_expect(f, A, f->iss, PEER_ISS + 1, 0);
+	KUNIT_EXPECT_EQ(test, fx_timer(f), XTCP_TIMER_PERSIST);
+	fx_peer_window(f, f->iss + 1, PEER_WND);
+	fx_expect(f, P | A, f->iss + 1, PEER_ISS + 1, 100);
+	KUNIT_EXPECT_EQ(test, fx_timer(f), XTCP_TIMER_RETRANSMIT);
+}
+
+static void established_unanswered_window_probes_drop(struct kunit *test)
+{
+	struct fx *f = test->priv;
+	int i;
+
+	fx_net()->retries2 = 2;
+	fx_established(f);
+	fx_peer_window(f, f->iss + 1, 0);
+	KUNIT_ASSERT_EQ(test, fx_send(f, fx_data, 100, 0), 100);
+	for (i = 0; i < 2; i++) {
+		KUNIT_ASSERT_TRUE(test, fx_fire(f, XTCP_TIMER_PERSIST));
+		fx_expect(f, A, f->iss, PEER_ISS + 1, 0);
+	}
+	KUNIT_ASSERT_TRUE(test, fx_fire(f, XTCP_TIMER_PERSIST));
+	KUNIT_EXPECT_EQ(test, fx_state(f), XTCP_CLOSE);
+	KUNIT_EXPECT_EQ(test, sock_error(f->sk), -ETIMEDOUT);
+}
+
+/* ---- Nagle, NODELAY, CORK, MSG_MORE (RFC 896, RFC 9293 3.7.4) ---- */
+
+static void established_nagle_holds_second_small_write(struct kunit *test)
+{
+	struct fx *f = test->priv;
+
+	fx_established(f);
+	KUNIT_ASSERT_EQ(test, fx_send(f, fx_data, 10, 0), 10);
+	fx_expect(f, P | A, f->iss + 1, PEER_ISS + 1, 10);
+	KUNIT_ASSERT_EQ(test, fx_send(f, fx_data, 10, 0), 10);
+	KUNIT_ASSERT_EQ(test, fx_send(f, fx_data, 10, 0), 10);
+	fx_expect_none(f);
+	/* The ACK of the small one lets what gathered go, as one segment. */
+	fx_peer(f, A, f->iss + 11, NULL, 0);
+	fx_expect(f, P | A, f->iss + 11, PEER_ISS + 1, 20);
+}
+
+static void established_nodelay_sends_small_writes_at_once(struct kunit *test)
+{
+	struct fx *f = test->priv;
+
+	fx_established(f);
+	KUNIT_ASSERT_EQ(test, fx_setsockopt(f, XTCP_NODELAY, 1), 0);
+	KUNIT_ASSERT_EQ(test, fx_send(f, fx_data, 10, 0), 10);
+	KUNIT_ASSERT_EQ(test, fx_send(f, fx_data, 10, 0), 10);
+	fx_expect(f, P | A, f->iss + 1, PEER_ISS + 1, 10);
+	fx_expect(f, P | A, f->iss + 11, PEER_ISS + 1, 10);
+}
+
+static void established_cork_holds_until_uncork(struct kunit *test)
+{
+	struct fx *f = test->priv;
+
+	fx_established(f);
+	KUNIT_ASSERT_EQ(test, fx_setsockopt(f, XTCP_CORK, 1), 0);
+	KUNIT_ASSERT_EQ(test, fx_send(f, fx_data, 10, 0), 10);
+	KUNIT_ASSERT_EQ(test, fx_send(f, fx_data, 10, 0), 10);
+	fx_expect_none(f);
+	/* Held with nothing in flight: the persist timer is its ceiling. */
+	KUNIT_EXPECT_EQ(test, fx_timer(f), XTCP_TIMER_PERSIST);
+	KUNIT_ASSERT_EQ(test, fx_setsockopt(f, XTCP_CORK, 0), 0);
+	fx_expect(f, P | A, f->iss + 1, PEER_ISS + 1, 20);
+}
+
+static void established_corked_data_leaves_at_persist(struct kunit *test)
+{
+	struct fx *f = test->priv;
+
+	fx_established(f);
+	KUNIT_ASSERT_EQ(test, fx_setsockopt(f, XTCP_CORK, 1), 0);
+	KUNIT_ASSERT_EQ(test, fx_send(f, fx_data, 10, 0), 10);
+	KUNIT_ASSERT_TRUE(test, fx_fire(f, XTCP_TIMER_PERSIST));
+	fx_expect(f, P | A, f->iss + 1, PEER_ISS + 1, 10);
+}
+
+static void established_nodelay_flushes_cork(struct kunit *test)
+{
+	struct fx *f = test->priv;
+
+	fx_established(f);
+	KUNIT_ASSERT_EQ(test, fx_setsockopt(f, XTCP_CORK, 1), 0);
+	KUNIT_ASSERT_EQ(test, fx_send(f, fx_data, 10, 0), 10);
+	fx_expect_none(f);
+	KUNIT_ASSERT_EQ(test, fx_setsockopt(f, XTCP_NODELAY, 1), 0);
+	fx_expect(f, P | A, f->iss + 1, PEER_ISS + 1, 10);
+}
+
+static void established_msg_more_holds_partial(struct kunit *test)
+{
+	struct fx *f = test->priv;
+
+	fx_established(f);
+	KUNIT_ASSERT_EQ(test, fx_send(f, fx_data, 10, MSG_MORE), 10);
+	fx_expect_none(f);
+	KUNIT_ASSERT_EQ(test, fx_send(f, fx_data, 10, 0), 10);
+	fx_expect(f, P | A, f->iss + 1, PEER_ISS + 1, 20);
+}
+
+/* ---- ESTABLISHED: receiving (3.10.7.4, RFC 5681 4.2, delayed ACK) ---- */
+
+static void established_data_delivered_ack_delayed(struct kunit *test)
+{
+	struct fx *f = test->priv;
+	long before = fx_stat(XTCP_MIB_DELAYED_ACKS);
+	u8 buf[200];
+
+	fx_established(f);
+	fx_peer(f, P | A, f->iss + 1, fx_data, 100);
+	fx_expect_none(f);
+	KUNIT_EXPECT_EQ(test, fx_timer(f), XTCP_TIMER_DELACK);
+	KUNIT_ASSERT_TRUE(test, fx_fire(f, XTCP_TIMER_DELACK));
+	fx_expect(f, A, f->iss + 1, PEER_ISS + 101, 0);
+	KUNIT_EXPECT_EQ(test, fx_stat(XTCP_MIB_DELAYED_ACKS), before + 1);
+	KUNIT_ASSERT_EQ(test, fx_recv(f, buf, sizeof(buf)), 100);
+	KUNIT_EXPECT_EQ(test, memcmp(buf, fx_data, 100), 0);
+	KUNIT_EXPECT_EQ(test, fx_recv(f, buf, sizeof(buf)), -EAGAIN);
+}
+
+static void established_second_full_segment_acked_at_once(struct kunit *test)
+{
+	struct fx *f = test->priv;
+
+	fx_established(f);
+	fx_peer(f, P | A, f->iss + 1, fx_data, 1000);
+	fx_expect_none(f);
+	fx_peer(f, P | A, f->iss + 1, fx_data + 1000, 1000);
+	fx_expect(f, A, f->iss + 1, PEER_ISS + 2001, 0);
+	KUNIT_EXPECT_EQ(test, fx_timer(f), XTCP_TIMER_OFF);
+}
+
+static void established_reply_carries_delayed_ack(struct kunit *test)
+{
+	struct fx *f = test->priv;
+
+	fx_established(f);
+	fx_peer(f, P | A, f->iss + 1, fx_data, 100);
+	KUNIT_ASSERT_EQ(test, fx_send(f, fx_data, 10, 0), 10);
+	fx_expect(f, P | A, f->iss + 1, PEER_ISS + 101, 10);
+	KUNIT_EXPECT_EQ(test, fx_timer(f), XTCP_TIMER_RETRANSMIT);
+	KUNIT_EXPECT_FALSE(test, fx_fire(f, XTCP_TIMER_DELACK));
+}
+
+static void established_out_of_order_dupack_then_fill(struct kunit *test)
+{
+	struct fx *f = test->priv;
+	u32 base = PEER_ISS + 1;
+	u8 buf[300];
+
+	fx_established(f);
+	fx_feed(f, P | A, base + 100, f->iss + 1, fx_data + 100, 100);
+	/* RFC 5681 4.2: out of order, a duplicate ACK at once. */
+	fx_expect(f, A, f->iss + 1, base, 0);
+	KUNIT_EXPECT_EQ(test, fx_recv(f, buf, sizeof(buf)), -EAGAIN);
+	/* The hole filled: both delivered in order, ACKed at once. */
+	fx_feed(f, P | A, base, f->iss + 1, fx_data, 100);
+	fx_expect(f, A, f->iss + 1, base + 200, 0);
+	KUNIT_ASSERT_EQ(test, fx_recv(f, buf, sizeof(buf)), 200);
+	KUNIT_EXPECT_EQ(test, memcmp(buf, fx_data, 200), 0);
+}
+
+static void established_segment_outside_window_acked_not_taken(struct kunit *test)
+{
+	struct fx *f = test->priv;
+	long drops = fx_stat(XTCP_MIB_IN_DROPS);
+	u8 buf[16];
+
+	fx_established(f);
+	fx_feed(f, P | A, PEER_ISS + 1 + 1000000, f->iss + 1, fx_data, 10);
+	fx_expect(f, A, f->iss + 1, PEER_ISS + 1, 0);
+	KUNIT_EXPECT_EQ(test, fx_recv(f, buf, sizeof(buf)), -EAGAIN);
+	KUNIT_EXPECT_EQ(test, fx_stat(XTCP_MIB_IN_DROPS), drops + 1);
+}
+
+static void established_ack_of_unsent_data_acked_dropped(struct kunit *test)
+{
+	struct fx *f = test->priv;
+	long drops = fx_stat(XTCP_MIB_IN_DROPS);
+
+	fx_established(f);
+	fx_peer(f, A, f->iss + 5000, NULL, 0);
+	fx_expect(f, A, f->iss + 1, PEER_ISS + 1, 0);
+	KUNIT_EXPECT_EQ(test, fx_state(f), XTCP_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, fx_stat(XTCP_MIB_IN_DROPS), drops + 1);
+}
+
+static void established_dataless_oow_acks_rate_limited(struct kunit *test)
+{
+	struct fx *f = test->priv;
+	long skipped = fx_stat(XTCP_MIB_OOW_ACKS_SKIPPED);
+
+	fx_established(f);
+	fx_feed(f, A, PEER_ISS + 1 + 1000000, f->iss + 1, NULL, 0);
+	fx_expect(f, A, f->iss + 1, PEER_ISS + 1, 0);
+	fx_feed(f, A, PEER_ISS + 1 + 1000000, f->iss + 1, NULL, 0);
+	fx_expect_none(f);
+	KUNIT_EXPECT_EQ(test, fx_stat(XTCP_MIB_OOW_ACKS_SKIPPED), skipped + 1);
+	fx_advance_ms(600);
+	fx_feed(f, A, PEER_ISS + 1 + 1000000, f->iss + 1, NULL, 0);
+	fx_expect(f, A, f->iss + 1, PEER_ISS + 1, 0);
+}
+
+/* ---- Closing (3.10.4, 3.10.7.4 eighth step, 3.6) ---- */
+
+static void established_shutdown_sends_fin_to_fin_wait2(struct kunit *test)
+{
+	struct fx *f = test->priv;
+
+	fx_established(f);
+	KUNIT_ASSERT_EQ(test, kernel_sock_shutdown(f->sock, SHUT_WR), 0);
+	fx_expect(f, F | A, f->iss + 1, PEER_ISS + 1, 0);
+	KUNIT_EXPECT_EQ(test, fx_state(f), XTCP_FIN_WAIT1);
+	KUNIT_EXPECT_EQ(test, fx_send(f, fx_data, 10, 0), -EPIPE);
+	fx_peer(f, A, f->iss + 2, NULL, 0);
+	KUNIT_EXPECT_EQ(test, fx_state(f), XTCP_FIN_WAIT2);
+	fx_expect_none(f);
+}
+
+static void established_close_sends_fin(struct kunit *test)
+{
+	struct fx *f = test->priv;
+
+	fx_established(f);
+	fx_close(f);
+	fx_expect(f, F | A, f->iss + 1, PEER_ISS + 1, 0);
+	KUNIT_EXPECT_EQ(test, fx_state(f), XTCP_FIN_WAIT1);
+	fx_peer(f, A, f->iss + 2, NULL, 0);
+	KUNIT_EXPECT_EQ(test, fx_state(f), XTCP_FIN_WAIT2);
+	/* An orphan in FIN_WAIT2: it waits fin_timeout_ms for the peer's FIN. */
+	KUNIT_EXPECT_EQ(test, fx_timer(f), XTCP_TIMER_FIN_WAIT2);
+	fx_peer(f, F | A, f->iss + 2, NULL, 0);
+	fx_expect(f, A, f->iss + 2, PEER_ISS + 2, 0);
+	KUNIT_EXPECT_EQ(test, fx_state(f), XTCP_CLOSE);
+}
+
+static void established_fin_after_data(struct kunit *test)
+{
+	struct fx *f = test->priv;
+
+	fx_established(f);
+	KUNIT_ASSERT_EQ(test, fx_send(f, fx_data, 100, 0), 100);
+	KUNIT_ASSERT_EQ(test, kernel_sock_shutdown(f->sock, SHUT_WR), 0);
+	fx_expect(f, P | A, f->iss + 1, PEER_ISS + 1, 100);
+	fx_expect(f, F | A, f->iss + 101, PEER_ISS + 1, 0);
+}
+
+static void fin_wait2_peer_fin_enters_time_wait(struct kunit *test)
+{
+	struct fx *f = test->priv;
+	struct xtcp_tw *tw;
+
+	fx_established(f);
+	KUNIT_ASSERT_EQ(test, kernel_sock_shutdown(f->sock, SHUT_WR), 0);
+	fx_expect(f, F | A, f->iss + 1, PEER_ISS + 1, 0);
+	fx_peer(f, A, f->iss + 2, NULL, 0);
+	fx_peer(f, F | A, f->iss + 2, NULL, 0);
+	fx_expect(f, A, f->iss + 2, PEER_ISS + 2, 0);
+	/* The socket is closed; a TIME_WAIT entry answers for the 4-tuple. */
+	KUNIT_EXPECT_EQ(test, fx_state(f), XTCP_CLOSE);
+	tw = xtcp_tw_lookup(&init_net, RADDR, htons(RPORT), LADDR, htons(f->lport));
+	KUNIT_ASSERT_NOT_NULL(test, tw);
+	KUNIT_EXPECT_EQ(test, tw->rcv_nxt, PEER_ISS + 2);
+	xtcp_tw_put(tw);
+}
+
+static void time_wait_reacks_retransmitted_fin(struct kunit *test)
+{
+	struct fx *f = test->priv;
+
+	fx_established(f);
+	KUNIT_ASSERT_EQ(test, kernel_sock_shutdown(f->sock, SHUT_WR), 0);
+	fx_expect(f, F | A, f->iss + 1, PEER_ISS + 1, 0);
+	fx_peer(f, F | A, f->iss + 2, NULL, 0);
+	fx_expect(f, A, f->iss + 2, PEER_ISS + 2, 0);
+	/* Our ACK was lost: the FIN again gets it again (RFC 9293 3.10.7.4). */
+	fx_feed(f, F | A, PEER_ISS + 1, f->iss + 2, NULL, 0);
+	fx_expect(f, A, f->iss + 2, PEER_ISS + 2, 0);
+	/* A RST that does not match exactly only gets a challenge ACK. */
+	fx_feed(f, R, PEER_ISS + 100, 0, NULL, 0);
+	fx_expect(f, A, f->iss + 2, PEER_ISS + 2, 0);
+}
+
+static void fin_wait1_fin_resent_until_acked(struct kunit *test)
+{
+	struct fx *f = test->priv;
+
+	fx_established(f);
+	KUNIT_ASSERT_EQ(test, kernel_sock_shutdown(f->sock, SHUT_WR), 0);
+	fx_expect(f, F | A, f->iss + 1, PEER_ISS + 1, 0);
+	KUNIT_EXPECT_EQ(test, fx_timer(f), XTCP_TIMER_RETRANSMIT);
+	KUNIT_ASSERT_TRUE(test, fx_fire(f, XTCP_TIMER_RETRANSMIT));
+	fx_expect(f, F | A, f->iss + 1, PEER_ISS + 1, 0);
+	KUNIT_EXPECT_EQ(test, fx_state(f), XTCP_FIN_WAIT1);
+	fx_peer(f, A, f->iss + 2, NULL, 0);
+	KUNIT_EXPECT_EQ(test, fx_state(f), XTCP_FIN_WAIT2);
+	KUNIT_EXPECT_EQ(test, fx_timer(f), XTCP_TIMER_OFF);
+}
+
+/* Our side closes first and ends in TIME_WAIT; returns the entry, referenced. */
+static struct xtcp_tw *fx_time_wait(struct fx *f)
+{
+	long before = fx_stat(XTCP_MIB_TIME_WAIT);
+	struct xtcp_tw *tw;
+
+	KUNIT_ASSERT_EQ(f->test, kernel_sock_shutdown(f->sock, SHUT_WR), 0);
+	fx_expect(f, F | A, f->iss + 1, f->peer_nxt, 0);
+	fx_peer(f, F | A, f->iss + 2, NULL, 0);
+	fx_expect(f, A, f->iss + 2, f->peer_nxt, 0);
+	KUNIT_EXPECT_EQ(f->test, fx_stat(XTCP_MIB_TIME_WAIT), before + 1);
+	tw = xtcp_tw_lookup(&init_net, RADDR, htons(RPORT), LADDR, htons(f->lport));
+	KUNIT_ASSERT_NOT_NULL(f->test, tw);
+	return tw;
+}
+
+static void time_wait_lasts_2msl_then_ends(struct kunit *test)
+{
+	struct fx *f = test->priv;
+	s64 left_ms, msl = fx_net()->msl_ms;
+	struct xtcp_tw *tw;
+
+	fx_established(f);
+	tw = fx_time_wait(f);
+	left_ms = ktime_to_ms(hrtimer_get_remaining(&tw->timer));
+	KUNIT_EXPECT_GT(test, left_ms, 2 * msl - 1000);
+	KUNIT_EXPECT_LE(test, left_ms, 2 * msl);
+	/* 2*MSL later (fired by hand): the entry is gone. */
+	KUNIT_ASSERT_EQ(test, hrtimer_try_to_cancel(&tw->timer), 1);
+	local_bh_disable();
+	tw->timer.function(&tw->timer);
+	local_bh_enable();
+	xtcp_tw_put(tw);
+	KUNIT_EXPECT_NULL(test, xtcp_tw_lookup(&init_net, RADDR, htons(RPORT), LADDR,
+					       htons(f->lport)));
+}
+
+static void time_wait_new_syn_starts_new_incarnation(struct kunit *test)
+{
+	struct fx *f = test->priv;
+	long before = fx_stat(XTCP_MIB_TIME_WAIT_RECYCLED);
+	struct socket *sock = NULL;
+	struct xtcp_seg synack;
+	struct xtcp_tw *tw;
+
+	/* The server closes first; its listener stays on the port. */
+	fx_server(f);
+	tw = fx_time_wait(f);
+	xtcp_tw_put(tw);
+	/* RFC 6191: a SYN beyond the old connection's numbers ends TIME_WAIT. */
+	f->peer_nxt += 100000;
+	fx_peer_syn(f, S, 0);
+	KUNIT_ASSERT_TRUE(test, fx_pop(f, &synack, NULL, 0));
+	KUNIT_EXPECT_EQ(test, synack.flags, S | A);
+	KUNIT_EXPECT_EQ(test, synack.ack, f->peer_nxt);
+	KUNIT_EXPECT_EQ(test, fx_stat(XTCP_MIB_TIME_WAIT_RECYCLED), before + 1);
+	fx_peer(f, A, synack.seq + 1, NULL, 0);
+	KUNIT_ASSERT_EQ(test, kernel_accept(f->listener, &sock, O_NONBLOCK), 0);
+	KUNIT_EXPECT_EQ(test, sock->sk->sk_state, XTCP_ESTABLISHED);
+	sock_no_linger(sock->sk);
+	sock_release(sock);
+}
+
+static void last_ack_ack_ends_without_time_wait(struct kunit *test)
+{
+	struct fx *f = test->priv;
+
+	fx_established(f);
+	fx_peer(f, F | A, f->iss + 1, NULL, 0);
+	fx_expect(f, A, f->iss + 1, PEER_ISS + 2, 0);
+	KUNIT_ASSERT_EQ(test, kernel_sock_shutdown(f->sock, SHUT_WR), 0);
+	fx_expect(f, F | A, f->iss + 1, PEER_ISS + 2, 0);
+	KUNIT_EXPECT_EQ(test, fx_state(f), XTCP_LAST_ACK);
+	fx_peer(f, A, f->iss + 2, NULL, 0);
+	KUNIT_EXPECT_EQ(test, fx_state(f), XTCP_CLOSE);
+	KUNIT_EXPECT_NULL(test, xtcp_tw_lookup(&init_net, RADDR, htons(RPORT), LADDR,
+					       htons(f->lport)));
+}
+
+static void syn_recv_late_ack_after_synack_resend(struct kunit *test)
+{
+	struct fx *f = test->priv;
+	struct socket *sock = NULL;
+	struct xtcp_seg s1, s2;
+
+	fx_listen(f, 8);
+	fx_peer_syn(f, S, 0);
+	KUNIT_ASSERT_TRUE(test, fx_pop(f, &s1, NULL, 0));
+	KUNIT_ASSERT_TRUE(test, xtcp_timer_fire_now(fx_first_child(f), XTCP_TIMER_RETRANSMIT));
+	KUNIT_ASSERT_TRUE(test, fx_pop(f, &s2, NULL, 0));
+	KUNIT_EXPECT_EQ(test, s2.flags, S | A);
+	KUNIT_EXPECT_EQ(test, s2.seq, s1.seq);
+	/* The ACK of the first SYN+ACK was lost; this one completes it. */
+	fx_peer(f, A, s1.seq + 1, NULL, 0);
+	KUNIT_ASSERT_EQ(test, kernel_accept(f->listener, &sock, O_NONBLOCK), 0);
+	fx_take(f, sock);
+	KUNIT_EXPECT_EQ(test, fx_state(f), XTCP_ESTABLISHED);
+}
+
+static void established_peer_fin_close_wait_eof(struct kunit *test)
+{
+	struct fx *f = test->priv;
+	u8 buf[16];
+
+	fx_established(f);
+	fx_peer(f, F | A, f->iss + 1, NULL, 0);
+	fx_expect(f, A, f->iss + 1, PEER_ISS + 2, 0);
+	KUNIT_EXPECT_EQ(test, fx_state(f), XTCP_CLOSE_WAIT);
+	KUNIT_EXPECT_EQ(test, fx_recv(f, buf, sizeof(buf)), 0);
+	/* Half-close: we may still send. */
+	KUNIT_EXPECT_EQ(test, fx_send(f, fx_data, 10, 0), 10);
+	fx_expect(f, P | A, f->iss + 1, PEER_ISS + 2, 10);
+}
+
+static void close_wait_close_sends_fin_last_ack(struct kunit *test)
+{
+	struct fx *f = test->priv;
+
+	fx_established(f);
+	fx_peer(f, F | A, f->iss + 1, NULL, 0);
+	fx_expect(f, A, f->iss + 1, PEER_ISS + 2, 0);
+	fx_close(f);
+	fx_expect(f, F | A, f->iss + 1, PEER_ISS + 2, 0);
+	KUNIT_EXPECT_EQ(test, fx_state(f), XTCP_LAST_ACK);
+	fx_peer(f, A, f->iss + 2, NULL, 0);
+	KUNIT_EXPECT_EQ(test, fx_state(f), XTCP_CLOSE);
+	fx_expect_none(f);
+}
+
+static void fin_wait2_half_close_receives_data(struct kunit *test)
+{
+	struct fx *f = test->priv;
+	u8 buf[200];
+
+	fx_established(f);
+	KUNIT_ASSERT_EQ(test, kernel_sock_shutdown(f->sock, SHUT_WR), 0);
+	fx_expect(f, F | A, f->iss + 1, PEER_ISS + 1, 0);
+	fx_peer(f, A, f->iss + 2, NULL, 0);
+	fx_peer(f, P | A, f->iss + 2, fx_data, 150);
+	KUNIT_ASSERT_EQ(test, fx_recv(f, buf, sizeof(buf)), 150);
+	KUNIT_EXPECT_EQ(test, memcmp(buf, fx_data, 150), 0);
+	fx_peer(f, F | A, f->iss + 2, NULL, 0);
+	fx_expect(f, A, f->iss + 2, PEER_ISS + 152, 0);
+	KUNIT_EXPECT_EQ(test, fx_recv(f, buf, sizeof(buf)), 0);
+}
+
+static void fin_wait1_simultaneous_close_closing(struct kunit *test)
+{
+	struct fx *f = test->priv;
+
+	fx_established(f);
+	KUNIT_ASSERT_EQ(test, kernel_sock_shutdown(f->sock, SHUT_WR), 0);
+	fx_expect(f, F | A, f->iss + 1, PEER_ISS + 1, 0);
+	/* Their FIN crossed ours: it does not acknowledge it. */
+	fx_peer(f, F | A, f->iss + 1, NULL, 0);
+	fx_expect(f, A, f->iss + 2, PEER_ISS + 2, 0);
+	KUNIT_EXPECT_EQ(test, fx_state(f), XTCP_CLOSING);
+	fx_peer(f, A, f->iss + 2, NULL, 0);
+	KUNIT_EXPECT_EQ(test, fx_state(f), XTCP_CLOSE);	/* handed to TIME_WAIT */
+}
+
+static void fin_wait1_fin_and_ack_together_time_wait(struct kunit *test)
+{
+	struct fx *f = test->priv;
+	struct xtcp_tw *tw;
+
+	fx_established(f);
+	KUNIT_ASSERT_EQ(test, kernel_sock_shutdown(f->sock, SHUT_WR), 0);
+	fx_expect(f, F | A, f->iss + 1, PEER_ISS + 1, 0);
+	fx_peer(f, F | A, f->iss + 2, NULL, 0);
+	fx_expect(f, A, f->iss + 2, PEER_ISS + 2, 0);
+	tw = xtcp_tw_lookup(&init_net, RADDR, htons(RPORT), LADDR, htons(f->lport));
+	KUNIT_EXPECT_NOT_NULL(test, tw);
+	if (tw)
+		xtcp_tw_put(tw);
+}
+
+static void fin_wait2_orphan_times_out_with_rst(struct kunit *test)
+{
+	struct fx *f = test->priv;
+
+	fx_established(f);
+	KUNIT_ASSERT_EQ(test, kernel_sock_shutdown(f->sock, SHUT_WR), 0);
+	fx_expect(f, F | A, f->iss + 1, PEER_ISS + 1, 0);
+	fx_peer(f, A, f->iss + 2, NULL, 0);
+	fx_close(f);
+	KUNIT_EXPECT_EQ(test, fx_state(f), XTCP_FIN_WAIT2);
+	KUNIT_EXPECT_EQ(test, fx_timer(f), XTCP_TIMER_FIN_WAIT2);
+	KUNIT_ASSERT_TRUE(test, fx_fire(f, XTCP_TIMER_FIN_WAIT2));
+	fx_expect(f, R | A, f->iss + 2, PEER_ISS + 1, 0);
+	KUNIT_EXPECT_EQ(test, fx_state(f), XTCP_CLOSE);
+}
+
+static void established_close_with_unread_data_resets(struct kunit *test)
+{
+	struct fx *f = test->priv;
+
+	fx_established(f);
+	fx_peer(f, P | A, f->iss + 1, fx_data, 100);
+	fx_close(f);
+	/* RFC 2525 2.17: data nobody will read is a reason to abort. */
+	fx_expect(f, R | A, f->iss + 1, PEER_ISS + 101, 0);
+	KUNIT_EXPECT_EQ(test, fx_state(f), XTCP_CLOSE);
+}
+
+static void established_linger_zero_close_resets(struct kunit *test)
+{
+	struct fx *f = test->priv;
+	long rsts;
+
+	fx_established(f);
+	sock_no_linger(f->sk);
+	rsts = fx_stat(XTCP_MIB_OUT_RSTS);
+	fx_close(f);
+	fx_expect(f, R | A, f->iss + 1, PEER_ISS + 1, 0);
+	fx_expect_none(f);
+	KUNIT_EXPECT_EQ(test, fx_state(f), XTCP_CLOSE);
+	KUNIT_EXPECT_EQ(test, fx_stat(XTCP_MIB_OUT_RSTS), rsts + 1);
+}
+
+static void syn_sent_close_sends_nothing(struct kunit *test)
+{
+	struct fx *f = test->priv;
+
+	fx_client(f);
+	fx_close(f);
+	fx_expect_none(f);
+	KUNIT_EXPECT_EQ(test, fx_state(f), XTCP_CLOSE);
+}
+
+/* ---- RST and RFC 5961 ---- */
+
+static void established_exact_rst_resets(struct kunit *test)
+{
+	struct fx *f = test->priv;
+	long before = fx_stat(XTCP_MIB_ESTAB_RESETS);
+
+	fx_established(f);
+	fx_feed(f, R, PEER_ISS + 1, 0, NULL, 0);
+	KUNIT_EXPECT_EQ(test, fx_state(f), XTCP_CLOSE);
+	KUNIT_EXPECT_EQ(test, sock_error(f->sk), -ECONNRESET);
+	KUNIT_EXPECT_EQ(test, fx_stat(XTCP_MIB_ESTAB_RESETS), before + 1);
+	fx_expect_none(f);
+}
+
+static void established_inexact_rst_challenged(struct kunit *test)
+{
+	struct fx *f = test->priv;
+	long before = fx_stat(XTCP_MIB_CHALLENGE_ACKS);
+
+	fx_established(f);
+	fx_feed(f, R, PEER_ISS + 11, 0, NULL, 0);
+	fx_expect(f, A, f->iss + 1, PEER_ISS + 1, 0);
+	KUNIT_EXPECT_EQ(test, fx_state(f), XTCP_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, fx_stat(XTCP_MIB_CHALLENGE_ACKS), before + 1);
+}
+
+static void established_rst_outside_window_ignored(struct kunit *test)
+{
+	struct fx *f = test->priv;
+
+	fx_established(f);
+	fx_feed(f, R, PEER_ISS + 1 + 1000000, 0, NULL, 0);
+	fx_expect_none(f);
+	KUNIT_EXPECT_EQ(test, fx_state(f), XTCP_ESTABLISHED);
+}
+
+static void established_syn_challenged(struct kunit *test)
+{
+	struct fx *f = test->priv;
+
+	fx_established(f);
+	fx_feed(f, S, PEER_ISS + 500, 0, NULL, 0);
+	fx_expect(f, A, f->iss + 1, PEER_ISS + 1, 0);
+	KUNIT_EXPECT_EQ(test, fx_state(f), XTCP_ESTABLISHED);
+}
+
+static void established_challenge_acks_rate_limited(struct kunit *test)
+{
+	struct fx *f = test->priv;
+	struct xtcp_seg seg;
+	int i, acks = 0;
+
+	fx_established(f);
+	for (i = 0; i < 15; i++)
+		fx_feed(f, R, PEER_ISS + 11 + i, 0, NULL, 0);
+	while (fx_pop(f, &seg, NULL, 0))
+		acks++;
+	/* At most ten a second per socket (RFC 5961 section 7). */
+	KUNIT_EXPECT_EQ(test, acks, 10);
+	fx_advance_ms(1100);
+	fx_feed(f, R, PEER_ISS + 11, 0, NULL, 0);
+	fx_expect(f, A, f->iss + 1, PEER_ISS + 1, 0);
+}
+
+/* ---- Keepalive (3.8.4) ---- */
+
+static void fx_keepalive(struct fx *f, int idle, int intvl, int cnt)
+{
+	KUNIT_ASSERT_EQ(f->test, fx_setsockopt(f, XTCP_KEEPIDLE, idle), 0);
+	KUNIT_ASSERT_EQ(f->test, fx_setsockopt(f, XTCP_KEEPINTVL, intvl), 0);
+	KUNIT_ASSERT_EQ(f->test, fx_setsockopt(f, XTCP_KEEPCNT, cnt), 0);
+	/* What getsockopt() reads back. */
+	KUNIT_EXPECT_EQ(f->test, xtcp_sk(f->sk)->keepalive_cnt, cnt);
+	KUNIT_EXPECT_EQ(f->test, xtcp_sk(f->sk)->keepalive_time, idle);
+	sock_set_keepalive(f->sk);
+}
+
+static void established_keepalive_waits_for_idle(struct kunit *test)
+{
+	struct fx *f = test->priv;
+
+	fx_established(f);
+	fx_keepalive(f, 10, 5, 2);
+	KUNIT_EXPECT_EQ(test, fx_timer(f), XTCP_TIMER_KEEPALIVE);
+	fx_advance_ms(5000);
+	KUNIT_ASSERT_TRUE(test, fx_fire(f, XTCP_TIMER_KEEPALIVE));
+	fx_expect_none(f);
+	KUNIT_EXPECT_EQ(test, fx_timer(f), XTCP_TIMER_KEEPALIVE);
+}
+
+static void established_keepalive_probes_after_idle(struct kunit *test)
+{
+	struct fx *f = test->priv;
+
+	fx_established(f);
+	fx_keepalive(f, 10, 5, 2);
+	fx_advance_ms(10000);
+	KUNIT_ASSERT_TRUE(test, fx_fire(f, XTCP_TIMER_KEEPALIVE));
+	/* SEG.SEQ = SND.NXT - 1: the peer must answer with an ACK. */
+	fx_expect(f, A, f->iss, PEER_ISS + 1, 0);
+	KUNIT_EXPECT_EQ(test, fx_timer(f), XTCP_TIMER_KEEPALIVE);
+}
+
+static void established_keepalive_unanswered_drops(struct kunit *test)
+{
+	struct fx *f = test->priv;
+	long before = fx_stat(XTCP_MIB_KEEPALIVE_DROPS);
+	int i;
+
+	fx_established(f);
+	fx_keepalive(f, 10, 5, 2);
+	fx_advance_ms(10000);
+	for (i = 0; i < 2; i++) {
+		KUNIT_ASSERT_TRUE(test, fx_fire(f, XTCP_TIMER_KEEPALIVE));
+		fx_expect(f, A, f->iss, PEER_ISS + 1, 0);
+		fx_advance_ms(5000);
+	}
+	KUNIT_ASSERT_TRUE(test, fx_fire(f, XTCP_TIMER_KEEPALIVE));
+	fx_expect(f, R | A, f->iss + 1, PEER_ISS + 1, 0);
+	KUNIT_EXPECT_EQ(test, fx_state(f), XTCP_CLOSE);
+	KUNIT_EXPECT_EQ(test, sock_error(f->sk), -ETIMEDOUT);
+	KUNIT_EXPECT_EQ(test, fx_stat(XTCP_MIB_KEEPALIVE_DROPS), before + 1);
+}
+
+static void established_keepalive_answer_restarts_idle(struct kunit *test)
+{
+	struct fx *f = test->priv;
+
+	fx_established(f);
+	fx_keepalive(f, 10, 5, 1);
+	fx_advance_ms(10000);
+	KUNIT_ASSERT_TRUE(test, fx_fire(f, XTCP_TIMER_KEEPALIVE));
+	fx_expect(f, A, f->iss, PEER_ISS + 1, 0);
+	/* The peer answers: the count starts again, after a new idle time. */
+	fx_peer(f, A, f->iss + 1, NULL, 0);
+	fx_advance_ms(5000);
+	KUNIT_ASSERT_TRUE(test, fx_fire(f, XTCP_TIMER_KEEPALIVE));
+	fx_expect_none(f);
+	KUNIT_EXPECT_EQ(test, fx_state(f), XTCP_ESTABLISHED);
+	fx_advance_ms(5000);
+	KUNIT_ASSERT_TRUE(test, fx_fire(f, XTCP_TIMER_KEEPALIVE));
+	fx_expect(f, A, f->iss, PEER_ISS + 1, 0);
+}
+
+static struct kunit_case xtcp_sock_cases[] = {
+	KUNIT_CASE(closed_connect_sends_syn_with_options),
+	KUNIT_CASE(syn_sent_synack_establishes_and_acks),
+	KUNIT_CASE(syn_sent_rst_with_ack_refuses),
+	KUNIT_CASE(syn_sent_rst_without_ack_ignored),
+	KUNIT_CASE(syn_sent_bad_ack_gets_rst),
+	KUNIT_CASE(syn_sent_timeout_resends_syn_backed_off),
+	KUNIT_CASE(syn_sent_gives_up_after_syn_retries),
+	KUNIT_CASE(syn_sent_simultaneous_open),
+	KUNIT_CASE(syn_sent_close_sends_nothing),
+	KUNIT_CASE(listen_syn_answered_by_synack),
+	KUNIT_CASE(listen_ack_answered_by_rst),
+	KUNIT_CASE(listen_rst_ignored),
+	KUNIT_CASE(listen_full_backlog_drops_syn),
+	KUNIT_CASE(syn_recv_ack_establishes_for_accept),
+	KUNIT_CASE(syn_recv_timeout_resends_synack),
+	KUNIT_CASE(syn_recv_syn_again_repeats_synack),
+	KUNIT_CASE(syn_recv_gives_up_after_synack_retries),
+	KUNIT_CASE(established_send_splits_at_mss),
+	KUNIT_CASE(established_ack_frees_and_stops_timer),
+	KUNIT_CASE(established_ack_measures_rtt),
+	KUNIT_CASE(established_timeout_resends_first_backed_off),
+	KUNIT_CASE(established_gives_up_after_retries2),
+	KUNIT_CASE(established_three_dupacks_fast_retransmit),
+	KUNIT_CASE(established_zero_window_probes_then_sends),
+	KUNIT_CASE(established_unanswered_window_probes_drop),
+	KUNIT_CASE(established_nagle_holds_second_small_write),
+	KUNIT_CASE(established_nodelay_sends_small_writes_at_once),
+	KUNIT_CASE(established_cork_holds_until_uncork),
+	KUNIT_CASE(established_corked_data_leaves_at_persist),
+	KUNIT_CASE(established_nodelay_flushes_cork),
+	KUNIT_CASE(established_msg_more_holds_partial),
+	KUNIT_CASE(established_data_delivered_ack_delayed),
+	KUNIT_CASE(established_second_full_segment_acked_at_once),
+	KUNIT_CASE(established_reply_carries_delayed_ack),
+	KUNIT_CASE(established_out_of_order_dupack_then_fill),
+	KUNIT_CASE(established_segment_outside_window_acked_not_taken),
+	KUNIT_CASE(established_ack_of_unsent_data_acked_dropped),
+	KUNIT_CASE(established_dataless_oow_acks_rate_limited),
+	KUNIT_CASE(established_shutdown_sends_fin_to_fin_wait2),
+	KUNIT_CASE(established_close_sends_fin),
+	KUNIT_CASE(established_fin_after_data),
+	KUNIT_CASE(fin_wait2_peer_fin_enters_time_wait),
+	KUNIT_CASE(time_wait_reacks_retransmitted_fin),
+	KUNIT_CASE(fin_wait1_fin_resent_until_acked),
+	KUNIT_CASE(time_wait_lasts_2msl_then_ends),
+	KUNIT_CASE(time_wait_new_syn_starts_new_incarnation),
+	KUNIT_CASE(last_ack_ack_ends_without_time_wait),
+	KUNIT_CASE(syn_recv_late_ack_after_synack_resend),
+	KUNIT_CASE(established_peer_fin_close_wait_eof),
+	KUNIT_CASE(close_wait_close_sends_fin_last_ack),
+	KUNIT_CASE(fin_wait2_half_close_receives_data),
+	KUNIT_CASE(fin_wait1_simultaneous_close_closing),
+	KUNIT_CASE(fin_wait1_fin_and_ack_together_time_wait),
+	KUNIT_CASE(fin_wait2_orphan_times_out_with_rst),
+	KUNIT_CASE(established_close_with_unread_data_resets),
+	KUNIT_CASE(established_linger_zero_close_resets),
+	KUNIT_CASE(established_exact_rst_resets),
+	KUNIT_CASE(established_inexact_rst_challenged),
+	KUNIT_CASE(established_rst_outside_window_ignored),
+	KUNIT_CASE(established_syn_challenged),
+	KUNIT_CASE(established_challenge_acks_rate_limited),
+	KUNIT_CASE(established_keepalive_waits_for_idle),
+	KUNIT_CASE(established_keepalive_probes_after_idle),
+	KUNIT_CASE(established_keepalive_unanswered_drops),
+	KUNIT_CASE(established_keepalive_answer_restarts_idle),
+	{}
+};
+
+static struct kunit_suite xtcp_sock_suite = {
+	.name = "xtcp_sock",
+	.init = fx_init,
+	.exit = fx_exit,
+	.test_cases = xtcp_sock_cases,
+};
+
+kunit_test_suite(xtcp_sock_suite);
