@@ -14,6 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/xtcp.h>
+
 #define PROC_DIR	"/proc/xtcp"
 #define MAX_COLS	32
 
@@ -26,12 +28,11 @@ struct table {
 	char *text;		/* every string above points into it */
 };
 
-static const char *const state_names[] = {
-	"ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2", "TIME_WAIT",
-	"CLOSE", "CLOSE_WAIT", "LAST_ACK", "LISTEN", "CLOSING",
-};
+/* Index i is state i + 1 (XTCP_ESTABLISHED is 1); names from the uapi header. */
+static const char *const all_state_names[XTCP_MAX_STATES] = XTCP_STATE_NAMES;
+static const char *const *const state_names = all_state_names + 1;
 
-#define NSTATES (int)(sizeof(state_names) / sizeof(state_names[0]))
+#define NSTATES (XTCP_MAX_STATES - 1)
 #define STATE(name) (1u << state_index(name))
 /* ss's default: connections, without listeners, TIME_WAIT and SYN_RECV. */
 #define STATES_CONNECTED (((1u << NSTATES) - 1) & ~(STATE("LISTEN") | STATE("CLOSE") | \

@@ -21,7 +21,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "../testing/pylib"))
-from xtcptest import (ACK, FIN, IPPROTO, PSH, RST, SYN, conn_state, parse_seg,  # noqa: E402
+from xtcptest import (ACK, FIN, IPPROTO, PSH, RST, SYN, conn_state, parse_seg, proc_rows,  # noqa: E402
                       tcp_option)
 
 BIN = os.environ.get("XTCP_BIN") or os.path.join(os.path.dirname(__file__), "../../build/bin")
@@ -34,12 +34,6 @@ ETH_P_ALL, PACKET_OUTGOING, SO_TIMESTAMPNS = 3, 4, 35
 def write(path, value):
     with open(path, "w") as f:
         f.write(str(value))
-
-
-def conns():
-    with open("/proc/xtcp/conns") as f:
-        head = f.readline().split()
-        return [dict(zip(head, line.split())) for line in f]
 
 
 def wait_for(pred, what, timeout=10.0):
@@ -146,7 +140,7 @@ def main():
     client = subprocess.Popen([BIN + "/xnc", "127.0.0.1", str(PORT)],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     server_end = "127.0.0.1:%d" % PORT
-    row = wait_for(lambda: [c for c in conns() if c["remote"] == server_end and
+    row = wait_for(lambda: [c for c in proc_rows() if c["remote"] == server_end and
                             c["state"] == "ESTABLISHED"], "the connection")[0]
     client_end = row["local"]
     cport = int(client_end.rsplit(":", 1)[1])

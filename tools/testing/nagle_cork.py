@@ -20,9 +20,9 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "pylib"))
-from xtcptest import ACK, check, finish, peer_and_listener, sysctl  # noqa: E402
+from xtcptest import ACK, XTCP_OPTIONS, check, finish, peer_and_listener, sysctl  # noqa: E402
 
-XTCP_NODELAY, XTCP_CORK = 1, 3
+XTCP_NODELAY, XTCP_CORK = XTCP_OPTIONS["NODELAY"], XTCP_OPTIONS["CORK"]
 SPORT, ISN = 40000, 0x02000000
 
 peer, ln, port, lend = peer_and_listener()

@@ -16,24 +16,15 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "pylib"))
-from xtcptest import XSocket, check, finish, loopback_pair, new_netns, sh  # noqa: E402
+from xtcptest import XSocket, check, conn_row, finish, loopback_pair, new_netns, proc_rows, sh  # noqa: E402
 
 
 def history(local, remote):
-    with open("/proc/xtcp/history") as f:
-        rows = [line.split(None, 5) for line in list(f)[1:]]
-    return [(float(r[2]), r[3], r[4], r[5].strip()) for r in rows
-            if r[0] == local and r[1] == remote]
+    return [(float(r["time"]), r["from"], r["to"], r["event"].strip()) for r in proc_rows("history")
+            if r["local"] == local and r["remote"] == remote]
 
 
-def conn(local, remote):
-    with open("/proc/xtcp/conns") as f:
-        head = f.readline().split()
-        for line in f:
-            row = dict(zip(head, line.split()))
-            if row["local"] == local and row["remote"] == remote:
-                return row
-    return None
+conn = conn_row
 
 
 new_netns()

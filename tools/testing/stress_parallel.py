@@ -17,7 +17,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "pylib"))
-from xtcptest import XSocket, check, finish, new_netns  # noqa: E402
+from xtcptest import XSocket, check, finish, new_netns, proc_rows  # noqa: E402
 
 PROCS, CONNS, SIZE = 4, 48, 64 * 1024
 
@@ -105,8 +105,7 @@ for t in threading.enumerate():
 check(total == PROCS * CONNS, "%d of %d echoes matched byte for byte" % (total, PROCS * CONNS))
 check(sorted(set(served)) == [SIZE], "the server read exactly 64 KiB on every connection")
 for _ in range(300):  # the last ACKs may still be on their way
-    with open("/proc/xtcp/conns") as f:
-        states = [line.split()[2] for line in list(f)[1:]]
+    states = [row["state"] for row in proc_rows()]
     others = [s for s in states if s not in ("TIME_WAIT", "LISTEN")]
     if not others:
         break

@@ -16,7 +16,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "pylib"))
-from xtcptest import XSocket, check, finish, new_netns  # noqa: E402
+from xtcptest import XSocket, check, finish, new_netns, proc_rows  # noqa: E402
 
 KO = os.path.join(os.environ["XTCP_MODULE_DIR"], "module", "xtcp.ko")
 
@@ -40,8 +40,7 @@ for _ in range(50):
     s.recv(1)
     s.close()
 ln.close()
-with open("/proc/xtcp/conns") as f:
-    tw = sum(1 for line in f if " TIME_WAIT " in line)
+tw = sum(1 for row in proc_rows() if row["state"] == "TIME_WAIT")
 check(tw == 50, "50 TIME_WAIT entries listed (%d)" % tw)
 
 held = XSocket()
@@ -60,6 +59,5 @@ check(r.returncode == 0, "rmmod with 50 TIME_WAIT entries succeeds (%s)" % r.std
 check(not os.path.exists("/proc/xtcp"), "/proc/xtcp is gone")
 r = run("insmod", KO)
 check(r.returncode == 0, "insmod again (%s)" % r.stderr.strip())
-with open("/proc/xtcp/conns") as f:
-    check(len(f.readlines()) == 1, "a fresh module lists no connection")
+check(proc_rows() == [], "a fresh module lists no connection")
 finish()

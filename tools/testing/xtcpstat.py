@@ -22,7 +22,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "pylib"))
 from xtcptest import (INFO_FMT, XTCP_INFO, check, finish, info_of, loopback_pair,  # noqa: E402
-                      new_netns, stats, wait_state)
+                      new_netns, proc_rows, stats, wait_state)
 
 BIN = os.environ.get("XTCP_BIN") or os.path.join(os.path.dirname(__file__), "../../build/bin")
 XTCPSTAT = os.path.join(BIN, "xtcpstat")
@@ -38,12 +38,6 @@ def stat_json(*args):
     if rc != 0:
         raise RuntimeError("xtcpstat %s: rc %d: %s" % (args, rc, err))
     return json.loads(out)
-
-
-def proc_rows(name):
-    with open("/proc/xtcp/" + name) as f:
-        head = f.readline().split()
-        return [dict(zip(head, line.rstrip("\n").split(None, len(head) - 1))) for line in f]
 
 
 def ends(c):

@@ -11,6 +11,7 @@ import ctypes
 import errno
 import hashlib
 import os
+import re
 import select
 import socket
 import struct
@@ -24,6 +25,29 @@ FAMILY = int(open("/sys/module/xtcp/parameters/family").read())
 IPPROTO = int(open("/sys/module/xtcp/parameters/ipproto").read())
 
 FIN, SYN, RST, PSH, ACK = 0x01, 0x02, 0x04, 0x08, 0x10
+
+# The userspace ABI, read from the uapi header rather than copied: state
+# numbers and names, socket option numbers, struct xtcp_info's layout.
+UAPI_HEADER = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                           "../../../include/uapi/linux/xtcp.h")
+
+
+def _read_uapi(path=UAPI_HEADER):
+    with open(path) as f:
+        text = f.read()
+    states = re.search(r"enum \{\s*XTCP_ESTABLISHED = 1,(.*?)XTCP_MAX_STATES", text, re.S)
+    names = ["ESTABLISHED"] + re.findall(r"XTCP_(\w+),", states.group(1))
+    options = {name: int(value) for name, value in
+               re.findall(r"^#define XTCP_(\w+)\s+(\d+)\b", text, re.M)}
+    body = re.search(r"struct xtcp_info \{(.*?)\};", text, re.S).group(1)
+    fields = re.findall(r"__(u8|u16|u32|u64)\s+(\w+);", body)
+    fmt = "=" + "".join({"u8": "B", "u16": "H", "u32": "I", "u64": "Q"}[t] for t, _ in fields)
+    return {n: i + 1 for i, n in enumerate(names)}, options, fmt, [n for _, n in fields]
+
+
+STATES, XTCP_OPTIONS, INFO_FMT, INFO_FIELDS = _read_uapi()
+STATE_NAMES = {number: name for name, number in STATES.items()}
+XTCP_INFO = XTCP_OPTIONS["INFO"]
 
 _count = 0
 _failed = 0
@@ -122,15 +146,27 @@ class XSocket:
         return getattr(self.sock, name)
 
 
+def proc_rows(name="conns"):
+    """/proc/xtcp/<name> as a list of {column: field}, by its header line (the
+    one reader of the /proc listings; history's last column runs to the end
+    of the line)."""
+    with open("/proc/xtcp/" + name) as f:
+        head = f.readline().split()
+        return [dict(zip(head, line.rstrip("\n").split(None, len(head) - 1))) for line in f]
+
+
+def conn_row(local, remote, name="conns"):
+    """The row of local -> remote ("ip:port") in /proc/xtcp/<name>, or None."""
+    for row in proc_rows(name):
+        if row["local"] == local and row["remote"] == remote:
+            return row
+    return None
+
+
 def conn_state(local, remote):
     """The state /proc/xtcp/conns shows for local -> remote ("ip:port"), or None."""
-    with open("/proc/xtcp/conns") as f:
-        next(f)
-        for line in f:
-            fields = line.split()
-            if fields[0] == local and fields[1] == remote:
-                return fields[2]
-    return None
+    row = conn_row(local, remote)
+    return row["state"] if row else None
 
 
 def wait_state(local, remote, want, timeout=3.0):
@@ -410,24 +446,8 @@ def recv_digest(s):
 
 def proc_row(name, sock):
     """sock's connection in /proc/xtcp/<name>, as {column: field}; {} if absent."""
-    local = "%s:%d" % sock.getsockname()
-    remote = "%s:%d" % sock.getpeername()
-    with open("/proc/xtcp/" + name) as f:
-        head = next(f).split()
-        for line in f:
-            fields = line.split()
-            if fields[0] == local and fields[1] == remote:
-                return dict(zip(head, fields))
-    return {}
+    return conn_row("%s:%d" % sock.getsockname(), "%s:%d" % sock.getpeername(), name) or {}
 
-
-XTCP_INFO = 11
-# struct xtcp_info: u8 state, u8 retransmits, u16 mss, 7 x u32, 5 x u64, 4 x u32,
-# u8 snd_wscale, u8 rcv_wscale, u16 pad, u32 ato_us.
-INFO_FMT = "=BBH7I5Q4IBBHI"
-INFO_FIELDS = ("state retransmits mss rto_us srtt_us rttvar_us snd_wnd rcv_wnd unacked "
-               "total_retrans bytes_sent bytes_acked bytes_received segs_in segs_out "
-               "snd_cwnd snd_ssthresh lost ca_state snd_wscale rcv_wscale pad ato_us").split()
 
 
 def info_of(sock):
