@@ -392,6 +392,151 @@ static void state_test_user_close(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, xtcp_close_sends_fin(XTCP_LAST_ACK));
 }
 
+static void state_test_close_decide(struct kunit *test)
+{
+	static const struct {
+		u8 state, after;
+		u32 actions;
+	} cases[] = {
+		{ XTCP_ESTABLISHED, XTCP_FIN_WAIT1, XTCP_ACT_QUEUE_FIN },
+		{ XTCP_SYN_RECV, XTCP_FIN_WAIT1, XTCP_ACT_QUEUE_FIN },
+		{ XTCP_CLOSE_WAIT, XTCP_LAST_ACK, XTCP_ACT_QUEUE_FIN },
+		{ XTCP_LISTEN, XTCP_CLOSE, 0 },
+		{ XTCP_SYN_SENT, XTCP_CLOSE, 0 },
+		{ XTCP_FIN_WAIT1, XTCP_FIN_WAIT1, 0 },
+		{ XTCP_FIN_WAIT2, XTCP_FIN_WAIT2, 0 },
+		{ XTCP_CLOSING, XTCP_CLOSING, 0 },
+		{ XTCP_LAST_ACK, XTCP_LAST_ACK, 0 },
+		{ XTCP_CLOSE, XTCP_CLOSE, 0 },
+	};
+	struct xtcp_verdict v;
+	struct xtcp_tcb t;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		fixture(cases[i].state, &t);
+		xtcp_close_decide(&t, false, false, &v);
+		KUNIT_EXPECT_EQ_MSG(test, v.state, cases[i].after, "close in %s",
+				    xtcp_state_name(cases[i].state));
+		KUNIT_EXPECT_EQ_MSG(test, v.actions, cases[i].actions, "close in %s",
+				    xtcp_state_name(cases[i].state));
+		KUNIT_EXPECT_STREQ(test, v.event, "user close");
+	}
+	/* RFC 2525 2.17: unread data, or SO_LINGER {1, 0}, aborts with a RST. */
+	fixture(XTCP_ESTABLISHED, &t);
+	xtcp_close_decide(&t, true, false, &v);
+	KUNIT_EXPECT_EQ(test, v.state, XTCP_CLOSE);
+	KUNIT_EXPECT_EQ(test, v.actions, XTCP_ACT_ABORT);
+	KUNIT_EXPECT_STREQ(test, v.event, "user abort");
+	fixture(XTCP_FIN_WAIT2, &t);
+	xtcp_close_decide(&t, false, true, &v);
+	KUNIT_EXPECT_EQ(test, v.actions, XTCP_ACT_ABORT);
+	/* SYN_SENT has nothing the peer knows of to reset; LISTEN just closes. */
+	fixture(XTCP_SYN_SENT, &t);
+	xtcp_close_decide(&t, true, true, &v);
+	KUNIT_EXPECT_EQ(test, v.state, XTCP_CLOSE);
+	KUNIT_EXPECT_EQ(test, v.actions, 0);
+	fixture(XTCP_LISTEN, &t);
+	xtcp_close_decide(&t, true, true, &v);
+	KUNIT_EXPECT_EQ(test, v.state, XTCP_CLOSE);
+	KUNIT_EXPECT_STREQ(test, v.event, "user close");
+}
+
+static void state_test_shutdown_decide(struct kunit *test)
+{
+	struct xtcp_verdict v;
+	struct xtcp_tcb t;
+
+	fixture(XTCP_ESTABLISHED, &t);
+	xtcp_shutdown_decide(&t, true, false, &v);
+	KUNIT_EXPECT_EQ(test, v.state, XTCP_FIN_WAIT1);
+	KUNIT_EXPECT_EQ(test, v.actions, XTCP_ACT_QUEUE_FIN);
+	/* SHUT_RD alone sends nothing. */
+	xtcp_shutdown_decide(&t, false, true, &v);
+	KUNIT_EXPECT_EQ(test, v.state, XTCP_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, v.actions, 0);
+	fixture(XTCP_CLOSE_WAIT, &t);
+	xtcp_shutdown_decide(&t, true, true, &v);
+	KUNIT_EXPECT_EQ(test, v.state, XTCP_LAST_ACK);
+	fixture(XTCP_FIN_WAIT2, &t);
+	xtcp_shutdown_decide(&t, true, true, &v);
+	KUNIT_EXPECT_EQ(test, v.state, XTCP_FIN_WAIT2);
+	KUNIT_EXPECT_EQ(test, v.actions, 0);
+	fixture(XTCP_LISTEN, &t);
+	xtcp_shutdown_decide(&t, true, false, &v);
+	KUNIT_EXPECT_EQ(test, v.state, XTCP_LISTEN);
+	xtcp_shutdown_decide(&t, false, true, &v);
+	KUNIT_EXPECT_EQ(test, v.state, XTCP_CLOSE);
+	fixture(XTCP_SYN_SENT, &t);
+	xtcp_shutdown_decide(&t, true, false, &v);
+	KUNIT_EXPECT_EQ(test, v.state, XTCP_CLOSE);
+	KUNIT_EXPECT_STREQ(test, v.event, "user shutdown");
+}
+
+static void state_test_timer_decisions(struct kunit *test)
+{
+	const struct xtcp_retry_limits lim = {
+		.syn_retries = 6, .synack_retries = 5, .retries2 = 15,
+	};
+
+	/* Each state's own limit (RFC 9293 3.8.3 R2). */
+	KUNIT_EXPECT_EQ(test, xtcp_rtx_decide(XTCP_SYN_SENT, true, 5, &lim), XTCP_TIMEOUT_SEND);
+	KUNIT_EXPECT_EQ(test, xtcp_rtx_decide(XTCP_SYN_SENT, true, 6, &lim),
+			XTCP_TIMEOUT_GIVE_UP);
+	KUNIT_EXPECT_EQ(test, xtcp_rtx_decide(XTCP_SYN_RECV, true, 4, &lim), XTCP_TIMEOUT_SEND);
+	KUNIT_EXPECT_EQ(test, xtcp_rtx_decide(XTCP_SYN_RECV, true, 5, &lim),
+			XTCP_TIMEOUT_GIVE_UP);
+	KUNIT_EXPECT_EQ(test, xtcp_rtx_decide(XTCP_ESTABLISHED, true, 14, &lim),
+			XTCP_TIMEOUT_SEND);
+	KUNIT_EXPECT_EQ(test, xtcp_rtx_decide(XTCP_LAST_ACK, true, 15, &lim),
+			XTCP_TIMEOUT_GIVE_UP);
+	/* Nothing in flight, or no connection: a stale expiry. */
+	KUNIT_EXPECT_EQ(test, xtcp_rtx_decide(XTCP_ESTABLISHED, false, 20, &lim),
+			XTCP_TIMEOUT_NOTHING);
+	KUNIT_EXPECT_EQ(test, xtcp_rtx_decide(XTCP_CLOSE, true, 0, &lim), XTCP_TIMEOUT_NOTHING);
+	/* Window probes: retries2 unanswered in a row give up. */
+	KUNIT_EXPECT_EQ(test, xtcp_persist_decide(true, 14, &lim), XTCP_TIMEOUT_SEND);
+	KUNIT_EXPECT_EQ(test, xtcp_persist_decide(true, 15, &lim), XTCP_TIMEOUT_GIVE_UP);
+	KUNIT_EXPECT_EQ(test, xtcp_persist_decide(false, 15, &lim), XTCP_TIMEOUT_NOTHING);
+	/* The state timer: an orphan's FIN_WAIT2, or keepalive where it runs. */
+	KUNIT_EXPECT_EQ(test, xtcp_state_timer_decide(XTCP_FIN_WAIT2, true, true),
+			XTCP_STATE_TIMER_FIN_WAIT2);
+	KUNIT_EXPECT_EQ(test, xtcp_state_timer_decide(XTCP_FIN_WAIT2, false, true),
+			XTCP_STATE_TIMER_KEEPALIVE);
+	KUNIT_EXPECT_EQ(test, xtcp_state_timer_decide(XTCP_CLOSE_WAIT, false, true),
+			XTCP_STATE_TIMER_KEEPALIVE);
+	KUNIT_EXPECT_EQ(test, xtcp_state_timer_decide(XTCP_ESTABLISHED, false, false),
+			XTCP_STATE_TIMER_NOTHING);
+	KUNIT_EXPECT_EQ(test, xtcp_state_timer_decide(XTCP_LAST_ACK, false, true),
+			XTCP_STATE_TIMER_NOTHING);
+	KUNIT_EXPECT_EQ(test, xtcp_state_timer_decide(XTCP_SYN_SENT, false, true),
+			XTCP_STATE_TIMER_NOTHING);
+}
+
+static void state_test_ratelimit(struct kunit *test)
+{
+	u64 stamp = 0, t = 5 * NSEC_PER_SEC;
+	u32 count = 0;
+	int i, allowed = 0;
+
+	/* RFC 5961 7: ten challenge ACKs a second. */
+	for (i = 0; i < 15; i++)
+		allowed += xtcp_ratelimit(t + i, &stamp, &count, NSEC_PER_SEC, 10);
+	KUNIT_EXPECT_EQ(test, allowed, 10);
+	KUNIT_EXPECT_FALSE(test, xtcp_ratelimit(t + NSEC_PER_SEC - 1, &stamp, &count,
+						NSEC_PER_SEC, 10));
+	KUNIT_EXPECT_TRUE(test, xtcp_ratelimit(t + NSEC_PER_SEC, &stamp, &count,
+					       NSEC_PER_SEC, 10));
+	/* One ACK per 500 ms to dropped dataless segments. */
+	stamp = 0;
+	count = 0;
+	KUNIT_EXPECT_TRUE(test, xtcp_ratelimit(t, &stamp, &count, NSEC_PER_SEC / 2, 1));
+	KUNIT_EXPECT_FALSE(test, xtcp_ratelimit(t + 499999999, &stamp, &count,
+						NSEC_PER_SEC / 2, 1));
+	KUNIT_EXPECT_TRUE(test, xtcp_ratelimit(t + 500000000, &stamp, &count,
+					       NSEC_PER_SEC / 2, 1));
+}
+
 static void state_test_backoff(struct kunit *test)
 {
 	KUNIT_EXPECT_EQ(test, xtcp_rto_backoff_ms(1000, 0, 120000), 1000u);
@@ -593,6 +738,10 @@ static struct kunit_case state_test_cases[] = {
 	KUNIT_CASE(state_test_reset_reply),
 	KUNIT_CASE(state_test_time_wait),
 	KUNIT_CASE(state_test_user_close),
+	KUNIT_CASE(state_test_close_decide),
+	KUNIT_CASE(state_test_shutdown_decide),
+	KUNIT_CASE(state_test_timer_decisions),
+	KUNIT_CASE(state_test_ratelimit),
 	KUNIT_CASE(state_test_backoff),
 	KUNIT_CASE(state_test_rtt_estimator),
 	KUNIT_CASE(state_test_keepalive),

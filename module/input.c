@@ -68,7 +68,8 @@ static enum skb_drop_reason xtcp_seg_drop_reason(enum xtcp_seg_verdict verdict)
 	}
 }
 
-static void xtcp_tcb_of(const struct sock *sk, struct xtcp_tcb *tcb)
+/* The transmission control block as the decisions see it (state.h). */
+void xtcp_tcb_of(const struct sock *sk, struct xtcp_tcb *tcb)
 {
 	const struct xtcp_sock *xs = xtcp_sk(sk);
 
@@ -118,6 +119,21 @@ void xtcp_seg_of(const struct sk_buff *skb, struct xtcp_seg *seg)
 	seg->window = cb->window;
 	seg->mss = cb->mss;
 	seg->wscale = cb->wscale;
+	seg->sack_ok = cb->sack_ok;
+	seg->ts_ok = cb->ts_ok;
+	seg->ts_val = cb->ts_val;
+	seg->ts_ecr = cb->ts_ecr;
+	seg->sack_blocks = cb->sack_blocks;
+	seg->sack_off = cb->sack_off;
+	if (cb->sack_blocks) {
+		const u8 *blocks = skb_transport_header(skb) + cb->sack_off;
+		unsigned int b;
+
+		for (b = 0; b < cb->sack_blocks; b++) {
+			seg->sack[b].start = xtcp_be32(blocks + 8 * b);
+			seg->sack[b].end = xtcp_be32(blocks + 8 * b + 4);
+		}
+	}
 	seg->payload_len = skb->len;
 }
 
@@ -126,13 +142,8 @@ static void xtcp_challenge_ack(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	u64 now = xtcp_clock_ns();
-
-	if (now - xs->challenge_stamp_ns > NSEC_PER_SEC) {
-		xs->challenge_stamp_ns = now;
-		xs->challenge_count = 0;
-	}
-	if (xs->challenge_count++ < 10) {
+	if (xtcp_ratelimit(xtcp_clock_ns(), &xs->challenge_stamp_ns, &xs->challenge_count,
+			   NSEC_PER_SEC, 10)) {
 		xtcp_inc(sock_net(sk), XTCP_MIB_CHALLENGE_ACKS);
 		xtcp_send_control(sk, XTCP_FLAG_ACK);
 	}
@@ -151,19 +162,21 @@ static bool xtcp_ack_allowed(struct sock *sk, const struct xtcp_seg *seg,
 
 	if (!(v->actions & XTCP_ACT_DROP) || seg->payload_len || (seg->flags & XTCP_FLAG_SYN))
 		return true;
-	u64 now = xtcp_clock_ns();
-
-	if (xs->last_oow_ack_ns && now - xs->last_oow_ack_ns < NSEC_PER_SEC / 2) {
+	if (!xtcp_ratelimit(xtcp_clock_ns(), &xs->last_oow_ack_ns, &xs->oow_ack_count,
+			    NSEC_PER_SEC / 2, 1)) {
 		xtcp_inc(sock_net(sk), XTCP_MIB_OOW_ACKS_SKIPPED);
 		return false;
 	}
-	xs->last_oow_ack_ns = now;
 	return true;
 }
 
-/* What a RST or a failed handshake does to the socket, and to its listener. */
-static void xtcp_apply(struct sock *sk, struct sk_buff *skb,
-		       const struct xtcp_seg *seg, const struct xtcp_verdict *v)
+/*
+ * The interpreter: carry out verdict v for sk, in order. For an arriving
+ * segment, skb and seg are it (skb is consumed); for a user call (close,
+ * shutdown) both are NULL.
+ */
+void xtcp_apply(struct sock *sk, struct sk_buff *skb, const struct xtcp_seg *seg,
+		const struct xtcp_verdict *v)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	enum skb_drop_reason reason = v->drop;
@@ -180,7 +193,7 @@ static void xtcp_apply(struct sock *sk, struct sk_buff *skb,
 		xtcp_cc_init(&xs->cc, xs->mss, xs->iss);
 		xtcp_wscale_agree(sk, seg->wscale);
 	}
-	if (seg->flags & XTCP_FLAG_ACK)
+	if (seg && (seg->flags & XTCP_FLAG_ACK))
 		xs->probes_out = 0;	/* the peer is there, whatever its window */
 	if (v->actions & XTCP_ACT_WINDOW) {
 		xs->snd_wnd = seg->window;
@@ -218,8 +231,15 @@ static void xtcp_apply(struct sock *sk, struct sk_buff *skb,
 		sock_set_flag(sk, SOCK_DONE);
 	}
 
+	/* RFC 9293 3.10.4 ABORT: a RST while the TCB still holds the numbers. */
+	if (v->actions & XTCP_ACT_ABORT)
+		xtcp_send_control(sk, XTCP_FLAG_RST | XTCP_FLAG_ACK);
 	if (v->state != sk->sk_state)
 		xtcp_set_state(sk, v->state, v->event);
+	if (v->actions & XTCP_ACT_QUEUE_FIN) {
+		xs->fin_queued = 1;
+		xtcp_push(sk);
+	}
 
 	if (v->actions & XTCP_ACT_SEND_RST)
 		xtcp_send_rst_to(sock_net(sk), skb, v);
@@ -261,7 +281,7 @@ static void xtcp_apply(struct sock *sk, struct sk_buff *skb,
 			break;
 		}
 	}
-	if (!consumed)
+	if (skb && !consumed)
 		xtcp_drop(sock_net(sk), skb, reason);
 }
 
@@ -335,6 +355,14 @@ static int xtcp_v4_rcv(struct sk_buff *skb)
 	cb->mss = seg.mss;
 	cb->flags = seg.flags;
 	cb->wscale = seg.wscale;
+	cb->retransmitted = 0;
+	cb->sack_ok = seg.sack_ok;
+	cb->ts_ok = seg.ts_ok;
+	cb->sack_blocks = seg.sack_blocks;
+	cb->sack_off = seg.sack_off;
+	cb->ts_val = seg.ts_val;
+	cb->ts_ecr = seg.ts_ecr;
+	skb_reset_transport_header(skb);
 	__skb_pull(skb, seg.hdr_len);
 
 	/* A connection, else a TIME_WAIT entry, else a listener. */

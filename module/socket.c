@@ -14,6 +14,7 @@
 #include <net/sock.h>
 
 #include "xtcp/history.h"
+#include "xtcp/input.h"
 #include "xtcp/listener.h"
 #include "xtcp/output.h"
 #include "xtcp/sock.h"
@@ -251,18 +252,6 @@ static __poll_t xtcp_poll(struct file *file, struct socket *sock, poll_table *wa
 	return mask;
 }
 
-/* shutdown(SHUT_WR) or close(): the FIN goes after the queued data. */
-static void xtcp_send_fin(struct sock *sk, const char *why)
-{
-	int state = sk->sk_state;
-
-	if (!xtcp_close_sends_fin(state))
-		return;
-	xtcp_set_state(sk, xtcp_state_after_close(state), why);
-	xtcp_sk(sk)->fin_queued = 1;
-	xtcp_push(sk);
-}
-
 static int xtcp_shutdown(struct socket *sock, int how)
 {
 	struct sock *sk = sock->sk;
@@ -279,27 +268,23 @@ static int xtcp_shutdown(struct socket *sock, int how)
 		else
 			sock->state = SS_CONNECTED;
 	}
-	switch (sk->sk_state) {
-	case XTCP_CLOSE:
+	if (sk->sk_state == XTCP_CLOSE) {
 		err = -ENOTCONN;
 		WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | how);
-		break;
-	case XTCP_LISTEN:
-		if (!(how & RCV_SHUTDOWN))
-			break;
-		xtcp_listener_stop(sk);
-		xtcp_done(sk, 0, "user shutdown");
-		sock->state = SS_UNCONNECTED;
-		break;
-	case XTCP_SYN_SENT:
-		xtcp_done(sk, 0, "user shutdown");
-		sock->state = SS_UNCONNECTED;
-		break;
-	default:
-		WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | how);
-		if (how & SEND_SHUTDOWN)
-			xtcp_send_fin(sk, "user shutdown");
-		break;
+	} else {
+		struct xtcp_verdict v;
+		struct xtcp_tcb tcb;
+
+		xtcp_tcb_of(sk, &tcb);
+		xtcp_shutdown_decide(&tcb, how & SEND_SHUTDOWN, how & RCV_SHUTDOWN, &v);
+		if (v.state == XTCP_CLOSE) {
+			if (sk->sk_state == XTCP_LISTEN)
+				xtcp_listener_stop(sk);
+			sock->state = SS_UNCONNECTED;
+		} else if (sk->sk_state != XTCP_LISTEN) {
+			WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | how);
+		}
+		xtcp_apply(sk, NULL, NULL, &v);
 	}
 	sk->sk_state_change(sk);
 	release_sock(sk);
@@ -309,6 +294,8 @@ static int xtcp_shutdown(struct socket *sock, int how)
 static int xtcp_release(struct socket *sock)
 {
 	struct sock *sk = sock->sk;
+	struct xtcp_verdict v;
+	struct xtcp_tcb tcb;
 	bool unread, abort;
 	long timeout = 0;
 
@@ -323,20 +310,12 @@ static int xtcp_release(struct socket *sock)
 	unread = !skb_queue_empty(&sk->sk_receive_queue);
 	abort = sock_flag(sk, SOCK_LINGER) && !sk->sk_lingertime;
 	__skb_queue_purge(&sk->sk_receive_queue);
-	if ((unread || abort) &&
-	    !((1 << sk->sk_state) & (XTCPF(XTCP_CLOSE) | XTCPF(XTCP_LISTEN)))) {
-		if (sk->sk_state != XTCP_SYN_SENT)
-			xtcp_send_control(sk, XTCP_FLAG_RST | XTCP_FLAG_ACK);
-		xtcp_done(sk, 0, "user abort");
-	} else if (xtcp_close_sends_fin(sk->sk_state)) {
-		xtcp_send_fin(sk, "user close");
-		if (sock_flag(sk, SOCK_LINGER))
-			timeout = sk->sk_lingertime;
-	} else if (sk->sk_state != XTCP_CLOSE &&
-		   !((1 << sk->sk_state) & (XTCPF(XTCP_FIN_WAIT1) | XTCPF(XTCP_FIN_WAIT2) |
-					    XTCPF(XTCP_CLOSING) | XTCPF(XTCP_LAST_ACK)))) {
-		xtcp_done(sk, 0, "user close");	/* LISTEN, SYN_SENT */
-	}
+	xtcp_tcb_of(sk, &tcb);
+	xtcp_close_decide(&tcb, unread, abort, &v);
+	if (v.actions || v.state != tcb.state)
+		xtcp_apply(sk, NULL, NULL, &v);
+	if ((v.actions & XTCP_ACT_QUEUE_FIN) && sock_flag(sk, SOCK_LINGER))
+		timeout = sk->sk_lingertime;
 	if (timeout)
 		sk_stream_wait_close(sk, timeout);
 

@@ -516,3 +516,131 @@ xtcp_keepalive_decide(u64 now_ns, u64 last_rcv_ns, u32 idle_s, u32 intvl_s,
 	return XTCP_KA_PROBE;
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_keepalive_decide);
+
+/* The synchronized states in which keepalive runs (RFC 1122 4.2.3.6). */
+#define XTCP_KEEPALIVE_STATES	((1 << XTCP_ESTABLISHED) | (1 << XTCP_CLOSE_WAIT) |	\
+				 (1 << XTCP_FIN_WAIT1) | (1 << XTCP_FIN_WAIT2))
+
+/*
+ * 3.10.4 CLOSE, as Linux's tcp_close(): unread data or SO_LINGER {1, 0}
+ * abort with a RST (RFC 2525 2.17; a SYN_SENT connection has nothing to
+ * reset); SYN_RECV, ESTABLISHED and CLOSE_WAIT queue a FIN after the data;
+ * LISTEN and SYN_SENT delete the TCB; the closing states go on.
+ */
+void xtcp_close_decide(const struct xtcp_tcb *tcb, bool unread, bool linger_abort,
+		       struct xtcp_verdict *v)
+{
+	verdict_init(v, tcb->state);
+	if ((unread || linger_abort) && tcb->state != XTCP_CLOSE && tcb->state != XTCP_LISTEN) {
+		v->state = XTCP_CLOSE;
+		if (tcb->state != XTCP_SYN_SENT)
+			v->actions = XTCP_ACT_ABORT;
+		v->event = "user abort";
+		return;
+	}
+	v->event = "user close";
+	if (xtcp_close_sends_fin(tcb->state)) {
+		v->state = xtcp_state_after_close(tcb->state);
+		v->actions = XTCP_ACT_QUEUE_FIN;
+	} else if (tcb->state == XTCP_LISTEN || tcb->state == XTCP_SYN_SENT) {
+		v->state = XTCP_CLOSE;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_close_decide);
+
+/*
+ * shutdown(): SHUT_WR queues the FIN where close would (the half-close:
+ * we keep receiving); a listener shut for reading, or a SYN_SENT
+ * connection, is deleted.
+ */
+void xtcp_shutdown_decide(const struct xtcp_tcb *tcb, bool send_shutdown,
+			  bool rcv_shutdown, struct xtcp_verdict *v)
+{
+	verdict_init(v, tcb->state);
+	v->event = "user shutdown";
+	switch (tcb->state) {
+	case XTCP_CLOSE:
+		break;
+	case XTCP_LISTEN:
+		if (rcv_shutdown)
+			v->state = XTCP_CLOSE;
+		break;
+	case XTCP_SYN_SENT:
+		v->state = XTCP_CLOSE;
+		break;
+	default:
+		if (send_shutdown && xtcp_close_sends_fin(tcb->state)) {
+			v->state = xtcp_state_after_close(tcb->state);
+			v->actions = XTCP_ACT_QUEUE_FIN;
+		}
+		break;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_shutdown_decide);
+
+/*
+ * The retransmission timer expired (RFC 6298 5.4-5.7): resend unless the
+ * retry limit for the state is reached (RFC 9293 3.8.3's R2, as Linux's
+ * tcp_syn_retries, tcp_synack_retries and tcp_retries2).
+ */
+enum xtcp_timeout_action xtcp_rtx_decide(int state, bool in_flight, unsigned int retries,
+					 const struct xtcp_retry_limits *lim)
+{
+	u32 limit;
+
+	if (state == XTCP_CLOSE || !in_flight)
+		return XTCP_TIMEOUT_NOTHING;
+	if (state == XTCP_SYN_SENT)
+		limit = lim->syn_retries;
+	else if (state == XTCP_SYN_RECV)
+		limit = lim->synack_retries;
+	else
+		limit = lim->retries2;
+	return retries >= limit ? XTCP_TIMEOUT_GIVE_UP : XTCP_TIMEOUT_SEND;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_rtx_decide);
+
+/*
+ * The persist timer expired (RFC 9293 3.8.6.1): probe while data is held
+ * with nothing in flight; retries2 probes unanswered in a row give up.
+ */
+enum xtcp_timeout_action xtcp_persist_decide(bool held, unsigned int probes_out,
+					     const struct xtcp_retry_limits *lim)
+{
+	if (!held)
+		return XTCP_TIMEOUT_NOTHING;
+	return probes_out >= lim->retries2 ? XTCP_TIMEOUT_GIVE_UP : XTCP_TIMEOUT_SEND;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_persist_decide);
+
+/*
+ * The state timer serves an orphaned FIN_WAIT2 (which ends with a RST, as
+ * Linux's tcp_fin_timeout) or keepalive in the synchronized states.
+ */
+enum xtcp_state_timer_action xtcp_state_timer_decide(int state, bool orphan, bool keepalive)
+{
+	if (state == XTCP_FIN_WAIT2 && orphan)
+		return XTCP_STATE_TIMER_FIN_WAIT2;
+	if (keepalive && ((1 << state) & XTCP_KEEPALIVE_STATES))
+		return XTCP_STATE_TIMER_KEEPALIVE;
+	return XTCP_STATE_TIMER_NOTHING;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_state_timer_decide);
+
+/*
+ * At most burst events each interval_ns, the window starting with the
+ * first event after the last one ended: RFC 5961 section 7's challenge
+ * ACKs, Linux's tcp_invalid_ratelimit for ACKs to dropped segments.
+ */
+bool xtcp_ratelimit(u64 now_ns, u64 *stamp_ns, u32 *count, u64 interval_ns, u32 burst)
+{
+	if (!*stamp_ns || now_ns - *stamp_ns >= interval_ns) {
+		*stamp_ns = now_ns;
+		*count = 0;
+	}
+	if (*count >= burst)
+		return false;
+	(*count)++;
+	return true;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_ratelimit);

@@ -167,16 +167,31 @@ static void xtcp_arm_keepalive(struct sock *sk)
  * Probe the closed window. The peer answers each probe (which resets
  * probes_out); retries2 unanswered probes in a row drop the connection.
  */
+static void xtcp_retry_limits(struct sock *sk, struct xtcp_retry_limits *lim)
+{
+	struct xtcp_net *xn = xtcp_net(sock_net(sk));
+
+	lim->syn_retries = READ_ONCE(xn->syn_retries);
+	lim->synack_retries = READ_ONCE(xn->synack_retries);
+	lim->retries2 = READ_ONCE(xn->retries2);
+}
+
 static void xtcp_persist_timeout(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_retry_limits lim;
 
-	if (!xs->send_head || xs->snd_una != xs->snd_nxt)
+	xtcp_retry_limits(sk, &lim);
+	switch (xtcp_persist_decide(xs->send_head && xs->snd_una == xs->snd_nxt,
+				    xs->probes_out, &lim)) {
+	case XTCP_TIMEOUT_NOTHING:
 		return;
-	if (xs->probes_out >= xtcp_net(sock_net(sk))->retries2) {
+	case XTCP_TIMEOUT_GIVE_UP:
 		xtcp_inc(sock_net(sk), XTCP_MIB_TIMEOUTS);
 		xtcp_done(sk, ETIMEDOUT, "timer persist, window probes unanswered");
 		return;
+	case XTCP_TIMEOUT_SEND:
+		break;
 	}
 	xs->probes_out++;
 	if (xs->persist_backoff < U8_MAX)
@@ -190,8 +205,7 @@ static void xtcp_persist_timeout(struct sock *sk)
 static void xtcp_rtx_timeout(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct xtcp_net *xn = xtcp_net(sock_net(sk));
-	int limit;
+	struct xtcp_retry_limits lim;
 
 	if (sk->sk_state == XTCP_CLOSE)
 		return;
@@ -199,18 +213,16 @@ static void xtcp_rtx_timeout(struct sock *sk)
 		xtcp_persist_timeout(sk);
 		return;
 	}
-	if (xs->snd_una == xs->snd_nxt)
+	xtcp_retry_limits(sk, &lim);
+	switch (xtcp_rtx_decide(sk->sk_state, xs->snd_una != xs->snd_nxt, xs->retries, &lim)) {
+	case XTCP_TIMEOUT_NOTHING:
 		return;
-	if (sk->sk_state == XTCP_SYN_SENT)
-		limit = xn->syn_retries;
-	else if (sk->sk_state == XTCP_SYN_RECV)
-		limit = xn->synack_retries;
-	else
-		limit = xn->retries2;
-	if (xs->retries >= limit) {
+	case XTCP_TIMEOUT_GIVE_UP:
 		xtcp_inc(sock_net(sk), XTCP_MIB_TIMEOUTS);
 		xtcp_done(sk, ETIMEDOUT, "timer retransmission limit");
 		return;
+	case XTCP_TIMEOUT_SEND:
+		break;
 	}
 	xs->retries++;
 	xtcp_retransmit_timeout(sk);
@@ -225,16 +237,18 @@ static void xtcp_state_timeout(struct sock *sk)
 	u64 now = xtcp_clock_ns(), next;
 	u32 idle, intvl, cnt;
 
-	if (sk->sk_state == XTCP_FIN_WAIT2 && sock_flag(sk, SOCK_DEAD)) {
+	switch (xtcp_state_timer_decide(sk->sk_state, sock_flag(sk, SOCK_DEAD),
+					sock_flag(sk, SOCK_KEEPOPEN))) {
+	case XTCP_STATE_TIMER_NOTHING:
+		return;
+	case XTCP_STATE_TIMER_FIN_WAIT2:
 		/* Orphaned, and the peer never sent its FIN: give up, as Linux does. */
 		xtcp_send_control(sk, XTCP_FLAG_RST | XTCP_FLAG_ACK);
 		xtcp_done(sk, 0, "timer FIN_WAIT2");
 		return;
+	case XTCP_STATE_TIMER_KEEPALIVE:
+		break;
 	}
-	if (!sock_flag(sk, SOCK_KEEPOPEN) ||
-	    !((1 << sk->sk_state) & (XTCPF(XTCP_ESTABLISHED) | XTCPF(XTCP_CLOSE_WAIT) |
-				     XTCPF(XTCP_FIN_WAIT1) | XTCPF(XTCP_FIN_WAIT2))))
-		return;
 	idle = xs->keepalive_time ?: xn->keepalive_time_s;
 	intvl = xs->keepalive_intvl ?: xn->keepalive_intvl_s;
 	cnt = xs->keepalive_cnt ?: xn->keepalive_probes;

@@ -14,6 +14,12 @@ struct sk_buff;
 
 extern const struct net_protocol xtcp_net_protocol;
 int xtcp_rcv_sk(struct sock *sk, struct sk_buff *skb);
+struct xtcp_tcb;
+struct xtcp_verdict;
+
+void xtcp_tcb_of(const struct sock *sk, struct xtcp_tcb *tcb);
+void xtcp_apply(struct sock *sk, struct sk_buff *skb, const struct xtcp_seg *seg,
+		const struct xtcp_verdict *v);
 void xtcp_drop(struct net *net, struct sk_buff *skb, enum skb_drop_reason reason);
 void xtcp_seg_of(const struct sk_buff *skb, struct xtcp_seg *seg);
 

@@ -46,6 +46,7 @@ struct xtcp_sock {
 	u64 challenge_stamp_ns;		/* RFC 5961 challenge ACK rate limit */
 	u32 challenge_count;
 	u64 last_oow_ack_ns;		/* last ACK to a dataless segment we dropped */
+	u32 oow_ack_count;
 	u8 fin_queued:1;	/* the user is done sending: FIN after the data */
 	u8 fin_sent:1;
 	u8 wscale_ok:1;		/* RFC 7323 window scaling: in use (SYN_SENT: offered) */
@@ -112,7 +113,13 @@ static inline struct xtcp_sock *xtcp_sk(const struct sock *sk)
 	return (struct xtcp_sock *)sk;
 }
 
-/* What input.c keeps of a segment while it waits in a socket's backlog. */
+/*
+ * What input.c keeps of a segment while it waits in a socket's backlog:
+ * the header's fields and its parsed options. SACK blocks stay where they
+ * are in the header (sack_off from the transport header), as Linux keeps
+ * them; xtcp_seg_of() reads them back. Held to skb->cb's 48 bytes by a
+ * BUILD_BUG_ON in xtcp_v4_rcv().
+ */
 struct xtcp_skb_cb {
 	u32 seq;
 	u32 end_seq;		/* seq + SYN + FIN + payload */
@@ -123,6 +130,12 @@ struct xtcp_skb_cb {
 	s8 wscale;
 	/* Write queue only: for RTT measurement (RFC 6298, Karn's rule). */
 	u8 retransmitted;
+	u8 sack_ok:1;		/* the options of struct xtcp_seg */
+	u8 ts_ok:1;
+	u8 sack_blocks;
+	u8 sack_off;
+	u32 ts_val;
+	u32 ts_ecr;
 	u64 sent_ns;
 };
 

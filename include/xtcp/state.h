@@ -50,6 +50,9 @@ enum {
 	XTCP_ACT_QUEUE_OOO	= 1 << 13,	/* payload[data_off, +data_len) is after a hole */
 	XTCP_ACT_DUPACK		= 1 << 14,	/* a duplicate ACK (RFC 5681 section 2) */
 	XTCP_ACT_DELAY_ACK	= 1 << 15,	/* SEND_ACK, but within delayed_ack_ms */
+	/* User calls */
+	XTCP_ACT_QUEUE_FIN	= 1 << 16,	/* the FIN goes after the queued data */
+	XTCP_ACT_ABORT		= 1 << 17,	/* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK> */
 };
 
 struct xtcp_verdict {
@@ -93,6 +96,39 @@ enum xtcp_tw_action xtcp_tw_decide(u32 rcv_nxt, u32 rcv_wnd, const struct xtcp_s
 /* User calls (RFC 9293 3.10.4 CLOSE, and shutdown(SHUT_WR)). */
 bool xtcp_close_sends_fin(int state);
 int xtcp_state_after_close(int state);
+void xtcp_close_decide(const struct xtcp_tcb *tcb, bool unread, bool linger_abort,
+		       struct xtcp_verdict *v);
+void xtcp_shutdown_decide(const struct xtcp_tcb *tcb, bool send_shutdown,
+			  bool rcv_shutdown, struct xtcp_verdict *v);
+
+/* Timer expiries (RFC 6298 5.4-5.7, RFC 9293 3.8.3, 3.8.6.1). */
+struct xtcp_retry_limits {
+	u32 syn_retries;	/* SYN_SENT */
+	u32 synack_retries;	/* SYN_RECV */
+	u32 retries2;		/* everything after the handshake, window probes too */
+};
+
+enum xtcp_timeout_action {
+	XTCP_TIMEOUT_NOTHING,	/* nothing is due: a stale expiry */
+	XTCP_TIMEOUT_SEND,	/* retransmit (or probe), then arm again, backed off */
+	XTCP_TIMEOUT_GIVE_UP,	/* the retry limit is reached: ETIMEDOUT */
+};
+
+enum xtcp_timeout_action xtcp_rtx_decide(int state, bool in_flight, unsigned int retries,
+					 const struct xtcp_retry_limits *lim);
+enum xtcp_timeout_action xtcp_persist_decide(bool held, unsigned int probes_out,
+					     const struct xtcp_retry_limits *lim);
+
+enum xtcp_state_timer_action {
+	XTCP_STATE_TIMER_NOTHING,
+	XTCP_STATE_TIMER_FIN_WAIT2,	/* the orphan's FIN never came: RST, delete */
+	XTCP_STATE_TIMER_KEEPALIVE,	/* xtcp_keepalive_decide() says what */
+};
+
+enum xtcp_state_timer_action xtcp_state_timer_decide(int state, bool orphan, bool keepalive);
+
+/* A rate limit: at most burst events per interval_ns; true if this one may go. */
+bool xtcp_ratelimit(u64 now_ns, u64 *stamp_ns, u32 *count, u64 interval_ns, u32 burst);
 
 /* Timer decisions; the clock is an argument. */
 enum xtcp_keepalive_action {
