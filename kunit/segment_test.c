@@ -245,6 +245,72 @@ static void segment_test_checksum(struct kunit *test)
 							     sizeof(buf), 254), 0);
 }
 
+/*
+ * SACK-permitted and timestamps on a SYN (Linux's layout: mss, sackOK,
+ * TS val ecr, nop, wscale), SACK blocks on an ACK, and each of them with a
+ * wrong length ignored rather than refused, as Linux ignores them.
+ */
+static void segment_test_sack_timestamps(struct kunit *test)
+{
+	static const u8 syn_opts[] = {
+		2, 4, 0x05, 0xb4,		/* MSS 1460 */
+		4, 2,				/* SACK-permitted */
+		8, 10, 0, 0, 0x30, 0x39, 0, 0, 0, 0,	/* TS val 12345 ecr 0 */
+		1, 3, 3, 7,			/* NOP, wscale 7 */
+	};
+	static const u8 ack_opts[] = {
+		1, 1, 8, 10, 0, 0, 0, 9, 0, 0, 0x30, 0x39,	/* TS val 9 ecr 12345 */
+		1, 1, 5, 18,				/* SACK, two blocks */
+		0x10, 0, 0, 0, 0x10, 0, 0x10, 0,	/* [0x10000000, 0x10001000) */
+		0xff, 0xff, 0xf0, 0, 0, 0, 0x10, 0,	/* [0xfffff000, 0x1000): across 2^32 */
+	};
+	static const u8 bad_opts[] = {
+		4, 3, 0,			/* SACK-permitted of length 3 */
+		5, 9, 0, 0, 0, 0, 0, 0, 0,	/* SACK of length 9 */
+		8, 6, 0, 0, 0, 1,		/* timestamps of length 6 */
+		0, 0, 0, 0, 0, 0,
+	};
+	u8 buf[XTCP_HDR_MAX];
+	struct xtcp_seg seg;
+
+	segment_raw(buf, 5 + sizeof(syn_opts) / 4, XTCP_FLAG_SYN);
+	memcpy(buf + XTCP_HDR_MIN, syn_opts, sizeof(syn_opts));
+	KUNIT_ASSERT_EQ(test, xtcp_seg_parse(buf, XTCP_HDR_MIN + sizeof(syn_opts), &seg),
+			XTCP_SEG_OK);
+	KUNIT_EXPECT_EQ(test, seg.mss, 1460);
+	KUNIT_EXPECT_TRUE(test, seg.sack_ok);
+	KUNIT_EXPECT_TRUE(test, seg.ts_ok);
+	KUNIT_EXPECT_EQ(test, seg.ts_val, 12345u);
+	KUNIT_EXPECT_EQ(test, seg.ts_ecr, 0u);
+	KUNIT_EXPECT_EQ(test, seg.wscale, 7);
+	KUNIT_EXPECT_EQ(test, seg.sack_blocks, 0);
+
+	segment_raw(buf, 5 + sizeof(ack_opts) / 4, XTCP_FLAG_ACK);
+	memcpy(buf + XTCP_HDR_MIN, ack_opts, sizeof(ack_opts));
+	KUNIT_ASSERT_EQ(test, xtcp_seg_parse(buf, XTCP_HDR_MIN + sizeof(ack_opts), &seg),
+			XTCP_SEG_OK);
+	KUNIT_EXPECT_FALSE(test, seg.sack_ok);
+	KUNIT_EXPECT_TRUE(test, seg.ts_ok);
+	KUNIT_EXPECT_EQ(test, seg.ts_val, 9u);
+	KUNIT_EXPECT_EQ(test, seg.ts_ecr, 12345u);
+	KUNIT_ASSERT_EQ(test, seg.sack_blocks, 2);
+	KUNIT_EXPECT_EQ(test, seg.sack[0].start, 0x10000000u);
+	KUNIT_EXPECT_EQ(test, seg.sack[0].end, 0x10001000u);
+	KUNIT_EXPECT_EQ(test, seg.sack[1].start, 0xfffff000u);
+	KUNIT_EXPECT_EQ(test, seg.sack[1].end, 0x1000u);
+	/* Where the blocks are in the header, for the skb's control block. */
+	KUNIT_EXPECT_EQ(test, seg.sack_off, XTCP_HDR_MIN + 16);
+	KUNIT_EXPECT_EQ(test, xtcp_be32(buf + seg.sack_off + 8), 0xfffff000u);
+
+	segment_raw(buf, 5 + sizeof(bad_opts) / 4, XTCP_FLAG_SYN);
+	memcpy(buf + XTCP_HDR_MIN, bad_opts, sizeof(bad_opts));
+	KUNIT_ASSERT_EQ(test, xtcp_seg_parse(buf, XTCP_HDR_MIN + sizeof(bad_opts), &seg),
+			XTCP_SEG_OK);
+	KUNIT_EXPECT_FALSE(test, seg.sack_ok);
+	KUNIT_EXPECT_FALSE(test, seg.ts_ok);
+	KUNIT_EXPECT_EQ(test, seg.sack_blocks, 0);
+}
+
 static void segment_test_verdict_names(struct kunit *test)
 {
 	KUNIT_EXPECT_STREQ(test, xtcp_seg_verdict_name(XTCP_SEG_OK), "ok");
@@ -260,6 +326,7 @@ static struct kunit_case segment_test_cases[] = {
 	KUNIT_CASE_PARAM(segment_test_flags, flags_gen_params),
 	KUNIT_CASE_PARAM(segment_test_options, option_gen_params),
 	KUNIT_CASE(segment_test_checksum),
+	KUNIT_CASE(segment_test_sack_timestamps),
 	KUNIT_CASE(segment_test_verdict_names),
 	{}
 };

@@ -350,6 +350,26 @@ static int fx_setsockopt(struct fx *f, int opt, int val)
 					sizeof(val));
 }
 
+/* The TIME_WAIT entry of the fixture's 4-tuple, referenced, or NULL. */
+static struct xtcp_tw *fx_tw(struct fx *f)
+{
+	struct xtcp_tw *tw;
+
+	/* The tables are softirq's: look up as input does, with BHs off. */
+	local_bh_disable();
+	tw = xtcp_tw_lookup(&init_net, RADDR, htons(RPORT), LADDR, htons(f->lport));
+	local_bh_enable();
+	return tw;
+}
+
+/* shutdown(SHUT_WR) with nothing queued: our FIN goes at once, FIN_WAIT1. */
+static void fx_shutdown_fin(struct fx *f)
+{
+	KUNIT_ASSERT_EQ(f->test, kernel_sock_shutdown(f->sock, SHUT_WR), 0);
+	fx_expect(f, F | A, f->iss + 1, f->peer_nxt, 0);
+	KUNIT_EXPECT_EQ(f->test, fx_state(f), XTCP_FIN_WAIT1);
+}
+
 /* close() of the connection under test; the fixture keeps its reference. */
 static void fx_close(struct fx *f)
 {
@@ -988,8 +1008,7 @@ static void established_shutdown_sends_fin_to_fin_wait2(struct kunit *test)
 	struct fx *f = test->priv;
 
 	fx_established(f);
-	KUNIT_ASSERT_EQ(test, kernel_sock_shutdown(f->sock, SHUT_WR), 0);
-	fx_expect(f, F | A, f->iss + 1, PEER_ISS + 1, 0);
+	fx_shutdown_fin(f);
 	KUNIT_EXPECT_EQ(test, fx_state(f), XTCP_FIN_WAIT1);
 	KUNIT_EXPECT_EQ(test, fx_send(f, fx_data, 10, 0), -EPIPE);
 	fx_peer(f, A, f->iss + 2, NULL, 0);
@@ -1031,14 +1050,13 @@ static void fin_wait2_peer_fin_enters_time_wait(struct kunit *test)
 	struct xtcp_tw *tw;
 
 	fx_established(f);
-	KUNIT_ASSERT_EQ(test, kernel_sock_shutdown(f->sock, SHUT_WR), 0);
-	fx_expect(f, F | A, f->iss + 1, PEER_ISS + 1, 0);
+	fx_shutdown_fin(f);
 	fx_peer(f, A, f->iss + 2, NULL, 0);
 	fx_peer(f, F | A, f->iss + 2, NULL, 0);
 	fx_expect(f, A, f->iss + 2, PEER_ISS + 2, 0);
 	/* The socket is closed; a TIME_WAIT entry answers for the 4-tuple. */
 	KUNIT_EXPECT_EQ(test, fx_state(f), XTCP_CLOSE);
-	tw = xtcp_tw_lookup(&init_net, RADDR, htons(RPORT), LADDR, htons(f->lport));
+	tw = fx_tw(f);
 	KUNIT_ASSERT_NOT_NULL(test, tw);
 	KUNIT_EXPECT_EQ(test, tw->rcv_nxt, PEER_ISS + 2);
 	xtcp_tw_put(tw);
@@ -1049,8 +1067,7 @@ static void time_wait_reacks_retransmitted_fin(struct kunit *test)
 	struct fx *f = test->priv;
 
 	fx_established(f);
-	KUNIT_ASSERT_EQ(test, kernel_sock_shutdown(f->sock, SHUT_WR), 0);
-	fx_expect(f, F | A, f->iss + 1, PEER_ISS + 1, 0);
+	fx_shutdown_fin(f);
 	fx_peer(f, F | A, f->iss + 2, NULL, 0);
 	fx_expect(f, A, f->iss + 2, PEER_ISS + 2, 0);
 	/* Our ACK was lost: the FIN again gets it again (RFC 9293 3.10.7.4). */
@@ -1066,8 +1083,7 @@ static void fin_wait1_fin_resent_until_acked(struct kunit *test)
 	struct fx *f = test->priv;
 
 	fx_established(f);
-	KUNIT_ASSERT_EQ(test, kernel_sock_shutdown(f->sock, SHUT_WR), 0);
-	fx_expect(f, F | A, f->iss + 1, PEER_ISS + 1, 0);
+	fx_shutdown_fin(f);
 	KUNIT_EXPECT_EQ(test, fx_timer(f), XTCP_TIMER_RETRANSMIT);
 	KUNIT_ASSERT_TRUE(test, fx_fire(f, XTCP_TIMER_RETRANSMIT));
 	fx_expect(f, F | A, f->iss + 1, PEER_ISS + 1, 0);
@@ -1083,12 +1099,11 @@ static struct xtcp_tw *fx_time_wait(struct fx *f)
 	long before = fx_stat(XTCP_MIB_TIME_WAIT);
 	struct xtcp_tw *tw;
 
-	KUNIT_ASSERT_EQ(f->test, kernel_sock_shutdown(f->sock, SHUT_WR), 0);
-	fx_expect(f, F | A, f->iss + 1, f->peer_nxt, 0);
+	fx_shutdown_fin(f);
 	fx_peer(f, F | A, f->iss + 2, NULL, 0);
 	fx_expect(f, A, f->iss + 2, f->peer_nxt, 0);
 	KUNIT_EXPECT_EQ(f->test, fx_stat(XTCP_MIB_TIME_WAIT), before + 1);
-	tw = xtcp_tw_lookup(&init_net, RADDR, htons(RPORT), LADDR, htons(f->lport));
+	tw = fx_tw(f);
 	KUNIT_ASSERT_NOT_NULL(f->test, tw);
 	return tw;
 }
@@ -1110,8 +1125,7 @@ static void time_wait_lasts_2msl_then_ends(struct kunit *test)
 	tw->timer.function(&tw->timer);
 	local_bh_enable();
 	xtcp_tw_put(tw);
-	KUNIT_EXPECT_NULL(test, xtcp_tw_lookup(&init_net, RADDR, htons(RPORT), LADDR,
-					       htons(f->lport)));
+	KUNIT_EXPECT_NULL(test, fx_tw(f));
 }
 
 static void time_wait_new_syn_starts_new_incarnation(struct kunit *test)
@@ -1152,8 +1166,7 @@ static void last_ack_ack_ends_without_time_wait(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fx_state(f), XTCP_LAST_ACK);
 	fx_peer(f, A, f->iss + 2, NULL, 0);
 	KUNIT_EXPECT_EQ(test, fx_state(f), XTCP_CLOSE);
-	KUNIT_EXPECT_NULL(test, xtcp_tw_lookup(&init_net, RADDR, htons(RPORT), LADDR,
-					       htons(f->lport)));
+	KUNIT_EXPECT_NULL(test, fx_tw(f));
 }
 
 static void syn_recv_late_ack_after_synack_resend(struct kunit *test)
@@ -1212,8 +1225,7 @@ static void fin_wait2_half_close_receives_data(struct kunit *test)
 	u8 buf[200];
 
 	fx_established(f);
-	KUNIT_ASSERT_EQ(test, kernel_sock_shutdown(f->sock, SHUT_WR), 0);
-	fx_expect(f, F | A, f->iss + 1, PEER_ISS + 1, 0);
+	fx_shutdown_fin(f);
 	fx_peer(f, A, f->iss + 2, NULL, 0);
 	fx_peer(f, P | A, f->iss + 2, fx_data, 150);
 	KUNIT_ASSERT_EQ(test, fx_recv(f, buf, sizeof(buf)), 150);
@@ -1228,8 +1240,7 @@ static void fin_wait1_simultaneous_close_closing(struct kunit *test)
 	struct fx *f = test->priv;
 
 	fx_established(f);
-	KUNIT_ASSERT_EQ(test, kernel_sock_shutdown(f->sock, SHUT_WR), 0);
-	fx_expect(f, F | A, f->iss + 1, PEER_ISS + 1, 0);
+	fx_shutdown_fin(f);
 	/* Their FIN crossed ours: it does not acknowledge it. */
 	fx_peer(f, F | A, f->iss + 1, NULL, 0);
 	fx_expect(f, A, f->iss + 2, PEER_ISS + 2, 0);
@@ -1244,11 +1255,10 @@ static void fin_wait1_fin_and_ack_together_time_wait(struct kunit *test)
 	struct xtcp_tw *tw;
 
 	fx_established(f);
-	KUNIT_ASSERT_EQ(test, kernel_sock_shutdown(f->sock, SHUT_WR), 0);
-	fx_expect(f, F | A, f->iss + 1, PEER_ISS + 1, 0);
+	fx_shutdown_fin(f);
 	fx_peer(f, F | A, f->iss + 2, NULL, 0);
 	fx_expect(f, A, f->iss + 2, PEER_ISS + 2, 0);
-	tw = xtcp_tw_lookup(&init_net, RADDR, htons(RPORT), LADDR, htons(f->lport));
+	tw = fx_tw(f);
 	KUNIT_EXPECT_NOT_NULL(test, tw);
 	if (tw)
 		xtcp_tw_put(tw);
@@ -1259,8 +1269,7 @@ static void fin_wait2_orphan_times_out_with_rst(struct kunit *test)
 	struct fx *f = test->priv;
 
 	fx_established(f);
-	KUNIT_ASSERT_EQ(test, kernel_sock_shutdown(f->sock, SHUT_WR), 0);
-	fx_expect(f, F | A, f->iss + 1, PEER_ISS + 1, 0);
+	fx_shutdown_fin(f);
 	fx_peer(f, A, f->iss + 2, NULL, 0);
 	fx_close(f);
 	KUNIT_EXPECT_EQ(test, fx_state(f), XTCP_FIN_WAIT2);

@@ -30,8 +30,25 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_seg_verdict_name);
 /*
  * RFC 9293 section 3.2: options are EOL, NOP, or kind-length-value. Unknown
  * kinds are skipped by their length; a length below 2 or one that runs past
- * the header is malformed, and so is a known option of the wrong length.
+ * the header is malformed, and so is an MSS or window-scale option of the
+ * wrong length. SACK-permitted, SACK (RFC 2018) and timestamps (RFC 7323)
+ * of a wrong length are ignored, as Linux's tcp_parse_options() ignores them.
  */
+/* RFC 2018 section 3: 1 to 4 blocks of two 32-bit edges, at off in the header. */
+static void xtcp_parse_sack(const u8 *opt, u8 olen, unsigned int off, struct xtcp_seg *seg)
+{
+	unsigned int n = (olen - 2) / 8, b;
+
+	if (olen < 10 || (olen - 2) % 8 || n > XTCP_SACK_BLOCKS_MAX)
+		return;
+	for (b = 0; b < n; b++) {
+		seg->sack[b].start = xtcp_be32(opt + 2 + 8 * b);
+		seg->sack[b].end = xtcp_be32(opt + 6 + 8 * b);
+	}
+	seg->sack_blocks = n;
+	seg->sack_off = off + 2;
+}
+
 static enum xtcp_seg_verdict xtcp_parse_options(const u8 *opt, unsigned int len,
 						struct xtcp_seg *seg)
 {
@@ -66,6 +83,20 @@ static enum xtcp_seg_verdict xtcp_parse_options(const u8 *opt, unsigned int len,
 			/* RFC 7323 2.3: a shift above 14 is used as 14 */
 			if (seg->flags & XTCP_FLAG_SYN)
 				seg->wscale = min_t(u8, opt[i + 2], XTCP_WSCALE_MAX);
+			break;
+		case XTCP_OPT_SACK_PERM:
+			if (olen == 2 && (seg->flags & XTCP_FLAG_SYN))
+				seg->sack_ok = 1;
+			break;
+		case XTCP_OPT_SACK:
+			xtcp_parse_sack(opt + i, olen, XTCP_HDR_MIN + i, seg);
+			break;
+		case XTCP_OPT_TIMESTAMP:
+			if (olen == 10) {
+				seg->ts_ok = 1;
+				seg->ts_val = xtcp_be32(opt + i + 2);
+				seg->ts_ecr = xtcp_be32(opt + i + 6);
+			}
 			break;
 		default:
 			break;

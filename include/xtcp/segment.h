@@ -29,6 +29,11 @@
 #define XTCP_OPT_NOP		1
 #define XTCP_OPT_MSS		2
 #define XTCP_OPT_WSCALE		3
+#define XTCP_OPT_SACK_PERM	4	/* RFC 2018 */
+#define XTCP_OPT_SACK		5
+#define XTCP_OPT_TIMESTAMP	8	/* RFC 7323 section 3 */
+
+#define XTCP_SACK_BLOCKS_MAX	4	/* 40 option bytes hold at most four */
 
 /* Why a segment was dropped before any state saw it. */
 enum xtcp_seg_verdict {
@@ -39,6 +44,12 @@ enum xtcp_seg_verdict {
 	XTCP_SEG_BAD_FLAGS,	/* SYN+FIN, SYN+RST, or no ACK where one is needed */
 	XTCP_SEG_BAD_CSUM,	/* checksum over the pseudo-header does not hold */
 	XTCP_SEG_VERDICTS
+};
+
+/* A SACK block (RFC 2018 section 3): the peer holds [start, end). */
+struct xtcp_sack_block {
+	u32 start;
+	u32 end;
 };
 
 /* A segment's header fields in host order, and where its payload is. */
@@ -52,10 +63,23 @@ struct xtcp_seg {
 	u16 urg_ptr;
 	u16 mss;		/* MSS option; 0 when absent */
 	s8 wscale;		/* window-scale option; -1 when absent */
+	u8 sack_ok:1;		/* SACK-permitted option (a SYN's) */
+	u8 ts_ok:1;		/* a timestamps option: ts_val, ts_ecr */
+	u8 sack_blocks;		/* SACK blocks in sack[] */
+	u8 sack_off;		/* the SACK option's first block, from the header's start */
+	u32 ts_val;
+	u32 ts_ecr;
+	struct xtcp_sack_block sack[XTCP_SACK_BLOCKS_MAX];
 	u8 hdr_len;		/* header bytes, options included */
 	const u8 *payload;
 	u32 payload_len;
 };
+
+/* A big-endian 32-bit field at any alignment (6.1 and 6.12 keep get_unaligned apart). */
+static inline u32 xtcp_be32(const u8 *p)
+{
+	return (u32)p[0] << 24 | (u32)p[1] << 16 | (u32)p[2] << 8 | p[3];
+}
 
 const char *xtcp_seg_verdict_name(enum xtcp_seg_verdict verdict);
 enum xtcp_seg_verdict xtcp_seg_parse(const void *buf, unsigned int len,

@@ -11,10 +11,10 @@ unseen segment, no malformed packet).
 import os
 import subprocess
 import sys
-import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "pylib"))
-from xtcptest import IPPROTO, XSocket, check, finish, new_netns, start_tcpdump  # noqa: E402
+from xtcptest import (IPPROTO, XSocket, check, finish, new_netns, start_tcpdump,  # noqa: E402
+                      stop_tcpdump)
 
 new_netns()
 pcap = "/tmp/xtcp-capture.pcap"
@@ -37,9 +37,7 @@ c.recv(100)
 c.close()
 s.recv(10)
 s.close()
-time.sleep(0.5)
-dump.terminate()
-dump.wait()
+stop_tcpdump(dump, pcap)
 
 out = subprocess.run(
     ["tshark", "-r", pcap, "-d", "ip.proto==%d,tcp" % IPPROTO, "-o", "tcp.check_checksum:FALSE",

@@ -15,11 +15,10 @@ import os
 import socket
 import subprocess
 import sys
-import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "pylib"))
 from xtcptest import (IPPROTO, XSocket, accept_one, check, finish, in_netns,  # noqa: E402
-                      recv_digest, setns, sh, start_tcpdump, veth_pair)
+                      recv_digest, setns, sh, start_tcpdump, stop_tcpdump, veth_pair)
 
 A, B = "xtcp-ca-%d" % os.getpid(), "xtcp-cb-%d" % os.getpid()
 N = 4 << 20
@@ -52,9 +51,7 @@ try:
     c.close()
     _, status = os.waitpid(pid, 0)
     check(status == 0, "4 MiB through 5% loss arrive intact (SHA-256 at the receiver)")
-    time.sleep(0.5)
-    dump.terminate()
-    dump.wait()
+    stop_tcpdump(dump, pcap)
 finally:
     subprocess.run("ip netns del %s; ip netns del %s" % (A, B), shell=True)
 

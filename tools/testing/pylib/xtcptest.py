@@ -422,6 +422,24 @@ def start_tcpdump(argv, timeout=30.0):
     return dump
 
 
+def stop_tcpdump(dump, pcap, settle=0.5, timeout=10.0):
+    """Stop tcpdump once it has written what it saw: with -U it writes each
+    packet as it reads it, so wait until the file (a 24-byte header, then
+    packets) has stopped growing for settle seconds; a busy machine only
+    delays tcpdump, and a fixed sleep then cut the capture short."""
+    end = time.time() + timeout
+    size, since = -1, time.time()
+    while time.time() < end:
+        now = os.path.getsize(pcap) if os.path.exists(pcap) else 0
+        if now != size:
+            size, since = now, time.time()
+        elif size > 24 and time.time() - since >= settle:
+            break
+        time.sleep(0.05)
+    dump.terminate()
+    dump.wait()
+
+
 def accept_one(ip, port, ready_w, new=None):
     """Listen on ip:port, write a byte to ready_w, accept one connection and close the listener."""
     ln = (new or XSocket)()
