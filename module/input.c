@@ -362,7 +362,6 @@ static int xtcp_v4_rcv(struct sk_buff *skb)
 	cb->sack_off = seg.sack_off;
 	cb->ts_val = seg.ts_val;
 	cb->ts_ecr = seg.ts_ecr;
-	skb_reset_transport_header(skb);
 	__skb_pull(skb, seg.hdr_len);
 
 	/* A connection, else a TIME_WAIT entry, else a listener. */

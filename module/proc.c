@@ -60,11 +60,6 @@ static void xtcp_ends_show(struct seq_file *seq, const struct xtcp_ends *e)
 	seq_printf(seq, "%pI4:%-5u %pI4:%-5u ", &e->laddr, e->lport, &e->raddr, e->rport);
 }
 
-static s64 xtcp_ms_left(const struct hrtimer *t)
-{
-	return max_t(s64, ktime_to_ms(hrtimer_get_remaining(t)), 0);
-}
-
 #define XTCP_CONNS_FMT "%-11s %7u %7u %10u %10u %10u %5u %5u %-10s %6lld %3u %5u %8lu %8d %8d\n"
 
 /*
@@ -116,7 +111,7 @@ static void xtcp_conns_line(struct seq_file *seq, struct sock *sk, struct xtcp_t
 	} else {
 		seq_printf(seq, XTCP_CONNS_FMT, "TIME_WAIT", 0, 0, tw->snd_nxt, tw->snd_nxt,
 			   tw->rcv_nxt, 0, tw->rcv_wnd, xtcp_timer_name(XTCP_TIMER_TIME_WAIT),
-			   xtcp_ms_left(&tw->timer), 0, 0, 0UL, 0, 0);
+			   xtcp_tw_timer_ms_left(tw), 0, 0, 0UL, 0, 0);
 	}
 }
 

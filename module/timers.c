@@ -526,6 +526,12 @@ void xtcp_tw_timer_arm(struct xtcp_tw *tw)
 	spin_unlock_bh(&tw->lock);
 }
 
+/* For /proc: the milliseconds TIME_WAIT has left. */
+s64 xtcp_tw_timer_ms_left(const struct xtcp_tw *tw)
+{
+	return xtcp_ms_left(&tw->timer);
+}
+
 /* After tw is dead (never armed again): wait out a running handler. */
 bool xtcp_tw_timer_stop_sync(struct xtcp_tw *tw)
 {

@@ -52,6 +52,14 @@ xtcp_xmit_hook_t xtcp_xmit_hook;
 EXPORT_SYMBOL_IF_KUNIT(xtcp_xmit_hook);
 #endif
 
+/* The checksum over the pseudo-header (RFC 9293 3.1), xtcp's protocol number in it. */
+static void xtcp_checksum(struct sk_buff *skb, struct tcphdr *th, __be32 saddr, __be32 daddr)
+{
+	th->check = 0;
+	th->check = csum_tcpudp_magic(saddr, daddr, skb->len, xtcp_ipproto,
+				      skb_checksum(skb, 0, skb->len, 0));
+}
+
 static void xtcp_output_count(struct net *net, __be32 saddr, __be32 daddr,
 			      const struct xtcp_seg *seg)
 {
@@ -87,9 +95,7 @@ static int xtcp_output(struct net *net, __be32 saddr, __be32 daddr,
 	skb_reset_transport_header(skb);
 #if IS_ENABLED(CONFIG_KUNIT)
 	if (READ_ONCE(xtcp_xmit_hook)) {
-		th->check = 0;
-		th->check = csum_tcpudp_magic(saddr, daddr, skb->len, xtcp_ipproto,
-					      skb_checksum(skb, 0, skb->len, 0));
+		xtcp_checksum(skb, th, saddr, daddr);
 		xtcp_output_count(net, saddr, daddr, seg);
 		return xtcp_xmit_hook(skb, saddr, daddr);
 	}
@@ -99,9 +105,7 @@ static int xtcp_output(struct net *net, __be32 saddr, __be32 daddr,
 		kfree_skb_reason(skb, SKB_DROP_REASON_IP_OUTNOROUTES);
 		return PTR_ERR(rt);
 	}
-	th->check = 0;
-	th->check = csum_tcpudp_magic(fl4.saddr, fl4.daddr, skb->len, xtcp_ipproto,
-				      skb_checksum(skb, 0, skb->len, 0));
+	xtcp_checksum(skb, th, fl4.saddr, fl4.daddr);
 
 	/* skb->cb is IP's from here (IPCB): xtcp's control block must not leak in. */
 	memset(skb->cb, 0, sizeof(skb->cb));

@@ -63,5 +63,6 @@ bool xtcp_timer_fire_now(struct sock *sk, enum xtcp_timer which);
 void xtcp_tw_timer_init(struct xtcp_tw *tw);
 void xtcp_tw_timer_arm(struct xtcp_tw *tw);
 bool xtcp_tw_timer_stop_sync(struct xtcp_tw *tw);
+s64 xtcp_tw_timer_ms_left(const struct xtcp_tw *tw);
 
 #endif /* _XTCP_TIMERS_H */
