@@ -390,7 +390,7 @@ static void fx_exit(struct kunit *test)
 		sock_release(f->listener);
 	/* An orphan still closing: the peer's exact RST ends it. */
 	if (f->sk && f->sk->sk_state != XTCP_CLOSE)
-		fx_feed(f, R, xtcp_sk(f->sk)->rcv_nxt, 0, NULL, 0);
+		fx_feed(f, R, xtcp_sk(f->sk)->tcb.rcv_nxt, 0, NULL, 0);
 	if (f->sk)
 		sock_put(f->sk);
 	xtcp_tw_flush(&init_net);

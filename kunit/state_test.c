@@ -19,15 +19,17 @@
  * The connection each state is tested in: our ISS 1000, their ISN 5000;
  * in the states after our FIN, the FIN is at 1001; after theirs, theirs at 5001.
  */
-static void fixture(u8 state, struct xtcp_tcb *t)
+static void fixture(u8 state, struct xtcp_tcb *t, struct xtcp_ctx *c)
 {
 	memset(t, 0, sizeof(*t));
-	t->state = state;
+	memset(c, 0, sizeof(*c));
+	c->state = state;
 	t->iss = ISS;
 	t->snd_una = ISS + 1;
 	t->snd_nxt = ISS + 1;
 	t->rcv_nxt = IRS + 1;
 	t->rcv_wnd = WND;
+	c->rcv_space = WND;
 	t->snd_wl1 = IRS + 1;
 	t->snd_wl2 = ISS + 1;
 	switch (state) {
@@ -39,11 +41,11 @@ static void fixture(u8 state, struct xtcp_tcb *t)
 		t->snd_una = ISS;
 		break;
 	case XTCP_FIN_WAIT1:
-		t->fin_sent = true;
+		c->fin_sent = true;
 		t->snd_nxt = ISS + 2;
 		break;
 	case XTCP_FIN_WAIT2:
-		t->fin_sent = true;
+		c->fin_sent = true;
 		t->snd_una = ISS + 2;
 		t->snd_nxt = ISS + 2;
 		t->snd_wl2 = ISS + 2;
@@ -54,7 +56,7 @@ static void fixture(u8 state, struct xtcp_tcb *t)
 		break;
 	case XTCP_CLOSING:
 	case XTCP_LAST_ACK:
-		t->fin_sent = true;
+		c->fin_sent = true;
 		t->snd_nxt = ISS + 2;
 		t->rcv_nxt = IRS + 2;
 		t->snd_wl1 = IRS + 2;
@@ -228,9 +230,10 @@ static void state_test_transition(struct kunit *test)
 	};
 	struct xtcp_verdict v;
 	struct xtcp_tcb tcb;
+	struct xtcp_ctx ctx;
 
-	fixture(t->state, &tcb);
-	xtcp_segment_arrives(&tcb, &seg, &v);
+	fixture(t->state, &tcb, &ctx);
+	xtcp_segment_arrives(&tcb, &ctx, &seg, &v);
 	KUNIT_EXPECT_STREQ(test, xtcp_state_name(v.state), xtcp_state_name(t->next));
 	KUNIT_EXPECT_EQ_MSG(test, v.actions, t->actions, "actions %#x, want %#x (%s)",
 			    v.actions, t->actions, v.event);
@@ -253,6 +256,7 @@ static void state_test_all_pairs(struct kunit *test)
 	static const u8 flag_sets[] = { 0, S, S | A, A, F | A, R, R | A, A | P, F, P };
 	struct xtcp_verdict v;
 	struct xtcp_tcb tcb;
+	struct xtcp_ctx ctx;
 	int state, i, n = 0;
 
 	for (state = XTCP_ESTABLISHED; state < XTCP_MAX_STATES; state++) {
@@ -265,8 +269,8 @@ static void state_test_all_pairs(struct kunit *test)
 				.wscale = -1,
 			};
 
-			fixture(state, &tcb);
-			xtcp_segment_arrives(&tcb, &seg, &v);
+			fixture(state, &tcb, &ctx);
+			xtcp_segment_arrives(&tcb, &ctx, &seg, &v);
 			KUNIT_EXPECT_LT(test, (int)v.state, (int)XTCP_MAX_STATES);
 			KUNIT_EXPECT_NOT_NULL(test, v.event);
 			KUNIT_EXPECT_NE(test, v.actions, 0u);
@@ -287,11 +291,12 @@ static void state_test_trim(struct kunit *test)
 	struct xtcp_seg seg = { .flags = A, .ack = ISS + 1, .wscale = -1 };
 	struct xtcp_verdict v;
 	struct xtcp_tcb tcb;
+	struct xtcp_ctx ctx;
 
-	fixture(XTCP_ESTABLISHED, &tcb);
+	fixture(XTCP_ESTABLISHED, &tcb, &ctx);
 	seg.seq = IRS + 1 - 4;
 	seg.payload_len = 10;
-	xtcp_segment_arrives(&tcb, &seg, &v);
+	xtcp_segment_arrives(&tcb, &ctx, &seg, &v);
 	KUNIT_EXPECT_TRUE(test, v.actions & DATA);
 	KUNIT_EXPECT_EQ(test, v.data_off, 4u);
 	KUNIT_EXPECT_EQ(test, v.data_len, 6u);
@@ -299,7 +304,7 @@ static void state_test_trim(struct kunit *test)
 	/* Only the window's worth of a long segment is taken. */
 	seg.seq = IRS + 1;
 	seg.payload_len = WND + 500;
-	xtcp_segment_arrives(&tcb, &seg, &v);
+	xtcp_segment_arrives(&tcb, &ctx, &seg, &v);
 	KUNIT_EXPECT_EQ(test, v.data_len, WND);
 
 	/* Across 2^32. */
@@ -307,19 +312,19 @@ static void state_test_trim(struct kunit *test)
 	tcb.snd_wl1 = 0xfffffffa;
 	seg.seq = 0xfffffffa;
 	seg.payload_len = 12;
-	xtcp_segment_arrives(&tcb, &seg, &v);
+	xtcp_segment_arrives(&tcb, &ctx, &seg, &v);
 	KUNIT_EXPECT_TRUE(test, v.actions & DATA);
 	KUNIT_EXPECT_EQ(test, v.data_len, 12u);
 
 	/* A zero window takes no data but still sees the ACK. */
-	fixture(XTCP_ESTABLISHED, &tcb);
-	tcb.rcv_wnd = 0;
+	fixture(XTCP_ESTABLISHED, &tcb, &ctx);
+	ctx.rcv_space = 0;
 	seg.seq = IRS + 1;
 	seg.payload_len = 0;
-	xtcp_segment_arrives(&tcb, &seg, &v);
+	xtcp_segment_arrives(&tcb, &ctx, &seg, &v);
 	KUNIT_EXPECT_FALSE(test, v.actions & DROP);
 	seg.payload_len = 5;
-	xtcp_segment_arrives(&tcb, &seg, &v);
+	xtcp_segment_arrives(&tcb, &ctx, &seg, &v);
 	KUNIT_EXPECT_EQ(test, v.actions, (u32)(SEND_ACK | DROP));
 }
 
@@ -411,11 +416,12 @@ static void state_test_close_decide(struct kunit *test)
 	};
 	struct xtcp_verdict v;
 	struct xtcp_tcb t;
+	struct xtcp_ctx ctx;
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		fixture(cases[i].state, &t);
-		xtcp_close_decide(&t, false, false, &v);
+		fixture(cases[i].state, &t, &ctx);
+		xtcp_close_decide(&t, &ctx, false, false, &v);
 		KUNIT_EXPECT_EQ_MSG(test, v.state, cases[i].after, "close in %s",
 				    xtcp_state_name(cases[i].state));
 		KUNIT_EXPECT_EQ_MSG(test, v.actions, cases[i].actions, "close in %s",
@@ -423,21 +429,21 @@ static void state_test_close_decide(struct kunit *test)
 		KUNIT_EXPECT_STREQ(test, v.event, "user close");
 	}
 	/* RFC 2525 2.17: unread data, or SO_LINGER {1, 0}, aborts with a RST. */
-	fixture(XTCP_ESTABLISHED, &t);
-	xtcp_close_decide(&t, true, false, &v);
+	fixture(XTCP_ESTABLISHED, &t, &ctx);
+	xtcp_close_decide(&t, &ctx, true, false, &v);
 	KUNIT_EXPECT_EQ(test, v.state, XTCP_CLOSE);
 	KUNIT_EXPECT_EQ(test, v.actions, XTCP_ACT_ABORT);
 	KUNIT_EXPECT_STREQ(test, v.event, "user abort");
-	fixture(XTCP_FIN_WAIT2, &t);
-	xtcp_close_decide(&t, false, true, &v);
+	fixture(XTCP_FIN_WAIT2, &t, &ctx);
+	xtcp_close_decide(&t, &ctx, false, true, &v);
 	KUNIT_EXPECT_EQ(test, v.actions, XTCP_ACT_ABORT);
 	/* SYN_SENT has nothing the peer knows of to reset; LISTEN just closes. */
-	fixture(XTCP_SYN_SENT, &t);
-	xtcp_close_decide(&t, true, true, &v);
+	fixture(XTCP_SYN_SENT, &t, &ctx);
+	xtcp_close_decide(&t, &ctx, true, true, &v);
 	KUNIT_EXPECT_EQ(test, v.state, XTCP_CLOSE);
 	KUNIT_EXPECT_EQ(test, v.actions, 0);
-	fixture(XTCP_LISTEN, &t);
-	xtcp_close_decide(&t, true, true, &v);
+	fixture(XTCP_LISTEN, &t, &ctx);
+	xtcp_close_decide(&t, &ctx, true, true, &v);
 	KUNIT_EXPECT_EQ(test, v.state, XTCP_CLOSE);
 	KUNIT_EXPECT_STREQ(test, v.event, "user close");
 }
@@ -446,29 +452,30 @@ static void state_test_shutdown_decide(struct kunit *test)
 {
 	struct xtcp_verdict v;
 	struct xtcp_tcb t;
+	struct xtcp_ctx ctx;
 
-	fixture(XTCP_ESTABLISHED, &t);
-	xtcp_shutdown_decide(&t, true, false, &v);
+	fixture(XTCP_ESTABLISHED, &t, &ctx);
+	xtcp_shutdown_decide(&ctx, true, false, &v);
 	KUNIT_EXPECT_EQ(test, v.state, XTCP_FIN_WAIT1);
 	KUNIT_EXPECT_EQ(test, v.actions, XTCP_ACT_QUEUE_FIN);
 	/* SHUT_RD alone sends nothing. */
-	xtcp_shutdown_decide(&t, false, true, &v);
+	xtcp_shutdown_decide(&ctx, false, true, &v);
 	KUNIT_EXPECT_EQ(test, v.state, XTCP_ESTABLISHED);
 	KUNIT_EXPECT_EQ(test, v.actions, 0);
-	fixture(XTCP_CLOSE_WAIT, &t);
-	xtcp_shutdown_decide(&t, true, true, &v);
+	fixture(XTCP_CLOSE_WAIT, &t, &ctx);
+	xtcp_shutdown_decide(&ctx, true, true, &v);
 	KUNIT_EXPECT_EQ(test, v.state, XTCP_LAST_ACK);
-	fixture(XTCP_FIN_WAIT2, &t);
-	xtcp_shutdown_decide(&t, true, true, &v);
+	fixture(XTCP_FIN_WAIT2, &t, &ctx);
+	xtcp_shutdown_decide(&ctx, true, true, &v);
 	KUNIT_EXPECT_EQ(test, v.state, XTCP_FIN_WAIT2);
 	KUNIT_EXPECT_EQ(test, v.actions, 0);
-	fixture(XTCP_LISTEN, &t);
-	xtcp_shutdown_decide(&t, true, false, &v);
+	fixture(XTCP_LISTEN, &t, &ctx);
+	xtcp_shutdown_decide(&ctx, true, false, &v);
 	KUNIT_EXPECT_EQ(test, v.state, XTCP_LISTEN);
-	xtcp_shutdown_decide(&t, false, true, &v);
+	xtcp_shutdown_decide(&ctx, false, true, &v);
 	KUNIT_EXPECT_EQ(test, v.state, XTCP_CLOSE);
-	fixture(XTCP_SYN_SENT, &t);
-	xtcp_shutdown_decide(&t, true, false, &v);
+	fixture(XTCP_SYN_SENT, &t, &ctx);
+	xtcp_shutdown_decide(&ctx, true, false, &v);
 	KUNIT_EXPECT_EQ(test, v.state, XTCP_CLOSE);
 	KUNIT_EXPECT_STREQ(test, v.event, "user shutdown");
 }
@@ -626,31 +633,32 @@ static void state_test_dupack(struct kunit *test)
 	};
 	struct xtcp_verdict v;
 	struct xtcp_tcb tcb;
+	struct xtcp_ctx ctx;
 
-	fixture(XTCP_ESTABLISHED, &tcb);
+	fixture(XTCP_ESTABLISHED, &tcb, &ctx);
 	tcb.snd_nxt = ISS + 101;	/* 100 bytes outstanding */
 	tcb.snd_wnd = 512;
-	xtcp_segment_arrives(&tcb, &seg, &v);
+	xtcp_segment_arrives(&tcb, &ctx, &seg, &v);
 	KUNIT_EXPECT_TRUE(test, v.actions & DUPACK);
 	KUNIT_EXPECT_FALSE(test, v.actions & ACKED);
 
 	seg.window = 600;	/* a window update is not a duplicate */
-	xtcp_segment_arrives(&tcb, &seg, &v);
+	xtcp_segment_arrives(&tcb, &ctx, &seg, &v);
 	KUNIT_EXPECT_FALSE(test, v.actions & DUPACK);
 	seg.window = 512;
 
 	seg.payload_len = 10;	/* nor is data */
-	xtcp_segment_arrives(&tcb, &seg, &v);
+	xtcp_segment_arrives(&tcb, &ctx, &seg, &v);
 	KUNIT_EXPECT_FALSE(test, v.actions & DUPACK);
 	seg.payload_len = 0;
 
 	seg.ack = ISS + 50;	/* new data acknowledged */
-	xtcp_segment_arrives(&tcb, &seg, &v);
+	xtcp_segment_arrives(&tcb, &ctx, &seg, &v);
 	KUNIT_EXPECT_EQ(test, v.actions & (ACKED | DUPACK), (u32)ACKED);
 	seg.ack = ISS + 1;
 
 	tcb.snd_nxt = ISS + 1;	/* nothing outstanding */
-	xtcp_segment_arrives(&tcb, &seg, &v);
+	xtcp_segment_arrives(&tcb, &ctx, &seg, &v);
 	KUNIT_EXPECT_FALSE(test, v.actions & DUPACK);
 }
 
@@ -667,42 +675,43 @@ static void state_test_delayed_ack(struct kunit *test)
 	};
 	struct xtcp_verdict v;
 	struct xtcp_tcb tcb;
+	struct xtcp_ctx ctx;
 
-	fixture(XTCP_ESTABLISHED, &tcb);
-	tcb.delack = true;
-	tcb.ooo_empty = true;
-	tcb.rcv_mss = 100;
+	fixture(XTCP_ESTABLISHED, &tcb, &ctx);
+	ctx.delack = true;
+	ctx.ooo_empty = true;
+	ctx.rcv_mss = 100;
 	tcb.rcv_wup = tcb.rcv_nxt;
-	xtcp_segment_arrives(&tcb, &seg, &v);
+	xtcp_segment_arrives(&tcb, &ctx, &seg, &v);
 	KUNIT_EXPECT_EQ(test, v.actions & (DATA | SEND_ACK | DELAY_ACK), (u32)(DATA | DELAY_ACK));
 
 	/* The second full-sized segment since the last ACK: now. */
 	tcb.rcv_nxt += 100;
 	seg.seq += 100;
-	xtcp_segment_arrives(&tcb, &seg, &v);
+	xtcp_segment_arrives(&tcb, &ctx, &seg, &v);
 	KUNIT_EXPECT_EQ(test, v.actions & (DATA | SEND_ACK | DELAY_ACK), (u32)(DATA | SEND_ACK));
 
 	/* Two small ones add up to less than a segment: both may wait. */
 	tcb.rcv_wup = tcb.rcv_nxt - 40;
 	seg.payload_len = 60;
-	xtcp_segment_arrives(&tcb, &seg, &v);
+	xtcp_segment_arrives(&tcb, &ctx, &seg, &v);
 	KUNIT_EXPECT_TRUE(test, v.actions & DELAY_ACK);
 	KUNIT_EXPECT_FALSE(test, v.actions & SEND_ACK);
 	tcb.rcv_wup = tcb.rcv_nxt;
 
-	tcb.ooo_empty = false;	/* it fills (part of) a hole */
-	xtcp_segment_arrives(&tcb, &seg, &v);
+	ctx.ooo_empty = false;	/* it fills (part of) a hole */
+	xtcp_segment_arrives(&tcb, &ctx, &seg, &v);
 	KUNIT_EXPECT_EQ(test, v.actions & (SEND_ACK | DELAY_ACK), (u32)SEND_ACK);
-	tcb.ooo_empty = true;
+	ctx.ooo_empty = true;
 
 	seg.flags |= F;		/* a FIN is ACKed at once */
-	xtcp_segment_arrives(&tcb, &seg, &v);
+	xtcp_segment_arrives(&tcb, &ctx, &seg, &v);
 	KUNIT_EXPECT_TRUE(test, v.actions & FIN);
 	KUNIT_EXPECT_TRUE(test, v.actions & SEND_ACK);
 	seg.flags &= ~F;
 
-	tcb.delack = false;	/* delayed_ack_ms = 0 */
-	xtcp_segment_arrives(&tcb, &seg, &v);
+	ctx.delack = false;	/* delayed_ack_ms = 0 */
+	xtcp_segment_arrives(&tcb, &ctx, &seg, &v);
 	KUNIT_EXPECT_EQ(test, v.actions & (SEND_ACK | DELAY_ACK), (u32)SEND_ACK);
 }
 
@@ -714,16 +723,17 @@ static void state_test_abort_on_data(struct kunit *test)
 	};
 	struct xtcp_verdict v;
 	struct xtcp_tcb tcb;
+	struct xtcp_ctx ctx;
 
-	fixture(XTCP_FIN_WAIT2, &tcb);
-	tcb.rcv_closed = true;
-	xtcp_segment_arrives(&tcb, &seg, &v);
+	fixture(XTCP_FIN_WAIT2, &tcb, &ctx);
+	ctx.rcv_closed = true;
+	xtcp_segment_arrives(&tcb, &ctx, &seg, &v);
 	KUNIT_EXPECT_EQ(test, v.state, XTCP_CLOSE);
 	KUNIT_EXPECT_EQ(test, v.actions, (u32)(SEND_RST | DROP | RESET));
 	KUNIT_EXPECT_EQ(test, v.rst_seq, tcb.snd_nxt);
 	/* Still open for reading (half-close): the data is taken. */
-	tcb.rcv_closed = false;
-	xtcp_segment_arrives(&tcb, &seg, &v);
+	ctx.rcv_closed = false;
+	xtcp_segment_arrives(&tcb, &ctx, &seg, &v);
 	KUNIT_EXPECT_EQ(test, v.state, XTCP_FIN_WAIT2);
 	KUNIT_EXPECT_TRUE(test, v.actions & DATA);
 }

@@ -25,10 +25,10 @@ void xtcp_get_info(struct sock *sk, struct xtcp_info *info)
 					   READ_ONCE(xn->rto_max_ms)) * USEC_PER_MSEC;
 	info->srtt_us = READ_ONCE(xs->rtt.srtt_us);
 	info->rttvar_us = READ_ONCE(xs->rtt.rttvar_us);
-	info->snd_wnd = READ_ONCE(xs->snd_wnd);
-	info->rcv_wnd = READ_ONCE(xs->rcv_wnd);
+	info->snd_wnd = READ_ONCE(xs->tcb.snd_wnd);
+	info->rcv_wnd = READ_ONCE(xs->tcb.rcv_wnd);
 	if (info->state != XTCP_LISTEN && info->state != XTCP_CLOSE)
-		info->unacked = READ_ONCE(xs->snd_nxt) - READ_ONCE(xs->snd_una);
+		info->unacked = READ_ONCE(xs->tcb.snd_nxt) - READ_ONCE(xs->tcb.snd_una);
 	info->total_retrans = READ_ONCE(xs->total_retrans);
 	info->bytes_sent = READ_ONCE(xs->bytes_sent);
 	info->bytes_acked = READ_ONCE(xs->bytes_acked);

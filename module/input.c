@@ -68,28 +68,21 @@ static enum skb_drop_reason xtcp_seg_drop_reason(enum xtcp_seg_verdict verdict)
 	}
 }
 
-/* The transmission control block as the decisions see it (state.h). */
-void xtcp_tcb_of(const struct sock *sk, struct xtcp_tcb *tcb)
+/* What an event at now_ns is decided under, besides the TCB (state.h). */
+void xtcp_ctx_of(const struct sock *sk, u64 now_ns, struct xtcp_ctx *ctx)
 {
 	const struct xtcp_sock *xs = xtcp_sk(sk);
 
-	tcb->state = sk->sk_state;
+	ctx->now_ns = now_ns;
+	ctx->state = sk->sk_state;
 	/* Our FIN counts as sent once nothing before it is unsent. */
-	tcb->fin_sent = xs->fin_sent && !xs->send_head;
-	tcb->iss = xs->iss;
-	tcb->snd_una = xs->snd_una;
-	tcb->snd_nxt = xs->snd_nxt;
-	tcb->snd_wnd = xs->snd_wnd;
-	tcb->snd_wl1 = xs->snd_wl1;
-	tcb->snd_wl2 = xs->snd_wl2;
-	tcb->rcv_nxt = xs->rcv_nxt;
-	tcb->rcv_closed = sock_flag(sk, SOCK_DEAD) && (sk->sk_shutdown & RCV_SHUTDOWN) &&
+	ctx->fin_sent = xs->fin_sent && !xs->send_head;
+	ctx->rcv_closed = sock_flag(sk, SOCK_DEAD) && (sk->sk_shutdown & RCV_SHUTDOWN) &&
 			  !xs->parent;
-	tcb->rcv_wnd = max_t(u32, xtcp_rcv_wnd_left(xs), xtcp_rcv_window(sk));
-	tcb->rcv_wup = xs->rcv_wup;
-	tcb->rcv_mss = xs->mss;
-	tcb->ooo_empty = skb_queue_empty(&xs->ooo_queue);
-	tcb->delack = READ_ONCE(xtcp_net(sock_net(sk))->delayed_ack_ms) > 0;
+	ctx->rcv_space = max_t(u32, xtcp_rcv_wnd_left(xs), xtcp_rcv_window(sk));
+	ctx->rcv_mss = xs->mss;
+	ctx->ooo_empty = skb_queue_empty(&xs->ooo_queue);
+	ctx->delack = READ_ONCE(xtcp_net(sock_net(sk))->delayed_ack_ms) > 0;
 }
 
 /*
@@ -138,11 +131,11 @@ void xtcp_seg_of(const struct sk_buff *skb, struct xtcp_seg *seg)
 }
 
 /* RFC 5961 section 7: at most a few challenge ACKs a second per socket. */
-static void xtcp_challenge_ack(struct sock *sk)
+static void xtcp_challenge_ack(struct sock *sk, u64 now_ns)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	if (xtcp_ratelimit(xtcp_clock_ns(), &xs->challenge_stamp_ns, &xs->challenge_count,
+	if (xtcp_ratelimit(now_ns, &xs->challenge_stamp_ns, &xs->challenge_count,
 			   NSEC_PER_SEC, 10)) {
 		xtcp_inc(sock_net(sk), XTCP_MIB_CHALLENGE_ACKS);
 		xtcp_send_control(sk, XTCP_FLAG_ACK);
@@ -155,14 +148,14 @@ static void xtcp_challenge_ack(struct sock *sk)
  * tcp_invalid_ratelimit: two ends that disagree must not ACK each other
  * forever. Window and keepalive probes come further apart than that.
  */
-static bool xtcp_ack_allowed(struct sock *sk, const struct xtcp_seg *seg,
+static bool xtcp_ack_allowed(struct sock *sk, u64 now_ns, const struct xtcp_seg *seg,
 			     const struct xtcp_verdict *v)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	if (!(v->actions & XTCP_ACT_DROP) || seg->payload_len || (seg->flags & XTCP_FLAG_SYN))
 		return true;
-	if (!xtcp_ratelimit(xtcp_clock_ns(), &xs->last_oow_ack_ns, &xs->oow_ack_count,
+	if (!xtcp_ratelimit(now_ns, &xs->last_oow_ack_ns, &xs->oow_ack_count,
 			    NSEC_PER_SEC / 2, 1)) {
 		xtcp_inc(sock_net(sk), XTCP_MIB_OOW_ACKS_SKIPPED);
 		return false;
@@ -171,53 +164,53 @@ static bool xtcp_ack_allowed(struct sock *sk, const struct xtcp_seg *seg,
 }
 
 /*
- * The interpreter: carry out verdict v for sk, in order. For an arriving
- * segment, skb and seg are it (skb is consumed); for a user call (close,
- * shutdown) both are NULL.
+ * The interpreter: carry out verdict v, decided under ctx, for sk, in
+ * order. For an arriving segment, skb and seg are it (skb is consumed); for
+ * a user call (close, shutdown) both are NULL.
  */
-void xtcp_apply(struct sock *sk, struct sk_buff *skb, const struct xtcp_seg *seg,
-		const struct xtcp_verdict *v)
+void xtcp_apply(struct sock *sk, const struct xtcp_ctx *ctx, struct sk_buff *skb,
+		const struct xtcp_seg *seg, const struct xtcp_verdict *v)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	enum skb_drop_reason reason = v->drop;
 	bool consumed = false, new_ack = false;
 
 	if (v->actions & XTCP_ACT_SET_IRS) {
-		xs->rcv_nxt = seg->seq + 1;
-		xs->rcv_wup = xs->rcv_nxt;
-		xs->copied_seq = xs->rcv_nxt;
+		xs->tcb.rcv_nxt = seg->seq + 1;
+		xs->tcb.rcv_wup = xs->tcb.rcv_nxt;
+		xs->copied_seq = xs->tcb.rcv_nxt;
 		if (seg->mss)
 			xs->mss = min(xs->mss, seg->mss);
 		else
 			xs->mss = min_t(u16, xs->mss, XTCP_MSS_DEFAULT);
-		xtcp_cc_init(&xs->cc, xs->mss, xs->iss);
+		xtcp_cc_init(&xs->cc, xs->mss, xs->tcb.iss);
 		xtcp_wscale_agree(sk, seg->wscale);
 	}
 	if (seg && (seg->flags & XTCP_FLAG_ACK))
 		xs->probes_out = 0;	/* the peer is there, whatever its window */
 	if (v->actions & XTCP_ACT_WINDOW) {
-		xs->snd_wnd = seg->window;
-		xs->max_snd_wnd = max(xs->max_snd_wnd, xs->snd_wnd);
-		xs->snd_wl1 = seg->seq;
-		xs->snd_wl2 = seg->ack;
+		xs->tcb.snd_wnd = seg->window;
+		xs->max_snd_wnd = max(xs->max_snd_wnd, xs->tcb.snd_wnd);
+		xs->tcb.snd_wl1 = seg->seq;
+		xs->tcb.snd_wl2 = seg->ack;
 	}
 	if (v->actions & XTCP_ACT_ACKED) {
-		u32 acked = v->ack - xs->snd_una;
+		u32 acked = v->ack - xs->tcb.snd_una;
 
-		xs->snd_una = v->ack;
+		xs->tcb.snd_una = v->ack;
 		/* A SYN's ACK may move SND.NXT's view on simultaneous open. */
-		if (xtcp_seq_after(xs->snd_una, xs->snd_nxt))
-			xs->snd_nxt = xs->snd_una;
+		if (xtcp_seq_after(xs->tcb.snd_una, xs->tcb.snd_nxt))
+			xs->tcb.snd_nxt = xs->tcb.snd_una;
 		xs->retries = 0;
 		xtcp_clean_acked(sk);
-		if (xtcp_cc_ack(&xs->cc, v->ack, acked, xs->snd_nxt - xs->snd_una, xs->mss))
+		if (xtcp_cc_ack(&xs->cc, v->ack, acked, xs->tcb.snd_nxt - xs->tcb.snd_una, xs->mss))
 			xtcp_retransmit(sk);	/* a partial ACK: the next hole */
 		new_ack = true;
 		xtcp_timers_ack_received(sk);
 		sk->sk_write_space(sk);
 	}
 	if ((v->actions & XTCP_ACT_DUPACK) &&
-	    xtcp_cc_dupack(&xs->cc, xs->snd_una, xs->snd_nxt, xs->mss)) {
+	    xtcp_cc_dupack(&xs->cc, xs->tcb.snd_una, xs->tcb.snd_nxt, xs->mss)) {
 		xtcp_inc(sock_net(sk), XTCP_MIB_FAST_RETRANS);
 		xtcp_retransmit(sk);
 	}
@@ -226,7 +219,7 @@ void xtcp_apply(struct sock *sk, struct sk_buff *skb, const struct xtcp_seg *seg
 	else if ((v->actions & XTCP_ACT_QUEUE_OOO) && v->data_len)
 		consumed = xtcp_data_out_of_order(sk, skb, seg, v, &reason);
 	if (v->actions & XTCP_ACT_ACCEPT_FIN) {
-		xs->rcv_nxt++;
+		xs->tcb.rcv_nxt++;
 		WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | RCV_SHUTDOWN);
 		sock_set_flag(sk, SOCK_DONE);
 	}
@@ -246,8 +239,8 @@ void xtcp_apply(struct sock *sk, struct sk_buff *skb, const struct xtcp_seg *seg
 	if (v->actions & XTCP_ACT_SEND_SYNACK)
 		xtcp_retransmit(sk);
 	if (v->actions & XTCP_ACT_CHALLENGE_ACK)
-		xtcp_challenge_ack(sk);
-	else if ((v->actions & XTCP_ACT_SEND_ACK) && xtcp_ack_allowed(sk, seg, v))
+		xtcp_challenge_ack(sk, ctx->now_ns);
+	else if ((v->actions & XTCP_ACT_SEND_ACK) && xtcp_ack_allowed(sk, ctx->now_ns, seg, v))
 		xtcp_send_control(sk, XTCP_FLAG_ACK);
 	else if (v->actions & XTCP_ACT_DELAY_ACK)
 		xtcp_timers_ack_owed(sk);
@@ -290,15 +283,15 @@ int xtcp_rcv_sk(struct sock *sk, struct sk_buff *skb)
 {
 	struct xtcp_verdict v;
 	struct xtcp_seg seg;
-	struct xtcp_tcb tcb;
+	struct xtcp_ctx ctx;
 
 	xtcp_seg_of(skb, &seg);
 	/* RFC 7323 2.3: every window but a SYN's is scaled. */
 	if (!(seg.flags & XTCP_FLAG_SYN))
 		seg.window <<= xtcp_sk(sk)->snd_wscale;
-	xtcp_tcb_of(sk, &tcb);
+	xtcp_ctx_of(sk, xtcp_clock_ns(), &ctx);
 	xtcp_sk(sk)->segs_in++;
-	xtcp_segment_arrives(&tcb, &seg, &v);
+	xtcp_segment_arrives(&xtcp_sk(sk)->tcb, &ctx, &seg, &v);
 	if (v.actions & XTCP_ACT_NEW_CHILD) {
 		if (!xtcp_child_create(sk, skb)) {
 			/* The listener's backlog is full, or no memory for the child. */
@@ -314,7 +307,7 @@ int xtcp_rcv_sk(struct sock *sk, struct sk_buff *skb)
 		xtcp_drop(sock_net(sk), skb, v.drop);
 		return 0;
 	}
-	xtcp_apply(sk, skb, &seg, &v);
+	xtcp_apply(sk, &ctx, skb, &seg, &v);
 	return 0;
 }
 

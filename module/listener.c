@@ -121,19 +121,19 @@ struct sock *xtcp_child_create(struct sock *listener, struct sk_buff *skb)
 	sk->sk_daddr = ip_hdr(skb)->saddr;
 	sk->sk_num = listener->sk_num;
 	sk->sk_dport = th->source;
-	xs->rcv_nxt = cb->seq + 1;
-	xs->rcv_wup = xs->rcv_nxt;
-	xs->copied_seq = xs->rcv_nxt;
+	xs->tcb.rcv_nxt = cb->seq + 1;
+	xs->tcb.rcv_wup = xs->tcb.rcv_nxt;
+	xs->copied_seq = xs->tcb.rcv_nxt;
 	xs->adv_mss = xtcp_route_mss(sock_net(sk), sk->sk_rcv_saddr, sk->sk_daddr);
 	xs->mss = min_t(u16, xs->adv_mss, cb->mss ?: XTCP_MSS_DEFAULT);
 	xtcp_wscale_offer(sk);
 	xtcp_wscale_agree(sk, cb->wscale);
-	xs->snd_wnd = cb->window;	/* a SYN's window is not scaled */
+	xs->tcb.snd_wnd = cb->window;	/* a SYN's window is not scaled */
 	xs->max_snd_wnd = cb->window;
-	xs->snd_wl1 = cb->seq;
-	xs->iss = xtcp_isn(sk->sk_rcv_saddr, sk->sk_daddr, htons(sk->sk_num),
+	xs->tcb.snd_wl1 = cb->seq;
+	xs->tcb.iss = xtcp_isn(sk->sk_rcv_saddr, sk->sk_daddr, htons(sk->sk_num),
 			   sk->sk_dport, xtcp_clock_ns());
-	xtcp_cc_init(&xs->cc, xs->mss, xs->iss);
+	xtcp_cc_init(&xs->cc, xs->mss, xs->tcb.iss);
 	xtcp_set_state(sk, XTCP_SYN_RECV, "rcv SYN");
 	xtcp_inc(sock_net(sk), XTCP_MIB_PASSIVE_OPENS);
 

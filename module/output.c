@@ -72,12 +72,12 @@ int xtcp_queue_syn(struct sock *sk, u8 flags)
 	if (!skb)
 		return -ENOBUFS;
 	skb_reserve(skb, XTCP_MAX_HEADER);
-	XTCP_SKB_CB(skb)->seq = xs->iss;
-	XTCP_SKB_CB(skb)->end_seq = xs->iss + 1;
+	XTCP_SKB_CB(skb)->seq = xs->tcb.iss;
+	XTCP_SKB_CB(skb)->end_seq = xs->tcb.iss + 1;
 	XTCP_SKB_CB(skb)->flags = flags;
-	xs->snd_una = xs->iss;
-	xs->snd_nxt = xs->iss;
-	xs->snd_sml = xs->iss;
+	xs->tcb.snd_una = xs->tcb.iss;
+	xs->tcb.snd_nxt = xs->tcb.iss;
+	xs->snd_sml = xs->tcb.iss;
 	xtcp_queue_tail(sk, skb);
 	xtcp_push(sk);
 	return 0;
@@ -89,7 +89,7 @@ static void xtcp_queue_fin(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *tail = skb_peek_tail(&sk->sk_write_queue);
 	struct sk_buff *skb;
-	u32 seq = tail ? XTCP_SKB_CB(tail)->end_seq : xs->snd_nxt;
+	u32 seq = tail ? XTCP_SKB_CB(tail)->end_seq : xs->tcb.snd_nxt;
 
 	skb = alloc_skb(XTCP_MAX_HEADER, GFP_ATOMIC);
 	if (!skb)
@@ -145,7 +145,7 @@ static bool xtcp_nagle_holds(const struct sock *sk, const struct sk_buff *skb,
 		return false;
 	if (xs->cork || how == XTCP_PUSH_MORE)
 		return true;
-	return !xs->nodelay && xtcp_seq_after(xs->snd_sml, xs->snd_una);
+	return !xs->nodelay && xtcp_seq_after(xs->snd_sml, xs->tcb.snd_una);
 }
 
 /*
@@ -158,7 +158,7 @@ static u32 xtcp_sendable(const struct sock *sk, const struct sk_buff *skb,
 			 enum xtcp_push_how how)
 {
 	const struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 seq = XTCP_SKB_CB(skb)->seq, wnd_end = xs->snd_una + xs->snd_wnd;
+	u32 seq = XTCP_SKB_CB(skb)->seq, wnd_end = xs->tcb.snd_una + xs->tcb.snd_wnd;
 	u32 room = xtcp_seq_after(wnd_end, seq) ? wnd_end - seq : 0;
 	u32 in_flight = xtcp_in_flight(xs);
 	bool probe = how == XTCP_PUSH_PROBE;
@@ -191,9 +191,9 @@ static bool xtcp_send_head(struct sock *sk, enum xtcp_push_how how)
 		return false;
 	if (xtcp_transmit(sk, skb))
 		return false;
-	xs->snd_nxt = XTCP_SKB_CB(skb)->end_seq;
+	xs->tcb.snd_nxt = XTCP_SKB_CB(skb)->end_seq;
 	if (skb->len && skb->len < xs->mss)
-		xs->snd_sml = xs->snd_nxt;	/* for Nagle */
+		xs->snd_sml = xs->tcb.snd_nxt;	/* for Nagle */
 	xs->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
 			NULL : skb_queue_next(&sk->sk_write_queue, skb);
 	return true;
@@ -221,7 +221,7 @@ void __xtcp_push(struct sock *sk, enum xtcp_push_how how)
 		sent = true;
 	if (sent)
 		xtcp_timers_data_sent(sk);
-	else if (xs->send_head && xs->snd_una == xs->snd_nxt)
+	else if (xs->send_head && xs->tcb.snd_una == xs->tcb.snd_nxt)
 		xtcp_timers_send_blocked(sk);
 }
 
@@ -248,7 +248,7 @@ void xtcp_send_probe(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	xs->snd_nxt--;
+	xs->tcb.snd_nxt--;
 	xtcp_send_control(sk, XTCP_FLAG_ACK);
-	xs->snd_nxt++;
+	xs->tcb.snd_nxt++;
 }

@@ -78,9 +78,9 @@ static void xtcp_queues(struct sock *sk, u32 *sendq, u32 *recvq)
 		*sendq = READ_ONCE(xs->backlog);
 		*recvq = READ_ONCE(xs->accept_queue_len);
 	} else if (state != XTCP_CLOSE) {
-		s32 unread = READ_ONCE(xs->rcv_nxt) - READ_ONCE(xs->copied_seq) -
+		s32 unread = READ_ONCE(xs->tcb.rcv_nxt) - READ_ONCE(xs->copied_seq) -
 			     sock_flag(sk, SOCK_DONE);	/* the FIN is no byte */
-		s32 unacked = READ_ONCE(xs->write_seq) - READ_ONCE(xs->snd_una);
+		s32 unacked = READ_ONCE(xs->write_seq) - READ_ONCE(xs->tcb.snd_una);
 
 		*sendq = max(unacked, 0);
 		*recvq = max(unread, 0);
@@ -103,7 +103,7 @@ static void xtcp_conns_line(struct seq_file *seq, struct sock *sk, struct xtcp_t
 		xtcp_queues(sk, &sendq, &recvq);
 		timer = xtcp_timer_name(xtcp_timer_armed(sk, &ms));
 		seq_printf(seq, XTCP_CONNS_FMT, xtcp_state_name(state), sendq, recvq,
-			   xs->snd_una, xs->snd_nxt, xs->rcv_nxt, xs->snd_wnd, xs->rcv_wnd,
+			   xs->tcb.snd_una, xs->tcb.snd_nxt, xs->tcb.rcv_nxt, xs->tcb.snd_wnd, xs->tcb.rcv_wnd,
 			   timer, ms, xs->total_retrans,
 			   from_kuid_munged(seq_user_ns(seq), sk->sk_uid),
 			   sk->sk_socket ? SOCK_INODE(sk->sk_socket)->i_ino : 0,

@@ -141,12 +141,12 @@ bool xtcp_data_in_order(struct sock *sk, struct sk_buff *skb,
 	bool consumed = false;
 	struct sk_buff *buf;
 
-	buf = xtcp_rcv_buf(sk, skb, xs->rcv_nxt, v->data_off, v->data_len, true, &consumed);
+	buf = xtcp_rcv_buf(sk, skb, xs->tcb.rcv_nxt, v->data_off, v->data_len, true, &consumed);
 	while (buf) {
 		__skb_queue_tail(&sk->sk_receive_queue, buf);
-		xs->rcv_nxt = XTCP_SKB_CB(buf)->end_seq;
+		xs->tcb.rcv_nxt = XTCP_SKB_CB(buf)->end_seq;
 		xs->bytes_received += buf->len;
-		buf = xtcp_ooo_next(&xs->ooo_queue, xs->rcv_nxt);
+		buf = xtcp_ooo_next(&xs->ooo_queue, xs->tcb.rcv_nxt);
 	}
 	sk->sk_data_ready(sk);
 	return consumed;

@@ -25,7 +25,7 @@ u32 xtcp_lost_bytes(const struct xtcp_sock *xs)
 /* What is in the network: sent, not acknowledged, not given up as lost. */
 u32 xtcp_in_flight(const struct xtcp_sock *xs)
 {
-	return xs->snd_nxt - xs->snd_una - xtcp_lost_bytes(xs);
+	return xs->tcb.snd_nxt - xs->tcb.snd_una - xtcp_lost_bytes(xs);
 }
 
 static int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
@@ -80,9 +80,9 @@ void xtcp_retransmit_timeout(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	xtcp_cc_timeout(&xs->cc, xs->snd_una, xs->snd_nxt, xs->mss, xs->retries > 1);
-	xs->rtx_seq = xs->snd_una;
-	xs->lost_end = xs->snd_nxt;
+	xtcp_cc_timeout(&xs->cc, xs->tcb.snd_una, xs->tcb.snd_nxt, xs->mss, xs->retries > 1);
+	xs->rtx_seq = xs->tcb.snd_una;
+	xs->lost_end = xs->tcb.snd_nxt;
 	xtcp_resend_lost(sk);
 }
 
@@ -99,7 +99,7 @@ void xtcp_clean_acked(struct sock *sk)
 	struct sk_buff *skb;
 
 	while ((skb = skb_peek(&sk->sk_write_queue)) && skb != xs->send_head &&
-	       xtcp_seq_before_eq(XTCP_SKB_CB(skb)->end_seq, xs->snd_una)) {
+	       xtcp_seq_before_eq(XTCP_SKB_CB(skb)->end_seq, xs->tcb.snd_una)) {
 		ambiguous |= XTCP_SKB_CB(skb)->retransmitted;
 		sent_ns = XTCP_SKB_CB(skb)->sent_ns;
 		xs->bytes_acked += skb->len;
@@ -107,8 +107,8 @@ void xtcp_clean_acked(struct sock *sk)
 		sk->sk_wmem_queued -= skb->truesize;
 		consume_skb(skb);
 	}
-	if (xtcp_seq_before(xs->rtx_seq, xs->snd_una))
-		xs->rtx_seq = xs->snd_una;
+	if (xtcp_seq_before(xs->rtx_seq, xs->tcb.snd_una))
+		xs->rtx_seq = xs->tcb.snd_una;
 	if (sent_ns && !ambiguous)
 		xtcp_rtt_update(sk, min_t(u64, (xtcp_clock_ns() - sent_ns) / NSEC_PER_USEC,
 					  U32_MAX));

@@ -150,7 +150,7 @@ static int xtcp_connect(struct socket *sock, struct sockaddr *uaddr, int len, in
 		xs->adv_mss = xtcp_route_mss(net, sk->sk_rcv_saddr, sk->sk_daddr);
 		xs->mss = xs->adv_mss;
 		xtcp_wscale_offer(sk);
-		xs->iss = xtcp_isn(sk->sk_rcv_saddr, sk->sk_daddr, htons(sk->sk_num),
+		xs->tcb.iss = xtcp_isn(sk->sk_rcv_saddr, sk->sk_daddr, htons(sk->sk_num),
 				   sk->sk_dport, xtcp_clock_ns());
 		xs->retries = 0;
 		xtcp_set_state(sk, XTCP_SYN_SENT, "user connect");
@@ -273,10 +273,10 @@ static int xtcp_shutdown(struct socket *sock, int how)
 		WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | how);
 	} else {
 		struct xtcp_verdict v;
-		struct xtcp_tcb tcb;
+		struct xtcp_ctx ctx;
 
-		xtcp_tcb_of(sk, &tcb);
-		xtcp_shutdown_decide(&tcb, how & SEND_SHUTDOWN, how & RCV_SHUTDOWN, &v);
+		xtcp_ctx_of(sk, xtcp_clock_ns(), &ctx);
+		xtcp_shutdown_decide(&ctx, how & SEND_SHUTDOWN, how & RCV_SHUTDOWN, &v);
 		if (v.state == XTCP_CLOSE) {
 			if (sk->sk_state == XTCP_LISTEN)
 				xtcp_listener_stop(sk);
@@ -284,7 +284,7 @@ static int xtcp_shutdown(struct socket *sock, int how)
 		} else if (sk->sk_state != XTCP_LISTEN) {
 			WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | how);
 		}
-		xtcp_apply(sk, NULL, NULL, &v);
+		xtcp_apply(sk, &ctx, NULL, NULL, &v);
 	}
 	sk->sk_state_change(sk);
 	release_sock(sk);
@@ -295,7 +295,7 @@ static int xtcp_release(struct socket *sock)
 {
 	struct sock *sk = sock->sk;
 	struct xtcp_verdict v;
-	struct xtcp_tcb tcb;
+	struct xtcp_ctx ctx;
 	bool unread, abort;
 	long timeout = 0;
 
@@ -310,10 +310,10 @@ static int xtcp_release(struct socket *sock)
 	unread = !skb_queue_empty(&sk->sk_receive_queue);
 	abort = sock_flag(sk, SOCK_LINGER) && !sk->sk_lingertime;
 	__skb_queue_purge(&sk->sk_receive_queue);
-	xtcp_tcb_of(sk, &tcb);
-	xtcp_close_decide(&tcb, unread, abort, &v);
-	if (v.actions || v.state != tcb.state)
-		xtcp_apply(sk, NULL, NULL, &v);
+	xtcp_ctx_of(sk, xtcp_clock_ns(), &ctx);
+	xtcp_close_decide(&xtcp_sk(sk)->tcb, &ctx, unread, abort, &v);
+	if (v.actions || v.state != ctx.state)
+		xtcp_apply(sk, &ctx, NULL, NULL, &v);
 	if ((v.actions & XTCP_ACT_QUEUE_FIN) && sock_flag(sk, SOCK_LINGER))
 		timeout = sk->sk_lingertime;
 	if (timeout)
@@ -383,7 +383,7 @@ static int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 			goto error;
 		}
 		tail = skb_peek_tail(&sk->sk_write_queue);
-		XTCP_SKB_CB(skb)->seq = tail ? XTCP_SKB_CB(tail)->end_seq : xs->snd_nxt;
+		XTCP_SKB_CB(skb)->seq = tail ? XTCP_SKB_CB(tail)->end_seq : xs->tcb.snd_nxt;
 		XTCP_SKB_CB(skb)->end_seq = XTCP_SKB_CB(skb)->seq + chunk;
 		XTCP_SKB_CB(skb)->flags = XTCP_FLAG_PSH;
 		xtcp_queue_tail(sk, skb);

@@ -63,8 +63,7 @@ void xtcp_reset_reply(const struct xtcp_seg *seg, struct xtcp_verdict *v)
 EXPORT_SYMBOL_IF_KUNIT(xtcp_reset_reply);
 
 /* 3.10.7.2, LISTEN */
-static void xtcp_rcv_listen(const struct xtcp_tcb *tcb, const struct xtcp_seg *seg,
-			    struct xtcp_verdict *v)
+static void xtcp_rcv_listen(const struct xtcp_seg *seg, struct xtcp_verdict *v)
 {
 	if (seg->flags & XTCP_FLAG_RST) {
 		v->actions = XTCP_ACT_DROP;
@@ -91,8 +90,8 @@ static void xtcp_rcv_listen(const struct xtcp_tcb *tcb, const struct xtcp_seg *s
 }
 
 /* 3.10.7.3, SYN-SENT */
-static void xtcp_rcv_syn_sent(const struct xtcp_tcb *tcb, const struct xtcp_seg *seg,
-			      struct xtcp_verdict *v)
+static void xtcp_rcv_syn_sent(const struct xtcp_tcb *tcb, const struct xtcp_ctx *ctx,
+			      const struct xtcp_seg *seg, struct xtcp_verdict *v)
 {
 	bool has_ack = seg->flags & XTCP_FLAG_ACK;
 
@@ -139,7 +138,7 @@ static void xtcp_rcv_syn_sent(const struct xtcp_tcb *tcb, const struct xtcp_seg 
 		if (seg->payload_len) {
 			v->actions |= XTCP_ACT_ACCEPT_DATA;
 			v->data_off = 0;
-			v->data_len = min(seg->payload_len, tcb->rcv_wnd);
+			v->data_len = min(seg->payload_len, ctx->rcv_space);
 		}
 	} else {
 		/* Simultaneous open: both sent SYN. Answer SYN,ACK. */
@@ -154,19 +153,20 @@ static void xtcp_rcv_syn_sent(const struct xtcp_tcb *tcb, const struct xtcp_seg 
  * false if not. Otherwise trims what lies before RCV.NXT or past the window
  * into v->data_off/data_len and says whether a FIN still fits.
  */
-static bool xtcp_seq_acceptable(const struct xtcp_tcb *tcb, const struct xtcp_seg *seg,
-				struct xtcp_verdict *v, bool *fin_fits)
+static bool xtcp_seq_acceptable(const struct xtcp_tcb *tcb, const struct xtcp_ctx *ctx,
+				const struct xtcp_seg *seg, struct xtcp_verdict *v,
+				bool *fin_fits)
 {
 	u32 len = xtcp_seg_len(seg);
-	u32 wnd_end = tcb->rcv_nxt + tcb->rcv_wnd;
+	u32 wnd_end = tcb->rcv_nxt + ctx->rcv_space;
 	u32 seq = seg->seq, end, skip;
 
 	if (len == 0) {
-		if (tcb->rcv_wnd == 0)
+		if (ctx->rcv_space == 0)
 			return seq == tcb->rcv_nxt;
 		return xtcp_seq_in_window(seq, tcb->rcv_nxt, wnd_end);
 	}
-	if (tcb->rcv_wnd == 0) {
+	if (ctx->rcv_space == 0) {
 		/* Nothing fits, but a zero-window probe's ACK must still be seen. */
 		return false;
 	}
@@ -199,18 +199,18 @@ static bool xtcp_seq_acceptable(const struct xtcp_tcb *tcb, const struct xtcp_se
  * segment unacknowledged (so every second one is ACKed), or if it fills a
  * hole, which the sender is waiting to hear about.
  */
-static u32 xtcp_data_ack(const struct xtcp_tcb *tcb, u32 len)
+static u32 xtcp_data_ack(const struct xtcp_tcb *tcb, const struct xtcp_ctx *ctx, u32 len)
 {
-	if (tcb->delack && tcb->ooo_empty && tcb->rcv_nxt + len - tcb->rcv_wup <= tcb->rcv_mss)
+	if (ctx->delack && ctx->ooo_empty && tcb->rcv_nxt + len - tcb->rcv_wup <= ctx->rcv_mss)
 		return XTCP_ACT_DELAY_ACK;
 	return XTCP_ACT_SEND_ACK;
 }
 
 /* 3.10.7.4, synchronized states (and SYN-RECEIVED) */
-static void xtcp_rcv_synchronized(const struct xtcp_tcb *tcb, const struct xtcp_seg *seg,
-				  struct xtcp_verdict *v)
+static void xtcp_rcv_synchronized(const struct xtcp_tcb *tcb, const struct xtcp_ctx *ctx,
+				  const struct xtcp_seg *seg, struct xtcp_verdict *v)
 {
-	u8 state = tcb->state;
+	u8 state = ctx->state;
 	bool fin_fits = false, fin_acked;
 	u32 data_seq;
 
@@ -235,7 +235,7 @@ static void xtcp_rcv_synchronized(const struct xtcp_tcb *tcb, const struct xtcp_
 	}
 
 	/* First: sequence number. */
-	if (!xtcp_seq_acceptable(tcb, seg, v, &fin_fits)) {
+	if (!xtcp_seq_acceptable(tcb, ctx, seg, v, &fin_fits)) {
 		if (seg->flags & XTCP_FLAG_RST) {
 			/* RFC 5961 3.2: a RST outside the window is ignored. */
 			v->actions = XTCP_ACT_DROP;
@@ -311,7 +311,7 @@ static void xtcp_rcv_synchronized(const struct xtcp_tcb *tcb, const struct xtcp_
 	    (tcb->snd_wl1 == seg->seq && xtcp_seq_before_eq(tcb->snd_wl2, seg->ack)))
 		v->actions |= XTCP_ACT_WINDOW;
 
-	fin_acked = tcb->fin_sent && seg->ack == tcb->snd_nxt;
+	fin_acked = ctx->fin_sent && seg->ack == tcb->snd_nxt;
 	switch (state) {
 	case XTCP_FIN_WAIT1:
 		if (fin_acked) {
@@ -337,7 +337,7 @@ static void xtcp_rcv_synchronized(const struct xtcp_tcb *tcb, const struct xtcp_
 
 	/* Seventh: text. */
 	data_seq = seg->seq + v->data_off;
-	if (v->data_len && tcb->rcv_closed &&
+	if (v->data_len && ctx->rcv_closed &&
 	    (state == XTCP_FIN_WAIT1 || state == XTCP_FIN_WAIT2)) {
 		/* As Linux: the user closed, nobody will read it: abort (RFC 2525 2.17). */
 		verdict_init(v, XTCP_CLOSE);
@@ -350,7 +350,7 @@ static void xtcp_rcv_synchronized(const struct xtcp_tcb *tcb, const struct xtcp_
 	if (v->data_len && (state == XTCP_ESTABLISHED || state == XTCP_FIN_WAIT1 ||
 			    state == XTCP_FIN_WAIT2)) {
 		if (data_seq == tcb->rcv_nxt) {
-			v->actions |= XTCP_ACT_ACCEPT_DATA | xtcp_data_ack(tcb, v->data_len);
+			v->actions |= XTCP_ACT_ACCEPT_DATA | xtcp_data_ack(tcb, ctx, v->data_len);
 			if (!v->event)
 				v->event = "rcv data";
 		} else {
@@ -402,16 +402,16 @@ static void xtcp_rcv_synchronized(const struct xtcp_tcb *tcb, const struct xtcp_
 		v->event = "rcv ACK";
 }
 
-void xtcp_segment_arrives(const struct xtcp_tcb *tcb, const struct xtcp_seg *seg,
-			  struct xtcp_verdict *v)
+void xtcp_segment_arrives(const struct xtcp_tcb *tcb, const struct xtcp_ctx *ctx,
+			  const struct xtcp_seg *seg, struct xtcp_verdict *v)
 {
-	verdict_init(v, tcb->state);
-	switch (tcb->state) {
+	verdict_init(v, ctx->state);
+	switch (ctx->state) {
 	case XTCP_LISTEN:
-		xtcp_rcv_listen(tcb, seg, v);
+		xtcp_rcv_listen(seg, v);
 		break;
 	case XTCP_SYN_SENT:
-		xtcp_rcv_syn_sent(tcb, seg, v);
+		xtcp_rcv_syn_sent(tcb, ctx, seg, v);
 		break;
 	case XTCP_SYN_RECV:
 	case XTCP_ESTABLISHED:
@@ -420,7 +420,7 @@ void xtcp_segment_arrives(const struct xtcp_tcb *tcb, const struct xtcp_seg *seg
 	case XTCP_CLOSE_WAIT:
 	case XTCP_CLOSING:
 	case XTCP_LAST_ACK:
-		xtcp_rcv_synchronized(tcb, seg, v);
+		xtcp_rcv_synchronized(tcb, ctx, seg, v);
 		break;
 	default:
 		/* CLOSE (and TIME_WAIT, which has its own object): no TCB. */
@@ -527,22 +527,22 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_keepalive_decide);
  * reset); SYN_RECV, ESTABLISHED and CLOSE_WAIT queue a FIN after the data;
  * LISTEN and SYN_SENT delete the TCB; the closing states go on.
  */
-void xtcp_close_decide(const struct xtcp_tcb *tcb, bool unread, bool linger_abort,
-		       struct xtcp_verdict *v)
+void xtcp_close_decide(const struct xtcp_tcb *tcb, const struct xtcp_ctx *ctx, bool unread,
+		       bool linger_abort, struct xtcp_verdict *v)
 {
-	verdict_init(v, tcb->state);
-	if ((unread || linger_abort) && tcb->state != XTCP_CLOSE && tcb->state != XTCP_LISTEN) {
+	verdict_init(v, ctx->state);
+	if ((unread || linger_abort) && ctx->state != XTCP_CLOSE && ctx->state != XTCP_LISTEN) {
 		v->state = XTCP_CLOSE;
-		if (tcb->state != XTCP_SYN_SENT)
+		if (ctx->state != XTCP_SYN_SENT)
 			v->actions = XTCP_ACT_ABORT;
 		v->event = "user abort";
 		return;
 	}
 	v->event = "user close";
-	if (xtcp_close_sends_fin(tcb->state)) {
-		v->state = xtcp_state_after_close(tcb->state);
+	if (xtcp_close_sends_fin(ctx->state)) {
+		v->state = xtcp_state_after_close(ctx->state);
 		v->actions = XTCP_ACT_QUEUE_FIN;
-	} else if (tcb->state == XTCP_LISTEN || tcb->state == XTCP_SYN_SENT) {
+	} else if (ctx->state == XTCP_LISTEN || ctx->state == XTCP_SYN_SENT) {
 		v->state = XTCP_CLOSE;
 	}
 }
@@ -553,12 +553,12 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_close_decide);
  * we keep receiving); a listener shut for reading, or a SYN_SENT
  * connection, is deleted.
  */
-void xtcp_shutdown_decide(const struct xtcp_tcb *tcb, bool send_shutdown,
-			  bool rcv_shutdown, struct xtcp_verdict *v)
+void xtcp_shutdown_decide(const struct xtcp_ctx *ctx, bool send_shutdown, bool rcv_shutdown,
+			  struct xtcp_verdict *v)
 {
-	verdict_init(v, tcb->state);
+	verdict_init(v, ctx->state);
 	v->event = "user shutdown";
-	switch (tcb->state) {
+	switch (ctx->state) {
 	case XTCP_CLOSE:
 		break;
 	case XTCP_LISTEN:
@@ -569,8 +569,8 @@ void xtcp_shutdown_decide(const struct xtcp_tcb *tcb, bool send_shutdown,
 		v->state = XTCP_CLOSE;
 		break;
 	default:
-		if (send_shutdown && xtcp_close_sends_fin(tcb->state)) {
-			v->state = xtcp_state_after_close(tcb->state);
+		if (send_shutdown && xtcp_close_sends_fin(ctx->state)) {
+			v->state = xtcp_state_after_close(ctx->state);
 			v->actions = XTCP_ACT_QUEUE_FIN;
 		}
 		break;

@@ -182,7 +182,7 @@ static void xtcp_persist_timeout(struct sock *sk)
 	struct xtcp_retry_limits lim;
 
 	xtcp_retry_limits(sk, &lim);
-	switch (xtcp_persist_decide(xs->send_head && xs->snd_una == xs->snd_nxt,
+	switch (xtcp_persist_decide(xs->send_head && xs->tcb.snd_una == xs->tcb.snd_nxt,
 				    xs->probes_out, &lim)) {
 	case XTCP_TIMEOUT_NOTHING:
 		return;
@@ -197,7 +197,7 @@ static void xtcp_persist_timeout(struct sock *sk)
 	if (xs->persist_backoff < U8_MAX)
 		xs->persist_backoff++;
 	xtcp_window_probe(sk);
-	if (xs->snd_una == xs->snd_nxt)
+	if (xs->tcb.snd_una == xs->tcb.snd_nxt)
 		xtcp_timers_send_blocked(sk);
 }
 
@@ -214,7 +214,7 @@ static void xtcp_rtx_timeout(struct sock *sk)
 		return;
 	}
 	xtcp_retry_limits(sk, &lim);
-	switch (xtcp_rtx_decide(sk->sk_state, xs->snd_una != xs->snd_nxt, xs->retries, &lim)) {
+	switch (xtcp_rtx_decide(sk->sk_state, xs->tcb.snd_una != xs->tcb.snd_nxt, xs->retries, &lim)) {
 	case XTCP_TIMEOUT_NOTHING:
 		return;
 	case XTCP_TIMEOUT_GIVE_UP:
@@ -384,7 +384,7 @@ void xtcp_timers_ack_received(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	if (xs->snd_una == xs->snd_nxt)
+	if (xs->tcb.snd_una == xs->tcb.snd_nxt)
 		xtcp_disarm(sk, XTCP_TIMER_RETRANSMIT);
 	else
 		xtcp_arm_retransmit(sk);

@@ -68,8 +68,8 @@ void xtcp_time_wait(struct sock *sk)
 	tw->daddr = sk->sk_daddr;
 	tw->sport = htons(sk->sk_num);
 	tw->dport = sk->sk_dport;
-	tw->snd_nxt = xs->snd_nxt;
-	tw->rcv_nxt = xs->rcv_nxt;
+	tw->snd_nxt = xs->tcb.snd_nxt;
+	tw->rcv_nxt = xs->tcb.rcv_nxt;
 	tw->rcv_wnd = max_t(u32, xtcp_rcv_wnd_left(xs), 1);
 	tw->rcv_wscale = xs->rcv_wscale;
 	tw->reuse = sk->sk_reuse;

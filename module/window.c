@@ -77,9 +77,9 @@ u32 xtcp_rcv_window(const struct sock *sk)
 /* What is left of the window last advertised, from RCV.NXT to its right edge. */
 u32 xtcp_rcv_wnd_left(const struct xtcp_sock *xs)
 {
-	u32 edge = xs->rcv_wup + xs->rcv_wnd;
+	u32 edge = xs->tcb.rcv_wup + xs->tcb.rcv_wnd;
 
-	return xtcp_seq_after(edge, xs->rcv_nxt) ? edge - xs->rcv_nxt : 0;
+	return xtcp_seq_after(edge, xs->tcb.rcv_nxt) ? edge - xs->tcb.rcv_nxt : 0;
 }
 
 /*
@@ -125,9 +125,9 @@ u16 xtcp_select_window(struct sock *sk, bool syn)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u16 wire;
 
-	xs->rcv_wnd = xtcp_window_choose(xtcp_rcv_window(sk), xtcp_rcv_wnd_left(xs),
+	xs->tcb.rcv_wnd = xtcp_window_choose(xtcp_rcv_window(sk), xtcp_rcv_wnd_left(xs),
 					 syn ? 0 : xs->rcv_wscale, &wire);
-	xs->rcv_wup = xs->rcv_nxt;
+	xs->tcb.rcv_wup = xs->tcb.rcv_nxt;
 	return wire;
 }
 

@@ -179,7 +179,7 @@ static void xtcp_fill_seg(struct sock *sk, struct xtcp_seg *seg, u32 seq, u8 fla
 	if (sk->sk_state != XTCP_SYN_SENT && !(flags & XTCP_FLAG_RST && !(flags & XTCP_FLAG_ACK)))
 		seg->flags |= XTCP_FLAG_ACK;
 	if (seg->flags & XTCP_FLAG_ACK) {
-		seg->ack = xs->rcv_nxt;
+		seg->ack = xs->tcb.rcv_nxt;
 		xtcp_timers_ack_sent(sk);	/* a delayed ACK rides along */
 	}
 	seg->window = xtcp_select_window(sk, flags & XTCP_FLAG_SYN);
@@ -201,7 +201,7 @@ int xtcp_send_control(struct sock *sk, u8 flags)
 	if (!skb)
 		return -ENOBUFS;
 	skb_reserve(skb, XTCP_MAX_HEADER);
-	xtcp_fill_seg(sk, &seg, xtcp_sk(sk)->snd_nxt, flags);
+	xtcp_fill_seg(sk, &seg, xtcp_sk(sk)->tcb.snd_nxt, flags);
 	xtcp_sk(sk)->segs_out++;
 	return xtcp_output(sock_net(sk), sk->sk_rcv_saddr, sk->sk_daddr, skb, &seg);
 }

@@ -14,12 +14,12 @@ struct sk_buff;
 
 extern const struct net_protocol xtcp_net_protocol;
 int xtcp_rcv_sk(struct sock *sk, struct sk_buff *skb);
-struct xtcp_tcb;
+struct xtcp_ctx;
 struct xtcp_verdict;
 
-void xtcp_tcb_of(const struct sock *sk, struct xtcp_tcb *tcb);
-void xtcp_apply(struct sock *sk, struct sk_buff *skb, const struct xtcp_seg *seg,
-		const struct xtcp_verdict *v);
+void xtcp_ctx_of(const struct sock *sk, u64 now_ns, struct xtcp_ctx *ctx);
+void xtcp_apply(struct sock *sk, const struct xtcp_ctx *ctx, struct sk_buff *skb,
+		const struct xtcp_seg *seg, const struct xtcp_verdict *v);
 void xtcp_drop(struct net *net, struct sk_buff *skb, enum skb_drop_reason reason);
 void xtcp_seg_of(const struct sk_buff *skb, struct xtcp_seg *seg);
 

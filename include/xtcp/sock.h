@@ -12,6 +12,7 @@
 
 #include "xtcp/cong.h"
 #include "xtcp/rtt.h"
+#include "xtcp/state.h"
 #include "xtcp/xtcp.h"
 
 struct xtcp_history;
@@ -24,19 +25,9 @@ struct xtcp_history;
 struct xtcp_sock {
 	struct sock sk;
 
-	/* Send sequence space */
-	u32 iss;
-	u32 snd_una;
-	u32 snd_nxt;
-	u32 snd_wnd;
-	u32 snd_wl1;
-	u32 snd_wl2;
+	struct xtcp_tcb tcb;	/* SND.*, RCV.*, ISS: state.h */
 	u32 write_seq;		/* end of what the user queued: Send-Q is write_seq - snd_una */
-	/* Receive sequence space */
-	u32 rcv_nxt;
 	u32 copied_seq;		/* the next byte the user reads: Recv-Q up to rcv_nxt */
-	u32 rcv_wnd;		/* the window last advertised */
-	u32 rcv_wup;		/* RCV.NXT when it was: its right edge is rcv_wup + rcv_wnd */
 	struct sk_buff_head ooo_queue;	/* after a hole, for reasm.c */
 
 	u16 mss;		/* the most payload one segment carries */

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The connection state machine as pure functions (RFC 9293 section 3.10):
- * each takes the connection's variables and an event, and returns a verdict
- * saying what to do (new state, what to send, what to deliver, which timer).
- * input.c, socket.c and timers.c apply verdicts; KUnit calls these directly.
+ * each takes the connection's control block, what else the event is
+ * decided under (struct xtcp_ctx, the clock among it) and the event, and
+ * returns a verdict saying what to do (new state, what to send, what to
+ * deliver, which timer). One interpreter, xtcp_apply() in input.c, carries
+ * verdicts out; KUnit calls these directly.
  */
 #ifndef _XTCP_STATE_H
 #define _XTCP_STATE_H
@@ -13,11 +15,12 @@
 
 #include "xtcp/segment.h"
 
-/* The transmission control block as the decisions see it. */
+/*
+ * The transmission control block (RFC 9293 section 3.3.1): the sequence
+ * variables, kept in the socket (struct xtcp_sock's tcb) and read in place
+ * by every decision.
+ */
 struct xtcp_tcb {
-	u8 state;
-	bool fin_sent;		/* our FIN is sent: it is at snd_nxt - 1 */
-	bool rcv_closed;	/* the user closed: nobody will read new data */
 	u32 iss;
 	u32 snd_una;
 	u32 snd_nxt;
@@ -25,11 +28,24 @@ struct xtcp_tcb {
 	u32 snd_wl1;
 	u32 snd_wl2;
 	u32 rcv_nxt;
-	u32 rcv_wnd;
-	u32 rcv_wup;		/* RCV.NXT when we last sent an ACK */
-	u32 rcv_mss;		/* a full-sized segment from the peer */
+	u32 rcv_wnd;		/* the window last advertised */
+	u32 rcv_wup;		/* RCV.NXT when it was: its right edge is rcv_wup + rcv_wnd */
+};
+
+/*
+ * What else an event is decided under, taken once at its entry point
+ * (a segment's arrival, a timer's expiry, a system call): the clock, the
+ * state, and what the socket's queues and settings say now.
+ */
+struct xtcp_ctx {
+	u64 now_ns;		/* xtcp_clock_ns() */
+	u8 state;
+	bool fin_sent;		/* our FIN is sent: it is at snd_nxt - 1 */
+	bool rcv_closed;	/* the user closed: nobody will read new data */
 	bool ooo_empty;		/* no hole after RCV.NXT */
 	bool delack;		/* delayed ACKs allowed (net.xtcp.delayed_ack_ms) */
+	u32 rcv_space;		/* RCV.WND for acceptance: what fits after RCV.NXT now */
+	u32 rcv_mss;		/* a full-sized segment from the peer */
 };
 
 /* What a verdict asks for; several may be set. */
@@ -78,8 +94,8 @@ static inline u32 xtcp_seg_len(const struct xtcp_seg *seg)
 
 const char *xtcp_state_name(int state);
 void xtcp_reset_reply(const struct xtcp_seg *seg, struct xtcp_verdict *v);
-void xtcp_segment_arrives(const struct xtcp_tcb *tcb, const struct xtcp_seg *seg,
-			  struct xtcp_verdict *v);
+void xtcp_segment_arrives(const struct xtcp_tcb *tcb, const struct xtcp_ctx *ctx,
+			  const struct xtcp_seg *seg, struct xtcp_verdict *v);
 
 /* TIME_WAIT (RFC 9293 3.10.7.4, RFC 6191, RFC 5961). */
 enum xtcp_tw_action {
@@ -96,10 +112,10 @@ enum xtcp_tw_action xtcp_tw_decide(u32 rcv_nxt, u32 rcv_wnd, const struct xtcp_s
 /* User calls (RFC 9293 3.10.4 CLOSE, and shutdown(SHUT_WR)). */
 bool xtcp_close_sends_fin(int state);
 int xtcp_state_after_close(int state);
-void xtcp_close_decide(const struct xtcp_tcb *tcb, bool unread, bool linger_abort,
-		       struct xtcp_verdict *v);
-void xtcp_shutdown_decide(const struct xtcp_tcb *tcb, bool send_shutdown,
-			  bool rcv_shutdown, struct xtcp_verdict *v);
+void xtcp_close_decide(const struct xtcp_tcb *tcb, const struct xtcp_ctx *ctx, bool unread,
+		       bool linger_abort, struct xtcp_verdict *v);
+void xtcp_shutdown_decide(const struct xtcp_ctx *ctx, bool send_shutdown, bool rcv_shutdown,
+			  struct xtcp_verdict *v);
 
 /* Timer expiries (RFC 6298 5.4-5.7, RFC 9293 3.8.3, 3.8.6.1). */
 struct xtcp_retry_limits {
