@@ -15,6 +15,7 @@
  * no real timer fires under a slow VM before the case fires it itself.
  */
 #include <kunit/test.h>
+#include <linux/delay.h>
 #include <linux/inet.h>
 #include <linux/net.h>
 #include <linux/skbuff.h>
@@ -1279,6 +1280,30 @@ static void fin_wait2_orphan_times_out_with_rst(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fx_state(f), XTCP_CLOSE);
 }
 
+/*
+ * tcp_fin_timeout counts from entering FIN_WAIT2, as Linux: ACKs from a
+ * peer that never sends its FIN do not keep the orphan alive.
+ */
+static void fin_wait2_orphan_timer_not_restarted_by_acks(struct kunit *test)
+{
+	struct fx *f = test->priv;
+	s64 before, after;
+
+	fx_established(f);
+	fx_close(f);
+	fx_expect(f, F | A, f->iss + 1, PEER_ISS + 1, 0);
+	fx_peer(f, A, f->iss + 2, NULL, 0);
+	KUNIT_ASSERT_EQ(test, fx_state(f), XTCP_FIN_WAIT2);
+	KUNIT_ASSERT_EQ(test, xtcp_timer_armed(f->sk, &before), XTCP_TIMER_FIN_WAIT2);
+	msleep(30);
+	fx_peer(f, A, f->iss + 2, NULL, 0);
+	KUNIT_ASSERT_EQ(test, xtcp_timer_armed(f->sk, &after), XTCP_TIMER_FIN_WAIT2);
+	KUNIT_EXPECT_LT(test, after, before);
+	KUNIT_ASSERT_TRUE(test, fx_fire(f, XTCP_TIMER_FIN_WAIT2));
+	fx_expect(f, R | A, f->iss + 2, PEER_ISS + 1, 0);
+	KUNIT_EXPECT_EQ(test, fx_state(f), XTCP_CLOSE);
+}
+
 static void established_close_with_unread_data_resets(struct kunit *test)
 {
 	struct fx *f = test->priv;
@@ -1516,6 +1541,7 @@ static struct kunit_case xtcp_sock_cases[] = {
 	KUNIT_CASE(fin_wait1_simultaneous_close_closing),
 	KUNIT_CASE(fin_wait1_fin_and_ack_together_time_wait),
 	KUNIT_CASE(fin_wait2_orphan_times_out_with_rst),
+	KUNIT_CASE(fin_wait2_orphan_timer_not_restarted_by_acks),
 	KUNIT_CASE(established_close_with_unread_data_resets),
 	KUNIT_CASE(established_linger_zero_close_resets),
 	KUNIT_CASE(established_exact_rst_resets),

@@ -9,6 +9,7 @@
 
 #include "xtcp/state.h"
 #include "xtcp/rtt.h"
+#include "xtcp/timeout.h"
 #include "xtcp/xtcp.h"
 
 #define ISS	1000u
@@ -520,6 +521,100 @@ static void state_test_timer_decisions(struct kunit *test)
 			XTCP_STATE_TIMER_NOTHING);
 }
 
+/*
+ * Each timer's expiry as a verdict: what to send, which timer to arm again
+ * and when, what to count, and when to give up (ETIMEDOUT).
+ */
+static void state_test_timer_expires(struct kunit *test)
+{
+	const struct xtcp_timer_cfg cfg = {
+		.lim = { .syn_retries = 6, .synack_retries = 5, .retries2 = 15 },
+		.rto_max_ms = 120000, .keepalive_idle_s = 7200, .keepalive_intvl_s = 75,
+		.keepalive_probes = 9,
+	};
+	const u64 now = 100ULL * NSEC_PER_SEC;
+	struct xtcp_verdict v;
+	struct xtcp_tcb tcb;
+	struct xtcp_ctx ctx;
+
+	/* RFC 6298 5.4-5.6: resend, and arm again at twice the RTO. */
+	fixture(XTCP_ESTABLISHED, &tcb, &ctx);
+	ctx.now_ns = now;
+	tcb.rto_ms = 1000;
+	tcb.snd_nxt = ISS + 101;
+	tcb.retries = 2;
+	xtcp_timer_expires(&tcb, &ctx, XTCP_TIMER_RETRANSMIT, &cfg, &v);
+	KUNIT_EXPECT_EQ(test, v.actions, XTCP_ACT_RETRANSMIT);
+	KUNIT_EXPECT_EQ(test, v.state, XTCP_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, v.timer, XTCP_TIMER_RETRANSMIT);
+	KUNIT_EXPECT_EQ(test, v.timer_ns, 8000ULL * NSEC_PER_MSEC);
+	KUNIT_EXPECT_EQ(test, v.mib, XTCP_MIB_MAX);
+	/* The limit: CLOSE with ETIMEDOUT, counted, nothing armed. */
+	tcb.retries = 15;
+	xtcp_timer_expires(&tcb, &ctx, XTCP_TIMER_RETRANSMIT, &cfg, &v);
+	KUNIT_EXPECT_EQ(test, v.state, XTCP_CLOSE);
+	KUNIT_EXPECT_EQ(test, v.actions, XTCP_ACT_RESET);
+	KUNIT_EXPECT_EQ(test, v.err, ETIMEDOUT);
+	KUNIT_EXPECT_EQ(test, v.mib, XTCP_MIB_TIMEOUTS);
+	KUNIT_EXPECT_EQ(test, v.timer, XTCP_TIMER_OFF);
+	/* Nothing in flight: a stale expiry does nothing. */
+	tcb.snd_nxt = tcb.snd_una;
+	xtcp_timer_expires(&tcb, &ctx, XTCP_TIMER_RETRANSMIT, &cfg, &v);
+	KUNIT_EXPECT_EQ(test, v.actions, 0);
+	KUNIT_EXPECT_EQ(test, v.timer, XTCP_TIMER_OFF);
+	KUNIT_EXPECT_EQ(test, v.state, XTCP_ESTABLISHED);
+
+	/* 3.8.6.1: probe a closed window, backing off; retries2 probes give up. */
+	ctx.held = true;
+	tcb.persist_backoff = 3;
+	xtcp_timer_expires(&tcb, &ctx, XTCP_TIMER_PERSIST, &cfg, &v);
+	KUNIT_EXPECT_EQ(test, v.actions, XTCP_ACT_WINDOW_PROBE);
+	KUNIT_EXPECT_EQ(test, v.timer, XTCP_TIMER_PERSIST);
+	KUNIT_EXPECT_EQ(test, v.timer_ns, 16000ULL * NSEC_PER_MSEC);
+	tcb.probes_out = 15;
+	xtcp_timer_expires(&tcb, &ctx, XTCP_TIMER_PERSIST, &cfg, &v);
+	KUNIT_EXPECT_EQ(test, v.err, ETIMEDOUT);
+	KUNIT_EXPECT_EQ(test, v.mib, XTCP_MIB_TIMEOUTS);
+	ctx.held = false;
+	xtcp_timer_expires(&tcb, &ctx, XTCP_TIMER_PERSIST, &cfg, &v);
+	KUNIT_EXPECT_EQ(test, v.actions, 0);
+
+	/* 3.8.4: idle for 7200 s, probe every 75 s, nine probes, then RST. */
+	ctx.keepalive = true;
+	tcb.last_rcv_ns = now - 7000ULL * NSEC_PER_SEC;
+	xtcp_timer_expires(&tcb, &ctx, XTCP_TIMER_KEEPALIVE, &cfg, &v);
+	KUNIT_EXPECT_EQ(test, v.actions, 0);
+	KUNIT_EXPECT_EQ(test, v.timer, XTCP_TIMER_KEEPALIVE);
+	KUNIT_EXPECT_EQ(test, v.timer_ns, 200ULL * NSEC_PER_SEC);
+	tcb.last_rcv_ns = now - 7200ULL * NSEC_PER_SEC;
+	xtcp_timer_expires(&tcb, &ctx, XTCP_TIMER_KEEPALIVE, &cfg, &v);
+	KUNIT_EXPECT_EQ(test, v.actions, XTCP_ACT_KEEPALIVE_PROBE);
+	KUNIT_EXPECT_EQ(test, v.timer_ns, 75ULL * NSEC_PER_SEC);
+	tcb.keepalive_probes = 9;
+	xtcp_timer_expires(&tcb, &ctx, XTCP_TIMER_KEEPALIVE, &cfg, &v);
+	KUNIT_EXPECT_EQ(test, v.actions, XTCP_ACT_ABORT | XTCP_ACT_RESET);
+	KUNIT_EXPECT_EQ(test, v.state, XTCP_CLOSE);
+	KUNIT_EXPECT_EQ(test, v.err, ETIMEDOUT);
+	KUNIT_EXPECT_EQ(test, v.mib, XTCP_MIB_KEEPALIVE_DROPS);
+
+	/* The orphan's FIN_WAIT2: RST and delete, no error to anyone. */
+	fixture(XTCP_FIN_WAIT2, &tcb, &ctx);
+	ctx.orphan = true;
+	xtcp_timer_expires(&tcb, &ctx, XTCP_TIMER_FIN_WAIT2, &cfg, &v);
+	KUNIT_EXPECT_EQ(test, v.actions, XTCP_ACT_ABORT);
+	KUNIT_EXPECT_EQ(test, v.state, XTCP_CLOSE);
+	KUNIT_EXPECT_EQ(test, v.err, 0);
+
+	/* 3.8.6.3: the delayed ACK, counted; none once our side is closed. */
+	fixture(XTCP_ESTABLISHED, &tcb, &ctx);
+	xtcp_timer_expires(&tcb, &ctx, XTCP_TIMER_DELACK, &cfg, &v);
+	KUNIT_EXPECT_EQ(test, v.actions, XTCP_ACT_SEND_ACK);
+	KUNIT_EXPECT_EQ(test, v.mib, XTCP_MIB_DELAYED_ACKS);
+	fixture(XTCP_LAST_ACK, &tcb, &ctx);
+	xtcp_timer_expires(&tcb, &ctx, XTCP_TIMER_DELACK, &cfg, &v);
+	KUNIT_EXPECT_EQ(test, v.actions, 0);
+}
+
 static void state_test_ratelimit(struct kunit *test)
 {
 	u64 stamp = 0, t = 5 * NSEC_PER_SEC;
@@ -751,6 +846,7 @@ static struct kunit_case state_test_cases[] = {
 	KUNIT_CASE(state_test_close_decide),
 	KUNIT_CASE(state_test_shutdown_decide),
 	KUNIT_CASE(state_test_timer_decisions),
+	KUNIT_CASE(state_test_timer_expires),
 	KUNIT_CASE(state_test_ratelimit),
 	KUNIT_CASE(state_test_backoff),
 	KUNIT_CASE(state_test_rtt_estimator),

@@ -114,7 +114,7 @@ void xtcp_init_sock(struct sock *sk, gfp_t gfp)
 	spin_lock_init(&xs->queue_lock);
 	xs->mss = XTCP_MSS_DEFAULT;
 	xtcp_cc_init(&xs->cc, xs->mss, 0);
-	xs->last_rcv_ns = xtcp_clock_ns();
+	xs->tcb.last_rcv_ns = xtcp_clock_ns();
 	sk->sk_state = XTCP_CLOSE;
 	sk->sk_protocol = xtcp_ipproto;
 	sk->sk_destruct = xtcp_sk_destruct;

@@ -19,9 +19,9 @@ void xtcp_get_info(struct sock *sk, struct xtcp_info *info)
 
 	memset(info, 0, sizeof(*info));
 	info->state = READ_ONCE(sk->sk_state);
-	info->retransmits = READ_ONCE(xs->retries);
+	info->retransmits = READ_ONCE(xs->tcb.retries);
 	info->mss = READ_ONCE(xs->mss);
-	info->rto_us = xtcp_rto_backoff_ms(READ_ONCE(xs->rto_ms), info->retransmits,
+	info->rto_us = xtcp_rto_backoff_ms(READ_ONCE(xs->tcb.rto_ms), info->retransmits,
 					   READ_ONCE(xn->rto_max_ms)) * USEC_PER_MSEC;
 	info->srtt_us = READ_ONCE(xs->rtt.srtt_us);
 	info->rttvar_us = READ_ONCE(xs->rtt.rttvar_us);

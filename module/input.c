@@ -83,6 +83,9 @@ void xtcp_ctx_of(const struct sock *sk, u64 now_ns, struct xtcp_ctx *ctx)
 	ctx->rcv_mss = xs->mss;
 	ctx->ooo_empty = skb_queue_empty(&xs->ooo_queue);
 	ctx->delack = READ_ONCE(xtcp_net(sock_net(sk))->delayed_ack_ms) > 0;
+	ctx->held = !!xs->send_head;
+	ctx->orphan = sock_flag(sk, SOCK_DEAD);
+	ctx->keepalive = sock_flag(sk, SOCK_KEEPOPEN);
 }
 
 /*
@@ -166,14 +169,14 @@ static bool xtcp_ack_allowed(struct sock *sk, u64 now_ns, const struct xtcp_seg 
 /*
  * The interpreter: carry out verdict v, decided under ctx, for sk, in
  * order. For an arriving segment, skb and seg are it (skb is consumed); for
- * a user call (close, shutdown) both are NULL.
+ * a user call (close, shutdown) or a timer's expiry both are NULL.
  */
 void xtcp_apply(struct sock *sk, const struct xtcp_ctx *ctx, struct sk_buff *skb,
 		const struct xtcp_seg *seg, const struct xtcp_verdict *v)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	enum skb_drop_reason reason = v->drop;
-	bool consumed = false, new_ack = false;
+	bool consumed = false, new_ack = false, entered;
 
 	if (v->actions & XTCP_ACT_SET_IRS) {
 		xs->tcb.rcv_nxt = seg->seq + 1;
@@ -187,7 +190,7 @@ void xtcp_apply(struct sock *sk, const struct xtcp_ctx *ctx, struct sk_buff *skb
 		xtcp_wscale_agree(sk, seg->wscale);
 	}
 	if (seg && (seg->flags & XTCP_FLAG_ACK))
-		xs->probes_out = 0;	/* the peer is there, whatever its window */
+		xs->tcb.probes_out = 0;	/* the peer is there, whatever its window */
 	if (v->actions & XTCP_ACT_WINDOW) {
 		xs->tcb.snd_wnd = seg->window;
 		xs->max_snd_wnd = max(xs->max_snd_wnd, xs->tcb.snd_wnd);
@@ -201,7 +204,7 @@ void xtcp_apply(struct sock *sk, const struct xtcp_ctx *ctx, struct sk_buff *skb
 		/* A SYN's ACK may move SND.NXT's view on simultaneous open. */
 		if (xtcp_seq_after(xs->tcb.snd_una, xs->tcb.snd_nxt))
 			xs->tcb.snd_nxt = xs->tcb.snd_una;
-		xs->retries = 0;
+		xs->tcb.retries = 0;
 		xtcp_clean_acked(sk);
 		if (xtcp_cc_ack(&xs->cc, v->ack, acked, xs->tcb.snd_nxt - xs->tcb.snd_una, xs->mss))
 			xtcp_retransmit(sk);	/* a partial ACK: the next hole */
@@ -224,10 +227,30 @@ void xtcp_apply(struct sock *sk, const struct xtcp_ctx *ctx, struct sk_buff *skb
 		sock_set_flag(sk, SOCK_DONE);
 	}
 
+	if (v->mib != XTCP_MIB_MAX)
+		xtcp_inc(sock_net(sk), v->mib);
+	if (v->timer)
+		xtcp_timers_arm(sk, v->timer, v->timer_ns);
+	if (v->actions & XTCP_ACT_RETRANSMIT) {
+		xs->tcb.retries++;
+		xtcp_retransmit_timeout(sk);
+	}
+	if (v->actions & XTCP_ACT_WINDOW_PROBE) {
+		xs->tcb.probes_out++;
+		if (xs->tcb.persist_backoff < U8_MAX)
+			xs->tcb.persist_backoff++;
+		xtcp_window_probe(sk);
+	}
+	if (v->actions & XTCP_ACT_KEEPALIVE_PROBE) {
+		xs->tcb.keepalive_probes++;
+		xtcp_send_probe(sk);
+	}
+
 	/* RFC 9293 3.10.4 ABORT: a RST while the TCB still holds the numbers. */
 	if (v->actions & XTCP_ACT_ABORT)
 		xtcp_send_control(sk, XTCP_FLAG_RST | XTCP_FLAG_ACK);
-	if (v->state != sk->sk_state)
+	entered = v->state != sk->sk_state;
+	if (entered)
 		xtcp_set_state(sk, v->state, v->event);
 	if (v->actions & XTCP_ACT_QUEUE_FIN) {
 		xs->fin_queued = 1;
@@ -263,7 +286,8 @@ void xtcp_apply(struct sock *sk, const struct xtcp_ctx *ctx, struct sk_buff *skb
 			xtcp_done(sk, 0, v->event);
 			break;
 		case XTCP_FIN_WAIT2:
-			if (sock_flag(sk, SOCK_DEAD))
+			/* tcp_fin_timeout counts from entering FIN_WAIT2, as Linux. */
+			if (entered && sock_flag(sk, SOCK_DEAD))
 				xtcp_timers_orphan_fin_wait2(sk);
 			fallthrough;
 		default:

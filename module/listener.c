@@ -132,7 +132,7 @@ struct sock *xtcp_child_create(struct sock *listener, struct sk_buff *skb)
 	xs->max_snd_wnd = cb->window;
 	xs->tcb.snd_wl1 = cb->seq;
 	xs->tcb.iss = xtcp_isn(sk->sk_rcv_saddr, sk->sk_daddr, htons(sk->sk_num),
-			   sk->sk_dport, xtcp_clock_ns());
+			       sk->sk_dport, xtcp_clock_ns());
 	xtcp_cc_init(&xs->cc, xs->mss, xs->tcb.iss);
 	xtcp_set_state(sk, XTCP_SYN_RECV, "rcv SYN");
 	xtcp_inc(sock_net(sk), XTCP_MIB_PASSIVE_OPENS);

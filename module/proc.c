@@ -103,7 +103,8 @@ static void xtcp_conns_line(struct seq_file *seq, struct sock *sk, struct xtcp_t
 		xtcp_queues(sk, &sendq, &recvq);
 		timer = xtcp_timer_name(xtcp_timer_armed(sk, &ms));
 		seq_printf(seq, XTCP_CONNS_FMT, xtcp_state_name(state), sendq, recvq,
-			   xs->tcb.snd_una, xs->tcb.snd_nxt, xs->tcb.rcv_nxt, xs->tcb.snd_wnd, xs->tcb.rcv_wnd,
+			   xs->tcb.snd_una, xs->tcb.snd_nxt, xs->tcb.rcv_nxt, xs->tcb.snd_wnd,
+			   xs->tcb.rcv_wnd,
 			   timer, ms, xs->total_retrans,
 			   from_kuid_munged(seq_user_ns(seq), sk->sk_uid),
 			   sk->sk_socket ? SOCK_INODE(sk->sk_socket)->i_ino : 0,

@@ -80,7 +80,7 @@ void xtcp_retransmit_timeout(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	xtcp_cc_timeout(&xs->cc, xs->tcb.snd_una, xs->tcb.snd_nxt, xs->mss, xs->retries > 1);
+	xtcp_cc_timeout(&xs->cc, xs->tcb.snd_una, xs->tcb.snd_nxt, xs->mss, xs->tcb.retries > 1);
 	xs->rtx_seq = xs->tcb.snd_una;
 	xs->lost_end = xs->tcb.snd_nxt;
 	xtcp_resend_lost(sk);

@@ -70,5 +70,6 @@ void xtcp_rtt_update(struct sock *sk, u32 r_us)
 
 	if (r_us)
 		xtcp_rtt_sample(&xs->rtt, r_us);
-	xs->rto_ms = xtcp_rto_ms(&xs->rtt, READ_ONCE(xn->rto_min_ms), READ_ONCE(xn->rto_max_ms));
+	xs->tcb.rto_ms = xtcp_rto_ms(&xs->rtt, READ_ONCE(xn->rto_min_ms),
+				     READ_ONCE(xn->rto_max_ms));
 }

@@ -151,8 +151,8 @@ static int xtcp_connect(struct socket *sock, struct sockaddr *uaddr, int len, in
 		xs->mss = xs->adv_mss;
 		xtcp_wscale_offer(sk);
 		xs->tcb.iss = xtcp_isn(sk->sk_rcv_saddr, sk->sk_daddr, htons(sk->sk_num),
-				   sk->sk_dport, xtcp_clock_ns());
-		xs->retries = 0;
+				       sk->sk_dport, xtcp_clock_ns());
+		xs->tcb.retries = 0;
 		xtcp_set_state(sk, XTCP_SYN_SENT, "user connect");
 		xtcp_inc(net, XTCP_MIB_ACTIVE_OPENS);
 		xtcp_hash_conn(sk);

@@ -25,12 +25,6 @@ const char *xtcp_state_name(int state)
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_state_name);
 
-static void verdict_init(struct xtcp_verdict *v, u8 state)
-{
-	memset(v, 0, sizeof(*v));
-	v->state = state;
-}
-
 static void verdict_rst(struct xtcp_verdict *v, u32 seq, u32 ack, u8 flags)
 {
 	v->actions |= XTCP_ACT_SEND_RST | XTCP_ACT_DROP;
@@ -47,7 +41,7 @@ static void verdict_rst(struct xtcp_verdict *v, u32 seq, u32 ack, u8 flags)
  */
 void xtcp_reset_reply(const struct xtcp_seg *seg, struct xtcp_verdict *v)
 {
-	verdict_init(v, XTCP_CLOSE);
+	xtcp_verdict_init(v, XTCP_CLOSE);
 	v->event = "rcv segment for no connection";
 	if (seg->flags & XTCP_FLAG_RST) {
 		v->actions = XTCP_ACT_DROP;
@@ -340,7 +334,7 @@ static void xtcp_rcv_synchronized(const struct xtcp_tcb *tcb, const struct xtcp_
 	if (v->data_len && ctx->rcv_closed &&
 	    (state == XTCP_FIN_WAIT1 || state == XTCP_FIN_WAIT2)) {
 		/* As Linux: the user closed, nobody will read it: abort (RFC 2525 2.17). */
-		verdict_init(v, XTCP_CLOSE);
+		xtcp_verdict_init(v, XTCP_CLOSE);
 		verdict_rst(v, tcb->snd_nxt, 0, XTCP_FLAG_RST);
 		v->drop = SKB_DROP_REASON_TCP_CLOSE;
 		v->actions |= XTCP_ACT_RESET;
@@ -405,7 +399,7 @@ static void xtcp_rcv_synchronized(const struct xtcp_tcb *tcb, const struct xtcp_
 void xtcp_segment_arrives(const struct xtcp_tcb *tcb, const struct xtcp_ctx *ctx,
 			  const struct xtcp_seg *seg, struct xtcp_verdict *v)
 {
-	verdict_init(v, ctx->state);
+	xtcp_verdict_init(v, ctx->state);
 	switch (ctx->state) {
 	case XTCP_LISTEN:
 		xtcp_rcv_listen(seg, v);
@@ -495,33 +489,6 @@ int xtcp_state_after_close(int state)
 EXPORT_SYMBOL_IF_KUNIT(xtcp_state_after_close);
 
 /*
- * Keepalive (RFC 9293 3.8.4, RFC 1122 4.2.3.6): after idle_s without
- * hearing from the peer, probe every intvl_s; after probes_max unanswered
- * probes, give up.
- */
-enum xtcp_keepalive_action
-xtcp_keepalive_decide(u64 now_ns, u64 last_rcv_ns, u32 idle_s, u32 intvl_s,
-		      unsigned int probes_sent, unsigned int probes_max,
-		      u64 *next_ns)
-{
-	u64 idle_end = last_rcv_ns + (u64)idle_s * NSEC_PER_SEC;
-
-	if (probes_sent == 0 && now_ns < idle_end) {
-		*next_ns = idle_end;
-		return XTCP_KA_WAIT;
-	}
-	if (probes_sent >= probes_max)
-		return XTCP_KA_DROP;
-	*next_ns = now_ns + (u64)intvl_s * NSEC_PER_SEC;
-	return XTCP_KA_PROBE;
-}
-EXPORT_SYMBOL_IF_KUNIT(xtcp_keepalive_decide);
-
-/* The synchronized states in which keepalive runs (RFC 1122 4.2.3.6). */
-#define XTCP_KEEPALIVE_STATES	((1 << XTCP_ESTABLISHED) | (1 << XTCP_CLOSE_WAIT) |	\
-				 (1 << XTCP_FIN_WAIT1) | (1 << XTCP_FIN_WAIT2))
-
-/*
  * 3.10.4 CLOSE, as Linux's tcp_close(): unread data or SO_LINGER {1, 0}
  * abort with a RST (RFC 2525 2.17; a SYN_SENT connection has nothing to
  * reset); SYN_RECV, ESTABLISHED and CLOSE_WAIT queue a FIN after the data;
@@ -530,7 +497,7 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_keepalive_decide);
 void xtcp_close_decide(const struct xtcp_tcb *tcb, const struct xtcp_ctx *ctx, bool unread,
 		       bool linger_abort, struct xtcp_verdict *v)
 {
-	verdict_init(v, ctx->state);
+	xtcp_verdict_init(v, ctx->state);
 	if ((unread || linger_abort) && ctx->state != XTCP_CLOSE && ctx->state != XTCP_LISTEN) {
 		v->state = XTCP_CLOSE;
 		if (ctx->state != XTCP_SYN_SENT)
@@ -556,7 +523,7 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_close_decide);
 void xtcp_shutdown_decide(const struct xtcp_ctx *ctx, bool send_shutdown, bool rcv_shutdown,
 			  struct xtcp_verdict *v)
 {
-	verdict_init(v, ctx->state);
+	xtcp_verdict_init(v, ctx->state);
 	v->event = "user shutdown";
 	switch (ctx->state) {
 	case XTCP_CLOSE:
@@ -577,55 +544,6 @@ void xtcp_shutdown_decide(const struct xtcp_ctx *ctx, bool send_shutdown, bool r
 	}
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_shutdown_decide);
-
-/*
- * The retransmission timer expired (RFC 6298 5.4-5.7): resend unless the
- * retry limit for the state is reached (RFC 9293 3.8.3's R2, as Linux's
- * tcp_syn_retries, tcp_synack_retries and tcp_retries2).
- */
-enum xtcp_timeout_action xtcp_rtx_decide(int state, bool in_flight, unsigned int retries,
-					 const struct xtcp_retry_limits *lim)
-{
-	u32 limit;
-
-	if (state == XTCP_CLOSE || !in_flight)
-		return XTCP_TIMEOUT_NOTHING;
-	if (state == XTCP_SYN_SENT)
-		limit = lim->syn_retries;
-	else if (state == XTCP_SYN_RECV)
-		limit = lim->synack_retries;
-	else
-		limit = lim->retries2;
-	return retries >= limit ? XTCP_TIMEOUT_GIVE_UP : XTCP_TIMEOUT_SEND;
-}
-EXPORT_SYMBOL_IF_KUNIT(xtcp_rtx_decide);
-
-/*
- * The persist timer expired (RFC 9293 3.8.6.1): probe while data is held
- * with nothing in flight; retries2 probes unanswered in a row give up.
- */
-enum xtcp_timeout_action xtcp_persist_decide(bool held, unsigned int probes_out,
-					     const struct xtcp_retry_limits *lim)
-{
-	if (!held)
-		return XTCP_TIMEOUT_NOTHING;
-	return probes_out >= lim->retries2 ? XTCP_TIMEOUT_GIVE_UP : XTCP_TIMEOUT_SEND;
-}
-EXPORT_SYMBOL_IF_KUNIT(xtcp_persist_decide);
-
-/*
- * The state timer serves an orphaned FIN_WAIT2 (which ends with a RST, as
- * Linux's tcp_fin_timeout) or keepalive in the synchronized states.
- */
-enum xtcp_state_timer_action xtcp_state_timer_decide(int state, bool orphan, bool keepalive)
-{
-	if (state == XTCP_FIN_WAIT2 && orphan)
-		return XTCP_STATE_TIMER_FIN_WAIT2;
-	if (keepalive && ((1 << state) & XTCP_KEEPALIVE_STATES))
-		return XTCP_STATE_TIMER_KEEPALIVE;
-	return XTCP_STATE_TIMER_NOTHING;
-}
-EXPORT_SYMBOL_IF_KUNIT(xtcp_state_timer_decide);
 
 /*
  * At most burst events each interval_ns, the window starting with the

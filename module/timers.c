@@ -26,12 +26,11 @@
  */
 #include <kunit/visibility.h>
 
-#include "xtcp/history.h"
-#include "xtcp/output.h"
-#include "xtcp/recovery.h"
+#include "xtcp/input.h"
 #include "xtcp/rtt.h"
 #include "xtcp/sock.h"
 #include "xtcp/state.h"
+#include "xtcp/timeout.h"
 #include "xtcp/timers.h"
 #include "xtcp/timewait.h"
 
@@ -142,7 +141,8 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_timer_armed);
 static void xtcp_arm_rto(struct sock *sk, enum xtcp_timer which, unsigned int backoff)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 ms = xtcp_rto_backoff_ms(xs->rto_ms, backoff, xtcp_net(sock_net(sk))->rto_max_ms);
+	u32 ms = xtcp_rto_backoff_ms(xs->tcb.rto_ms, backoff,
+				     READ_ONCE(xtcp_net(sock_net(sk))->rto_max_ms));
 
 	xtcp_arm(sk, which, (u64)ms * NSEC_PER_MSEC);
 }
@@ -150,8 +150,8 @@ static void xtcp_arm_rto(struct sock *sk, enum xtcp_timer which, unsigned int ba
 /* Something is in flight: retransmit it if no ACK comes within the RTO. */
 static void xtcp_arm_retransmit(struct sock *sk)
 {
-	xtcp_sk(sk)->persist_backoff = 0;
-	xtcp_arm_rto(sk, XTCP_TIMER_RETRANSMIT, xtcp_sk(sk)->retries);
+	xtcp_sk(sk)->tcb.persist_backoff = 0;
+	xtcp_arm_rto(sk, XTCP_TIMER_RETRANSMIT, xtcp_sk(sk)->tcb.retries);
 }
 
 /* The keepalive timer, to check again after the idle time. */
@@ -163,121 +163,55 @@ static void xtcp_arm_keepalive(struct sock *sk)
 	xtcp_arm(sk, XTCP_TIMER_KEEPALIVE, (u64)idle * NSEC_PER_SEC);
 }
 
-/*
- * Probe the closed window. The peer answers each probe (which resets
- * probes_out); retries2 unanswered probes in a row drop the connection.
- */
-static void xtcp_retry_limits(struct sock *sk, struct xtcp_retry_limits *lim)
+/* The settings in force for sk's timers: its socket options, or the sysctls. */
+static void xtcp_timer_cfg_of(struct sock *sk, struct xtcp_timer_cfg *cfg)
 {
 	struct xtcp_net *xn = xtcp_net(sock_net(sk));
+	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	lim->syn_retries = READ_ONCE(xn->syn_retries);
-	lim->synack_retries = READ_ONCE(xn->synack_retries);
-	lim->retries2 = READ_ONCE(xn->retries2);
+	cfg->lim.syn_retries = READ_ONCE(xn->syn_retries);
+	cfg->lim.synack_retries = READ_ONCE(xn->synack_retries);
+	cfg->lim.retries2 = READ_ONCE(xn->retries2);
+	cfg->rto_max_ms = READ_ONCE(xn->rto_max_ms);
+	cfg->keepalive_idle_s = xs->keepalive_time ?: READ_ONCE(xn->keepalive_time_s);
+	cfg->keepalive_intvl_s = xs->keepalive_intvl ?: READ_ONCE(xn->keepalive_intvl_s);
+	cfg->keepalive_probes = xs->keepalive_cnt ?: READ_ONCE(xn->keepalive_probes);
 }
 
-static void xtcp_persist_timeout(struct sock *sk)
+/*
+ * Timer which of sk expired (the socket is locked, the user not in it):
+ * timeout.c decides, the segment interpreter carries it out.
+ */
+static void xtcp_timer_expired(struct sock *sk, enum xtcp_timer which)
 {
-	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct xtcp_retry_limits lim;
+	struct xtcp_timer_cfg cfg;
+	struct xtcp_verdict v;
+	struct xtcp_ctx ctx;
 
-	xtcp_retry_limits(sk, &lim);
-	switch (xtcp_persist_decide(xs->send_head && xs->tcb.snd_una == xs->tcb.snd_nxt,
-				    xs->probes_out, &lim)) {
-	case XTCP_TIMEOUT_NOTHING:
+	if (sk->sk_state == XTCP_CLOSE)
 		return;
-	case XTCP_TIMEOUT_GIVE_UP:
-		xtcp_inc(sock_net(sk), XTCP_MIB_TIMEOUTS);
-		xtcp_done(sk, ETIMEDOUT, "timer persist, window probes unanswered");
-		return;
-	case XTCP_TIMEOUT_SEND:
-		break;
-	}
-	xs->probes_out++;
-	if (xs->persist_backoff < U8_MAX)
-		xs->persist_backoff++;
-	xtcp_window_probe(sk);
-	if (xs->tcb.snd_una == xs->tcb.snd_nxt)
-		xtcp_timers_send_blocked(sk);
+	xtcp_ctx_of(sk, xtcp_clock_ns(), &ctx);
+	xtcp_timer_cfg_of(sk, &cfg);
+	xtcp_timer_expires(&xtcp_sk(sk)->tcb, &ctx, which, &cfg, &v);
+	xtcp_apply(sk, &ctx, NULL, NULL, &v);
 }
 
 /* rtx_timer fired: retransmit, or probe the window, by its purpose. */
 static void xtcp_rtx_timeout(struct sock *sk)
 {
-	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct xtcp_retry_limits lim;
-
-	if (sk->sk_state == XTCP_CLOSE)
-		return;
-	if (xs->rtx_purpose == XTCP_TIMER_PERSIST) {
-		xtcp_persist_timeout(sk);
-		return;
-	}
-	xtcp_retry_limits(sk, &lim);
-	switch (xtcp_rtx_decide(sk->sk_state, xs->tcb.snd_una != xs->tcb.snd_nxt, xs->retries, &lim)) {
-	case XTCP_TIMEOUT_NOTHING:
-		return;
-	case XTCP_TIMEOUT_GIVE_UP:
-		xtcp_inc(sock_net(sk), XTCP_MIB_TIMEOUTS);
-		xtcp_done(sk, ETIMEDOUT, "timer retransmission limit");
-		return;
-	case XTCP_TIMEOUT_SEND:
-		break;
-	}
-	xs->retries++;
-	xtcp_retransmit_timeout(sk);
-	xtcp_arm_retransmit(sk);
+	xtcp_timer_expired(sk, READ_ONCE(xtcp_sk(sk)->rtx_purpose));
 }
 
 /* state_timer fired: the orphan's FIN_WAIT2 is over, or keepalive is due. */
 static void xtcp_state_timeout(struct sock *sk)
 {
-	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct xtcp_net *xn = xtcp_net(sock_net(sk));
-	u64 now = xtcp_clock_ns(), next;
-	u32 idle, intvl, cnt;
-
-	switch (xtcp_state_timer_decide(sk->sk_state, sock_flag(sk, SOCK_DEAD),
-					sock_flag(sk, SOCK_KEEPOPEN))) {
-	case XTCP_STATE_TIMER_NOTHING:
-		return;
-	case XTCP_STATE_TIMER_FIN_WAIT2:
-		/* Orphaned, and the peer never sent its FIN: give up, as Linux does. */
-		xtcp_send_control(sk, XTCP_FLAG_RST | XTCP_FLAG_ACK);
-		xtcp_done(sk, 0, "timer FIN_WAIT2");
-		return;
-	case XTCP_STATE_TIMER_KEEPALIVE:
-		break;
-	}
-	idle = xs->keepalive_time ?: xn->keepalive_time_s;
-	intvl = xs->keepalive_intvl ?: xn->keepalive_intvl_s;
-	cnt = xs->keepalive_cnt ?: xn->keepalive_probes;
-	switch (xtcp_keepalive_decide(now, xs->last_rcv_ns, idle, intvl,
-				      xs->keepalive_probes, cnt, &next)) {
-	case XTCP_KA_DROP:
-		xtcp_inc(sock_net(sk), XTCP_MIB_KEEPALIVE_DROPS);
-		xtcp_send_control(sk, XTCP_FLAG_RST | XTCP_FLAG_ACK);
-		xtcp_done(sk, ETIMEDOUT, "timer keepalive");
-		return;
-	case XTCP_KA_PROBE:
-		/* RFC 9293 3.8.4: SEG.SEQ = SND.NXT-1, which the peer must ACK. */
-		xs->keepalive_probes++;
-		xtcp_send_probe(sk);
-		break;
-	case XTCP_KA_WAIT:
-		break;
-	}
-	xtcp_arm(sk, XTCP_TIMER_KEEPALIVE, next - now);
+	xtcp_timer_expired(sk, READ_ONCE(xtcp_sk(sk)->state_purpose));
 }
 
 /* The delayed ACK is due: no segment of ours carried it in time. */
 static void xtcp_delack_timeout(struct sock *sk)
 {
-	if (!((1 << sk->sk_state) & (XTCPF(XTCP_ESTABLISHED) | XTCPF(XTCP_FIN_WAIT1) |
-				     XTCPF(XTCP_FIN_WAIT2))))
-		return;
-	xtcp_inc(sock_net(sk), XTCP_MIB_DELAYED_ACKS);
-	xtcp_send_control(sk, XTCP_FLAG_ACK);
+	xtcp_timer_expired(sk, XTCP_TIMER_DELACK);
 }
 
 /*
@@ -369,6 +303,18 @@ void xtcp_timers_init(struct sock *sk)
 	xs->delack_timer.function = xtcp_delack_fire;
 }
 
+/*
+ * A verdict's timer (timeout.c chose it and its expiry). Armed before the
+ * verdict's actions, whose own events may re-arm the same hrtimer: a
+ * window probe that carries data is under the retransmission timer.
+ */
+void xtcp_timers_arm(struct sock *sk, enum xtcp_timer which, u64 ns)
+{
+	if (which == XTCP_TIMER_RETRANSMIT)
+		xtcp_sk(sk)->tcb.persist_backoff = 0;
+	xtcp_arm(sk, which, ns);
+}
+
 /* Data (or SYN, FIN) went out: start the timer unless it runs (RFC 6298 5.1). */
 void xtcp_timers_data_sent(struct sock *sk)
 {
@@ -399,7 +345,7 @@ void xtcp_timers_send_blocked(struct sock *sk)
 {
 	if (xtcp_armed(sk, XTCP_TIMER_PERSIST))
 		return;
-	xtcp_arm_rto(sk, XTCP_TIMER_PERSIST, xtcp_sk(sk)->persist_backoff);
+	xtcp_arm_rto(sk, XTCP_TIMER_PERSIST, xtcp_sk(sk)->tcb.persist_backoff);
 }
 
 /* The peer spoke: keepalive probes only after the idle time from now. */
@@ -407,8 +353,8 @@ void xtcp_timers_peer_heard(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	xs->last_rcv_ns = xtcp_clock_ns();
-	xs->keepalive_probes = 0;
+	xs->tcb.last_rcv_ns = xtcp_clock_ns();
+	xs->tcb.keepalive_probes = 0;
 	if (!sock_flag(sk, SOCK_KEEPOPEN) || sk->sk_state == XTCP_CLOSE)
 		return;
 	/* Armed already (for keepalive or FIN_WAIT2): it rechecks when it fires. */
@@ -426,8 +372,8 @@ void xtcp_timers_keepalive_changed(struct sock *sk, bool on)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	if (on) {
-		xs->last_rcv_ns = xtcp_clock_ns();
-		xs->keepalive_probes = 0;
+		xs->tcb.last_rcv_ns = xtcp_clock_ns();
+		xs->tcb.keepalive_probes = 0;
 	}
 	if (xtcp_armed(sk, XTCP_TIMER_FIN_WAIT2))
 		return;

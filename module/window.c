@@ -126,7 +126,7 @@ u16 xtcp_select_window(struct sock *sk, bool syn)
 	u16 wire;
 
 	xs->tcb.rcv_wnd = xtcp_window_choose(xtcp_rcv_window(sk), xtcp_rcv_wnd_left(xs),
-					 syn ? 0 : xs->rcv_wscale, &wire);
+					     syn ? 0 : xs->rcv_wscale, &wire);
 	xs->tcb.rcv_wup = xs->tcb.rcv_nxt;
 	return wire;
 }

@@ -3,6 +3,7 @@
 #ifndef _XTCP_INPUT_H
 #define _XTCP_INPUT_H
 
+#include <linux/types.h>
 #include <net/dropreason.h>
 #include <net/protocol.h>
 

@@ -45,16 +45,12 @@ struct xtcp_sock {
 	u8 cork:1;		/* XTCP_CORK */
 	u8 snd_wscale;		/* shift of the peer's windows */
 	u8 rcv_wscale;		/* shift of ours */
-	u8 retries;		/* retransmissions of the oldest unacked segment */
 	u32 total_retrans;	/* over the connection's life */
 	u64 bytes_sent;		/* for XTCP_INFO */
 	u64 bytes_acked;
 	u64 bytes_received;
 	u64 segs_in;
 	u64 segs_out;
-	u8 keepalive_probes;	/* unanswered keepalive probes */
-	u8 probes_out;		/* unanswered window probes */
-	u8 persist_backoff;	/* window probes since the window last opened */
 	u32 max_snd_wnd;	/* the largest window the peer has offered */
 	struct xtcp_cc cc;	/* NewReno, cong.c */
 	u32 snd_sml;		/* end of the last segment sent smaller than the MSS */
@@ -66,9 +62,7 @@ struct xtcp_sock {
 	u32 keepalive_intvl;
 	u8 keepalive_cnt;
 
-	u64 last_rcv_ns;	/* for keepalive: when the peer last spoke */
 	struct xtcp_rtt rtt;	/* RFC 6298 SRTT and RTTVAR */
-	u32 rto_ms;		/* before backoff */
 
 	/* Timers, armed only by timers.c; each purpose is an enum xtcp_timer. */
 	struct hrtimer rtx_timer;	/* retransmit, or persist */

@@ -10,10 +10,13 @@
 #ifndef _XTCP_STATE_H
 #define _XTCP_STATE_H
 
+#include <linux/string.h>
 #include <linux/types.h>
 #include <net/dropreason.h>
 
 #include "xtcp/segment.h"
+#include "xtcp/timers.h"
+#include "xtcp/xtcp.h"
 
 /*
  * The transmission control block (RFC 9293 section 3.3.1): the sequence
@@ -30,6 +33,13 @@ struct xtcp_tcb {
 	u32 rcv_nxt;
 	u32 rcv_wnd;		/* the window last advertised */
 	u32 rcv_wup;		/* RCV.NXT when it was: its right edge is rcv_wup + rcv_wnd */
+	/* The timers' variables (RFC 6298, RFC 9293 3.8.4 and 3.8.6.1). */
+	u32 rto_ms;		/* RTO before backoff */
+	u8 retries;		/* RTOs of the oldest unacknowledged segment */
+	u8 probes_out;		/* window probes unanswered */
+	u8 persist_backoff;	/* window probes since the window last opened */
+	u8 keepalive_probes;	/* keepalive probes unanswered */
+	u64 last_rcv_ns;	/* when the peer last spoke */
 };
 
 /*
@@ -46,6 +56,9 @@ struct xtcp_ctx {
 	bool delack;		/* delayed ACKs allowed (net.xtcp.delayed_ack_ms) */
 	u32 rcv_space;		/* RCV.WND for acceptance: what fits after RCV.NXT now */
 	u32 rcv_mss;		/* a full-sized segment from the peer */
+	bool held;		/* unsent data waits (for the peer's window, or a cork) */
+	bool orphan;		/* the user closed the socket (SOCK_DEAD) */
+	bool keepalive;		/* SO_KEEPALIVE */
 };
 
 /* What a verdict asks for; several may be set. */
@@ -69,6 +82,10 @@ enum {
 	/* User calls */
 	XTCP_ACT_QUEUE_FIN	= 1 << 16,	/* the FIN goes after the queued data */
 	XTCP_ACT_ABORT		= 1 << 17,	/* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK> */
+	/* Timer expiries */
+	XTCP_ACT_RETRANSMIT	= 1 << 18,	/* RTO: resend from SND.UNA (RFC 6298 5.4) */
+	XTCP_ACT_WINDOW_PROBE	= 1 << 19,	/* persist: probe the closed window */
+	XTCP_ACT_KEEPALIVE_PROBE = 1 << 20,	/* <SEQ=SND.NXT-1><CTL=ACK> (3.8.4) */
 };
 
 struct xtcp_verdict {
@@ -82,8 +99,18 @@ struct xtcp_verdict {
 	u8 rst_flags;
 	int err;		/* with RESET: ECONNREFUSED or ECONNRESET */
 	enum skb_drop_reason drop;	/* why the segment is refused; 0: it is used */
+	u8 timer;		/* enum xtcp_timer to arm before the actions; OFF: none */
+	u64 timer_ns;		/* its expiry, from now */
+	u8 mib;			/* a counter to bump; XTCP_MIB_MAX: none */
 	const char *event;	/* what happened, in the protocol's words */
 };
+
+static inline void xtcp_verdict_init(struct xtcp_verdict *v, u8 state)
+{
+	memset(v, 0, sizeof(*v));
+	v->state = state;
+	v->mib = XTCP_MIB_MAX;
+}
 
 /* The sequence space a segment occupies: SYN and FIN count one each. */
 static inline u32 xtcp_seg_len(const struct xtcp_seg *seg)
@@ -117,45 +144,7 @@ void xtcp_close_decide(const struct xtcp_tcb *tcb, const struct xtcp_ctx *ctx, b
 void xtcp_shutdown_decide(const struct xtcp_ctx *ctx, bool send_shutdown, bool rcv_shutdown,
 			  struct xtcp_verdict *v);
 
-/* Timer expiries (RFC 6298 5.4-5.7, RFC 9293 3.8.3, 3.8.6.1). */
-struct xtcp_retry_limits {
-	u32 syn_retries;	/* SYN_SENT */
-	u32 synack_retries;	/* SYN_RECV */
-	u32 retries2;		/* everything after the handshake, window probes too */
-};
-
-enum xtcp_timeout_action {
-	XTCP_TIMEOUT_NOTHING,	/* nothing is due: a stale expiry */
-	XTCP_TIMEOUT_SEND,	/* retransmit (or probe), then arm again, backed off */
-	XTCP_TIMEOUT_GIVE_UP,	/* the retry limit is reached: ETIMEDOUT */
-};
-
-enum xtcp_timeout_action xtcp_rtx_decide(int state, bool in_flight, unsigned int retries,
-					 const struct xtcp_retry_limits *lim);
-enum xtcp_timeout_action xtcp_persist_decide(bool held, unsigned int probes_out,
-					     const struct xtcp_retry_limits *lim);
-
-enum xtcp_state_timer_action {
-	XTCP_STATE_TIMER_NOTHING,
-	XTCP_STATE_TIMER_FIN_WAIT2,	/* the orphan's FIN never came: RST, delete */
-	XTCP_STATE_TIMER_KEEPALIVE,	/* xtcp_keepalive_decide() says what */
-};
-
-enum xtcp_state_timer_action xtcp_state_timer_decide(int state, bool orphan, bool keepalive);
-
 /* A rate limit: at most burst events per interval_ns; true if this one may go. */
 bool xtcp_ratelimit(u64 now_ns, u64 *stamp_ns, u32 *count, u64 interval_ns, u32 burst);
-
-/* Timer decisions; the clock is an argument. */
-enum xtcp_keepalive_action {
-	XTCP_KA_WAIT,		/* not yet: check again at *next_ns */
-	XTCP_KA_PROBE,		/* send a probe, check again at *next_ns */
-	XTCP_KA_DROP,		/* probes unanswered: ETIMEDOUT */
-};
-
-enum xtcp_keepalive_action
-xtcp_keepalive_decide(u64 now_ns, u64 last_rcv_ns, u32 idle_s, u32 intvl_s,
-		      unsigned int probes_sent, unsigned int probes_max,
-		      u64 *next_ns);
 
 #endif /* _XTCP_STATE_H */
