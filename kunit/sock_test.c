@@ -378,6 +378,21 @@ static void fx_close(struct fx *f)
 	f->sock = NULL;
 }
 
+/* No timer of the socket is armed or running: wait a little for a handler. */
+static bool fx_quiet(struct fx *f)
+{
+	struct xtcp_sock *xs = xtcp_sk(f->sk);
+	int i;
+
+	for (i = 0; i < 1000; i++) {
+		if (!hrtimer_active(&xs->rtx_timer) && !hrtimer_active(&xs->state_timer) &&
+		    !hrtimer_active(&xs->delack_timer))
+			return true;
+		usleep_range(100, 200);
+	}
+	return false;
+}
+
 static void fx_exit(struct kunit *test)
 {
 	struct xtcp_net *xn = fx_net();
@@ -392,8 +407,12 @@ static void fx_exit(struct kunit *test)
 	/* An orphan still closing: the peer's exact RST ends it. */
 	if (f->sk && f->sk->sk_state != XTCP_CLOSE)
 		fx_feed(f, R, xtcp_sk(f->sk)->tcb.rcv_nxt, 0, NULL, 0);
-	if (f->sk)
+	if (f->sk) {
+		/* What is left is the fixture's reference: no timer or table leaked one. */
+		KUNIT_EXPECT_TRUE(test, fx_quiet(f));
+		KUNIT_EXPECT_EQ(test, refcount_read(&f->sk->sk_refcnt), 1);
 		sock_put(f->sk);
+	}
 	xtcp_tw_flush(&init_net);
 	WRITE_ONCE(xtcp_xmit_hook, NULL);
 	skb_queue_purge(&fx_out);
@@ -899,6 +918,65 @@ static void established_msg_more_holds_partial(struct kunit *test)
 	fx_expect(f, P | A, f->iss + 1, PEER_ISS + 1, 20);
 }
 
+/* Minshall's Nagle: a small segment unacknowledged holds only small ones. */
+static void established_nagle_lets_full_segments_go(struct kunit *test)
+{
+	struct fx *f = test->priv;
+
+	fx_established(f);
+	KUNIT_ASSERT_EQ(test, fx_send(f, fx_data, 10, 0), 10);
+	fx_expect(f, P | A, f->iss + 1, PEER_ISS + 1, 10);
+	KUNIT_ASSERT_EQ(test, fx_send(f, fx_data, 2 * PEER_MSS, 0), 2 * PEER_MSS);
+	fx_expect(f, P | A, f->iss + 11, PEER_ISS + 1, PEER_MSS);
+	fx_expect(f, P | A, f->iss + 11 + PEER_MSS, PEER_ISS + 1, PEER_MSS);
+}
+
+static void established_nodelay_flushes_what_nagle_holds(struct kunit *test)
+{
+	struct fx *f = test->priv;
+
+	fx_established(f);
+	KUNIT_ASSERT_EQ(test, fx_send(f, fx_data, 10, 0), 10);
+	fx_expect(f, P | A, f->iss + 1, PEER_ISS + 1, 10);
+	KUNIT_ASSERT_EQ(test, fx_send(f, fx_data, 10, 0), 10);
+	fx_expect_none(f);
+	KUNIT_ASSERT_EQ(test, fx_setsockopt(f, XTCP_NODELAY, 1), 0);
+	fx_expect(f, P | A, f->iss + 11, PEER_ISS + 1, 10);
+}
+
+/* A cork holds only the partial tail: full segments go, the rest waits past ACKs. */
+static void established_cork_sends_full_segments_holds_rest(struct kunit *test)
+{
+	struct fx *f = test->priv;
+	u32 rest = 2 * PEER_MSS + 80;
+
+	fx_established(f);
+	KUNIT_ASSERT_EQ(test, fx_setsockopt(f, XTCP_CORK, 1), 0);
+	KUNIT_ASSERT_EQ(test, fx_send(f, fx_data, rest, 0), rest);
+	fx_expect(f, P | A, f->iss + 1, PEER_ISS + 1, PEER_MSS);
+	fx_expect(f, P | A, f->iss + 1 + PEER_MSS, PEER_ISS + 1, PEER_MSS);
+	fx_expect_none(f);
+	fx_peer(f, A, f->iss + 1 + 2 * PEER_MSS, NULL, 0);
+	fx_expect_none(f);
+	KUNIT_ASSERT_TRUE(test, fx_fire(f, XTCP_TIMER_PERSIST));
+	fx_expect(f, P | A, f->iss + 1 + 2 * PEER_MSS, PEER_ISS + 1, 80);
+}
+
+/* Nothing waits once the user is done sending: the FIN follows at once. */
+static void established_shutdown_flushes_what_nagle_holds(struct kunit *test)
+{
+	struct fx *f = test->priv;
+
+	fx_established(f);
+	KUNIT_ASSERT_EQ(test, fx_send(f, fx_data, 10, 0), 10);
+	fx_expect(f, P | A, f->iss + 1, PEER_ISS + 1, 10);
+	KUNIT_ASSERT_EQ(test, fx_send(f, fx_data, 10, 0), 10);
+	fx_expect_none(f);
+	KUNIT_ASSERT_EQ(test, kernel_sock_shutdown(f->sock, SHUT_WR), 0);
+	fx_expect(f, P | A, f->iss + 11, PEER_ISS + 1, 10);
+	fx_expect(f, F | A, f->iss + 21, PEER_ISS + 1, 0);
+}
+
 /* ---- ESTABLISHED: receiving (3.10.7.4, RFC 5681 4.2, delayed ACK) ---- */
 
 static void established_data_delivered_ack_delayed(struct kunit *test)
@@ -917,6 +995,35 @@ static void established_data_delivered_ack_delayed(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, fx_recv(f, buf, sizeof(buf)), 100);
 	KUNIT_EXPECT_EQ(test, memcmp(buf, fx_data, 100), 0);
 	KUNIT_EXPECT_EQ(test, fx_recv(f, buf, sizeof(buf)), -EAGAIN);
+}
+
+/* The delayed ACK waits delayed_ack_ms, which XTCP_INFO reports as ato_us. */
+static void established_delayed_ack_waits_delayed_ack_ms(struct kunit *test)
+{
+	struct fx *f = test->priv;
+	s64 ms_left;
+
+	fx_established(f);
+	KUNIT_EXPECT_EQ(test, fx_info(f).ato_us, DELACK_MS * USEC_PER_MSEC);
+	fx_peer(f, P | A, f->iss + 1, fx_data, 100);
+	KUNIT_ASSERT_EQ(test, xtcp_timer_armed(f->sk, &ms_left), XTCP_TIMER_DELACK);
+	KUNIT_EXPECT_LE(test, ms_left, DELACK_MS);
+	KUNIT_EXPECT_GT(test, ms_left, DELACK_MS - 200);
+}
+
+/* delayed_ack_ms = 0: every segment is ACKed at once, none by the timer. */
+static void established_delayed_ack_off_acks_each_segment(struct kunit *test)
+{
+	struct fx *f = test->priv;
+	long before = fx_stat(XTCP_MIB_DELAYED_ACKS);
+
+	fx_net()->delayed_ack_ms = 0;
+	fx_established(f);
+	KUNIT_EXPECT_EQ(test, fx_info(f).ato_us, 0);
+	fx_peer(f, P | A, f->iss + 1, fx_data, 100);
+	fx_expect(f, A, f->iss + 1, PEER_ISS + 101, 0);
+	KUNIT_EXPECT_EQ(test, fx_timer(f), XTCP_TIMER_OFF);
+	KUNIT_EXPECT_EQ(test, fx_stat(XTCP_MIB_DELAYED_ACKS), before);
 }
 
 static void established_second_full_segment_acked_at_once(struct kunit *test)
@@ -1518,7 +1625,13 @@ static struct kunit_case xtcp_sock_cases[] = {
 	KUNIT_CASE(established_corked_data_leaves_at_persist),
 	KUNIT_CASE(established_nodelay_flushes_cork),
 	KUNIT_CASE(established_msg_more_holds_partial),
+	KUNIT_CASE(established_nagle_lets_full_segments_go),
+	KUNIT_CASE(established_nodelay_flushes_what_nagle_holds),
+	KUNIT_CASE(established_cork_sends_full_segments_holds_rest),
+	KUNIT_CASE(established_shutdown_flushes_what_nagle_holds),
 	KUNIT_CASE(established_data_delivered_ack_delayed),
+	KUNIT_CASE(established_delayed_ack_waits_delayed_ack_ms),
+	KUNIT_CASE(established_delayed_ack_off_acks_each_segment),
 	KUNIT_CASE(established_second_full_segment_acked_at_once),
 	KUNIT_CASE(established_reply_carries_delayed_ack),
 	KUNIT_CASE(established_out_of_order_dupack_then_fill),

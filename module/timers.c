@@ -25,6 +25,7 @@
  * socket leaves its work to release_sock(); teardown cancels synchronously.
  */
 #include <kunit/visibility.h>
+#include <linux/delay.h>
 
 #include "xtcp/input.h"
 #include "xtcp/rtt.h"
@@ -75,18 +76,24 @@ static struct hrtimer *xtcp_hrtimer_of(struct xtcp_sock *xs, enum xtcp_timer whi
 
 /*
  * (Re)arm the hrtimer of which to fire in ns, for which. An armed timer
- * holds a reference on the socket: a new one unless a pending instance was
- * cancelled, whose reference carries over. Callers hold the socket's lock.
+ * holds a reference on the socket: a new one unless a pending instance
+ * was cancelled, whose reference carries over. Inside the timer's own
+ * handler (the cancel reports -1) the event may have armed it again
+ * already, e.g. a verdict's persist timer, then the data its window probe
+ * sent: that pending instance's reference carries over as well (it cannot
+ * expire before the handler returns: it waits on the same CPU base).
+ * Callers hold the socket's lock.
  */
 static void xtcp_arm(struct sock *sk, enum xtcp_timer which, u64 ns)
 {
 	u8 *purpose;
 	struct hrtimer *t = xtcp_hrtimer_of(xtcp_sk(sk), which, &purpose);
 	int was = hrtimer_try_to_cancel(t);
+	bool pending = was == 1 || (was == -1 && hrtimer_is_queued(t));
 
 	WRITE_ONCE(*purpose, which);
 	hrtimer_start(t, ns_to_ktime(ns), HRTIMER_MODE_REL_SOFT);
-	if (was != 1)
+	if (!pending)
 		sock_hold(sk);
 }
 
@@ -254,20 +261,40 @@ static enum hrtimer_restart xtcp_state_fire(struct hrtimer *t)
 }
 
 /*
- * For KUnit's socket fixtures: fire which now, as if it expired, if it is
- * armed. Process context, socket not owned by the caller.
+ * For KUnit's socket fixtures: make which expire now, if it is armed, and
+ * wait until its handler has run. It expires through the hrtimer core, so
+ * the handler runs as on a real expiry: in softirq, with the timer marked
+ * running (what xtcp_arm() sees when a handler arms its own timer again).
+ * Process context, socket not owned by the caller.
  */
 bool xtcp_timer_fire_now(struct sock *sk, enum xtcp_timer which)
 {
 	u8 *purpose;
 	struct hrtimer *t = xtcp_hrtimer_of(xtcp_sk(sk), which, &purpose);
+	ktime_t due, deadline;
 
+	/* Cancelled, the pending instance's reference goes with the new one. */
 	if (!xtcp_armed(sk, which) || hrtimer_try_to_cancel(t) != 1)
 		return false;
-	local_bh_disable();
-	t->function(t);
-	local_bh_enable();
-	return true;
+	/* Due now; the handler may run (and arm it again) before this returns. */
+	due = ktime_get();
+	hrtimer_start(t, due, HRTIMER_MODE_ABS_SOFT);
+	/*
+	 * Done when the handler has returned: the timer is neither queued nor
+	 * running, or the handler armed it again (a later expiry, set inside
+	 * the handler, so after it was marked running) and is no longer running.
+	 */
+	for (deadline = ktime_add_ms(ktime_get(), 10000); ktime_before(ktime_get(), deadline);) {
+		if (!hrtimer_active(t))
+			return true;
+		if (ktime_after(hrtimer_get_expires(t), due)) {
+			smp_rmb();	/* the expiry was written while running was set */
+			if (!hrtimer_callback_running(t))
+				return true;
+		}
+		usleep_range(100, 500);
+	}
+	return false;
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_timer_fire_now);
 
