@@ -449,6 +449,36 @@ static void state_test_close_decide(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, v.event, "user close");
 }
 
+/* 3.10.1 OPEN: connect from CLOSED sends the SYN; listen from CLOSED or LISTEN. */
+static void state_test_open_decide(struct kunit *test)
+{
+	struct xtcp_verdict v;
+	struct xtcp_tcb t;
+	struct xtcp_ctx ctx;
+	int state;
+
+	fixture(XTCP_CLOSE, &t, &ctx);
+	KUNIT_EXPECT_EQ(test, xtcp_open_decide(&ctx, true, &v), 0);
+	KUNIT_EXPECT_EQ(test, v.state, XTCP_SYN_SENT);
+	KUNIT_EXPECT_EQ(test, v.actions, XTCP_ACT_SEND_SYN);
+	KUNIT_EXPECT_EQ(test, v.mib, XTCP_MIB_ACTIVE_OPENS);
+	KUNIT_EXPECT_STREQ(test, v.event, "user connect");
+	KUNIT_EXPECT_EQ(test, xtcp_open_decide(&ctx, false, &v), 0);
+	KUNIT_EXPECT_EQ(test, v.state, XTCP_LISTEN);
+	KUNIT_EXPECT_EQ(test, v.actions, 0);
+	KUNIT_EXPECT_STREQ(test, v.event, "user listen");
+	for (state = XTCP_ESTABLISHED; state < XTCP_MAX_STATES; state++) {
+		if (state == XTCP_CLOSE)
+			continue;
+		fixture(state, &t, &ctx);
+		KUNIT_EXPECT_EQ_MSG(test, xtcp_open_decide(&ctx, true, &v), -EISCONN,
+				    "connect in %s", xtcp_state_name(state));
+		KUNIT_EXPECT_EQ_MSG(test, xtcp_open_decide(&ctx, false, &v),
+				    state == XTCP_LISTEN ? 0 : -EINVAL,
+				    "listen in %s", xtcp_state_name(state));
+	}
+}
+
 static void state_test_shutdown_decide(struct kunit *test)
 {
 	struct xtcp_verdict v;
@@ -843,6 +873,7 @@ static struct kunit_case state_test_cases[] = {
 	KUNIT_CASE(state_test_reset_reply),
 	KUNIT_CASE(state_test_time_wait),
 	KUNIT_CASE(state_test_user_close),
+	KUNIT_CASE(state_test_open_decide),
 	KUNIT_CASE(state_test_close_decide),
 	KUNIT_CASE(state_test_shutdown_decide),
 	KUNIT_CASE(state_test_timer_decisions),

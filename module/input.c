@@ -193,7 +193,7 @@ void xtcp_apply(struct sock *sk, const struct xtcp_ctx *ctx, struct sk_buff *skb
 		xs->tcb.probes_out = 0;	/* the peer is there, whatever its window */
 	if (v->actions & XTCP_ACT_WINDOW) {
 		xs->tcb.snd_wnd = seg->window;
-		xs->max_snd_wnd = max(xs->max_snd_wnd, xs->tcb.snd_wnd);
+		xs->tcb.max_snd_wnd = max(xs->tcb.max_snd_wnd, xs->tcb.snd_wnd);
 		xs->tcb.snd_wl1 = seg->seq;
 		xs->tcb.snd_wl2 = seg->ack;
 	}
@@ -252,6 +252,11 @@ void xtcp_apply(struct sock *sk, const struct xtcp_ctx *ctx, struct sk_buff *skb
 	entered = v->state != sk->sk_state;
 	if (entered)
 		xtcp_set_state(sk, v->state, v->event);
+	if (v->actions & XTCP_ACT_SEND_SYN) {
+		xtcp_hash_conn(sk);
+		if (xtcp_queue_syn(sk, XTCP_FLAG_SYN))
+			xtcp_done(sk, 0, "no memory for SYN");
+	}
 	if (v->actions & XTCP_ACT_QUEUE_FIN) {
 		xs->fin_queued = 1;
 		xtcp_push(sk);

@@ -11,6 +11,7 @@
 #include <net/sock.h>
 
 #include "xtcp/history.h"
+#include "xtcp/input.h"
 #include "xtcp/listener.h"
 #include "xtcp/output.h"
 #include "xtcp/sock.h"
@@ -21,12 +22,16 @@
 int xtcp_listen(struct socket *sock, int backlog)
 {
 	struct sock *sk = sock->sk;
+	struct xtcp_verdict v;
+	struct xtcp_ctx ctx;
 	int err = -EINVAL;
 
 	lock_sock(sk);
 	if (sock->state != SS_UNCONNECTED)
 		goto out;
-	if (sk->sk_state != XTCP_CLOSE && sk->sk_state != XTCP_LISTEN)
+	xtcp_ctx_of(sk, xtcp_clock_ns(), &ctx);
+	err = xtcp_open_decide(&ctx, false, &v);
+	if (err)
 		goto out;
 	backlog = min_t(int, max(backlog, 0), READ_ONCE(sock_net(sk)->core.sysctl_somaxconn));
 	xtcp_sk(sk)->backlog = backlog;
@@ -37,7 +42,7 @@ int xtcp_listen(struct socket *sock, int backlog)
 			if (err)
 				goto out;
 		}
-		xtcp_set_state(sk, XTCP_LISTEN, "user listen");
+		xtcp_apply(sk, &ctx, NULL, NULL, &v);
 	}
 	err = 0;
 out:
@@ -129,7 +134,7 @@ struct sock *xtcp_child_create(struct sock *listener, struct sk_buff *skb)
 	xtcp_wscale_offer(sk);
 	xtcp_wscale_agree(sk, cb->wscale);
 	xs->tcb.snd_wnd = cb->window;	/* a SYN's window is not scaled */
-	xs->max_snd_wnd = cb->window;
+	xs->tcb.max_snd_wnd = cb->window;
 	xs->tcb.snd_wl1 = cb->seq;
 	xs->tcb.iss = xtcp_isn(sk->sk_rcv_saddr, sk->sk_daddr, htons(sk->sk_num),
 			       sk->sk_dport, xtcp_clock_ns());

@@ -6,6 +6,7 @@
  * a cork and sender-side silly window avoidance allow, and arms the
  * retransmission or persist timer for it. xmit.c puts each on the wire.
  */
+#include <kunit/visibility.h>
 #include <linux/skbuff.h>
 #include <linux/uio.h>
 
@@ -77,7 +78,7 @@ int xtcp_queue_syn(struct sock *sk, u8 flags)
 	XTCP_SKB_CB(skb)->flags = flags;
 	xs->tcb.snd_una = xs->tcb.iss;
 	xs->tcb.snd_nxt = xs->tcb.iss;
-	xs->snd_sml = xs->tcb.iss;
+	xs->tcb.snd_sml = xs->tcb.iss;
 	xtcp_queue_tail(sk, skb);
 	xtcp_push(sk);
 	return 0;
@@ -135,47 +136,62 @@ static int xtcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len)
  * case, until the persist timer's send (one RTO: Linux's 200 ms ceiling).
  * Nothing waits once the user has shut down sending.
  */
-static bool xtcp_nagle_holds(const struct sock *sk, const struct sk_buff *skb,
+static bool xtcp_nagle_holds(const struct xtcp_tcb *tcb, const struct xtcp_send_cond *c,
 			     enum xtcp_push_how how)
 {
-	const struct xtcp_sock *xs = xtcp_sk(sk);
-
-	if (how == XTCP_PUSH_NOW || skb->len >= xs->mss || xs->fin_queued ||
-	    !skb_queue_is_last(&sk->sk_write_queue, skb))
+	if (how == XTCP_PUSH_NOW || c->len >= c->mss || c->fin_queued || !c->last)
 		return false;
-	if (xs->cork || how == XTCP_PUSH_MORE)
+	if (c->cork || how == XTCP_PUSH_MORE)
 		return true;
-	return !xs->nodelay && xtcp_seq_after(xs->snd_sml, xs->tcb.snd_una);
+	return !c->nodelay && xtcp_seq_after(tcb->snd_sml, tcb->snd_una);
 }
 
 /*
- * How much of skb may go now: all of it, a part that fills the window, or
- * nothing. RFC 9293 3.8.6.2.1 (sender's silly window avoidance): a part only
- * if it is a full segment or half the largest window the peer has offered,
- * unless a window probe takes whatever fits.
+ * The send decision: how much of the first unsent segment may go now: all
+ * of it, a part that fills the window, or nothing. The congestion window
+ * (RFC 5681) lets a segment go if it fits, or if nothing is in flight;
+ * Nagle and the cork may hold a small one; RFC 9293 3.8.6.2.1 (sender's
+ * silly window avoidance) sends a part only if it is a full segment or half
+ * the largest window the peer has offered, unless a window probe takes
+ * whatever fits. Pure: KUnit's xtcp_send suite drives it.
  */
-static u32 xtcp_sendable(const struct sock *sk, const struct sk_buff *skb,
-			 enum xtcp_push_how how)
+u32 xtcp_send_decide(const struct xtcp_tcb *tcb, const struct xtcp_send_cond *c,
+		     enum xtcp_push_how how)
 {
-	const struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 seq = XTCP_SKB_CB(skb)->seq, wnd_end = xs->tcb.snd_una + xs->tcb.snd_wnd;
-	u32 room = xtcp_seq_after(wnd_end, seq) ? wnd_end - seq : 0;
-	u32 in_flight = xtcp_in_flight(xs);
+	u32 wnd_end = tcb->snd_una + tcb->snd_wnd;
+	u32 room = xtcp_seq_after(wnd_end, c->seq) ? wnd_end - c->seq : 0;
 	bool probe = how == XTCP_PUSH_PROBE;
 
 	/* SYN and FIN take no window. */
-	if (!skb->len)
+	if (!c->len)
 		return 0;
-	/* Congestion window (RFC 5681): a segment goes if it fits, or if nothing is in flight. */
-	if (!probe && in_flight && in_flight + skb->len > xs->cc.cwnd)
+	if (!probe && c->in_flight && c->in_flight + c->len > c->cwnd)
 		return 0;
-	if (!probe && xtcp_nagle_holds(sk, skb, how))
+	if (!probe && xtcp_nagle_holds(tcb, c, how))
 		return 0;
-	if (room >= skb->len)
-		return skb->len;
-	if (probe || room >= min_t(u32, xs->mss, xs->max_snd_wnd / 2))
+	if (room >= c->len)
+		return c->len;
+	if (probe || room >= min_t(u32, c->mss, tcb->max_snd_wnd / 2))
 		return room;
 	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_send_decide);
+
+/* What the send decision reads of skb (at send_head) and of the socket. */
+static void xtcp_send_cond_of(const struct sock *sk, const struct sk_buff *skb,
+			      struct xtcp_send_cond *c)
+{
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+
+	c->seq = XTCP_SKB_CB(skb)->seq;
+	c->len = skb->len;
+	c->last = skb_queue_is_last(&sk->sk_write_queue, skb);
+	c->fin_queued = xs->fin_queued;
+	c->cork = xs->cork;
+	c->nodelay = xs->nodelay;
+	c->mss = xs->mss;
+	c->in_flight = xtcp_in_flight(xs);
+	c->cwnd = xs->cc.cwnd;
 }
 
 /* Send send_head (or what fits of it); false if nothing could go. */
@@ -183,7 +199,11 @@ static bool xtcp_send_head(struct sock *sk, enum xtcp_push_how how)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb = xs->send_head;
-	u32 len = xtcp_sendable(sk, skb, how);
+	struct xtcp_send_cond c;
+	u32 len;
+
+	xtcp_send_cond_of(sk, skb, &c);
+	len = xtcp_send_decide(&xs->tcb, &c, how);
 
 	if (skb->len && !len)
 		return false;
@@ -193,7 +213,7 @@ static bool xtcp_send_head(struct sock *sk, enum xtcp_push_how how)
 		return false;
 	xs->tcb.snd_nxt = XTCP_SKB_CB(skb)->end_seq;
 	if (skb->len && skb->len < xs->mss)
-		xs->snd_sml = xs->tcb.snd_nxt;	/* for Nagle */
+		xs->tcb.snd_sml = xs->tcb.snd_nxt;	/* for Nagle */
 	xs->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
 			NULL : skb_queue_next(&sk->sk_write_queue, skb);
 	return true;

@@ -13,7 +13,6 @@
 #include <net/route.h>
 #include <net/sock.h>
 
-#include "xtcp/history.h"
 #include "xtcp/input.h"
 #include "xtcp/listener.h"
 #include "xtcp/output.h"
@@ -110,6 +109,8 @@ static int xtcp_connect(struct socket *sock, struct sockaddr *uaddr, int len, in
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct net *net = sock_net(sk);
 	struct flowi4 fl4 = {};
+	struct xtcp_verdict v;
+	struct xtcp_ctx ctx;
 	struct rtable *rt;
 	long timeo;
 	int err;
@@ -126,8 +127,9 @@ static int xtcp_connect(struct socket *sock, struct sockaddr *uaddr, int len, in
 		err = -EALREADY;
 		break;
 	case SS_UNCONNECTED:
-		err = -EISCONN;
-		if (sk->sk_state != XTCP_CLOSE)
+		xtcp_ctx_of(sk, xtcp_clock_ns(), &ctx);
+		err = xtcp_open_decide(&ctx, true, &v);
+		if (err)
 			goto out;
 		fl4.daddr = addr->sxtcp_addr.s_addr;
 		fl4.saddr = sk->sk_rcv_saddr;
@@ -151,14 +153,11 @@ static int xtcp_connect(struct socket *sock, struct sockaddr *uaddr, int len, in
 		xs->mss = xs->adv_mss;
 		xtcp_wscale_offer(sk);
 		xs->tcb.iss = xtcp_isn(sk->sk_rcv_saddr, sk->sk_daddr, htons(sk->sk_num),
-				       sk->sk_dport, xtcp_clock_ns());
+				       sk->sk_dport, ctx.now_ns);
 		xs->tcb.retries = 0;
-		xtcp_set_state(sk, XTCP_SYN_SENT, "user connect");
-		xtcp_inc(net, XTCP_MIB_ACTIVE_OPENS);
-		xtcp_hash_conn(sk);
-		err = xtcp_queue_syn(sk, XTCP_FLAG_SYN);
-		if (err) {
-			xtcp_done(sk, 0, "no memory for SYN");
+		xtcp_apply(sk, &ctx, NULL, NULL, &v);
+		if (sk->sk_state == XTCP_CLOSE) {
+			err = -ENOBUFS;	/* no memory for the SYN */
 			goto fail;
 		}
 		sock->state = SS_CONNECTING;

@@ -489,6 +489,32 @@ int xtcp_state_after_close(int state)
 EXPORT_SYMBOL_IF_KUNIT(xtcp_state_after_close);
 
 /*
+ * 3.10.1 OPEN. Active (connect): from CLOSED, with the ISS chosen, send
+ * <SEQ=ISS><CTL=SYN> and enter SYN-SENT; otherwise the connection exists
+ * (-EISCONN, as Linux). Passive (listen): CLOSED or LISTEN (a new backlog)
+ * enter LISTEN; otherwise -EINVAL.
+ */
+int xtcp_open_decide(const struct xtcp_ctx *ctx, bool active, struct xtcp_verdict *v)
+{
+	xtcp_verdict_init(v, ctx->state);
+	if (active) {
+		if (ctx->state != XTCP_CLOSE)
+			return -EISCONN;
+		v->state = XTCP_SYN_SENT;
+		v->actions = XTCP_ACT_SEND_SYN;
+		v->mib = XTCP_MIB_ACTIVE_OPENS;
+		v->event = "user connect";
+		return 0;
+	}
+	if (ctx->state != XTCP_CLOSE && ctx->state != XTCP_LISTEN)
+		return -EINVAL;
+	v->state = XTCP_LISTEN;
+	v->event = "user listen";
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_open_decide);
+
+/*
  * 3.10.4 CLOSE, as Linux's tcp_close(): unread data or SO_LINGER {1, 0}
  * abort with a RST (RFC 2525 2.17; a SYN_SENT connection has nothing to
  * reset); SYN_RECV, ESTABLISHED and CLOSE_WAIT queue a FIN after the data;

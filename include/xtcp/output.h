@@ -16,6 +16,7 @@
 struct net;
 struct sock;
 struct sk_buff;
+struct xtcp_tcb;
 struct xtcp_verdict;
 
 #define XTCP_MAX_HEADER	(MAX_HEADER + sizeof(struct iphdr) + XTCP_HDR_MAX)
@@ -43,6 +44,22 @@ int xtcp_queue_syn(struct sock *sk, u8 flags);
  * send, which takes whatever fits.
  */
 enum xtcp_push_how { XTCP_PUSH_NAGLE, XTCP_PUSH_MORE, XTCP_PUSH_NOW, XTCP_PUSH_PROBE };
+
+/* What the send decision reads besides the TCB. */
+struct xtcp_send_cond {
+	u32 seq;		/* the first unsent segment: its first number */
+	u32 len;		/* its payload (0: a SYN or FIN) */
+	bool last;		/* nothing is queued after it */
+	bool fin_queued;	/* the user is done sending */
+	bool cork;		/* XTCP_CORK */
+	bool nodelay;		/* XTCP_NODELAY */
+	u16 mss;
+	u32 in_flight;		/* bytes sent and not yet acknowledged or lost */
+	u32 cwnd;		/* the congestion window (cong.c) */
+};
+
+u32 xtcp_send_decide(const struct xtcp_tcb *tcb, const struct xtcp_send_cond *c,
+		     enum xtcp_push_how how);
 void __xtcp_push(struct sock *sk, enum xtcp_push_how how);
 
 static inline void xtcp_push(struct sock *sk)

@@ -51,9 +51,7 @@ struct xtcp_sock {
 	u64 bytes_received;
 	u64 segs_in;
 	u64 segs_out;
-	u32 max_snd_wnd;	/* the largest window the peer has offered */
 	struct xtcp_cc cc;	/* NewReno, cong.c */
-	u32 snd_sml;		/* end of the last segment sent smaller than the MSS */
 	u32 rtx_seq;		/* after an RTO, [rtx_seq, lost_end) is sent again */
 	u32 lost_end;
 

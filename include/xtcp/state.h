@@ -20,8 +20,8 @@
 
 /*
  * The transmission control block (RFC 9293 section 3.3.1): the sequence
- * variables, kept in the socket (struct xtcp_sock's tcb) and read in place
- * by every decision.
+ * variables and the timers', kept in the socket (struct xtcp_sock's tcb)
+ * and read in place by every decision.
  */
 struct xtcp_tcb {
 	u32 iss;
@@ -30,6 +30,8 @@ struct xtcp_tcb {
 	u32 snd_wnd;
 	u32 snd_wl1;
 	u32 snd_wl2;
+	u32 max_snd_wnd;	/* the largest window the peer has offered */
+	u32 snd_sml;		/* end of the last segment sent smaller than the MSS */
 	u32 rcv_nxt;
 	u32 rcv_wnd;		/* the window last advertised */
 	u32 rcv_wup;		/* RCV.NXT when it was: its right edge is rcv_wup + rcv_wnd */
@@ -86,6 +88,7 @@ enum {
 	XTCP_ACT_RETRANSMIT	= 1 << 18,	/* RTO: resend from SND.UNA (RFC 6298 5.4) */
 	XTCP_ACT_WINDOW_PROBE	= 1 << 19,	/* persist: probe the closed window */
 	XTCP_ACT_KEEPALIVE_PROBE = 1 << 20,	/* <SEQ=SND.NXT-1><CTL=ACK> (3.8.4) */
+	XTCP_ACT_SEND_SYN	= 1 << 21,	/* <SEQ=ISS><CTL=SYN> (3.10.1 OPEN) */
 };
 
 struct xtcp_verdict {
@@ -136,7 +139,8 @@ enum xtcp_tw_action {
 enum xtcp_tw_action xtcp_tw_decide(u32 rcv_nxt, u32 rcv_wnd, const struct xtcp_seg *seg,
 				   bool *restart);
 
-/* User calls (RFC 9293 3.10.4 CLOSE, and shutdown(SHUT_WR)). */
+/* User calls (RFC 9293 3.10.1 OPEN, 3.10.4 CLOSE, and shutdown(SHUT_WR)). */
+int xtcp_open_decide(const struct xtcp_ctx *ctx, bool active, struct xtcp_verdict *v);
 bool xtcp_close_sends_fin(int state);
 int xtcp_state_after_close(int state);
 void xtcp_close_decide(const struct xtcp_tcb *tcb, const struct xtcp_ctx *ctx, bool unread,
