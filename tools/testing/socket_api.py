@@ -281,10 +281,25 @@ def s_listen_backlog(new):
     return err(ln.listen, 5), err(ln.listen, -1)
 
 
+def s_nodelay_cork(new):
+    """TCP_NODELAY and TCP_CORK: off at first, read back as set, on a connection."""
+    c, s, _ = pair(new)
+    out = []
+    for opt in (socket.TCP_NODELAY, socket.TCP_CORK):
+        out.append(c.getsockopt(socket.IPPROTO_TCP, opt))
+        c.setsockopt(socket.IPPROTO_TCP, opt, 1)
+        out.append(c.getsockopt(socket.IPPROTO_TCP, opt))
+        c.setsockopt(socket.IPPROTO_TCP, opt, 0)
+        out.append(c.getsockopt(socket.IPPROTO_TCP, opt))
+    c.send(b"x")
+    return out, s.recv(10)
+
+
 SCENARIOS = [s_bind_twice, s_bind_in_use, s_bind_nonlocal, s_bind_low_port_unprivileged,
              s_reuseaddr_time_wait, s_unconnected, s_connect_errors, s_accept_nonblocking,
              s_recv_flags, s_write_after_shutdown, s_reset, s_reset_then_write, s_poll,
-             s_epoll_select, s_sndtimeo, s_nonblocking_connect_black_hole, s_bind_family, s_listen_backlog]
+             s_epoll_select, s_sndtimeo, s_nonblocking_connect_black_hole, s_bind_family, s_listen_backlog,
+             s_nodelay_cork]
 
 new_netns()
 # A neighbour that never answers, for connects that must stay in progress.
