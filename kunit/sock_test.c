@@ -598,6 +598,43 @@ static struct sock *fx_first_child(struct fx *f)
 	return &list_first_entry(&lxs->syn_queue, struct xtcp_sock, child_node)->sk;
 }
 
+/*
+ * A listener closed with children nobody accepted: each half-open and each
+ * ready child is aborted (3.10.5) with a RST its peer accepts, and counted
+ * as a failed attempt or a reset, as Linux's inet_csk_listen_stop().
+ */
+static void listen_close_resets_unaccepted_children(struct kunit *test)
+{
+	struct fx *f = test->priv;
+	long fails = fx_stat(XTCP_MIB_ATTEMPT_FAILS), resets = fx_stat(XTCP_MIB_ESTAB_RESETS);
+	struct xtcp_seg syn = {
+		.seq = PEER_ISS, .flags = S, .window = PEER_WND, .mss = PEER_MSS, .wscale = -1,
+	};
+	struct xtcp_seg ack = {
+		.seq = PEER_ISS + 1, .flags = A, .window = PEER_WND, .wscale = -1,
+		.src_port = RPORT + 1,
+	};
+	struct xtcp_seg half, ready;
+
+	fx_listen(f, 8);
+	fx_feed_seg(f, &syn, NULL, 0);
+	KUNIT_ASSERT_TRUE(test, fx_pop(f, &half, NULL, 0));
+	/* A second peer port completes its handshake: ready for accept(). */
+	syn.src_port = RPORT + 1;
+	fx_feed_seg(f, &syn, NULL, 0);
+	KUNIT_ASSERT_TRUE(test, fx_pop(f, &ready, NULL, 0));
+	ack.ack = ready.seq + 1;
+	fx_feed_seg(f, &ack, NULL, 0);
+	fx_expect_none(f);
+	sock_release(f->listener);
+	f->listener = NULL;
+	fx_expect(f, R | A, ready.seq + 1, PEER_ISS + 1, 0);
+	fx_expect(f, R | A, half.seq + 1, PEER_ISS + 1, 0);
+	fx_expect_none(f);
+	KUNIT_EXPECT_EQ(test, fx_stat(XTCP_MIB_ATTEMPT_FAILS), fails + 1);
+	KUNIT_EXPECT_EQ(test, fx_stat(XTCP_MIB_ESTAB_RESETS), resets + 1);
+}
+
 static void syn_recv_timeout_resends_synack(struct kunit *test)
 {
 	struct fx *f = test->priv;
@@ -720,8 +757,10 @@ static void established_ack_measures_rtt(struct kunit *test)
 	fx_established(f);
 	/* The handshake gave the first measurement (RFC 6298 2.2): RTTVAR = SRTT/2. */
 	before = fx_info(f);
-	KUNIT_EXPECT_GT(test, before.srtt_us, 0);
-	KUNIT_EXPECT_EQ(test, before.rttvar_us, before.srtt_us / 2);
+	KUNIT_EXPECT_GT_MSG(test, before.srtt_us, 0, "rttvar %u rto %u retransmits %u",
+			    before.rttvar_us, before.rto_us, before.total_retrans);
+	KUNIT_EXPECT_EQ_MSG(test, before.rttvar_us, before.srtt_us / 2, "srtt %u rto %u",
+			    before.srtt_us, before.rto_us);
 	KUNIT_ASSERT_EQ(test, fx_send(f, fx_data, 100, 0), 100);
 	fx_expect(f, P | A, f->iss + 1, PEER_ISS + 1, 100);
 	fx_advance_ms(50);
@@ -1607,6 +1646,7 @@ static struct kunit_case xtcp_sock_cases[] = {
 	KUNIT_CASE(listen_ack_answered_by_rst),
 	KUNIT_CASE(listen_rst_ignored),
 	KUNIT_CASE(listen_full_backlog_drops_syn),
+	KUNIT_CASE(listen_close_resets_unaccepted_children),
 	KUNIT_CASE(syn_recv_ack_establishes_for_accept),
 	KUNIT_CASE(syn_recv_timeout_resends_synack),
 	KUNIT_CASE(syn_recv_syn_again_repeats_synack),

@@ -467,6 +467,11 @@ static void state_test_open_decide(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, v.state, XTCP_LISTEN);
 	KUNIT_EXPECT_EQ(test, v.actions, 0);
 	KUNIT_EXPECT_STREQ(test, v.event, "user listen");
+	/* 3.10.7.2: a listener's child answers the SYN from SYN-RECEIVED. */
+	xtcp_child_decide(&ctx, &v);
+	KUNIT_EXPECT_EQ(test, v.state, XTCP_SYN_RECV);
+	KUNIT_EXPECT_EQ(test, v.actions, XTCP_ACT_SEND_SYN);
+	KUNIT_EXPECT_EQ(test, v.mib, XTCP_MIB_PASSIVE_OPENS);
 	for (state = XTCP_ESTABLISHED; state < XTCP_MAX_STATES; state++) {
 		if (state == XTCP_CLOSE)
 			continue;
@@ -476,6 +481,28 @@ static void state_test_open_decide(struct kunit *test)
 		KUNIT_EXPECT_EQ_MSG(test, xtcp_open_decide(&ctx, false, &v),
 				    state == XTCP_LISTEN ? 0 : -EINVAL,
 				    "listen in %s", xtcp_state_name(state));
+	}
+}
+
+/* 3.10.5 ABORT: RST to a peer that knows the connection, CLOSE in any case. */
+static void state_test_abort_decide(struct kunit *test)
+{
+	struct xtcp_verdict v;
+	struct xtcp_tcb t;
+	struct xtcp_ctx ctx;
+	int state;
+
+	for (state = XTCP_ESTABLISHED; state < XTCP_MAX_STATES; state++) {
+		bool peer_knows = state != XTCP_SYN_SENT && state != XTCP_LISTEN &&
+				  state != XTCP_CLOSE;
+
+		fixture(state, &t, &ctx);
+		xtcp_abort_decide(&ctx, "listener closed", &v);
+		KUNIT_EXPECT_EQ_MSG(test, v.state, XTCP_CLOSE, "abort in %s",
+				    xtcp_state_name(state));
+		KUNIT_EXPECT_EQ_MSG(test, v.actions, peer_knows ? XTCP_ACT_ABORT : 0,
+				    "abort in %s", xtcp_state_name(state));
+		KUNIT_EXPECT_STREQ(test, v.event, "listener closed");
 	}
 }
 
@@ -875,6 +902,7 @@ static struct kunit_case state_test_cases[] = {
 	KUNIT_CASE(state_test_user_close),
 	KUNIT_CASE(state_test_open_decide),
 	KUNIT_CASE(state_test_close_decide),
+	KUNIT_CASE(state_test_abort_decide),
 	KUNIT_CASE(state_test_shutdown_decide),
 	KUNIT_CASE(state_test_timer_decisions),
 	KUNIT_CASE(state_test_timer_expires),

@@ -205,7 +205,7 @@ void xtcp_apply(struct sock *sk, const struct xtcp_ctx *ctx, struct sk_buff *skb
 		if (xtcp_seq_after(xs->tcb.snd_una, xs->tcb.snd_nxt))
 			xs->tcb.snd_nxt = xs->tcb.snd_una;
 		xs->tcb.retries = 0;
-		xtcp_clean_acked(sk);
+		xtcp_clean_acked(sk, ctx->now_ns);
 		if (xtcp_cc_ack(&xs->cc, v->ack, acked, xs->tcb.snd_nxt - xs->tcb.snd_una, xs->mss))
 			xtcp_retransmit(sk);	/* a partial ACK: the next hole */
 		new_ack = true;
@@ -253,8 +253,10 @@ void xtcp_apply(struct sock *sk, const struct xtcp_ctx *ctx, struct sk_buff *skb
 	if (entered)
 		xtcp_set_state(sk, v->state, v->event);
 	if (v->actions & XTCP_ACT_SEND_SYN) {
+		u8 flags = XTCP_FLAG_SYN | (v->state == XTCP_SYN_RECV ? XTCP_FLAG_ACK : 0);
+
 		xtcp_hash_conn(sk);
-		if (xtcp_queue_syn(sk, XTCP_FLAG_SYN))
+		if (xtcp_queue_syn(sk, flags))
 			xtcp_done(sk, 0, "no memory for SYN");
 	}
 	if (v->actions & XTCP_ACT_QUEUE_FIN) {
@@ -322,7 +324,7 @@ int xtcp_rcv_sk(struct sock *sk, struct sk_buff *skb)
 	xtcp_sk(sk)->segs_in++;
 	xtcp_segment_arrives(&xtcp_sk(sk)->tcb, &ctx, &seg, &v);
 	if (v.actions & XTCP_ACT_NEW_CHILD) {
-		if (!xtcp_child_create(sk, skb)) {
+		if (!xtcp_child_create(sk, skb, ctx.now_ns)) {
 			/* The listener's backlog is full, or no memory for the child. */
 			xtcp_inc(sock_net(sk), XTCP_MIB_LISTEN_DROPS);
 			xtcp_drop(sock_net(sk), skb, SKB_DROP_REASON_SOCKET_BACKLOG);
@@ -331,7 +333,7 @@ int xtcp_rcv_sk(struct sock *sk, struct sk_buff *skb)
 	}
 	if (sk->sk_state != XTCP_LISTEN && sk->sk_state != XTCP_CLOSE &&
 	    !(v.actions & XTCP_ACT_DROP && v.actions & XTCP_ACT_SEND_RST))
-		xtcp_timers_peer_heard(sk);
+		xtcp_timers_peer_heard(sk, ctx.now_ns);
 	if (v.actions == XTCP_ACT_DROP) {
 		xtcp_drop(sock_net(sk), skb, v.drop);
 		return 0;

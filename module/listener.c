@@ -10,7 +10,6 @@
 #include <net/ip.h>
 #include <net/sock.h>
 
-#include "xtcp/history.h"
 #include "xtcp/input.h"
 #include "xtcp/listener.h"
 #include "xtcp/output.h"
@@ -54,6 +53,8 @@ out:
 void xtcp_listener_stop(struct sock *listener)
 {
 	struct xtcp_sock *lxs = xtcp_sk(listener);
+	struct xtcp_verdict v;
+	struct xtcp_ctx ctx;
 	struct xtcp_sock *xs;
 
 	for (;;) {
@@ -79,10 +80,10 @@ void xtcp_listener_stop(struct sock *listener)
 		/* No user owns a child yet: its spinlock is enough (inet_csk_listen_stop). */
 		local_bh_disable();
 		bh_lock_sock(sk);
-		if (sk->sk_state != XTCP_CLOSE)
-			xtcp_send_control(sk, XTCP_FLAG_RST | XTCP_FLAG_ACK);
 		xs->parent = NULL;
-		xtcp_done(sk, 0, "listener closed");
+		xtcp_ctx_of(sk, xtcp_clock_ns(), &ctx);
+		xtcp_abort_decide(&ctx, "listener closed", &v);
+		xtcp_apply(sk, &ctx, NULL, NULL, &v);
 		bh_unlock_sock(sk);
 		local_bh_enable();
 		xtcp_timers_stop_sync(sk);
@@ -91,23 +92,28 @@ void xtcp_listener_stop(struct sock *listener)
 	}
 }
 
-/* A SYN reached a listener: make the child that answers it (in SYN_RECV). */
-struct sock *xtcp_child_create(struct sock *listener, struct sk_buff *skb)
+/*
+ * A SYN reached a listener: make the child that answers it (in SYN_RECV);
+ * false if the backlog is full or there is no memory for it.
+ */
+bool xtcp_child_create(struct sock *listener, struct sk_buff *skb, u64 now_ns)
 {
 	struct xtcp_sock *lxs = xtcp_sk(listener), *xs;
 	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	const struct tcphdr *th = (const struct tcphdr *)skb_transport_header(skb);
 	struct xtcp_net *xn = xtcp_net(sock_net(listener));
 	u32 backlog = max_t(u32, lxs->backlog, 1);
+	struct xtcp_verdict v;
+	struct xtcp_ctx ctx;
 	struct sock *sk;
 
 	/* Bounded: half-open and ready connections both count, as in Linux. */
 	if (lxs->syn_queue_len >= min_t(u32, backlog, xn->max_syn_backlog) ||
 	    lxs->accept_queue_len >= backlog)
-		return NULL;
+		return false;
 	sk = sk_alloc(sock_net(listener), xtcp_family, GFP_ATOMIC, &xtcp_prot, 0);
 	if (!sk)
-		return NULL;
+		return false;
 	sock_init_data(NULL, sk);
 	xtcp_init_sock(sk, GFP_ATOMIC);
 	xs = xtcp_sk(sk);
@@ -137,10 +143,8 @@ struct sock *xtcp_child_create(struct sock *listener, struct sk_buff *skb)
 	xs->tcb.max_snd_wnd = cb->window;
 	xs->tcb.snd_wl1 = cb->seq;
 	xs->tcb.iss = xtcp_isn(sk->sk_rcv_saddr, sk->sk_daddr, htons(sk->sk_num),
-			       sk->sk_dport, xtcp_clock_ns());
+			       sk->sk_dport, now_ns);
 	xtcp_cc_init(&xs->cc, xs->mss, xs->tcb.iss);
-	xtcp_set_state(sk, XTCP_SYN_RECV, "rcv SYN");
-	xtcp_inc(sock_net(sk), XTCP_MIB_PASSIVE_OPENS);
 
 	sock_hold(listener);
 	xs->parent = listener;
@@ -156,13 +160,18 @@ struct sock *xtcp_child_create(struct sock *listener, struct sk_buff *skb)
 	 */
 	local_bh_disable();
 	bh_lock_sock(sk);
-	xtcp_hash_conn(sk);
-	xtcp_queue_syn(sk, XTCP_FLAG_SYN | XTCP_FLAG_ACK);
-	xtcp_timers_peer_heard(sk);
+	xtcp_ctx_of(sk, now_ns, &ctx);
+	xtcp_child_decide(&ctx, &v);
+	/* Hashed, with its SYN+ACK queued; without memory for it, done. */
+	sock_hold(sk);
+	xtcp_apply(sk, &ctx, NULL, NULL, &v);
+	if (sk->sk_state != XTCP_CLOSE)
+		xtcp_timers_peer_heard(sk, now_ns);
 	bh_unlock_sock(sk);
 	local_bh_enable();
+	sock_put(sk);
 	consume_skb(skb);
-	return sk;
+	return true;
 }
 
 /* The child's handshake is done: from the SYN queue to the accept queue. */

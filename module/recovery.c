@@ -91,7 +91,7 @@ void xtcp_retransmit_timeout(struct sock *sk)
  * any more), and measure the round trip by the newest segment it covers,
  * unless one of them was retransmitted (Karn's rule).
  */
-void xtcp_clean_acked(struct sock *sk)
+void xtcp_clean_acked(struct sock *sk, u64 now_ns)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	bool ambiguous = false;
@@ -109,7 +109,8 @@ void xtcp_clean_acked(struct sock *sk)
 	}
 	if (xtcp_seq_before(xs->rtx_seq, xs->tcb.snd_una))
 		xs->rtx_seq = xs->tcb.snd_una;
+	/* A round trip under a microsecond (loopback, a coarse clock) counts as 1 us. */
 	if (sent_ns && !ambiguous)
-		xtcp_rtt_update(sk, min_t(u64, (xtcp_clock_ns() - sent_ns) / NSEC_PER_USEC,
-					  U32_MAX));
+		xtcp_rtt_update(sk, clamp_t(u64, (now_ns - sent_ns) / NSEC_PER_USEC, 1,
+					    U32_MAX));
 }

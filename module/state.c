@@ -515,6 +515,40 @@ int xtcp_open_decide(const struct xtcp_ctx *ctx, bool active, struct xtcp_verdic
 EXPORT_SYMBOL_IF_KUNIT(xtcp_open_decide);
 
 /*
+ * 3.10.7.2: the child a listener makes of a SYN (the ISS chosen, RCV.NXT
+ * past the SYN) enters SYN-RECEIVED and sends <SEQ=ISS><ACK=RCV.NXT>
+ * <CTL=SYN,ACK>.
+ */
+void xtcp_child_decide(const struct xtcp_ctx *ctx, struct xtcp_verdict *v)
+{
+	xtcp_verdict_init(v, ctx->state);
+	v->state = XTCP_SYN_RECV;
+	v->actions = XTCP_ACT_SEND_SYN;
+	v->mib = XTCP_MIB_PASSIVE_OPENS;
+	v->event = "rcv SYN";
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_child_decide);
+
+/*
+ * 3.10.5 ABORT: the TCB is deleted, and a peer that knows the connection
+ * (not in SYN-SENT or LISTEN) gets <SEQ=SND.NXT><CTL=RST,ACK>, as Linux's
+ * tcp_close() does for unread data. (3.10.5 sends none in CLOSING and
+ * LAST-ACK, nor does Linux's SO_LINGER {1, 0}; xtcp always has.) why names
+ * the caller's reason: the user's abortive close, a closing listener's child.
+ */
+void xtcp_abort_decide(const struct xtcp_ctx *ctx, const char *why, struct xtcp_verdict *v)
+{
+	xtcp_verdict_init(v, ctx->state);
+	v->event = why;
+	if (ctx->state == XTCP_CLOSE)
+		return;
+	v->state = XTCP_CLOSE;
+	if (ctx->state != XTCP_SYN_SENT && ctx->state != XTCP_LISTEN)
+		v->actions = XTCP_ACT_ABORT;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_abort_decide);
+
+/*
  * 3.10.4 CLOSE, as Linux's tcp_close(): unread data or SO_LINGER {1, 0}
  * abort with a RST (RFC 2525 2.17; a SYN_SENT connection has nothing to
  * reset); SYN_RECV, ESTABLISHED and CLOSE_WAIT queue a FIN after the data;
@@ -523,14 +557,11 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_open_decide);
 void xtcp_close_decide(const struct xtcp_tcb *tcb, const struct xtcp_ctx *ctx, bool unread,
 		       bool linger_abort, struct xtcp_verdict *v)
 {
-	xtcp_verdict_init(v, ctx->state);
 	if ((unread || linger_abort) && ctx->state != XTCP_CLOSE && ctx->state != XTCP_LISTEN) {
-		v->state = XTCP_CLOSE;
-		if (ctx->state != XTCP_SYN_SENT)
-			v->actions = XTCP_ACT_ABORT;
-		v->event = "user abort";
+		xtcp_abort_decide(ctx, "user abort", v);
 		return;
 	}
+	xtcp_verdict_init(v, ctx->state);
 	v->event = "user close";
 	if (xtcp_close_sends_fin(ctx->state)) {
 		v->state = xtcp_state_after_close(ctx->state);

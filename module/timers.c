@@ -376,11 +376,11 @@ void xtcp_timers_send_blocked(struct sock *sk)
 }
 
 /* The peer spoke: keepalive probes only after the idle time from now. */
-void xtcp_timers_peer_heard(struct sock *sk)
+void xtcp_timers_peer_heard(struct sock *sk, u64 now_ns)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	xs->tcb.last_rcv_ns = xtcp_clock_ns();
+	xs->tcb.last_rcv_ns = now_ns;
 	xs->tcb.keepalive_probes = 0;
 	if (!sock_flag(sk, SOCK_KEEPOPEN) || sk->sk_state == XTCP_CLOSE)
 		return;

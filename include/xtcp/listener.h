@@ -19,7 +19,7 @@ int xtcp_accept(struct socket *sock, struct socket *newsock, struct proto_accept
 int xtcp_accept(struct socket *sock, struct socket *newsock, int flags, bool kern);
 #endif
 void xtcp_listener_stop(struct sock *listener);
-struct sock *xtcp_child_create(struct sock *listener, struct sk_buff *skb);
+bool xtcp_child_create(struct sock *listener, struct sk_buff *skb, u64 now_ns);
 void xtcp_child_established(struct sock *child);
 
 #endif /* _XTCP_LISTENER_H */

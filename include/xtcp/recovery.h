@@ -17,6 +17,6 @@ u32 xtcp_in_flight(const struct xtcp_sock *xs);
 void xtcp_retransmit(struct sock *sk);
 bool xtcp_resend_lost(struct sock *sk);
 void xtcp_retransmit_timeout(struct sock *sk);
-void xtcp_clean_acked(struct sock *sk);
+void xtcp_clean_acked(struct sock *sk, u64 now_ns);
 
 #endif /* _XTCP_RECOVERY_H */

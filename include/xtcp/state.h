@@ -88,7 +88,7 @@ enum {
 	XTCP_ACT_RETRANSMIT	= 1 << 18,	/* RTO: resend from SND.UNA (RFC 6298 5.4) */
 	XTCP_ACT_WINDOW_PROBE	= 1 << 19,	/* persist: probe the closed window */
 	XTCP_ACT_KEEPALIVE_PROBE = 1 << 20,	/* <SEQ=SND.NXT-1><CTL=ACK> (3.8.4) */
-	XTCP_ACT_SEND_SYN	= 1 << 21,	/* <SEQ=ISS><CTL=SYN> (3.10.1 OPEN) */
+	XTCP_ACT_SEND_SYN	= 1 << 21,	/* <SEQ=ISS><CTL=SYN>, in SYN_RECV with ACK */
 };
 
 struct xtcp_verdict {
@@ -141,6 +141,8 @@ enum xtcp_tw_action xtcp_tw_decide(u32 rcv_nxt, u32 rcv_wnd, const struct xtcp_s
 
 /* User calls (RFC 9293 3.10.1 OPEN, 3.10.4 CLOSE, and shutdown(SHUT_WR)). */
 int xtcp_open_decide(const struct xtcp_ctx *ctx, bool active, struct xtcp_verdict *v);
+void xtcp_child_decide(const struct xtcp_ctx *ctx, struct xtcp_verdict *v);
+void xtcp_abort_decide(const struct xtcp_ctx *ctx, const char *why, struct xtcp_verdict *v);
 bool xtcp_close_sends_fin(int state);
 int xtcp_state_after_close(int state);
 void xtcp_close_decide(const struct xtcp_tcb *tcb, const struct xtcp_ctx *ctx, bool unread,

@@ -50,7 +50,7 @@ void xtcp_timers_arm(struct sock *sk, enum xtcp_timer which, u64 ns);
 void xtcp_timers_data_sent(struct sock *sk);
 void xtcp_timers_ack_received(struct sock *sk);
 void xtcp_timers_send_blocked(struct sock *sk);
-void xtcp_timers_peer_heard(struct sock *sk);
+void xtcp_timers_peer_heard(struct sock *sk, u64 now_ns);
 void xtcp_timers_keepalive_changed(struct sock *sk, bool on);
 void xtcp_timers_orphan_fin_wait2(struct sock *sk);
 void xtcp_timers_ack_owed(struct sock *sk);
