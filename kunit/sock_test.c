@@ -1534,6 +1534,28 @@ static void established_syn_challenged(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fx_state(f), XTCP_ESTABLISHED);
 }
 
+/*
+ * RFC 5961 5.2, blind data injection: data whose ACK lies below
+ * SND.UNA - MAX.SND.WND is not taken; a challenge ACK tells the real peer
+ * where we are. Data with an old ACK inside that range is taken.
+ */
+static void established_data_with_too_old_ack_challenged(struct kunit *test)
+{
+	struct fx *f = test->priv;
+	long challenges = fx_stat(XTCP_MIB_CHALLENGE_ACKS), drops = fx_stat(XTCP_MIB_IN_DROPS);
+	u8 buf[100];
+
+	fx_established(f);
+	fx_feed(f, P | A, PEER_ISS + 1, f->iss + 1 - (1u << 30), fx_data, 20);
+	fx_expect(f, A, f->iss + 1, PEER_ISS + 1, 0);
+	KUNIT_EXPECT_EQ(test, fx_recv(f, buf, sizeof(buf)), -EAGAIN);
+	KUNIT_EXPECT_EQ(test, fx_stat(XTCP_MIB_CHALLENGE_ACKS), challenges + 1);
+	KUNIT_EXPECT_EQ(test, fx_stat(XTCP_MIB_IN_DROPS), drops + 1);
+	/* An old ACK within the peer's largest window: the data is the peer's. */
+	fx_feed(f, P | A, PEER_ISS + 1, f->iss + 1 - PEER_WND, fx_data, 20);
+	KUNIT_EXPECT_EQ(test, fx_recv(f, buf, sizeof(buf)), 20);
+}
+
 static void established_challenge_acks_rate_limited(struct kunit *test)
 {
 	struct fx *f = test->priv;
@@ -1701,6 +1723,7 @@ static struct kunit_case xtcp_sock_cases[] = {
 	KUNIT_CASE(established_inexact_rst_challenged),
 	KUNIT_CASE(established_rst_outside_window_ignored),
 	KUNIT_CASE(established_syn_challenged),
+	KUNIT_CASE(established_data_with_too_old_ack_challenged),
 	KUNIT_CASE(established_challenge_acks_rate_limited),
 	KUNIT_CASE(established_keepalive_waits_for_idle),
 	KUNIT_CASE(established_keepalive_probes_after_idle),

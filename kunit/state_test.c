@@ -30,6 +30,7 @@ static void fixture(u8 state, struct xtcp_tcb *t, struct xtcp_ctx *c)
 	t->snd_nxt = ISS + 1;
 	t->rcv_nxt = IRS + 1;
 	t->rcv_wnd = WND;
+	t->max_snd_wnd = WND;
 	c->rcv_space = WND;
 	t->snd_wl1 = IRS + 1;
 	t->snd_wl2 = ISS + 1;
@@ -170,6 +171,13 @@ static const struct transition transitions[] = {
 	{ "est_syn_outside", XTCP_ESTABLISHED, S, 77, 0, 0, XTCP_ESTABLISHED,
 	  CHALLENGE | DROP },
 	{ "est_no_ack", XTCP_ESTABLISHED, P, IRS + 1, 0, 5, XTCP_ESTABLISHED, DROP },
+	/* RFC 5961 5.2: ACKs from SND.UNA - MAX.SND.WND on are acceptable. */
+	{ "est_data_old_ack_in_max_window", XTCP_ESTABLISHED, A, IRS + 1, ISS + 1 - WND, 10,
+	  XTCP_ESTABLISHED, DATA | SEND_ACK },
+	{ "est_data_ack_below_max_window", XTCP_ESTABLISHED, A, IRS + 1, ISS - WND, 10,
+	  XTCP_ESTABLISHED, CHALLENGE | DROP },
+	{ "est_data_ack_2e30_below", XTCP_ESTABLISHED, A, IRS + 1, ISS + 1 - (1u << 30), 10,
+	  XTCP_ESTABLISHED, CHALLENGE | DROP },
 
 	/* FIN-WAIT-1: our FIN at ISS + 1 */
 	{ "fw1_ack_of_fin", XTCP_FIN_WAIT1, A, IRS + 1, ISS + 2, 0, XTCP_FIN_WAIT2,

@@ -291,6 +291,17 @@ static void xtcp_rcv_synchronized(const struct xtcp_tcb *tcb, const struct xtcp_
 		v->event = "rcv ACK of unsent data";
 		return;
 	}
+	/*
+	 * RFC 5961 5.2: an ACK below SND.UNA - MAX.SND.WND is no ACK the peer
+	 * could send: a blind injection. Challenge it and take nothing of the
+	 * segment, as Linux's tcp_ack() does.
+	 */
+	if (xtcp_seq_before(seg->ack, tcb->snd_una - tcb->max_snd_wnd)) {
+		v->actions = XTCP_ACT_CHALLENGE_ACK | XTCP_ACT_DROP;
+		v->drop = SKB_DROP_REASON_TCP_TOO_OLD_ACK;
+		v->event = "rcv ACK below the peer's window";
+		return;
+	}
 	if (xtcp_seq_after(seg->ack, tcb->snd_una)) {
 		v->actions |= XTCP_ACT_ACKED;
 		v->ack = seg->ack;
