@@ -1065,6 +1065,35 @@ static void established_delayed_ack_off_acks_each_segment(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fx_stat(XTCP_MIB_DELAYED_ACKS), before);
 }
 
+/*
+ * A peer sending one byte a segment: 4096 in-order segments inside the
+ * window. Each arrives in a buffer of several hundred bytes; joined into
+ * the receive queue's last buffer (tcp_try_coalesce's way) they cost about
+ * their bytes, and the socket stays under twice its receive buffer
+ * (issue 12: 3.4 MB were held for a buffer of 8 KiB).
+ */
+static void established_tiny_segments_held_within_buffer(struct kunit *test)
+{
+	struct fx *f = test->priv;
+	int i, n, got = 0, limit;
+	u8 *buf;
+
+	buf = kunit_kzalloc(test, 4096, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	fx_established(f);
+	limit = 2 * xtcp_rcvbuf(f->sk);
+	for (i = 0; i < 4096; i++)
+		fx_peer(f, A, f->iss + 1, fx_data + i % 64, 1);
+	KUNIT_EXPECT_LE(test, atomic_read(&f->sk->sk_rmem_alloc), limit);
+	while (got < 4096 && (n = fx_recv(f, buf + got, 4096 - got)) > 0)
+		got += n;
+	KUNIT_EXPECT_EQ(test, got, 4096);
+	for (i = 0; i < got; i++)
+		if (buf[i] != fx_data[i % 64])
+			break;
+	KUNIT_EXPECT_EQ(test, i, got);
+}
+
 static void established_second_full_segment_acked_at_once(struct kunit *test)
 {
 	struct fx *f = test->priv;
@@ -1694,6 +1723,7 @@ static struct kunit_case xtcp_sock_cases[] = {
 	KUNIT_CASE(established_data_delivered_ack_delayed),
 	KUNIT_CASE(established_delayed_ack_waits_delayed_ack_ms),
 	KUNIT_CASE(established_delayed_ack_off_acks_each_segment),
+	KUNIT_CASE(established_tiny_segments_held_within_buffer),
 	KUNIT_CASE(established_second_full_segment_acked_at_once),
 	KUNIT_CASE(established_reply_carries_delayed_ack),
 	KUNIT_CASE(established_out_of_order_dupack_then_fill),

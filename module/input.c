@@ -79,7 +79,10 @@ void xtcp_ctx_of(const struct sock *sk, u64 now_ns, struct xtcp_ctx *ctx)
 	ctx->fin_sent = xs->fin_sent && !xs->send_head;
 	ctx->rcv_closed = sock_flag(sk, SOCK_DEAD) && (sk->sk_shutdown & RCV_SHUTDOWN) &&
 			  !xs->parent;
-	ctx->rcv_space = max_t(u32, xtcp_rcv_wnd_left(xs), xtcp_rcv_window(sk));
+	/* Twice the buffer held (tiny segments, a peer past our window): nothing fits. */
+	ctx->rmem_full = atomic_read(&sk->sk_rmem_alloc) >= 2 * xtcp_rcvbuf(sk);
+	ctx->rcv_space = ctx->rmem_full ? 0 :
+			 max_t(u32, xtcp_rcv_wnd_left(xs), xtcp_rcv_window(sk));
 	ctx->rcv_mss = xs->mss;
 	ctx->ooo_empty = skb_queue_empty(&xs->ooo_queue);
 	ctx->delack = READ_ONCE(xtcp_net(sock_net(sk))->delayed_ack_ms) > 0;
@@ -218,7 +221,7 @@ void xtcp_apply(struct sock *sk, const struct xtcp_ctx *ctx, struct sk_buff *skb
 		xtcp_retransmit(sk);
 	}
 	if ((v->actions & XTCP_ACT_ACCEPT_DATA) && v->data_len)
-		consumed = xtcp_data_in_order(sk, skb, v);
+		consumed = xtcp_data_in_order(sk, skb, v, &reason);
 	else if ((v->actions & XTCP_ACT_QUEUE_OOO) && v->data_len)
 		consumed = xtcp_data_out_of_order(sk, skb, seg, v, &reason);
 	if (v->actions & XTCP_ACT_ACCEPT_FIN) {
@@ -323,8 +326,18 @@ int xtcp_rcv_sk(struct sock *sk, struct sk_buff *skb)
 	xtcp_ctx_of(sk, xtcp_clock_ns(), &ctx);
 	xtcp_sk(sk)->segs_in++;
 	xtcp_segment_arrives(&xtcp_sk(sk)->tcb, &ctx, &seg, &v);
+	if (ctx.rmem_full && seg.payload_len && (v.actions & XTCP_ACT_DROP)) {
+		xtcp_inc(sock_net(sk), XTCP_MIB_RCVQ_DROPS);
+		v.drop = SKB_DROP_REASON_PROTO_MEM;
+	}
 	if (v.actions & XTCP_ACT_NEW_CHILD) {
-		if (!xtcp_child_create(sk, skb, ctx.now_ns)) {
+		const struct rtable *rt = skb_rtable(skb);
+
+		/* A SYN sent to a broadcast or multicast address opens nothing. */
+		if (rt && (rt->rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST))) {
+			xtcp_inc(sock_net(sk), XTCP_MIB_LISTEN_DROPS);
+			xtcp_drop(sock_net(sk), skb, SKB_DROP_REASON_IP_INADDRERRORS);
+		} else if (!xtcp_child_create(sk, skb, ctx.now_ns)) {
 			/* The listener's backlog is full, or no memory for the child. */
 			xtcp_inc(sock_net(sk), XTCP_MIB_LISTEN_DROPS);
 			xtcp_drop(sock_net(sk), skb, SKB_DROP_REASON_SOCKET_BACKLOG);

@@ -232,6 +232,7 @@ const char * const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_OOW_ACKS_SKIPPED]	= "OutOfWindowACKsSkipped",
 	[XTCP_MIB_DELAYED_ACKS]		= "DelayedACKs",
 	[XTCP_MIB_IN_DROPS]		= "InDrops",
+	[XTCP_MIB_RCVQ_DROPS]		= "RcvQDrops",
 };
 
 /* /proc/xtcp/stats: one "Name value" line per counter. */

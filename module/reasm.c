@@ -18,6 +18,9 @@
 #define SEQ(skb)	(XTCP_SKB_CB(skb)->seq)
 #define END(skb)	(XTCP_SKB_CB(skb)->end_seq)
 
+/* A compact copy of small data leaves room for more to join it. */
+#define XTCP_COALESCE_ROOM	SKB_WITH_OVERHEAD(2048)
+
 static struct sk_buff *xtcp_ooo_after(struct sk_buff_head *q, struct sk_buff *skb)
 {
 	if (!skb)
@@ -96,9 +99,11 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_ooo_next);
  * The data [off, off + len) of skb, in a buffer sk's receive memory can
  * take: skb itself (*consumed) when its truesize fits, else a compact copy
  * (a clone of the sender's skb on loopback, or a trimmed segment, may be
- * far bigger than its data). NULL if even the copy does not fit, unless
- * force: in-order data inside the window we advertised is always taken, as
- * a small buffer must not stall the connection.
+ * far bigger than its data), with room for more small data to join it
+ * (xtcp_coalesce()). NULL if even the copy does not fit, unless force:
+ * in-order data inside the window we advertised is taken, as a small buffer
+ * must not stall the connection (xtcp_ctx_of() closes the window once the
+ * socket holds twice its buffer).
  */
 static struct sk_buff *xtcp_rcv_buf(struct sock *sk, struct sk_buff *skb, u32 seq,
 				    u32 off, u32 len, bool force, bool *consumed)
@@ -116,7 +121,7 @@ static struct sk_buff *xtcp_rcv_buf(struct sock *sk, struct sk_buff *skb, u32 se
 	} else {
 		if (!force && SKB_TRUESIZE(len) > room)
 			return NULL;
-		buf = alloc_skb(len, GFP_ATOMIC);
+		buf = alloc_skb(max_t(u32, len, XTCP_COALESCE_ROOM), GFP_ATOMIC);
 		if (!buf)
 			return NULL;
 		if (skb_copy_bits(skb, off, skb_put(buf, len), len)) {
@@ -131,17 +136,50 @@ static struct sk_buff *xtcp_rcv_buf(struct sock *sk, struct sk_buff *skb, u32 se
 }
 
 /*
+ * Append in-order data to the receive queue's last buffer when that is our
+ * own copy with room for it, as Linux's tcp_try_coalesce(): a stream of
+ * tiny segments then costs about its bytes, not a buffer each.
+ */
+static bool xtcp_coalesce(struct sock *sk, struct sk_buff *skb, u32 off, u32 len)
+{
+	struct sk_buff *tail = skb_peek_tail(&sk->sk_receive_queue);
+
+	if (!tail || skb_cloned(tail) || skb_is_nonlinear(tail) || skb_tailroom(tail) < len ||
+	    END(tail) != xtcp_sk(sk)->tcb.rcv_nxt)
+		return false;
+	if (skb_copy_bits(skb, off, skb_put(tail, len), len)) {
+		__skb_trim(tail, tail->len - len);
+		return false;
+	}
+	END(tail) += len;
+	return true;
+}
+
+/*
  * In-order data: to the receive queue, and with it whatever the
- * out-of-order queue holds that now continues it. True if skb was kept.
+ * out-of-order queue holds that now continues it. True if skb was kept;
+ * without memory for a copy, *reason says so and RCV.NXT stays.
  */
 bool xtcp_data_in_order(struct sock *sk, struct sk_buff *skb,
-			const struct xtcp_verdict *v)
+			const struct xtcp_verdict *v, enum skb_drop_reason *reason)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	bool consumed = false;
 	struct sk_buff *buf;
 
-	buf = xtcp_rcv_buf(sk, skb, xs->tcb.rcv_nxt, v->data_off, v->data_len, true, &consumed);
+	if (xtcp_coalesce(sk, skb, v->data_off, v->data_len)) {
+		xs->tcb.rcv_nxt += v->data_len;
+		xs->bytes_received += v->data_len;
+		buf = xtcp_ooo_next(&xs->ooo_queue, xs->tcb.rcv_nxt);
+	} else {
+		buf = xtcp_rcv_buf(sk, skb, xs->tcb.rcv_nxt, v->data_off, v->data_len, true,
+				   &consumed);
+		if (!buf) {
+			xtcp_inc(sock_net(sk), XTCP_MIB_RCVQ_DROPS);
+			*reason = SKB_DROP_REASON_PROTO_MEM;
+			return false;
+		}
+	}
 	while (buf) {
 		__skb_queue_tail(&sk->sk_receive_queue, buf);
 		xs->tcb.rcv_nxt = XTCP_SKB_CB(buf)->end_seq;

@@ -139,7 +139,11 @@ static int xtcp_connect(struct socket *sock, struct sockaddr *uaddr, int len, in
 			err = PTR_ERR(rt);
 			goto out;
 		}
+		/* A connection has one peer: no broadcast or multicast (as tcp_v4_connect). */
+		err = rt->rt_flags & (RTCF_MULTICAST | RTCF_BROADCAST) ? -ENETUNREACH : 0;
 		ip_rt_put(rt);
+		if (err)
+			goto out;
 		if (!sk->sk_rcv_saddr)
 			sk->sk_rcv_saddr = fl4.saddr;
 		sk->sk_daddr = fl4.daddr;
@@ -438,6 +442,15 @@ static int xtcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len, int
 				off = copied - peek_off;
 			}
 			chunk = min_t(size_t, skb->len - off, len - copied);
+			/*
+			 * Part of an skb read is pulled off it below: make that
+			 * certain first (a non-linear skb may need memory for
+			 * it), or the same bytes would be read twice.
+			 */
+			if (!(flags & MSG_PEEK) && chunk < skb->len && !pskb_may_pull(skb, chunk)) {
+				err = -ENOMEM;	/* what was read so far is returned */
+				goto done;
+			}
 			if (skb_copy_datagram_msg(skb, off, msg, chunk)) {
 				err = -EFAULT;
 				goto done;
@@ -452,7 +465,7 @@ static int xtcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len, int
 				consume_skb(skb);
 				last = NULL;
 			} else {
-				pskb_pull(skb, chunk);
+				__skb_pull(skb, chunk);
 			}
 			if (copied >= len)
 				break;

@@ -15,7 +15,8 @@ struct xtcp_verdict;
 
 bool xtcp_ooo_insert(struct sk_buff_head *q, struct sk_buff *skb);
 struct sk_buff *xtcp_ooo_next(struct sk_buff_head *q, u32 rcv_nxt);
-bool xtcp_data_in_order(struct sock *sk, struct sk_buff *skb, const struct xtcp_verdict *v);
+bool xtcp_data_in_order(struct sock *sk, struct sk_buff *skb, const struct xtcp_verdict *v,
+			enum skb_drop_reason *reason);
 bool xtcp_data_out_of_order(struct sock *sk, struct sk_buff *skb,
 			    const struct xtcp_seg *seg, const struct xtcp_verdict *v,
 			    enum skb_drop_reason *reason);

@@ -57,6 +57,7 @@ struct xtcp_ctx {
 	bool ooo_empty;		/* no hole after RCV.NXT */
 	bool delack;		/* delayed ACKs allowed (net.xtcp.delayed_ack_ms) */
 	u32 rcv_space;		/* RCV.WND for acceptance: what fits after RCV.NXT now */
+	bool rmem_full;		/* twice the receive buffer held: rcv_space is 0 */
 	u32 rcv_mss;		/* a full-sized segment from the peer */
 	bool held;		/* unsent data waits (for the peer's window, or a cork) */
 	bool orphan;		/* the user closed the socket (SOCK_DEAD) */

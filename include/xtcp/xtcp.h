@@ -49,6 +49,7 @@ enum xtcp_mib {
 	XTCP_MIB_OOW_ACKS_SKIPPED,	/* ACKs not sent: xtcp_ack_allowed() */
 	XTCP_MIB_DELAYED_ACKS,		/* ACKs the delayed-ACK timer sent */
 	XTCP_MIB_IN_DROPS,		/* segments dropped, for any reason (drop reasons) */
+	XTCP_MIB_RCVQ_DROPS,		/* data refused: twice rcvbuf held, or no memory */
 	XTCP_MIB_MAX
 };
 

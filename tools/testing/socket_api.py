@@ -256,6 +256,16 @@ def s_nonblocking_connect_black_hole(new):
     return first, err(c.connect, "10.7.0.2", 80)
 
 
+def s_connect_broadcast_multicast(new):
+    """The subnet's broadcast, the limited broadcast, a multicast group: refused."""
+    out = []
+    for dst in ("10.7.0.255", "255.255.255.255", "224.0.0.1"):
+        c = new(flags=socket.SOCK_NONBLOCK)
+        out.append(err(c.connect, dst, 80))
+        c.close()
+    return out
+
+
 def s_bind_family(new):
     """Wrong family: EAFNOSUPPORT, but AF_UNSPEC with INADDR_ANY is taken; short: EINVAL."""
     own = int(new().family)
@@ -299,7 +309,7 @@ SCENARIOS = [s_bind_twice, s_bind_in_use, s_bind_nonlocal, s_bind_low_port_unpri
              s_reuseaddr_time_wait, s_unconnected, s_connect_errors, s_accept_nonblocking,
              s_recv_flags, s_write_after_shutdown, s_reset, s_reset_then_write, s_poll,
              s_epoll_select, s_sndtimeo, s_nonblocking_connect_black_hole, s_bind_family, s_listen_backlog,
-             s_nodelay_cork]
+             s_nodelay_cork, s_connect_broadcast_multicast]
 
 new_netns()
 # A neighbour that never answers, for connects that must stay in progress.
