@@ -881,14 +881,21 @@ static void established_unanswered_window_probes_drop(struct kunit *test)
 
 /* ---- Nagle, NODELAY, CORK, MSG_MORE (RFC 896, RFC 9293 3.7.4) ---- */
 
+/* ESTABLISHED, a small segment in flight, and a second one Nagle holds. */
+static void fx_nagle_holding(struct fx *f)
+{
+	fx_established(f);
+	KUNIT_ASSERT_EQ(f->test, fx_send(f, fx_data, 10, 0), 10);
+	fx_expect(f, P | A, f->iss + 1, PEER_ISS + 1, 10);
+	KUNIT_ASSERT_EQ(f->test, fx_send(f, fx_data, 10, 0), 10);
+	fx_expect_none(f);
+}
+
 static void established_nagle_holds_second_small_write(struct kunit *test)
 {
 	struct fx *f = test->priv;
 
-	fx_established(f);
-	KUNIT_ASSERT_EQ(test, fx_send(f, fx_data, 10, 0), 10);
-	fx_expect(f, P | A, f->iss + 1, PEER_ISS + 1, 10);
-	KUNIT_ASSERT_EQ(test, fx_send(f, fx_data, 10, 0), 10);
+	fx_nagle_holding(f);
 	KUNIT_ASSERT_EQ(test, fx_send(f, fx_data, 10, 0), 10);
 	fx_expect_none(f);
 	/* The ACK of the small one lets what gathered go, as one segment. */
@@ -974,11 +981,7 @@ static void established_nodelay_flushes_what_nagle_holds(struct kunit *test)
 {
 	struct fx *f = test->priv;
 
-	fx_established(f);
-	KUNIT_ASSERT_EQ(test, fx_send(f, fx_data, 10, 0), 10);
-	fx_expect(f, P | A, f->iss + 1, PEER_ISS + 1, 10);
-	KUNIT_ASSERT_EQ(test, fx_send(f, fx_data, 10, 0), 10);
-	fx_expect_none(f);
+	fx_nagle_holding(f);
 	KUNIT_ASSERT_EQ(test, fx_setsockopt(f, XTCP_NODELAY, 1), 0);
 	fx_expect(f, P | A, f->iss + 11, PEER_ISS + 1, 10);
 }
@@ -1006,11 +1009,7 @@ static void established_shutdown_flushes_what_nagle_holds(struct kunit *test)
 {
 	struct fx *f = test->priv;
 
-	fx_established(f);
-	KUNIT_ASSERT_EQ(test, fx_send(f, fx_data, 10, 0), 10);
-	fx_expect(f, P | A, f->iss + 1, PEER_ISS + 1, 10);
-	KUNIT_ASSERT_EQ(test, fx_send(f, fx_data, 10, 0), 10);
-	fx_expect_none(f);
+	fx_nagle_holding(f);
 	KUNIT_ASSERT_EQ(test, kernel_sock_shutdown(f->sock, SHUT_WR), 0);
 	fx_expect(f, P | A, f->iss + 11, PEER_ISS + 1, 10);
 	fx_expect(f, F | A, f->iss + 21, PEER_ISS + 1, 0);

@@ -36,11 +36,9 @@ int xtcp_listen(struct socket *sock, int backlog)
 	xtcp_sk(sk)->backlog = backlog;
 	WRITE_ONCE(sk->sk_max_ack_backlog, backlog);
 	if (sk->sk_state != XTCP_LISTEN) {
-		if (!sk->sk_num) {
-			err = xtcp_bind_port(sk, 0, false);
-			if (err)
-				goto out;
-		}
+		err = sk->sk_num ? xtcp_listen_port(sk) : xtcp_bind_port(sk, 0, false);
+		if (err)
+			goto out;
 		xtcp_apply(sk, &ctx, NULL, NULL, &v);
 	}
 	err = 0;

@@ -153,6 +153,9 @@ static int xtcp_connect(struct socket *sock, struct sockaddr *uaddr, int len, in
 			if (err)
 				goto fail;
 		}
+		err = -EADDRNOTAVAIL;
+		if (xtcp_tuple_in_use(sk))
+			goto fail;
 		xs->adv_mss = xtcp_route_mss(net, sk->sk_rcv_saddr, sk->sk_daddr);
 		xs->mss = xs->adv_mss;
 		xtcp_wscale_offer(sk);

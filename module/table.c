@@ -139,6 +139,21 @@ out:
 	return err;
 }
 
+/*
+ * listen() on sk's bound port: refused if another socket listens there, as
+ * inet_csk_listen_start() checks again (SO_REUSEADDR shares a port for
+ * binding, never for listening).
+ */
+int xtcp_listen_port(struct sock *sk)
+{
+	int err;
+
+	spin_lock_bh(&xtcp_table_lock);
+	err = xtcp_port_free(sk, sk->sk_num, sk->sk_reuse) ? 0 : -EADDRINUSE;
+	spin_unlock_bh(&xtcp_table_lock);
+	return err;
+}
+
 /* Take sk out of the table node is in, if any, with the table's reference. */
 static void xtcp_table_del(struct sock *sk, struct hlist_node *node)
 {
@@ -204,6 +219,33 @@ struct sock *xtcp_lookup_conn(struct net *net, __be32 saddr, __be16 sport,
 	}
 	spin_unlock(&xtcp_table_lock);
 	return found;
+}
+
+/*
+ * Is sk's 4-tuple a connection's already, or a TIME_WAIT entry's? connect()
+ * then fails (EADDRNOTAVAIL, as __inet_check_established() without
+ * timestamps to tell incarnations apart).
+ */
+bool xtcp_tuple_in_use(struct sock *sk)
+{
+	struct net *net = sock_net(sk);
+	__be16 lport = htons(sk->sk_num);
+	struct xtcp_tw *tw = NULL;
+	struct sock *other;
+	bool taken;
+
+	/* The lookups and puts are softirq's: BHs off from a system call. */
+	local_bh_disable();
+	other = xtcp_lookup_conn(net, sk->sk_daddr, sk->sk_dport, sk->sk_rcv_saddr, lport);
+	if (!other)
+		tw = xtcp_tw_lookup(net, sk->sk_daddr, sk->sk_dport, sk->sk_rcv_saddr, lport);
+	taken = other || tw;
+	if (other)
+		sock_put(other);
+	if (tw)
+		xtcp_tw_put(tw);
+	local_bh_enable();
+	return taken;
 }
 
 /* A listener on daddr:dport (an exact address before INADDR_ANY), held. */

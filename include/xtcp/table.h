@@ -17,6 +17,8 @@ int xtcp_table_init(void);
 void xtcp_table_exit(void);
 int xtcp_bind_port(struct sock *sk, u16 port, bool reuse);
 void xtcp_unbind(struct sock *sk);
+int xtcp_listen_port(struct sock *sk);
+bool xtcp_tuple_in_use(struct sock *sk);
 void xtcp_hash_conn(struct sock *sk);
 void xtcp_unhash_conn(struct sock *sk);
 struct sock *xtcp_lookup_conn(struct net *net, __be32 saddr, __be16 sport,

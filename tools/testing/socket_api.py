@@ -107,6 +107,28 @@ def _reuse_after_time_wait(new, old_reuse):
     return plain, err(reuse.bind, LO, port)
 
 
+def s_reuseaddr_shares_no_listener_or_4tuple(new):
+    """SO_REUSEADDR lets two sockets bind a port, not both listen on it nor share a 4-tuple."""
+    def reusing():
+        s = new()
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        return s
+    a, b = reusing(), reusing()
+    a.bind(LO, 0)
+    port = a.getsockname()[1]
+    binds = err(b.bind, LO, port)
+    listens = err(a.listen), err(b.listen)
+    ln = new()
+    ln.bind(LO, 0)
+    ln.listen()
+    c1, c2 = reusing(), reusing()
+    c1.bind(LO, 0)
+    cport = c1.getsockname()[1]
+    binds2 = err(c2.bind, LO, cport)
+    connects = err(c1.connect, LO, ln.getsockname()[1]), err(c2.connect, LO, ln.getsockname()[1])
+    return binds, listens, binds2, connects
+
+
 def s_unconnected(new):
     s = new()
     return (err(s.getpeername), err(s.recv, 1), err(s.send, b"x"),
@@ -309,7 +331,8 @@ SCENARIOS = [s_bind_twice, s_bind_in_use, s_bind_nonlocal, s_bind_low_port_unpri
              s_reuseaddr_time_wait, s_unconnected, s_connect_errors, s_accept_nonblocking,
              s_recv_flags, s_write_after_shutdown, s_reset, s_reset_then_write, s_poll,
              s_epoll_select, s_sndtimeo, s_nonblocking_connect_black_hole, s_bind_family, s_listen_backlog,
-             s_nodelay_cork, s_connect_broadcast_multicast]
+             s_nodelay_cork, s_connect_broadcast_multicast,
+             s_reuseaddr_shares_no_listener_or_4tuple]
 
 new_netns()
 # A neighbour that never answers, for connects that must stay in progress.
