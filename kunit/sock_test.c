@@ -635,6 +635,43 @@ static void listen_close_resets_unaccepted_children(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fx_stat(XTCP_MIB_ESTAB_RESETS), resets + 1);
 }
 
+/*
+ * A listener closing while a child's handshake completes (issue 12, item
+ * 4): xtcp_listener_stop() takes the child off the SYN queue, then takes
+ * the child's lock; the final ACK arriving in between must not queue the
+ * child again (the listener would meet it twice and drop its references
+ * twice).
+ */
+static void syn_recv_ack_after_closing_listener_took_child(struct kunit *test)
+{
+	struct fx *f = test->priv;
+	struct xtcp_sock *lxs, *cxs;
+	struct xtcp_seg synack;
+
+	fx_listen(f, 8);
+	fx_peer_syn(f, S, 0);
+	KUNIT_ASSERT_TRUE(test, fx_pop(f, &synack, NULL, 0));
+	lxs = xtcp_sk(f->listener->sk);
+	cxs = xtcp_sk(fx_first_child(f));
+	/* What xtcp_listener_stop() does before it locks the child. */
+	spin_lock_bh(&lxs->queue_lock);
+	list_del_init(&cxs->child_node);
+	lxs->syn_queue_len--;
+	spin_unlock_bh(&lxs->queue_lock);
+	fx_peer(f, A, synack.seq + 1, NULL, 0);
+	KUNIT_EXPECT_EQ(test, lxs->syn_queue_len, 0);
+	KUNIT_EXPECT_EQ(test, lxs->accept_queue_len, 0);
+	KUNIT_EXPECT_TRUE(test, list_empty(&lxs->accept_queue));
+	KUNIT_EXPECT_TRUE(test, list_empty(&cxs->child_node));
+	/* Give it back for the listener's close to reset, as it would have. */
+	spin_lock_bh(&lxs->queue_lock);
+	if (list_empty(&cxs->child_node)) {
+		list_add_tail(&cxs->child_node, &lxs->syn_queue);
+		lxs->syn_queue_len++;
+	}
+	spin_unlock_bh(&lxs->queue_lock);
+}
+
 static void syn_recv_timeout_resends_synack(struct kunit *test)
 {
 	struct fx *f = test->priv;
@@ -1697,6 +1734,7 @@ static struct kunit_case xtcp_sock_cases[] = {
 	KUNIT_CASE(listen_rst_ignored),
 	KUNIT_CASE(listen_full_backlog_drops_syn),
 	KUNIT_CASE(listen_close_resets_unaccepted_children),
+	KUNIT_CASE(syn_recv_ack_after_closing_listener_took_child),
 	KUNIT_CASE(syn_recv_ack_establishes_for_accept),
 	KUNIT_CASE(syn_recv_timeout_resends_synack),
 	KUNIT_CASE(syn_recv_syn_again_repeats_synack),

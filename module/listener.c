@@ -36,7 +36,7 @@ int xtcp_listen(struct socket *sock, int backlog)
 	xtcp_sk(sk)->backlog = backlog;
 	WRITE_ONCE(sk->sk_max_ack_backlog, backlog);
 	if (sk->sk_state != XTCP_LISTEN) {
-		err = sk->sk_num ? xtcp_listen_port(sk) : xtcp_bind_port(sk, 0, false);
+		err = sk->sk_num ? xtcp_port_again(sk, true) : xtcp_bind_port(sk, 0, false);
 		if (err)
 			goto out;
 		xtcp_apply(sk, &ctx, NULL, NULL, &v);
@@ -180,6 +180,15 @@ void xtcp_child_established(struct sock *sk)
 	struct xtcp_sock *lxs = xtcp_sk(listener);
 
 	spin_lock_bh(&lxs->queue_lock);
+	/*
+	 * A closing listener may have taken it off the SYN queue already
+	 * (xtcp_listener_stop() unlinks first, then locks the child): it is
+	 * that listener's to reset, not to queue again.
+	 */
+	if (list_empty(&xs->child_node)) {
+		spin_unlock_bh(&lxs->queue_lock);
+		return;
+	}
 	list_move_tail(&xs->child_node, &lxs->accept_queue);
 	lxs->syn_queue_len--;
 	lxs->accept_queue_len++;

@@ -148,11 +148,9 @@ static int xtcp_connect(struct socket *sock, struct sockaddr *uaddr, int len, in
 			sk->sk_rcv_saddr = fl4.saddr;
 		sk->sk_daddr = fl4.daddr;
 		sk->sk_dport = addr->sxtcp_port;
-		if (!sk->sk_num) {
-			err = xtcp_bind_port(sk, 0, false);
-			if (err)
-				goto fail;
-		}
+		err = sk->sk_num ? xtcp_port_again(sk, false) : xtcp_bind_port(sk, 0, false);
+		if (err)
+			goto fail;
 		err = -EADDRNOTAVAIL;
 		if (xtcp_tuple_in_use(sk))
 			goto fail;

@@ -140,16 +140,23 @@ out:
 }
 
 /*
- * listen() on sk's bound port: refused if another socket listens there, as
- * inet_csk_listen_start() checks again (SO_REUSEADDR shares a port for
- * binding, never for listening).
+ * connect() or listen() again on sk's port: a connection that ended
+ * (xtcp_done()) left the bind table but kept its number, so it takes its
+ * place back if the port is still free. For listen() the port is checked
+ * again either way, as inet_csk_listen_start() does: SO_REUSEADDR shares a
+ * port for binding, never for listening.
  */
-int xtcp_listen_port(struct sock *sk)
+int xtcp_port_again(struct sock *sk, bool listen)
 {
-	int err;
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	int err = 0;
 
 	spin_lock_bh(&xtcp_table_lock);
-	err = xtcp_port_free(sk, sk->sk_num, sk->sk_reuse) ? 0 : -EADDRINUSE;
+	if ((hlist_unhashed(&xs->bind_node) || listen) &&
+	    !xtcp_port_free(sk, sk->sk_num, sk->sk_reuse))
+		err = -EADDRINUSE;
+	else if (hlist_unhashed(&xs->bind_node))
+		__xtcp_bind(sk, sk->sk_num);
 	spin_unlock_bh(&xtcp_table_lock);
 	return err;
 }

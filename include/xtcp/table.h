@@ -17,7 +17,7 @@ int xtcp_table_init(void);
 void xtcp_table_exit(void);
 int xtcp_bind_port(struct sock *sk, u16 port, bool reuse);
 void xtcp_unbind(struct sock *sk);
-int xtcp_listen_port(struct sock *sk);
+int xtcp_port_again(struct sock *sk, bool listen);
 bool xtcp_tuple_in_use(struct sock *sk);
 void xtcp_hash_conn(struct sock *sk);
 void xtcp_unhash_conn(struct sock *sk);

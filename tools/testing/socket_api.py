@@ -129,6 +129,23 @@ def s_reuseaddr_shares_no_listener_or_4tuple(new):
     return binds, listens, binds2, connects
 
 
+def s_again_after_refused_connect(new):
+    """A refused connect, then listen (bound by hand, or by connect): reachable."""
+    def refused_then_listen(bind_first):
+        free = new()
+        free.bind(LO, 0)
+        closed = free.getsockname()[1]
+        free.close()
+        s = new()
+        if bind_first:
+            s.bind(LO, 0)
+        first = err(s.connect, LO, closed)
+        s.listen()
+        c = new()
+        return first, err(c.connect, LO, s.getsockname()[1])
+    return refused_then_listen(True), refused_then_listen(False)
+
+
 def s_unconnected(new):
     s = new()
     return (err(s.getpeername), err(s.recv, 1), err(s.send, b"x"),
@@ -332,7 +349,7 @@ SCENARIOS = [s_bind_twice, s_bind_in_use, s_bind_nonlocal, s_bind_low_port_unpri
              s_recv_flags, s_write_after_shutdown, s_reset, s_reset_then_write, s_poll,
              s_epoll_select, s_sndtimeo, s_nonblocking_connect_black_hole, s_bind_family, s_listen_backlog,
              s_nodelay_cork, s_connect_broadcast_multicast,
-             s_reuseaddr_shares_no_listener_or_4tuple]
+             s_reuseaddr_shares_no_listener_or_4tuple, s_again_after_refused_connect]
 
 new_netns()
 # A neighbour that never answers, for connects that must stay in progress.
