@@ -107,8 +107,7 @@ static void xtcp_rearm_rto(const struct xtcp_tcb *tcb, const struct xtcp_timer_c
 			   struct xtcp_verdict *v)
 {
 	v->timer = which;
-	v->timer_ns = (u64)xtcp_rto_backoff_ms(tcb->rto_ms, backoff, cfg->rto_max_ms) *
-		      NSEC_PER_MSEC;
+	v->timer_ns = xtcp_rto_backoff_ns(tcb->rto_ms, backoff, cfg->rto_max_ms);
 }
 
 /* RFC 6298 5.4-5.7: resend the oldest segment, back off, or give up. */

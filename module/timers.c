@@ -147,11 +147,9 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_timer_armed);
 /* The retransmission timer at the RTO backed off by backoff (RFC 6298 5.5). */
 static void xtcp_arm_rto(struct sock *sk, enum xtcp_timer which, unsigned int backoff)
 {
-	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 ms = xtcp_rto_backoff_ms(xs->tcb.rto_ms, backoff,
-				     READ_ONCE(xtcp_net(sock_net(sk))->rto_max_ms));
+	u32 max_ms = READ_ONCE(xtcp_net(sock_net(sk))->rto_max_ms);
 
-	xtcp_arm(sk, which, (u64)ms * NSEC_PER_MSEC);
+	xtcp_arm(sk, which, xtcp_rto_backoff_ns(xtcp_sk(sk)->tcb.rto_ms, backoff, max_ms));
 }
 
 /* Something is in flight: retransmit it if no ACK comes within the RTO. */

@@ -7,6 +7,7 @@
 #ifndef _XTCP_RTT_H
 #define _XTCP_RTT_H
 
+#include <linux/time64.h>
 #include <linux/types.h>
 
 struct sock;
@@ -20,6 +21,13 @@ struct xtcp_rtt {
 void xtcp_rtt_sample(struct xtcp_rtt *rtt, u32 r_us);
 u32 xtcp_rto_ms(const struct xtcp_rtt *rtt, u32 min_ms, u32 max_ms);
 u32 xtcp_rto_backoff_ms(u32 rto_ms, unsigned int retries, u32 max_ms);
+
+/* The same, as a timer's expiry from now: every RTO-based timer is armed at this. */
+static inline u64 xtcp_rto_backoff_ns(u32 rto_ms, unsigned int retries, u32 max_ms)
+{
+	return (u64)xtcp_rto_backoff_ms(rto_ms, retries, max_ms) * NSEC_PER_MSEC;
+}
+
 void xtcp_rtt_update(struct sock *sk, u32 r_us);
 
 #endif /* _XTCP_RTT_H */
