@@ -100,6 +100,28 @@ static void cong_test_fast_recovery(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 3 * MSS);
 }
 
+/*
+ * A peer that repeats one duplicate ACK without end: each inflates cwnd by
+ * a segment that left the network, but no more can leave than were in
+ * flight, so cwnd stops at ssthresh + FlightSize instead of wrapping.
+ */
+static void cong_test_recovery_inflation_bounded(struct kunit *test)
+{
+	u32 mss = 65483, una = ISS + 1, nxt = ISS + 1 + 20 * mss;
+	struct xtcp_cc cc;
+	int i;
+
+	xtcp_cc_init(&cc, mss, ISS);
+	cc.cwnd = 20 * mss;
+	for (i = 0; i < 3; i++)
+		xtcp_cc_dupack(&cc, una, nxt, mss);
+	KUNIT_ASSERT_TRUE(test, cc.in_recovery);
+	for (i = 0; i < 70000; i++)
+		KUNIT_EXPECT_FALSE(test, xtcp_cc_dupack(&cc, una, nxt, mss));
+	KUNIT_EXPECT_EQ(test, cc.cwnd, cc.ssthresh + 20 * mss);
+	KUNIT_EXPECT_EQ(test, cc.ssthresh, 10 * mss);
+}
+
 /* Duplicate ACKs for data sent before the last recovery do not start another. */
 static void cong_test_no_second_recovery(struct kunit *test)
 {
@@ -141,6 +163,7 @@ static struct kunit_case cong_test_cases[] = {
 	KUNIT_CASE(cong_test_slow_start),
 	KUNIT_CASE(cong_test_avoidance),
 	KUNIT_CASE(cong_test_fast_recovery),
+	KUNIT_CASE(cong_test_recovery_inflation_bounded),
 	KUNIT_CASE(cong_test_no_second_recovery),
 	KUNIT_CASE(cong_test_timeout),
 	{}

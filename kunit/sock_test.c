@@ -64,6 +64,7 @@ static u16 fx_port = 40000;
 
 static struct {
 	int rto_min_ms, delayed_ack_ms, syn_retries, synack_retries, retries2, fin_timeout_ms;
+	int challenge_ack_limit, max_tw_buckets, max_orphans;
 } fx_saved;
 
 static int fx_xmit(struct sk_buff *skb, __be32 saddr, __be32 daddr)
@@ -97,6 +98,9 @@ static int fx_init(struct kunit *test)
 	fx_saved.synack_retries = xn->synack_retries;
 	fx_saved.retries2 = xn->retries2;
 	fx_saved.fin_timeout_ms = xn->fin_timeout_ms;
+	fx_saved.challenge_ack_limit = xn->challenge_ack_limit;
+	fx_saved.max_tw_buckets = xn->max_tw_buckets;
+	fx_saved.max_orphans = xn->max_orphans;
 	xn->rto_min_ms = RTO_MIN_MS;
 	xn->delayed_ack_ms = DELACK_MS;
 	skb_queue_head_init(&fx_out);
@@ -423,6 +427,9 @@ static void fx_exit(struct kunit *test)
 	xn->synack_retries = fx_saved.synack_retries;
 	xn->retries2 = fx_saved.retries2;
 	xn->fin_timeout_ms = fx_saved.fin_timeout_ms;
+	xn->challenge_ack_limit = fx_saved.challenge_ack_limit;
+	xn->max_tw_buckets = fx_saved.max_tw_buckets;
+	xn->max_orphans = fx_saved.max_orphans;
 }
 
 static const char fx_data[4096] = "xtcp socket fixture data";
@@ -1285,9 +1292,95 @@ static void time_wait_reacks_retransmitted_fin(struct kunit *test)
 	/* Our ACK was lost: the FIN again gets it again (RFC 9293 3.10.7.4). */
 	fx_feed(f, F | A, PEER_ISS + 1, f->iss + 2, NULL, 0);
 	fx_expect(f, A, f->iss + 2, PEER_ISS + 2, 0);
+	/* However often: a FIN is no part of an ACK loop, it is never rate limited. */
+	fx_feed(f, F | A, PEER_ISS + 1, f->iss + 2, NULL, 0);
+	fx_expect(f, A, f->iss + 2, PEER_ISS + 2, 0);
 	/* A RST that does not match exactly only gets a challenge ACK. */
 	fx_feed(f, R, PEER_ISS + 100, 0, NULL, 0);
 	fx_expect(f, A, f->iss + 2, PEER_ISS + 2, 0);
+}
+
+/*
+ * Segments without data to a TIME_WAIT entry are answered at most every
+ * 500 ms, as Linux's TIME_WAIT does (TCPACKSkippedTimeWait): a peer, or
+ * anyone, cannot make the entry send an ACK for every segment.
+ */
+static void time_wait_dataless_acks_rate_limited(struct kunit *test)
+{
+	struct fx *f = test->priv;
+	long skipped = fx_stat(XTCP_MIB_TW_ACKS_SKIPPED);
+	int i;
+
+	fx_established(f);
+	fx_shutdown_fin(f);
+	fx_peer(f, F | A, f->iss + 2, NULL, 0);
+	fx_expect(f, A, f->iss + 2, PEER_ISS + 2, 0);
+	for (i = 0; i < 5; i++)
+		fx_feed(f, A, PEER_ISS + 2 + 1000000, f->iss + 2, NULL, 0);
+	fx_expect(f, A, f->iss + 2, PEER_ISS + 2, 0);
+	fx_expect_none(f);
+	KUNIT_EXPECT_EQ(test, fx_stat(XTCP_MIB_TW_ACKS_SKIPPED), skipped + 4);
+	fx_advance_ms(600);
+	fx_feed(f, A, PEER_ISS + 2 + 1000000, f->iss + 2, NULL, 0);
+	fx_expect(f, A, f->iss + 2, PEER_ISS + 2, 0);
+}
+
+/* Beyond max_tw_buckets entries, the connection ends without TIME_WAIT. */
+static void fin_wait2_fin_without_time_wait_beyond_max_tw_buckets(struct kunit *test)
+{
+	struct fx *f = test->priv;
+	long overflow = fx_stat(XTCP_MIB_TW_OVERFLOW);
+
+	fx_established(f);
+	fx_shutdown_fin(f);
+	fx_peer(f, A, f->iss + 2, NULL, 0);
+	fx_net()->max_tw_buckets = atomic_read(&fx_net()->tw_count);
+	fx_peer(f, F | A, f->iss + 2, NULL, 0);
+	fx_expect(f, A, f->iss + 2, PEER_ISS + 2, 0);
+	KUNIT_EXPECT_EQ(test, fx_state(f), XTCP_CLOSE);
+	KUNIT_EXPECT_NULL(test, fx_tw(f));
+	KUNIT_EXPECT_EQ(test, fx_stat(XTCP_MIB_TW_OVERFLOW), overflow + 1);
+	/* The 4-tuple is free: a segment for it gets a RST. */
+	fx_feed(f, F | A, PEER_ISS + 1, f->iss + 2, NULL, 0);
+	fx_expect(f, R, f->iss + 2, 0, 0);
+}
+
+/*
+ * With max_orphans orphans alive, close() resets the connection instead of
+ * leaving one more to finish (Linux's tcp_check_oom, TCPAbortOnMemory).
+ */
+static void established_close_resets_beyond_max_orphans(struct kunit *test)
+{
+	struct fx *f = test->priv;
+	long aborts = fx_stat(XTCP_MIB_ORPHAN_ABORTS);
+	int orphans;
+
+	fx_established(f);
+	orphans = atomic_read(&xtcp_orphan_count);
+	fx_net()->max_orphans = orphans;
+	fx_close(f);
+	fx_expect(f, R | A, f->iss + 1, PEER_ISS + 1, 0);
+	KUNIT_EXPECT_EQ(test, fx_state(f), XTCP_CLOSE);
+	KUNIT_EXPECT_EQ(test, fx_stat(XTCP_MIB_ORPHAN_ABORTS), aborts + 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&xtcp_orphan_count), orphans);
+}
+
+/* Under the limit, the orphan is counted while it closes, and no longer. */
+static void established_close_counts_orphan_until_closed(struct kunit *test)
+{
+	struct fx *f = test->priv;
+	int orphans;
+
+	fx_established(f);
+	orphans = atomic_read(&xtcp_orphan_count);
+	fx_close(f);
+	fx_expect(f, F | A, f->iss + 1, PEER_ISS + 1, 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&xtcp_orphan_count), orphans + 1);
+	fx_peer(f, A, f->iss + 2, NULL, 0);
+	fx_peer(f, F | A, f->iss + 2, NULL, 0);
+	fx_expect(f, A, f->iss + 2, PEER_ISS + 2, 0);
+	KUNIT_EXPECT_EQ(test, fx_state(f), XTCP_CLOSE);
+	KUNIT_EXPECT_EQ(test, atomic_read(&xtcp_orphan_count), orphans);
 }
 
 static void fin_wait1_fin_resent_until_acked(struct kunit *test)
@@ -1621,6 +1714,30 @@ static void established_data_with_too_old_ack_challenged(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fx_recv(f, buf, sizeof(buf)), 20);
 }
 
+/*
+ * challenge_ack_limit bounds the namespace's challenge ACKs a second, on
+ * top of each socket's ten: with a limit of 1, one of five in-window RSTs
+ * is answered (two if the second turns between them).
+ */
+static void established_challenge_acks_limited_per_namespace(struct kunit *test)
+{
+	struct fx *f = test->priv;
+	long skipped = fx_stat(XTCP_MIB_CHALLENGE_ACKS_SKIPPED);
+	struct xtcp_seg seg;
+	int i, acks = 0;
+
+	fx_established(f);
+	fx_net()->challenge_ack_limit = 1;
+	for (i = 0; i < 5; i++)
+		fx_feed(f, R, PEER_ISS + 11 + i, 0, NULL, 0);
+	while (fx_pop(f, &seg, NULL, 0))
+		acks++;
+	KUNIT_EXPECT_GE(test, acks, 1);
+	KUNIT_EXPECT_LE(test, acks, 2);
+	KUNIT_EXPECT_EQ(test, fx_stat(XTCP_MIB_CHALLENGE_ACKS_SKIPPED), skipped + 5 - acks);
+	KUNIT_EXPECT_EQ(test, fx_state(f), XTCP_ESTABLISHED);
+}
+
 static void established_challenge_acks_rate_limited(struct kunit *test)
 {
 	struct fx *f = test->priv;
@@ -1719,6 +1836,28 @@ static void established_keepalive_answer_restarts_idle(struct kunit *test)
 	fx_expect(f, A, f->iss, PEER_ISS + 1, 0);
 }
 
+/*
+ * A segment outside the window is answered but shows nothing of the peer:
+ * it must not restart the idle time or forgive an unanswered probe.
+ */
+static void established_keepalive_not_restarted_by_segment_outside_window(struct kunit *test)
+{
+	struct fx *f = test->priv;
+
+	fx_established(f);
+	fx_keepalive(f, 10, 5, 1);
+	fx_advance_ms(10000);
+	KUNIT_ASSERT_TRUE(test, fx_fire(f, XTCP_TIMER_KEEPALIVE));
+	fx_expect(f, A, f->iss, PEER_ISS + 1, 0);
+	fx_feed(f, A, PEER_ISS + 1 + 1000000, f->iss + 1, NULL, 0);
+	fx_expect(f, A, f->iss + 1, PEER_ISS + 1, 0);
+	fx_advance_ms(5000);
+	KUNIT_ASSERT_TRUE(test, fx_fire(f, XTCP_TIMER_KEEPALIVE));
+	fx_expect(f, R | A, f->iss + 1, PEER_ISS + 1, 0);
+	KUNIT_EXPECT_EQ(test, fx_state(f), XTCP_CLOSE);
+	KUNIT_EXPECT_EQ(test, sock_error(f->sk), -ETIMEDOUT);
+}
+
 static struct kunit_case xtcp_sock_cases[] = {
 	KUNIT_CASE(closed_connect_sends_syn_with_options),
 	KUNIT_CASE(syn_sent_synack_establishes_and_acks),
@@ -1772,6 +1911,10 @@ static struct kunit_case xtcp_sock_cases[] = {
 	KUNIT_CASE(established_fin_after_data),
 	KUNIT_CASE(fin_wait2_peer_fin_enters_time_wait),
 	KUNIT_CASE(time_wait_reacks_retransmitted_fin),
+	KUNIT_CASE(time_wait_dataless_acks_rate_limited),
+	KUNIT_CASE(fin_wait2_fin_without_time_wait_beyond_max_tw_buckets),
+	KUNIT_CASE(established_close_resets_beyond_max_orphans),
+	KUNIT_CASE(established_close_counts_orphan_until_closed),
 	KUNIT_CASE(fin_wait1_fin_resent_until_acked),
 	KUNIT_CASE(time_wait_lasts_2msl_then_ends),
 	KUNIT_CASE(time_wait_new_syn_starts_new_incarnation),
@@ -1792,10 +1935,12 @@ static struct kunit_case xtcp_sock_cases[] = {
 	KUNIT_CASE(established_syn_challenged),
 	KUNIT_CASE(established_data_with_too_old_ack_challenged),
 	KUNIT_CASE(established_challenge_acks_rate_limited),
+	KUNIT_CASE(established_challenge_acks_limited_per_namespace),
 	KUNIT_CASE(established_keepalive_waits_for_idle),
 	KUNIT_CASE(established_keepalive_probes_after_idle),
 	KUNIT_CASE(established_keepalive_unanswered_drops),
 	KUNIT_CASE(established_keepalive_answer_restarts_idle),
+	KUNIT_CASE(established_keepalive_not_restarted_by_segment_outside_window),
 	{}
 };
 

@@ -430,7 +430,7 @@ static void state_test_close_decide(struct kunit *test)
 
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		fixture(cases[i].state, &t, &ctx);
-		xtcp_close_decide(&t, &ctx, false, false, &v);
+		xtcp_close_decide(&t, &ctx, false, false, false, &v);
 		KUNIT_EXPECT_EQ_MSG(test, v.state, cases[i].after, "close in %s",
 				    xtcp_state_name(cases[i].state));
 		KUNIT_EXPECT_EQ_MSG(test, v.actions, cases[i].actions, "close in %s",
@@ -439,21 +439,32 @@ static void state_test_close_decide(struct kunit *test)
 	}
 	/* RFC 2525 2.17: unread data, or SO_LINGER {1, 0}, aborts with a RST. */
 	fixture(XTCP_ESTABLISHED, &t, &ctx);
-	xtcp_close_decide(&t, &ctx, true, false, &v);
+	xtcp_close_decide(&t, &ctx, true, false, false, &v);
 	KUNIT_EXPECT_EQ(test, v.state, XTCP_CLOSE);
 	KUNIT_EXPECT_EQ(test, v.actions, XTCP_ACT_ABORT);
 	KUNIT_EXPECT_STREQ(test, v.event, "user abort");
 	fixture(XTCP_FIN_WAIT2, &t, &ctx);
-	xtcp_close_decide(&t, &ctx, false, true, &v);
+	xtcp_close_decide(&t, &ctx, false, true, false, &v);
 	KUNIT_EXPECT_EQ(test, v.actions, XTCP_ACT_ABORT);
 	/* SYN_SENT has nothing the peer knows of to reset; LISTEN just closes. */
 	fixture(XTCP_SYN_SENT, &t, &ctx);
-	xtcp_close_decide(&t, &ctx, true, true, &v);
+	xtcp_close_decide(&t, &ctx, true, true, false, &v);
 	KUNIT_EXPECT_EQ(test, v.state, XTCP_CLOSE);
 	KUNIT_EXPECT_EQ(test, v.actions, 0);
 	fixture(XTCP_LISTEN, &t, &ctx);
-	xtcp_close_decide(&t, &ctx, true, true, &v);
+	xtcp_close_decide(&t, &ctx, true, true, false, &v);
 	KUNIT_EXPECT_EQ(test, v.state, XTCP_CLOSE);
+	KUNIT_EXPECT_STREQ(test, v.event, "user close");
+	/* max_orphans reached: what would be left to close is reset instead. */
+	fixture(XTCP_CLOSE_WAIT, &t, &ctx);
+	xtcp_close_decide(&t, &ctx, false, false, true, &v);
+	KUNIT_EXPECT_EQ(test, v.state, XTCP_CLOSE);
+	KUNIT_EXPECT_EQ(test, v.actions, XTCP_ACT_ABORT);
+	KUNIT_EXPECT_EQ(test, v.mib, XTCP_MIB_ORPHAN_ABORTS);
+	KUNIT_EXPECT_STREQ(test, v.event, "too many orphans");
+	fixture(XTCP_SYN_SENT, &t, &ctx);
+	xtcp_close_decide(&t, &ctx, false, false, true, &v);
+	KUNIT_EXPECT_EQ(test, v.actions, 0);
 	KUNIT_EXPECT_STREQ(test, v.event, "user close");
 }
 

@@ -79,12 +79,18 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_ack);
 /*
  * A duplicate ACK (RFC 5681 section 2's definition, checked by state.c).
  * The third starts fast retransmit unless it belongs to a loss already
- * recovered from (RFC 6582 3.2 step 2); later ones inflate cwnd.
+ * recovered from (RFC 6582 3.2 step 2); later ones inflate cwnd, by at
+ * most what is in flight.
  */
 bool xtcp_cc_dupack(struct xtcp_cc *cc, u32 snd_una, u32 snd_nxt, u32 mss)
 {
 	if (cc->in_recovery) {
-		cc->cwnd += mss;	/* a segment has left the network */
+		/*
+		 * A segment has left the network. No more can leave than are
+		 * in flight: a peer repeating duplicates must not grow cwnd
+		 * past ssthresh + FlightSize (nor wrap it).
+		 */
+		cc->cwnd = min(cc->cwnd + mss, cc->ssthresh + (snd_nxt - snd_una));
 		return false;
 	}
 	if (++cc->dupacks != XTCP_DUPACK_THRESHOLD)

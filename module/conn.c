@@ -4,6 +4,7 @@
  * (xtcp_done: RFC 9293's "delete the TCB") and freed (sk_destruct), and
  * the send buffer's wake-ups.
  */
+#include <kunit/visibility.h>
 #include <linux/poll.h>
 #include <linux/slab.h>
 #include <net/sock.h>
@@ -14,6 +15,9 @@
 #include "xtcp/sockopt.h"
 #include "xtcp/table.h"
 #include "xtcp/timers.h"
+
+atomic_t xtcp_orphan_count = ATOMIC_INIT(0);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_orphan_count);
 
 /*
  * What is of no use once the connection is over: data not yet sent or not
@@ -39,6 +43,10 @@ void xtcp_done(struct sock *sk, int err, const char *why)
 	if (sk->sk_state != XTCP_CLOSE)
 		xtcp_set_state(sk, XTCP_CLOSE, why);
 	xtcp_timers_connection_done(sk);
+	if (xs->orphan_counted) {
+		xs->orphan_counted = 0;
+		atomic_dec(&xtcp_orphan_count);
+	}
 	xtcp_unhash_conn(sk);
 	xtcp_unbind(sk);
 	xtcp_purge_queues(sk);
@@ -79,6 +87,8 @@ static void xtcp_sk_destruct(struct sock *sk)
 	WARN_ON(hrtimer_is_queued(&xtcp_sk(sk)->rtx_timer));
 	WARN_ON(hrtimer_is_queued(&xtcp_sk(sk)->state_timer));
 	WARN_ON(hrtimer_is_queued(&xtcp_sk(sk)->delack_timer));
+	/* Every orphan ends in xtcp_done(), which uncounts it. */
+	WARN_ON(xtcp_sk(sk)->orphan_counted);
 }
 
 /* sk_write_space: wake writers once a third of the send buffer is free. */

@@ -9,6 +9,8 @@
  * The decision about a segment is state.c's; this file applies it.
  */
 #include <kunit/visibility.h>
+#include <linux/math64.h>
+#include <linux/random.h>
 #include <linux/skbuff.h>
 #include <net/ip.h>
 #include <net/protocol.h>
@@ -136,37 +138,80 @@ void xtcp_seg_of(const struct sk_buff *skb, struct xtcp_seg *seg)
 	seg->payload_len = skb->len;
 }
 
-/* RFC 5961 section 7: at most a few challenge ACKs a second per socket. */
+/*
+ * RFC 5961 section 7, for the whole namespace as Linux's
+ * tcp_challenge_ack_limit: about limit challenge ACKs a second, the count
+ * drawn at random each second (from limit/2 to 3*limit/2) so that what is
+ * left tells an off-path observer nothing (CVE-2016-5696). TIME_WAIT's
+ * challenges count too.
+ */
+bool xtcp_challenge_allowed(struct net *net, u64 now_ns)
+{
+	struct xtcp_net *xn = xtcp_net(net);
+	int limit = READ_ONCE(xn->challenge_ack_limit);
+	u32 second = div_u64(now_ns, NSEC_PER_SEC), left;
+
+	if (limit == INT_MAX)
+		return true;
+	if (second != READ_ONCE(xn->challenge_second)) {
+		u32 half = ((u32)limit + 1) >> 1;
+
+		WRITE_ONCE(xn->challenge_second, second);
+		WRITE_ONCE(xn->challenge_left, get_random_u32_inclusive(half, limit + half - 1));
+	}
+	left = READ_ONCE(xn->challenge_left);
+	if (!left) {
+		xtcp_inc(net, XTCP_MIB_CHALLENGE_ACKS_SKIPPED);
+		return false;
+	}
+	WRITE_ONCE(xn->challenge_left, left - 1);
+	return true;
+}
+
+/* RFC 5961 section 7: at most ten challenge ACKs a second per socket, too. */
 static void xtcp_challenge_ack(struct sock *sk, u64 now_ns)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	if (xtcp_ratelimit(now_ns, &xs->challenge_stamp_ns, &xs->challenge_count,
-			   NSEC_PER_SEC, 10)) {
-		xtcp_inc(sock_net(sk), XTCP_MIB_CHALLENGE_ACKS);
-		xtcp_send_control(sk, XTCP_FLAG_ACK);
+	if (!xtcp_ratelimit(now_ns, &xs->challenge_stamp_ns, &xs->challenge_count,
+			    NSEC_PER_SEC, 10)) {
+		xtcp_inc(sock_net(sk), XTCP_MIB_CHALLENGE_ACKS_SKIPPED);
+		return;
 	}
+	if (!xtcp_challenge_allowed(sock_net(sk), now_ns))
+		return;
+	xtcp_inc(sock_net(sk), XTCP_MIB_CHALLENGE_ACKS);
+	xtcp_send_control(sk, XTCP_FLAG_ACK);
 }
 
 /*
- * A dropped segment without data (outside the window, or acknowledging
- * what we never sent) is answered at most every 500 ms, as Linux's
+ * An ACK for a dropped segment that occupies no sequence space, or for a
+ * SYN, goes at most every 500 ms (*stamp_ns, *count: the connection's or
+ * the TIME_WAIT entry's), as Linux's tcp_oow_rate_limited() with
  * tcp_invalid_ratelimit: two ends that disagree must not ACK each other
- * forever. Window and keepalive probes come further apart than that.
+ * forever. Data or a FIN is no part of such a loop and is always answered;
+ * window and keepalive probes come further apart than that.
  */
+bool xtcp_oow_ack_allowed(struct net *net, const struct xtcp_seg *seg, u64 now_ns,
+			  u64 *stamp_ns, u32 *count, enum xtcp_mib skipped)
+{
+	if (xtcp_seg_len(seg) && !(seg->flags & XTCP_FLAG_SYN))
+		return true;
+	if (xtcp_ratelimit(now_ns, stamp_ns, count, NSEC_PER_SEC / 2, 1))
+		return true;
+	xtcp_inc(net, skipped);
+	return false;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_oow_ack_allowed);
+
 static bool xtcp_ack_allowed(struct sock *sk, u64 now_ns, const struct xtcp_seg *seg,
 			     const struct xtcp_verdict *v)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	if (!(v->actions & XTCP_ACT_DROP) || seg->payload_len || (seg->flags & XTCP_FLAG_SYN))
-		return true;
-	if (!xtcp_ratelimit(now_ns, &xs->last_oow_ack_ns, &xs->oow_ack_count,
-			    NSEC_PER_SEC / 2, 1)) {
-		xtcp_inc(sock_net(sk), XTCP_MIB_OOW_ACKS_SKIPPED);
-		return false;
-	}
-	return true;
+	return !(v->actions & XTCP_ACT_DROP) ||
+	       xtcp_oow_ack_allowed(sock_net(sk), seg, now_ns, &xs->last_oow_ack_ns,
+				    &xs->oow_ack_count, XTCP_MIB_OOW_ACKS_SKIPPED);
 }
 
 /*
@@ -344,8 +389,13 @@ int xtcp_rcv_sk(struct sock *sk, struct sk_buff *skb)
 		}
 		return 0;
 	}
+	/*
+	 * Only a segment the state machine takes shows the peer alive: one
+	 * outside the window (anyone's, or an old duplicate) must not put off
+	 * keepalive, as Linux stamps rcv_tstamp only in tcp_ack().
+	 */
 	if (sk->sk_state != XTCP_LISTEN && sk->sk_state != XTCP_CLOSE &&
-	    !(v.actions & XTCP_ACT_DROP && v.actions & XTCP_ACT_SEND_RST))
+	    !(v.actions & XTCP_ACT_DROP))
 		xtcp_timers_peer_heard(sk, ctx.now_ns);
 	if (v.actions == XTCP_ACT_DROP) {
 		xtcp_drop(sock_net(sk), skb, v.drop);

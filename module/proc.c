@@ -107,7 +107,7 @@ static void xtcp_conns_line(struct seq_file *seq, struct sock *sk, struct xtcp_t
 			   xs->tcb.rcv_wnd,
 			   timer, ms, xs->total_retrans,
 			   from_kuid_munged(seq_user_ns(seq), sk->sk_uid),
-			   sk->sk_socket ? SOCK_INODE(sk->sk_socket)->i_ino : 0,
+			   sock_i_ino(sk),
 			   READ_ONCE(sk->sk_wmem_queued), atomic_read(&sk->sk_rmem_alloc));
 	} else {
 		seq_printf(seq, XTCP_CONNS_FMT, "TIME_WAIT", 0, 0, tw->snd_nxt, tw->snd_nxt,
@@ -233,6 +233,10 @@ const char * const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_DELAYED_ACKS]		= "DelayedACKs",
 	[XTCP_MIB_IN_DROPS]		= "InDrops",
 	[XTCP_MIB_RCVQ_DROPS]		= "RcvQDrops",
+	[XTCP_MIB_CHALLENGE_ACKS_SKIPPED] = "ChallengeACKsSkipped",
+	[XTCP_MIB_TW_ACKS_SKIPPED]	= "TimeWaitACKsSkipped",
+	[XTCP_MIB_TW_OVERFLOW]		= "TimeWaitOverflow",
+	[XTCP_MIB_ORPHAN_ABORTS]	= "OrphanAborts",
 };
 
 /* /proc/xtcp/stats: one "Name value" line per counter. */

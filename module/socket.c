@@ -300,7 +300,7 @@ static int xtcp_release(struct socket *sock)
 	struct sock *sk = sock->sk;
 	struct xtcp_verdict v;
 	struct xtcp_ctx ctx;
-	bool unread, abort;
+	bool unread, abort, orphans_full;
 	long timeout = 0;
 
 	if (!sk)
@@ -314,8 +314,11 @@ static int xtcp_release(struct socket *sock)
 	unread = !skb_queue_empty(&sk->sk_receive_queue);
 	abort = sock_flag(sk, SOCK_LINGER) && !sk->sk_lingertime;
 	__skb_queue_purge(&sk->sk_receive_queue);
+	/* As Linux's tcp_too_many_orphans(): max_orphans may live, no more. */
+	orphans_full = atomic_read(&xtcp_orphan_count) >=
+		       READ_ONCE(xtcp_net(sock_net(sk))->max_orphans);
 	xtcp_ctx_of(sk, xtcp_clock_ns(), &ctx);
-	xtcp_close_decide(&xtcp_sk(sk)->tcb, &ctx, unread, abort, &v);
+	xtcp_close_decide(&xtcp_sk(sk)->tcb, &ctx, unread, abort, orphans_full, &v);
 	if (v.actions || v.state != ctx.state)
 		xtcp_apply(sk, &ctx, NULL, NULL, &v);
 	if ((v.actions & XTCP_ACT_QUEUE_FIN) && sock_flag(sk, SOCK_LINGER))
@@ -324,6 +327,10 @@ static int xtcp_release(struct socket *sock)
 		sk_stream_wait_close(sk, timeout);
 
 	sock_orphan(sk);
+	if (sk->sk_state != XTCP_CLOSE) {
+		xtcp_sk(sk)->orphan_counted = 1;
+		atomic_inc(&xtcp_orphan_count);
+	}
 	if (sk->sk_state == XTCP_FIN_WAIT2)
 		xtcp_timers_orphan_fin_wait2(sk);
 	if (sk->sk_state == XTCP_CLOSE)

@@ -563,13 +563,20 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_abort_decide);
  * 3.10.4 CLOSE, as Linux's tcp_close(): unread data or SO_LINGER {1, 0}
  * abort with a RST (RFC 2525 2.17; a SYN_SENT connection has nothing to
  * reset); SYN_RECV, ESTABLISHED and CLOSE_WAIT queue a FIN after the data;
- * LISTEN and SYN_SENT delete the TCB; the closing states go on.
+ * LISTEN and SYN_SENT delete the TCB; the closing states go on, unless
+ * max_orphans orphans live already (orphans_full): then the connection is
+ * reset instead of left to finish (Linux's tcp_check_oom()).
  */
 void xtcp_close_decide(const struct xtcp_tcb *tcb, const struct xtcp_ctx *ctx, bool unread,
-		       bool linger_abort, struct xtcp_verdict *v)
+		       bool linger_abort, bool orphans_full, struct xtcp_verdict *v)
 {
 	if ((unread || linger_abort) && ctx->state != XTCP_CLOSE && ctx->state != XTCP_LISTEN) {
 		xtcp_abort_decide(ctx, "user abort", v);
+		return;
+	}
+	if (orphans_full && xtcp_state_after_close(ctx->state) != XTCP_CLOSE) {
+		xtcp_abort_decide(ctx, "too many orphans", v);
+		v->mib = XTCP_MIB_ORPHAN_ABORTS;
 		return;
 	}
 	xtcp_verdict_init(v, ctx->state);

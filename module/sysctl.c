@@ -21,6 +21,7 @@ static int xtcp_rto_max_max = 120000;
 static int xtcp_delack_max = 500;		/* ms: RFC 1122 4.2.3.2's limit */
 static int xtcp_mem_min = 4096;			/* bytes: tcp_wmem's smallest */
 static int xtcp_mem_max = INT_MAX / 2;		/* so rcvbuf + sndbuf fits an int */
+static int xtcp_int_max = INT_MAX;
 
 #ifdef XTCP_HAVE_CONST_CTL_TABLE
 #define xtcp_ctl_table const struct ctl_table
@@ -95,6 +96,9 @@ static struct ctl_table xtcp_sysctl_template[] = {
 	XTCP_SYSCTL_RANGE("delayed_ack_ms", delayed_ack_ms, SYSCTL_ZERO, &xtcp_delack_max),
 	XTCP_SYSCTL_MEM("wmem", wmem),
 	XTCP_SYSCTL_MEM("rmem", rmem),
+	XTCP_SYSCTL("challenge_ack_limit", challenge_ack_limit, &xtcp_int_max),
+	XTCP_SYSCTL_RANGE("max_tw_buckets", max_tw_buckets, SYSCTL_ZERO, &xtcp_int_max),
+	XTCP_SYSCTL_RANGE("max_orphans", max_orphans, SYSCTL_ZERO, &xtcp_int_max),
 	{}	/* 6.1 wants a sentinel; 6.12 is told the count instead */
 };
 
@@ -129,6 +133,15 @@ int xtcp_sysctl_init_net(struct net *net)
 	xn->rmem[XTCP_MEM_MIN] = 4096;
 	xn->rmem[XTCP_MEM_DEFAULT] = 212992;
 	xn->rmem[XTCP_MEM_MAX] = 6291456;
+	/*
+	 * Linux 6.12's: no namespace-wide challenge ACK limit unless asked
+	 * (the per-socket one stays; a shared count told an off-path observer
+	 * of connections, CVE-2016-5696); TIME_WAIT entries and orphans as
+	 * Linux sizes them for an established hash of 512k buckets.
+	 */
+	xn->challenge_ack_limit = INT_MAX;
+	xn->max_tw_buckets = 262144;
+	xn->max_orphans = 262144;
 
 	table = kmemdup(xtcp_sysctl_template, sizeof(xtcp_sysctl_template), GFP_KERNEL);
 	if (!table)

@@ -55,12 +55,19 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_put);
 /* sk, now in TIME_WAIT, hands its 4-tuple to a new entry for 2*MSL. */
 void xtcp_time_wait(struct sock *sk)
 {
+	struct xtcp_net *xn = xtcp_net(sock_net(sk));
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_tw *tw;
 
+	/*
+	 * Beyond max_tw_buckets entries, or without memory, the connection
+	 * just ends, as Linux's does (TCPTimeWaitOverflow).
+	 */
+	if (atomic_inc_return(&xn->tw_count) > READ_ONCE(xn->max_tw_buckets))
+		goto overflow;
 	tw = kmem_cache_zalloc(xtcp_tw_cachep, GFP_ATOMIC);
 	if (!tw)
-		return;		/* the connection just ends, as Linux does under pressure */
+		goto overflow;
 	xtcp_inc(sock_net(sk), XTCP_MIB_TIME_WAIT);
 	refcount_set(&tw->refcnt, 1);
 	write_pnet(&tw->net, sock_net(sk));
@@ -83,6 +90,11 @@ void xtcp_time_wait(struct sock *sk)
 	xtcp_tw_hash(tw);
 	xtcp_tw_timer_arm(tw);
 	xtcp_tw_put(tw);
+	return;
+
+overflow:
+	atomic_dec(&xn->tw_count);
+	xtcp_inc(sock_net(sk), XTCP_MIB_TW_OVERFLOW);
 }
 
 /* The entry leaves the table; the first to take it out reports TIME_WAIT's end. */
@@ -90,6 +102,7 @@ static void xtcp_tw_end(struct xtcp_tw *tw, const char *why)
 {
 	if (!xtcp_tw_unhash(tw))
 		return;
+	atomic_dec(&xtcp_net(read_pnet(&tw->net))->tw_count);
 	trace_xtcp_set_state(tw, tw->saddr, ntohs(tw->sport), tw->daddr, ntohs(tw->dport),
 			     XTCP_TIME_WAIT, XTCP_CLOSE, why);
 	xtcp_tw_put(tw);
@@ -127,7 +140,9 @@ enum xtcp_tw_action xtcp_tw_rcv(struct xtcp_tw *tw, struct sk_buff *skb)
 		.window = min_t(u32, tw->rcv_wnd >> tw->rcv_wscale, U16_MAX),
 		.wscale = -1,
 	};
+	struct net *net = read_pnet(&tw->net);
 	enum xtcp_tw_action action;
+	u64 now_ns = xtcp_clock_ns();
 	bool restart;
 
 	xtcp_seg_of(skb, &seg);
@@ -135,9 +150,18 @@ enum xtcp_tw_action xtcp_tw_rcv(struct xtcp_tw *tw, struct sk_buff *skb)
 	switch (action) {
 	case XTCP_TW_ACK:
 	case XTCP_TW_CHALLENGE:
-		xtcp_send_raw(read_pnet(&tw->net), tw->saddr, tw->daddr, &ack);
 		if (restart)
 			xtcp_tw_timer_arm(tw);
+		/* As Linux's TIME_WAIT: dataless segments are answered every 500 ms at most. */
+		if (!xtcp_oow_ack_allowed(net, &seg, now_ns, &tw->last_oow_ack_ns,
+					  &tw->oow_ack_count, XTCP_MIB_TW_ACKS_SKIPPED))
+			break;
+		if (action == XTCP_TW_CHALLENGE) {
+			if (!xtcp_challenge_allowed(net, now_ns))
+				break;
+			xtcp_inc(net, XTCP_MIB_CHALLENGE_ACKS);
+		}
+		xtcp_send_raw(net, tw->saddr, tw->daddr, &ack);
 		break;
 	case XTCP_TW_KILL:
 		xtcp_tw_kill(tw, "rcv RST");

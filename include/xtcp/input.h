@@ -8,6 +8,7 @@
 #include <net/protocol.h>
 
 #include "xtcp/segment.h"
+#include "xtcp/xtcp.h"
 
 struct net;
 struct sock;
@@ -23,5 +24,8 @@ void xtcp_apply(struct sock *sk, const struct xtcp_ctx *ctx, struct sk_buff *skb
 		const struct xtcp_seg *seg, const struct xtcp_verdict *v);
 void xtcp_drop(struct net *net, struct sk_buff *skb, enum skb_drop_reason reason);
 void xtcp_seg_of(const struct sk_buff *skb, struct xtcp_seg *seg);
+bool xtcp_challenge_allowed(struct net *net, u64 now_ns);
+bool xtcp_oow_ack_allowed(struct net *net, const struct xtcp_seg *seg, u64 now_ns,
+			  u64 *stamp_ns, u32 *count, enum xtcp_mib skipped);
 
 #endif /* _XTCP_INPUT_H */

@@ -43,6 +43,7 @@ struct xtcp_sock {
 	u8 wscale_ok:1;		/* RFC 7323 window scaling: in use (SYN_SENT: offered) */
 	u8 nodelay:1;		/* XTCP_NODELAY: Nagle's algorithm off */
 	u8 cork:1;		/* XTCP_CORK */
+	u8 orphan_counted:1;	/* closed by the user, in xtcp_orphan_count until CLOSE */
 	u8 snd_wscale;		/* shift of the peer's windows */
 	u8 rcv_wscale;		/* shift of ours */
 	u32 total_retrans;	/* over the connection's life */

@@ -147,7 +147,7 @@ void xtcp_abort_decide(const struct xtcp_ctx *ctx, const char *why, struct xtcp_
 bool xtcp_close_sends_fin(int state);
 int xtcp_state_after_close(int state);
 void xtcp_close_decide(const struct xtcp_tcb *tcb, const struct xtcp_ctx *ctx, bool unread,
-		       bool linger_abort, struct xtcp_verdict *v);
+		       bool linger_abort, bool orphans_full, struct xtcp_verdict *v);
 void xtcp_shutdown_decide(const struct xtcp_ctx *ctx, bool send_shutdown, bool rcv_shutdown,
 			  struct xtcp_verdict *v);
 

@@ -28,6 +28,8 @@ struct xtcp_tw {
 	u8 rcv_wscale;		/* our window's shift (RFC 7323) */
 	u8 dead;		/* out of the table: never armed again */
 	u8 reuse;		/* the socket had SO_REUSEADDR */
+	u32 oow_ack_count;	/* ACKs to dataless segments: rate limited */
+	u64 last_oow_ack_ns;
 	struct xtcp_history *history;	/* taken over from the socket */
 	spinlock_t lock;	/* dead and arming the timer */
 	struct hrtimer timer;

@@ -50,6 +50,10 @@ enum xtcp_mib {
 	XTCP_MIB_DELAYED_ACKS,		/* ACKs the delayed-ACK timer sent */
 	XTCP_MIB_IN_DROPS,		/* segments dropped, for any reason (drop reasons) */
 	XTCP_MIB_RCVQ_DROPS,		/* data refused: twice rcvbuf held, or no memory */
+	XTCP_MIB_CHALLENGE_ACKS_SKIPPED,	/* over challenge_ack_limit this second */
+	XTCP_MIB_TW_ACKS_SKIPPED,	/* TIME_WAIT's ACKs to dataless segments, rate limited */
+	XTCP_MIB_TW_OVERFLOW,		/* closed without TIME_WAIT: max_tw_buckets */
+	XTCP_MIB_ORPHAN_ABORTS,		/* reset at close(): max_orphans orphans already */
 	XTCP_MIB_MAX
 };
 
@@ -74,12 +78,21 @@ struct xtcp_net {
 	int delayed_ack_ms;		/* 0: every segment is ACKed at once */
 	int wmem[3];			/* send buffer: min, default, max */
 	int rmem[3];			/* receive buffer: min, default, max */
+	int challenge_ack_limit;	/* per second, this namespace; INT_MAX: none */
+	int max_tw_buckets;		/* TIME_WAIT entries, this namespace */
+	int max_orphans;		/* orphans (all namespaces) before close() resets */
+	u32 challenge_second;		/* the second challenge_left counts down in */
+	u32 challenge_left;
+	atomic_t tw_count;		/* TIME_WAIT entries in the table */
 	atomic_long_t mib[XTCP_MIB_MAX];
 };
 
 enum { XTCP_MEM_MIN, XTCP_MEM_DEFAULT, XTCP_MEM_MAX };
 
 struct xtcp_net *xtcp_net(const struct net *net);
+
+/* Sockets closed by the user and not yet CLOSED, in every namespace. */
+extern atomic_t xtcp_orphan_count;
 
 static inline void xtcp_inc(const struct net *net, enum xtcp_mib field)
 {
