@@ -3,6 +3,7 @@
 #   make                 xtcp.ko against the running kernel (or KDIR=<tree>), and the tools
 #   make demo            boot Debian's kernel in a VM and watch one connection live and die
 #   make check           every test, in a VM on the debug test kernel and on Debian's stock kernel
+#   make fuzz            the fuzzers for longer (SECONDS=N each, SEED=N) on the debug kernel
 #   make kernel          only build (or find in the cache) the test kernel
 #   make checkpatch      scripts/checkpatch.pl --strict over the kernel sources
 #   make sparse          sparse over the module and KUnit sources (C=2)
@@ -22,7 +23,7 @@ TEST_PROGS := $(patsubst tools/testing/%.c,build/bin/%,$(wildcard tools/testing/
 	      $(patsubst tools/examples/%.c,build/bin/%,$(wildcard tools/examples/*.c)) \
 	      $(patsubst tools/%.c,build/bin/%,$(wildcard tools/*.c))
 
-.PHONY: all modules tools vm-init kernel test-modules stock-modules demo bench-impairments check checkpatch sparse clean
+.PHONY: all modules tools vm-init kernel test-modules stock-modules demo bench-impairments check fuzz checkpatch sparse clean
 
 all: modules tools
 
@@ -83,6 +84,9 @@ bench-impairments:
 
 check:
 	@tools/vm/check
+
+fuzz:
+	@SECONDS_EACH=$(SECONDS) SEED=$(SEED) tools/vm/fuzz
 
 checkpatch:
 	@tools/vm/lint checkpatch
