@@ -64,7 +64,7 @@ static u16 fx_port = 40000;
 
 static struct {
 	int rto_min_ms, delayed_ack_ms, syn_retries, synack_retries, retries2, fin_timeout_ms;
-	int challenge_ack_limit, max_tw_buckets, max_orphans;
+	int challenge_ack_limit, max_tw_buckets, max_orphans, syncookies;
 } fx_saved;
 
 static int fx_xmit(struct sk_buff *skb, __be32 saddr, __be32 daddr)
@@ -101,6 +101,7 @@ static int fx_init(struct kunit *test)
 	fx_saved.challenge_ack_limit = xn->challenge_ack_limit;
 	fx_saved.max_tw_buckets = xn->max_tw_buckets;
 	fx_saved.max_orphans = xn->max_orphans;
+	fx_saved.syncookies = xn->syncookies;
 	xn->rto_min_ms = RTO_MIN_MS;
 	xn->delayed_ack_ms = DELACK_MS;
 	skb_queue_head_init(&fx_out);
@@ -430,6 +431,7 @@ static void fx_exit(struct kunit *test)
 	xn->challenge_ack_limit = fx_saved.challenge_ack_limit;
 	xn->max_tw_buckets = fx_saved.max_tw_buckets;
 	xn->max_orphans = fx_saved.max_orphans;
+	xn->syncookies = fx_saved.syncookies;
 }
 
 static const char fx_data[4096] = "xtcp socket fixture data";
@@ -736,6 +738,7 @@ static void listen_full_backlog_drops_syn(struct kunit *test)
 		.seq = PEER_ISS, .flags = S, .window = PEER_WND, .mss = PEER_MSS, .wscale = -1,
 	};
 
+	fx_net()->syncookies = 0;
 	fx_listen(f, 1);
 	fx_feed_seg(f, &syn, NULL, 0);
 	KUNIT_ASSERT_TRUE(test, fx_pop(f, &synack, NULL, 0));
@@ -745,6 +748,61 @@ static void listen_full_backlog_drops_syn(struct kunit *test)
 	fx_feed_seg(f, &syn, NULL, 0);
 	fx_expect_none(f);
 	KUNIT_EXPECT_EQ(test, fx_stat(XTCP_MIB_LISTEN_DROPS), drops + 1);
+}
+
+/*
+ * RFC 4987 3.6, net.xtcp.syncookies 1: with the SYN queue full, a SYN gets
+ * a SYN,ACK whose ISS is a cookie and the listener keeps nothing; the ACK
+ * that returns it makes the connection, with data, the MSS of Linux's
+ * table (536 for the peer's 1000) and the peer's window shift. An ACK with
+ * a wrong cookie gets the RST any ACK to a listener gets.
+ */
+static void listen_full_syn_queue_answers_with_cookie(struct kunit *test)
+{
+	struct fx *f = test->priv;
+	long sent = fx_stat(XTCP_MIB_SYNCOOKIES_SENT), recv = fx_stat(XTCP_MIB_SYNCOOKIES_RECV);
+	long failed = fx_stat(XTCP_MIB_SYNCOOKIES_FAILED);
+	struct socket *sock = NULL;
+	struct xtcp_seg synack;
+	struct xtcp_seg syn = {
+		.src_port = RPORT + 1, .seq = PEER_ISS, .flags = S, .window = PEER_WND,
+		.mss = PEER_MSS, .wscale = 7,
+	};
+	u8 buf[16];
+
+	fx_listen(f, 1);
+	fx_feed_seg(f, &syn, NULL, 0);
+	KUNIT_ASSERT_TRUE(test, fx_pop(f, &synack, NULL, 0));
+	KUNIT_EXPECT_EQ(test, xtcp_sk(f->listener->sk)->syn_queue_len, 1);
+	syn.src_port = RPORT;
+	fx_feed_seg(f, &syn, NULL, 0);
+	KUNIT_ASSERT_TRUE(test, fx_pop(f, &synack, NULL, 0));
+	KUNIT_EXPECT_EQ(test, synack.flags, S | A);
+	KUNIT_EXPECT_EQ(test, synack.ack, PEER_ISS + 1);
+	KUNIT_EXPECT_GT(test, synack.mss, 0);
+	KUNIT_EXPECT_GE(test, synack.wscale, 0);
+	KUNIT_EXPECT_EQ(test, fx_stat(XTCP_MIB_SYNCOOKIES_SENT), sent + 1);
+	KUNIT_EXPECT_EQ(test, xtcp_sk(f->listener->sk)->syn_queue_len, 1);
+	f->iss = synack.seq;
+
+	/* A wrong cookie, from a third port: RST. */
+	syn = (struct xtcp_seg){ .src_port = RPORT + 2, .seq = PEER_ISS + 1, .ack = f->iss + 2,
+				 .flags = A, .window = PEER_WND, .wscale = -1 };
+	fx_feed_seg(f, &syn, NULL, 0);
+	fx_expect(f, R, f->iss + 2, 0, 0);
+	KUNIT_EXPECT_EQ(test, fx_stat(XTCP_MIB_SYNCOOKIES_FAILED), failed + 1);
+
+	fx_feed(f, A | P, PEER_ISS + 1, f->iss + 1, fx_data, 5);
+	KUNIT_EXPECT_EQ(test, fx_stat(XTCP_MIB_SYNCOOKIES_RECV), recv + 1);
+	KUNIT_ASSERT_EQ(test, kernel_accept(f->listener, &sock, O_NONBLOCK), 0);
+	fx_take(f, sock);
+	KUNIT_EXPECT_EQ(test, fx_state(f), XTCP_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, fx_recv(f, buf, sizeof(buf)), 5);
+	KUNIT_EXPECT_EQ(test, memcmp(buf, fx_data, 5), 0);
+	KUNIT_EXPECT_EQ(test, xtcp_sk(f->sk)->mss, 536);
+	KUNIT_EXPECT_EQ(test, xtcp_sk(f->sk)->snd_wscale, 7);
+	KUNIT_EXPECT_EQ(test, xtcp_sk(f->sk)->tcb.snd_una, f->iss + 1);
+	f->peer_nxt = PEER_ISS + 6;
 }
 
 /* ---- ESTABLISHED: sending (RFC 9293 3.8.6, RFC 5681, RFC 6298) ---- */
@@ -1872,6 +1930,7 @@ static struct kunit_case xtcp_sock_cases[] = {
 	KUNIT_CASE(listen_ack_answered_by_rst),
 	KUNIT_CASE(listen_rst_ignored),
 	KUNIT_CASE(listen_full_backlog_drops_syn),
+	KUNIT_CASE(listen_full_syn_queue_answers_with_cookie),
 	KUNIT_CASE(listen_close_resets_unaccepted_children),
 	KUNIT_CASE(syn_recv_ack_after_closing_listener_took_child),
 	KUNIT_CASE(syn_recv_ack_establishes_for_accept),

@@ -9,6 +9,7 @@
 
 #include "xtcp/state.h"
 #include "xtcp/rtt.h"
+#include "xtcp/syncookies.h"
 #include "xtcp/timeout.h"
 #include "xtcp/xtcp.h"
 
@@ -487,7 +488,7 @@ static void state_test_open_decide(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, v.actions, 0);
 	KUNIT_EXPECT_STREQ(test, v.event, "user listen");
 	/* 3.10.7.2: a listener's child answers the SYN from SYN-RECEIVED. */
-	xtcp_child_decide(&ctx, &v);
+	xtcp_child_decide(&ctx, false, &v);
 	KUNIT_EXPECT_EQ(test, v.state, XTCP_SYN_RECV);
 	KUNIT_EXPECT_EQ(test, v.actions, XTCP_ACT_SEND_SYN);
 	KUNIT_EXPECT_EQ(test, v.mib, XTCP_MIB_PASSIVE_OPENS);
@@ -909,6 +910,41 @@ static void state_test_abort_on_data(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, v.actions & DATA);
 }
 
+/*
+ * SYN cookies (RFC 4987 3.6): a cookie gives back the MSS (Linux's table)
+ * and the window shift it was made with, for two minutes; not for another
+ * 4-tuple or ISN, not one bit off, not three minutes later.
+ */
+static void state_test_syncookie(struct kunit *test)
+{
+	__be32 a = htonl(0x0a000001), b = htonl(0x0a000002);
+	__be16 pa = htons(80), pb = htons(40000);
+	struct xtcp_cookie_data in = { .mss = 1000, .wscale = 7 }, out;
+	u64 now = 1000 * 60 * NSEC_PER_SEC + 5;
+	u32 c = xtcp_cookie_make(a, b, pa, pb, 123456, &in, now);
+
+	KUNIT_ASSERT_EQ(test, xtcp_cookie_check(a, b, pa, pb, 123456, c, now, &out), 0);
+	KUNIT_EXPECT_EQ(test, out.mss, 536);
+	KUNIT_EXPECT_EQ(test, out.wscale, 7);
+	now += 119 * NSEC_PER_SEC;
+	KUNIT_EXPECT_EQ(test, xtcp_cookie_check(a, b, pa, pb, 123456, c, now, &out), 0);
+	KUNIT_EXPECT_EQ(test, xtcp_cookie_check(a, b, pa, pb, 123456, c, now + 61 * NSEC_PER_SEC,
+						&out), -EINVAL);
+	now -= 119 * NSEC_PER_SEC;
+	KUNIT_EXPECT_EQ(test, xtcp_cookie_check(a, b, pa, pb, 124456, c, now, &out), -EINVAL);
+	KUNIT_EXPECT_EQ(test, xtcp_cookie_check(a, b, pa, htons(40001), 123456, c, now, &out),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, xtcp_cookie_check(a, b, pa, pb, 123456, c ^ 0x100000, now, &out),
+			-EINVAL);
+	in = (struct xtcp_cookie_data){ .mss = 65000, .wscale = -1 };
+	c = xtcp_cookie_make(a, b, pa, pb, 0xffffffff, &in, now);
+	KUNIT_ASSERT_EQ(test, xtcp_cookie_check(a, b, pa, pb, 0xffffffff, c, now, &out), 0);
+	KUNIT_EXPECT_EQ(test, out.mss, 1460);
+	KUNIT_EXPECT_EQ(test, out.wscale, -1);
+	KUNIT_EXPECT_EQ(test, xtcp_cookie_mss(100), 536);
+	KUNIT_EXPECT_EQ(test, xtcp_cookie_mss(1440), 1440);
+}
+
 static struct kunit_case state_test_cases[] = {
 	KUNIT_CASE_PARAM(state_test_transition, transition_gen_params),
 	KUNIT_CASE(state_test_all_pairs),
@@ -930,6 +966,7 @@ static struct kunit_case state_test_cases[] = {
 	KUNIT_CASE(state_test_rtt_estimator),
 	KUNIT_CASE(state_test_keepalive),
 	KUNIT_CASE(state_test_isn),
+	KUNIT_CASE(state_test_syncookie),
 	{}
 };
 

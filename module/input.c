@@ -91,6 +91,15 @@ void xtcp_ctx_of(const struct sock *sk, u64 now_ns, struct xtcp_ctx *ctx)
 	ctx->held = !!xs->send_head;
 	ctx->orphan = sock_flag(sk, SOCK_DEAD);
 	ctx->keepalive = sock_flag(sk, SOCK_KEEPOPEN);
+	ctx->cookies = false;
+	if (ctx->state == XTCP_LISTEN) {
+		int syncookies = READ_ONCE(xtcp_net(sock_net(sk))->syncookies);
+
+		/* As Linux's tcp_synq_no_recent_overflow(): cookies stay good 2 minutes. */
+		ctx->cookies = syncookies == 2 ||
+			       (syncookies && xs->cookie_sent_ns &&
+				now_ns - READ_ONCE(xs->cookie_sent_ns) < 120 * NSEC_PER_SEC);
+	}
 }
 
 /*
@@ -307,6 +316,13 @@ void xtcp_apply(struct sock *sk, const struct xtcp_ctx *ctx, struct sk_buff *skb
 		if (xtcp_queue_syn(sk, flags))
 			xtcp_done(sk, 0, "no memory for SYN");
 	}
+	if (v->actions & XTCP_ACT_SYN_COOKIE) {
+		/* The SYN,ACK went as a cookie: ISS is sent, nothing to resend. */
+		xtcp_hash_conn(sk);
+		xs->tcb.snd_una = xs->tcb.iss;
+		xs->tcb.snd_nxt = xs->tcb.iss + 1;
+		xs->tcb.snd_sml = xs->tcb.iss;
+	}
 	if (v->actions & XTCP_ACT_QUEUE_FIN) {
 		xs->fin_queued = 1;
 		xtcp_push(sk);
@@ -387,6 +403,15 @@ int xtcp_rcv_sk(struct sock *sk, struct sk_buff *skb)
 			xtcp_inc(sock_net(sk), XTCP_MIB_LISTEN_DROPS);
 			xtcp_drop(sock_net(sk), skb, SKB_DROP_REASON_SOCKET_BACKLOG);
 		}
+		return 0;
+	}
+	if (v.actions & XTCP_ACT_COOKIE_ACK) {
+		if (xtcp_cookie_child(sk, skb, &seg, ctx.now_ns))
+			return 0;
+		/* Not one of our cookies: the RST LISTEN gives any ACK. */
+		xtcp_inc(sock_net(sk), XTCP_MIB_SYNCOOKIES_FAILED);
+		v.actions = XTCP_ACT_SEND_RST | XTCP_ACT_DROP;
+		xtcp_apply(sk, &ctx, skb, &seg, &v);
 		return 0;
 	}
 	/*

@@ -14,6 +14,7 @@
 #include "xtcp/listener.h"
 #include "xtcp/output.h"
 #include "xtcp/sock.h"
+#include "xtcp/syncookies.h"
 #include "xtcp/table.h"
 #include "xtcp/timers.h"
 #include "xtcp/window.h"
@@ -90,28 +91,35 @@ void xtcp_listener_stop(struct sock *listener)
 	}
 }
 
-/*
- * A SYN reached a listener: make the child that answers it (in SYN_RECV);
- * false if the backlog is full or there is no memory for it.
- */
-bool xtcp_child_create(struct sock *listener, struct sk_buff *skb, u64 now_ns)
+/* What a child is made of: the peer's SYN, read from the segment or a cookie. */
+struct xtcp_syn {
+	__be32 laddr, raddr;
+	__be16 rport;
+	u32 irs;		/* the peer's ISN */
+	u16 mss;		/* the peer's, 0: none announced */
+	int wscale;		/* the peer's shift, -1: none offered */
+	u32 window;		/* unscaled, as in a SYN */
+};
+
+/* The listener's answers are full: half-open and ready connections both count, as in Linux. */
+static bool xtcp_syn_queue_full(struct sock *listener)
+{
+	struct xtcp_sock *lxs = xtcp_sk(listener);
+	u32 backlog = max_t(u32, lxs->backlog, 1);
+	u32 max_syn = READ_ONCE(xtcp_net(sock_net(listener))->max_syn_backlog);
+
+	return lxs->syn_queue_len >= min(backlog, max_syn) || lxs->accept_queue_len >= backlog;
+}
+
+/* A child of listener for syn, with ISS iss, on the SYN queue; NULL without memory. */
+static struct sock *xtcp_child_new(struct sock *listener, const struct xtcp_syn *syn, u32 iss)
 {
 	struct xtcp_sock *lxs = xtcp_sk(listener), *xs;
-	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
-	const struct tcphdr *th = (const struct tcphdr *)skb_transport_header(skb);
-	struct xtcp_net *xn = xtcp_net(sock_net(listener));
-	u32 backlog = max_t(u32, lxs->backlog, 1);
-	struct xtcp_verdict v;
-	struct xtcp_ctx ctx;
 	struct sock *sk;
 
-	/* Bounded: half-open and ready connections both count, as in Linux. */
-	if (lxs->syn_queue_len >= min_t(u32, backlog, xn->max_syn_backlog) ||
-	    lxs->accept_queue_len >= backlog)
-		return false;
 	sk = sk_alloc(sock_net(listener), xtcp_family, GFP_ATOMIC, &xtcp_prot, 0);
 	if (!sk)
-		return false;
+		return NULL;
 	sock_init_data(NULL, sk);
 	xtcp_init_sock(sk, GFP_ATOMIC);
 	xs = xtcp_sk(sk);
@@ -126,22 +134,21 @@ bool xtcp_child_create(struct sock *listener, struct sk_buff *skb, u64 now_ns)
 	xs->keepalive_intvl = lxs->keepalive_intvl;
 	xs->keepalive_cnt = lxs->keepalive_cnt;
 
-	sk->sk_rcv_saddr = ip_hdr(skb)->daddr;
-	sk->sk_daddr = ip_hdr(skb)->saddr;
+	sk->sk_rcv_saddr = syn->laddr;
+	sk->sk_daddr = syn->raddr;
 	sk->sk_num = listener->sk_num;
-	sk->sk_dport = th->source;
-	xs->tcb.rcv_nxt = cb->seq + 1;
+	sk->sk_dport = syn->rport;
+	xs->tcb.rcv_nxt = syn->irs + 1;
 	xs->tcb.rcv_wup = xs->tcb.rcv_nxt;
 	xs->copied_seq = xs->tcb.rcv_nxt;
 	xs->adv_mss = xtcp_route_mss(sock_net(sk), sk->sk_rcv_saddr, sk->sk_daddr);
-	xs->mss = min_t(u16, xs->adv_mss, cb->mss ?: XTCP_MSS_DEFAULT);
+	xs->mss = min_t(u16, xs->adv_mss, syn->mss ?: XTCP_MSS_DEFAULT);
 	xtcp_wscale_offer(sk);
-	xtcp_wscale_agree(sk, cb->wscale);
-	xs->tcb.snd_wnd = cb->window;	/* a SYN's window is not scaled */
-	xs->tcb.max_snd_wnd = cb->window;
-	xs->tcb.snd_wl1 = cb->seq;
-	xs->tcb.iss = xtcp_isn(sk->sk_rcv_saddr, sk->sk_daddr, htons(sk->sk_num),
-			       sk->sk_dport, now_ns);
+	xtcp_wscale_agree(sk, syn->wscale);
+	xs->tcb.snd_wnd = syn->window;	/* a SYN's window is not scaled */
+	xs->tcb.max_snd_wnd = syn->window;
+	xs->tcb.snd_wl1 = syn->irs;
+	xs->tcb.iss = iss;
 	xtcp_cc_init(&xs->cc, xs->mss, xs->tcb.iss);
 
 	sock_hold(listener);
@@ -150,25 +157,131 @@ bool xtcp_child_create(struct sock *listener, struct sk_buff *skb, u64 now_ns)
 	list_add_tail(&xs->child_node, &lxs->syn_queue);
 	lxs->syn_queue_len++;
 	spin_unlock_bh(&lxs->queue_lock);
+	return sk;
+}
 
-	/*
-	 * The listener's lock is held nested (input.c): the child's is the
-	 * outer class. From the listener's backlog we run with BHs on, and
-	 * softirq takes this lock too.
-	 */
+/*
+ * The child's first event: SYN_RECV (decided by xtcp_child_decide) and,
+ * for a cookie, the ACK in skb that completes it. The listener's lock is
+ * held nested (input.c): the child's is the outer class. From the
+ * listener's backlog we run with BHs on, and softirq takes this lock too.
+ */
+static void xtcp_child_start(struct sock *sk, struct sk_buff *skb, u64 now_ns)
+{
+	struct xtcp_verdict v;
+	struct xtcp_ctx ctx;
+
 	local_bh_disable();
 	bh_lock_sock(sk);
 	xtcp_ctx_of(sk, now_ns, &ctx);
-	xtcp_child_decide(&ctx, &v);
+	xtcp_child_decide(&ctx, !!skb, &v);
 	/* Hashed, with its SYN+ACK queued; without memory for it, done. */
 	sock_hold(sk);
 	xtcp_apply(sk, &ctx, NULL, NULL, &v);
 	if (sk->sk_state != XTCP_CLOSE)
 		xtcp_timers_peer_heard(sk, now_ns);
+	if (skb)
+		xtcp_rcv_sk(sk, skb);
 	bh_unlock_sock(sk);
 	local_bh_enable();
 	sock_put(sk);
+}
+
+/*
+ * RFC 4987 3.6: answer the SYN in skb with a SYN,ACK whose ISS is a
+ * cookie, and keep nothing. The options are those the child would send.
+ */
+static void xtcp_cookie_synack(struct sock *listener, struct sk_buff *skb,
+			       const struct xtcp_syn *syn, u64 now_ns)
+{
+	const struct tcphdr *th = (const struct tcphdr *)skb_transport_header(skb);
+	struct net *net = sock_net(listener);
+	struct xtcp_cookie_data d = { .mss = syn->mss ?: XTCP_MSS_DEFAULT, .wscale = syn->wscale };
+	u8 shift = xtcp_wscale_offered(listener);
+	struct xtcp_seg synack = {
+		.src_port = ntohs(th->dest), .dst_port = ntohs(th->source),
+		.ack = syn->irs + 1, .flags = XTCP_FLAG_SYN | XTCP_FLAG_ACK,
+		.window = min_t(u32, xtcp_rcvbuf(listener) / 2, U16_MAX),
+		.mss = xtcp_route_mss(net, syn->laddr, syn->raddr),
+		.wscale = syn->wscale >= 0 && READ_ONCE(xtcp_net(net)->window_scaling) ? shift : -1,
+	};
+
+	synack.seq = xtcp_cookie_make(syn->laddr, syn->raddr, th->dest, th->source, syn->irs, &d,
+				      now_ns);
+	WRITE_ONCE(xtcp_sk(listener)->cookie_sent_ns, now_ns);
+	xtcp_inc(net, XTCP_MIB_SYNCOOKIES_SENT);
+	xtcp_send_raw(net, syn->laddr, syn->raddr, &synack);
+}
+
+/*
+ * A SYN reached a listener: make the child that answers it (in SYN_RECV),
+ * or, with the SYN queue full (or net.xtcp.syncookies 2), answer with a
+ * cookie. False if the SYN is refused: the queue is full without cookies,
+ * or there is no memory for the child. Consumes skb otherwise.
+ */
+bool xtcp_child_create(struct sock *listener, struct sk_buff *skb, u64 now_ns)
+{
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	const struct tcphdr *th = (const struct tcphdr *)skb_transport_header(skb);
+	int syncookies = READ_ONCE(xtcp_net(sock_net(listener))->syncookies);
+	struct xtcp_syn syn = {
+		.laddr = ip_hdr(skb)->daddr, .raddr = ip_hdr(skb)->saddr, .rport = th->source,
+		.irs = cb->seq, .mss = cb->mss, .wscale = cb->wscale, .window = cb->window,
+	};
+	struct sock *sk;
+
+	if (syncookies == 2 || xtcp_syn_queue_full(listener)) {
+		/* The accept queue full too: a cookie's connection would find no room. */
+		if (!syncookies || xtcp_sk(listener)->accept_queue_len >=
+				   max_t(u32, xtcp_sk(listener)->backlog, 1))
+			return false;
+		xtcp_cookie_synack(listener, skb, &syn, now_ns);
+		consume_skb(skb);
+		return true;
+	}
+	sk = xtcp_child_new(listener, &syn, xtcp_isn(syn.laddr, syn.raddr, th->dest, th->source,
+						     now_ns));
+	if (!sk)
+		return false;
+	xtcp_child_start(sk, NULL, now_ns);
 	consume_skb(skb);
+	return true;
+}
+
+/*
+ * An ACK reached a listener that sends cookies (RFC 4987 3.6): if SEG.ACK - 1
+ * is the cookie of SEG.SEQ - 1 for its 4-tuple, make the connection and
+ * let the ACK (and any data with it) complete it. False: not a cookie of
+ * ours, skb untouched. True: skb consumed, the connection made, or dropped
+ * for a full accept queue or no memory (ListenDrops).
+ */
+bool xtcp_cookie_child(struct sock *listener, struct sk_buff *skb, const struct xtcp_seg *seg,
+		       u64 now_ns)
+{
+	const struct tcphdr *th = (const struct tcphdr *)skb_transport_header(skb);
+	struct xtcp_sock *lxs = xtcp_sk(listener);
+	struct xtcp_cookie_data d;
+	struct xtcp_syn syn = {
+		.laddr = ip_hdr(skb)->daddr, .raddr = ip_hdr(skb)->saddr, .rport = th->source,
+		.irs = seg->seq - 1,
+	};
+	struct sock *sk;
+
+	if (xtcp_cookie_check(syn.laddr, syn.raddr, th->dest, th->source, syn.irs, seg->ack - 1,
+			      now_ns, &d))
+		return false;
+	syn.mss = d.mss;
+	syn.wscale = d.wscale;
+	sk = NULL;
+	if (lxs->accept_queue_len < max_t(u32, lxs->backlog, 1))
+		sk = xtcp_child_new(listener, &syn, seg->ack - 1);
+	if (!sk) {
+		xtcp_inc(sock_net(listener), XTCP_MIB_LISTEN_DROPS);
+		xtcp_drop(sock_net(listener), skb, SKB_DROP_REASON_SOCKET_BACKLOG);
+		return true;
+	}
+	xtcp_inc(sock_net(listener), XTCP_MIB_SYNCOOKIES_RECV);
+	xtcp_child_start(sk, skb, now_ns);
 	return true;
 }
 

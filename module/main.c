@@ -11,6 +11,7 @@
 
 #include "xtcp/input.h"
 #include "xtcp/sock.h"
+#include "xtcp/syncookies.h"
 #include "xtcp/table.h"
 #include "xtcp/timewait.h"
 
@@ -78,6 +79,7 @@ static int __init xtcp_init(void)
 	}
 	xtcp_family_ops.family = xtcp_family;
 	xtcp_isn_init();
+	xtcp_cookie_init();
 	xtcp_table_init();
 
 	err = xtcp_tw_init();

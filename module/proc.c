@@ -237,6 +237,9 @@ const char * const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_TW_ACKS_SKIPPED]	= "TimeWaitACKsSkipped",
 	[XTCP_MIB_TW_OVERFLOW]		= "TimeWaitOverflow",
 	[XTCP_MIB_ORPHAN_ABORTS]	= "OrphanAborts",
+	[XTCP_MIB_SYNCOOKIES_SENT]	= "SyncookiesSent",
+	[XTCP_MIB_SYNCOOKIES_RECV]	= "SyncookiesRecv",
+	[XTCP_MIB_SYNCOOKIES_FAILED]	= "SyncookiesFailed",
 };
 
 /* /proc/xtcp/stats: one "Name value" line per counter. */

@@ -57,7 +57,8 @@ void xtcp_reset_reply(const struct xtcp_seg *seg, struct xtcp_verdict *v)
 EXPORT_SYMBOL_IF_KUNIT(xtcp_reset_reply);
 
 /* 3.10.7.2, LISTEN */
-static void xtcp_rcv_listen(const struct xtcp_seg *seg, struct xtcp_verdict *v)
+static void xtcp_rcv_listen(const struct xtcp_ctx *ctx, const struct xtcp_seg *seg,
+			    struct xtcp_verdict *v)
 {
 	if (seg->flags & XTCP_FLAG_RST) {
 		v->actions = XTCP_ACT_DROP;
@@ -70,6 +71,12 @@ static void xtcp_rcv_listen(const struct xtcp_seg *seg, struct xtcp_verdict *v)
 		verdict_rst(v, seg->ack, 0, XTCP_FLAG_RST);
 		v->drop = SKB_DROP_REASON_TCP_FLAGS;
 		v->event = "rcv ACK in LISTEN";
+		/*
+		 * RFC 4987 3.6: while the listener answers SYNs with cookies, the
+		 * ACK may bring one back; if it is not one of ours, the RST.
+		 */
+		if (ctx->cookies && !(seg->flags & XTCP_FLAG_SYN))
+			v->actions = XTCP_ACT_COOKIE_ACK;
 		return;
 	}
 	if (seg->flags & XTCP_FLAG_SYN) {
@@ -413,7 +420,7 @@ void xtcp_segment_arrives(const struct xtcp_tcb *tcb, const struct xtcp_ctx *ctx
 	xtcp_verdict_init(v, ctx->state);
 	switch (ctx->state) {
 	case XTCP_LISTEN:
-		xtcp_rcv_listen(seg, v);
+		xtcp_rcv_listen(ctx, seg, v);
 		break;
 	case XTCP_SYN_SENT:
 		xtcp_rcv_syn_sent(tcb, ctx, seg, v);
@@ -528,15 +535,16 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_open_decide);
 /*
  * 3.10.7.2: the child a listener makes of a SYN (the ISS chosen, RCV.NXT
  * past the SYN) enters SYN-RECEIVED and sends <SEQ=ISS><ACK=RCV.NXT>
- * <CTL=SYN,ACK>.
+ * <CTL=SYN,ACK>. Made of a SYN cookie (RFC 4987 3.6), that SYN,ACK went
+ * out already; the ACK that brought the cookie back comes next.
  */
-void xtcp_child_decide(const struct xtcp_ctx *ctx, struct xtcp_verdict *v)
+void xtcp_child_decide(const struct xtcp_ctx *ctx, bool cookie, struct xtcp_verdict *v)
 {
 	xtcp_verdict_init(v, ctx->state);
 	v->state = XTCP_SYN_RECV;
-	v->actions = XTCP_ACT_SEND_SYN;
+	v->actions = cookie ? XTCP_ACT_SYN_COOKIE : XTCP_ACT_SEND_SYN;
 	v->mib = XTCP_MIB_PASSIVE_OPENS;
-	v->event = "rcv SYN";
+	v->event = cookie ? "rcv ACK of SYN cookie" : "rcv SYN";
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_child_decide);
 

@@ -86,16 +86,23 @@ u32 xtcp_rcv_wnd_left(const struct xtcp_sock *xs)
  * RFC 7323 2.2: the window scaling our SYN (or SYN+ACK) offers, unless
  * net.xtcp.window_scaling is off. Our shift covers the most room our
  * buffer may offer: the namespace's rmem maximum, or SO_RCVBUF's if the
- * user set it.
+ * user set it. xtcp_wscale_offered() is the shift (a listener's: the one
+ * its children, and its SYN cookies, offer).
  */
-void xtcp_wscale_offer(struct sock *sk)
+u8 xtcp_wscale_offered(const struct sock *sk)
 {
-	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 space = sk->sk_userlocks & SOCK_RCVBUF_LOCK ? xtcp_rcvbuf(sk) :
 		    READ_ONCE(xtcp_net(sock_net(sk))->rmem[XTCP_MEM_MAX]);
 
+	return xtcp_wscale_for(space / 2);
+}
+
+void xtcp_wscale_offer(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
 	xs->wscale_ok = READ_ONCE(xtcp_net(sock_net(sk))->window_scaling);
-	xs->rcv_wscale = xs->wscale_ok ? xtcp_wscale_for(space / 2) : 0;
+	xs->rcv_wscale = xs->wscale_ok ? xtcp_wscale_offered(sk) : 0;
 	xs->snd_wscale = 0;
 }
 

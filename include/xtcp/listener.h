@@ -20,6 +20,9 @@ int xtcp_accept(struct socket *sock, struct socket *newsock, int flags, bool ker
 #endif
 void xtcp_listener_stop(struct sock *listener);
 bool xtcp_child_create(struct sock *listener, struct sk_buff *skb, u64 now_ns);
+struct xtcp_seg;
+bool xtcp_cookie_child(struct sock *listener, struct sk_buff *skb, const struct xtcp_seg *seg,
+		       u64 now_ns);
 void xtcp_child_established(struct sock *child);
 
 #endif /* _XTCP_LISTENER_H */

@@ -37,6 +37,7 @@ struct xtcp_sock {
 	u64 challenge_stamp_ns;		/* RFC 5961 challenge ACK rate limit */
 	u32 challenge_count;
 	u64 last_oow_ack_ns;		/* last ACK to a dataless segment we dropped */
+	u64 cookie_sent_ns;		/* listener: when it last answered a SYN with a cookie */
 	u32 oow_ack_count;
 	u8 fin_queued:1;	/* the user is done sending: FIN after the data */
 	u8 fin_sent:1;

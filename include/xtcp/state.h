@@ -62,6 +62,7 @@ struct xtcp_ctx {
 	bool held;		/* unsent data waits (for the peer's window, or a cork) */
 	bool orphan;		/* the user closed the socket (SOCK_DEAD) */
 	bool keepalive;		/* SO_KEEPALIVE */
+	bool cookies;		/* LISTEN: SYN cookies sent in the last 2 minutes, or always */
 };
 
 /* What a verdict asks for; several may be set. */
@@ -90,6 +91,8 @@ enum {
 	XTCP_ACT_WINDOW_PROBE	= 1 << 19,	/* persist: probe the closed window */
 	XTCP_ACT_KEEPALIVE_PROBE = 1 << 20,	/* <SEQ=SND.NXT-1><CTL=ACK> (3.8.4) */
 	XTCP_ACT_SEND_SYN	= 1 << 21,	/* <SEQ=ISS><CTL=SYN>, in SYN_RECV with ACK */
+	XTCP_ACT_SYN_COOKIE	= 1 << 22,	/* SEND_SYN's, but the SYN,ACK went as a cookie */
+	XTCP_ACT_COOKIE_ACK	= 1 << 23,	/* LISTEN: an ACK that may complete a cookie */
 };
 
 struct xtcp_verdict {
@@ -142,7 +145,7 @@ enum xtcp_tw_action xtcp_tw_decide(u32 rcv_nxt, u32 rcv_wnd, const struct xtcp_s
 
 /* User calls (RFC 9293 3.10.1 OPEN, 3.10.4 CLOSE, and shutdown(SHUT_WR)). */
 int xtcp_open_decide(const struct xtcp_ctx *ctx, bool active, struct xtcp_verdict *v);
-void xtcp_child_decide(const struct xtcp_ctx *ctx, struct xtcp_verdict *v);
+void xtcp_child_decide(const struct xtcp_ctx *ctx, bool cookie, struct xtcp_verdict *v);
 void xtcp_abort_decide(const struct xtcp_ctx *ctx, const char *why, struct xtcp_verdict *v);
 bool xtcp_close_sends_fin(int state);
 int xtcp_state_after_close(int state);

@@ -20,6 +20,7 @@ bool xtcp_window_update_due(u32 left, u32 room, u32 mss);
 
 u32 xtcp_rcv_window(const struct sock *sk);
 u32 xtcp_rcv_wnd_left(const struct xtcp_sock *xs);
+u8 xtcp_wscale_offered(const struct sock *sk);
 void xtcp_wscale_offer(struct sock *sk);
 void xtcp_wscale_agree(struct sock *sk, int peer_wscale);
 u16 xtcp_select_window(struct sock *sk, bool syn);

@@ -54,6 +54,9 @@ enum xtcp_mib {
 	XTCP_MIB_TW_ACKS_SKIPPED,	/* TIME_WAIT's ACKs to dataless segments, rate limited */
 	XTCP_MIB_TW_OVERFLOW,		/* closed without TIME_WAIT: max_tw_buckets */
 	XTCP_MIB_ORPHAN_ABORTS,		/* reset at close(): max_orphans orphans already */
+	XTCP_MIB_SYNCOOKIES_SENT,	/* SYN+ACKs with a cookie: the SYN queue was full */
+	XTCP_MIB_SYNCOOKIES_RECV,	/* ACKs with a good cookie: a connection made of one */
+	XTCP_MIB_SYNCOOKIES_FAILED,	/* ACKs to a listener sending cookies, with a bad one */
 	XTCP_MIB_MAX
 };
 
@@ -81,6 +84,7 @@ struct xtcp_net {
 	int challenge_ack_limit;	/* per second, this namespace; INT_MAX: none */
 	int max_tw_buckets;		/* TIME_WAIT entries, this namespace */
 	int max_orphans;		/* orphans (all namespaces) before close() resets */
+	int syncookies;			/* 0 never, 1 when the SYN queue is full, 2 always */
 	u32 challenge_second;		/* the second challenge_left counts down in */
 	u32 challenge_left;
 	atomic_t tw_count;		/* TIME_WAIT entries in the table */

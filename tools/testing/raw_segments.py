@@ -13,11 +13,12 @@ in-window RST and SYN get a challenge ACK, out-of-window RST is ignored).
 """
 import errno
 import os
+import select
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "pylib"))
 from xtcptest import (ACK, FIN, PSH, RST, SYN, XSocket, check, expect_oserror,  # noqa: E402
-                      finish, peer_and_listener, stats, wait_state)
+                      finish, peer_and_listener, proc_rows, stats, sysctl, wait_state)
 
 peer, ln, port, lend = peer_and_listener()
 L, R = peer.LOCAL, peer.REMOTE
@@ -104,7 +105,9 @@ check(stats()["InErrShort"] == before + 1, "10-byte segment: InErrShort counted"
 check(wait_state(lend, "%s:40002" % R, None) is None, "no connection came of any of them")
 check(wait_state(lend, "0.0.0.0:0", "LISTEN") == "LISTEN", "the listener is unharmed")
 
-# The half-open queue is bounded by the backlog: extra SYNs are dropped and counted.
+# The half-open queue is bounded by the backlog: without SYN cookies, extra
+# SYNs are dropped and counted.
+sysctl("syncookies", 0)
 small = XSocket()
 small.bind(L, 0)
 small.listen(2)
@@ -120,4 +123,39 @@ while True:
     answers += a["flags"] == SYN | ACK and a["sport"] == sport
 check(answers == 2, "listen(2): two SYNs answered out of six (%d)" % answers)
 check(stats()["ListenDrops"] == drops + 4, "four counted in ListenDrops")
+
+# With SYN cookies (net.xtcp.syncookies 1, the default): the queue still full,
+# each SYN is answered with a cookie and nothing is kept; the ACK returning
+# one makes a connection that accept() returns and that carries data.
+sysctl("syncookies", 1)
+before = stats()
+for i in range(4):
+    peer.send(45100 + i, sport, 5000, 0, SYN, options=bytes([2, 4, 0x05, 0xb4]))
+cookies = []
+while True:
+    a = peer.recv(0.5)
+    if not a:
+        break
+    if a["flags"] == SYN | ACK and a["sport"] == sport and a["ack"] == 5001:
+        cookies.append(a)
+check(len(cookies) == 4, "four SYNs past the full queue answered with cookies (%d)" % len(cookies))
+check(stats()["SyncookiesSent"] == before["SyncookiesSent"] + 4, "SyncookiesSent counts them")
+check(stats()["ListenDrops"] == before["ListenDrops"], "none dropped")
+check(len([r for r in proc_rows() if r["state"] == "SYN_RECV"]) == 2,
+      "nothing kept for them: still the 2 half-open children")
+a = cookies[0]
+peer.send(a["dport"], sport, 5001, a["seq"] + 1, ACK | PSH, payload=b"cookie")
+check(select.select([small.fileno()], [], [], 5)[0] != [], "accept() is woken")
+c = small.accept()
+check(c.recv(10) == b"cookie", "the cookie's ACK makes a connection that accept() returns, "
+      "with its data")
+check(stats()["SyncookiesRecv"] == before["SyncookiesRecv"] + 1, "SyncookiesRecv counts it")
+peer.send(45100 + 3, sport, 5001, cookies[3]["seq"] + 1 + (1 << 20), ACK)
+rst = peer.recv()
+while rst and rst["dport"] != 45103:     # the half-open children's SYN+ACKs again
+    rst = peer.recv()
+check(rst is not None and rst["flags"] & RST and stats()["SyncookiesFailed"] ==
+      before["SyncookiesFailed"] + 1, "an ACK with a wrong cookie gets a RST (SyncookiesFailed: %d)"
+      % (stats()["SyncookiesFailed"] - before["SyncookiesFailed"]))
+c.close()
 finish()

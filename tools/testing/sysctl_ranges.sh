@@ -42,6 +42,7 @@ delayed_ack_ms 40 0 500
 challenge_ack_limit 2147483647 1 2147483647
 max_tw_buckets 262144 0 2147483647
 max_orphans 262144 0 2147483647
+syncookies 1 0 2
 TABLE
 
 # The buffer triples, "min default max" like tcp_wmem: each value in
