@@ -64,7 +64,8 @@ static u16 fx_port = 40000;
 
 static struct {
 	int rto_min_ms, delayed_ack_ms, syn_retries, synack_retries, retries2, fin_timeout_ms;
-	int challenge_ack_limit, max_tw_buckets, max_orphans, syncookies;
+	int challenge_ack_limit, max_tw_buckets, max_orphans, syncookies, mem[3];
+	long mem_allocated;
 } fx_saved;
 
 static int fx_xmit(struct sk_buff *skb, __be32 saddr, __be32 daddr)
@@ -102,6 +103,8 @@ static int fx_init(struct kunit *test)
 	fx_saved.max_tw_buckets = xn->max_tw_buckets;
 	fx_saved.max_orphans = xn->max_orphans;
 	fx_saved.syncookies = xn->syncookies;
+	memcpy(fx_saved.mem, xn->mem, sizeof(xn->mem));
+	fx_saved.mem_allocated = atomic_long_read(&xn->mem_allocated);
 	xn->rto_min_ms = RTO_MIN_MS;
 	xn->delayed_ack_ms = DELACK_MS;
 	skb_queue_head_init(&fx_out);
@@ -432,6 +435,10 @@ static void fx_exit(struct kunit *test)
 	xn->max_tw_buckets = fx_saved.max_tw_buckets;
 	xn->max_orphans = fx_saved.max_orphans;
 	xn->syncookies = fx_saved.syncookies;
+	memcpy(xn->mem, fx_saved.mem, sizeof(xn->mem));
+	/* Every byte a socket held went back to the namespace's count. */
+	rcu_barrier();
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&xn->mem_allocated), fx_saved.mem_allocated);
 }
 
 static const char fx_data[4096] = "xtcp socket fixture data";
@@ -1278,6 +1285,78 @@ static void established_dataless_oow_acks_rate_limited(struct kunit *test)
 	fx_expect(f, A, f->iss + 1, PEER_ISS + 1, 0);
 }
 
+/* net.xtcp.mem "low pressure high" in pages, for the namespace. */
+static void fx_mem(int low, int pressure, int high)
+{
+	fx_net()->mem[0] = low;
+	fx_net()->mem[1] = pressure;
+	fx_net()->mem[2] = high;
+}
+
+/*
+ * Above net.xtcp.mem's high mark a socket takes no more than rmem's minimum
+ * (4096 bytes): the rest is dropped (RcvQDrops) and comes again; above the
+ * pressure mark data after a hole is not kept (MemoryPressures, OfoDrops).
+ * The namespace's count is exactly what the socket holds.
+ */
+static void established_receive_bounded_by_namespace_mem(struct kunit *test)
+{
+	struct fx *f = test->priv;
+	long drops = fx_stat(XTCP_MIB_RCVQ_DROPS), ofo = fx_stat(XTCP_MIB_OOO_DROPS);
+	long pressures = fx_stat(XTCP_MIB_MEM_PRESSURES);
+	u8 buf[1000];
+	int i, got = 0, n;
+
+	fx_established(f);
+	fx_mem(1, 1, 1);
+	for (i = 0; i < 10; i++)
+		fx_feed(f, P | A, PEER_ISS + 1 + i * 1000, f->iss + 1, fx_data, 1000);
+	KUNIT_EXPECT_GT(test, fx_stat(XTCP_MIB_RCVQ_DROPS), drops);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&fx_net()->mem_allocated) - fx_saved.mem_allocated,
+			(long)atomic_read(&f->sk->sk_rmem_alloc) + f->sk->sk_wmem_queued);
+	/* Below high but above pressure: data after a hole is not kept. */
+	fx_mem(1, 1, 1000000);
+	fx_feed(f, P | A, PEER_ISS + 1 + 20000, f->iss + 1, fx_data, 1000);
+	KUNIT_EXPECT_EQ(test, fx_stat(XTCP_MIB_OOO_DROPS), ofo + 1);
+	KUNIT_EXPECT_EQ(test, fx_stat(XTCP_MIB_MEM_PRESSURES), pressures + 1);
+	KUNIT_EXPECT_TRUE(test, skb_queue_empty(&xtcp_sk(f->sk)->ooo_queue));
+	while ((n = fx_recv(f, buf, sizeof(buf))) > 0) {
+		KUNIT_EXPECT_EQ(test, memcmp(buf, fx_data, n), 0);
+		got += n;
+	}
+	KUNIT_EXPECT_GT(test, got, 0);
+	KUNIT_EXPECT_LT(test, got, 10000);
+	/* With room again, the rest comes in. */
+	memcpy(fx_net()->mem, fx_saved.mem, sizeof(fx_saved.mem));
+	for (i = got / 1000; i < 10; i++)
+		fx_feed(f, P | A, PEER_ISS + 1 + i * 1000, f->iss + 1, fx_data, 1000);
+	while ((n = fx_recv(f, buf, sizeof(buf))) > 0)
+		got += n;
+	KUNIT_EXPECT_EQ(test, got, 10000);
+}
+
+/* Above the high mark, a writer queues no more than wmem's minimum. */
+static void established_send_bounded_by_namespace_mem(struct kunit *test)
+{
+	struct fx *f = test->priv;
+	int total = 0, n;
+
+	fx_established(f);
+	fx_mem(1, 1, 1);
+	while ((n = fx_send(f, fx_data, sizeof(fx_data), 0)) > 0 && total < 1000000)
+		total += n;
+	KUNIT_EXPECT_EQ(test, n, -EAGAIN);
+	KUNIT_EXPECT_GT(test, total, 0);
+	KUNIT_EXPECT_LT(test, total, 16384);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&fx_net()->mem_allocated) - fx_saved.mem_allocated,
+			(long)f->sk->sk_wmem_queued + atomic_read(&f->sk->sk_rmem_alloc));
+	/* Without the limit, the buffer's size (SO_SNDBUF) is what bounds it. */
+	memcpy(fx_net()->mem, fx_saved.mem, sizeof(fx_saved.mem));
+	while ((n = fx_send(f, fx_data, sizeof(fx_data), 0)) > 0 && total < 1000000)
+		total += n;
+	KUNIT_EXPECT_GT(test, total, 65536);
+}
+
 /* ---- Closing (3.10.4, 3.10.7.4 eighth step, 3.6) ---- */
 
 static void established_shutdown_sends_fin_to_fin_wait2(struct kunit *test)
@@ -1959,6 +2038,8 @@ static struct kunit_case xtcp_sock_cases[] = {
 	KUNIT_CASE(established_delayed_ack_waits_delayed_ack_ms),
 	KUNIT_CASE(established_delayed_ack_off_acks_each_segment),
 	KUNIT_CASE(established_tiny_segments_held_within_buffer),
+	KUNIT_CASE(established_receive_bounded_by_namespace_mem),
+	KUNIT_CASE(established_send_bounded_by_namespace_mem),
 	KUNIT_CASE(established_second_full_segment_acked_at_once),
 	KUNIT_CASE(established_reply_carries_delayed_ack),
 	KUNIT_CASE(established_out_of_order_dupack_then_fill),

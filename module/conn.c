@@ -11,6 +11,7 @@
 
 #include "xtcp/history.h"
 #include "xtcp/input.h"
+#include "xtcp/mem.h"
 #include "xtcp/sock.h"
 #include "xtcp/sockopt.h"
 #include "xtcp/table.h"
@@ -27,7 +28,7 @@ static void xtcp_purge_queues(struct sock *sk)
 {
 	__skb_queue_purge(&xtcp_sk(sk)->ooo_queue);
 	__skb_queue_purge(&sk->sk_write_queue);
-	sk->sk_wmem_queued = 0;
+	xtcp_wmem_add(sk, -sk->sk_wmem_queued);
 	xtcp_sk(sk)->send_head = NULL;
 }
 

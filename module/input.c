@@ -19,6 +19,7 @@
 #include "xtcp/history.h"
 #include "xtcp/input.h"
 #include "xtcp/listener.h"
+#include "xtcp/mem.h"
 #include "xtcp/output.h"
 #include "xtcp/reasm.h"
 #include "xtcp/recovery.h"
@@ -82,7 +83,8 @@ void xtcp_ctx_of(const struct sock *sk, u64 now_ns, struct xtcp_ctx *ctx)
 	ctx->rcv_closed = sock_flag(sk, SOCK_DEAD) && (sk->sk_shutdown & RCV_SHUTDOWN) &&
 			  !xs->parent;
 	/* Twice the buffer held (tiny segments, a peer past our window): nothing fits. */
-	ctx->rmem_full = atomic_read(&sk->sk_rmem_alloc) >= 2 * xtcp_rcvbuf(sk);
+	ctx->rmem_full = atomic_read(&sk->sk_rmem_alloc) >= 2 * xtcp_rcvbuf(sk) ||
+			 xtcp_rmem_refused(sk);
 	ctx->rcv_space = ctx->rmem_full ? 0 :
 			 max_t(u32, xtcp_rcv_wnd_left(xs), xtcp_rcv_window(sk));
 	ctx->rcv_mss = xs->mss;

@@ -10,6 +10,7 @@
 #include <linux/skbuff.h>
 #include <linux/uio.h>
 
+#include "xtcp/mem.h"
 #include "xtcp/output.h"
 #include "xtcp/recovery.h"
 #include "xtcp/seq.h"
@@ -21,7 +22,7 @@ void xtcp_queue_tail(struct sock *sk, struct sk_buff *skb)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	__skb_queue_tail(&sk->sk_write_queue, skb);
-	sk->sk_wmem_queued += skb->truesize;
+	xtcp_wmem_add(sk, skb->truesize);
 	WRITE_ONCE(xs->write_seq, XTCP_SKB_CB(skb)->end_seq);
 	if (!xs->send_head)
 		xs->send_head = skb;
@@ -53,7 +54,7 @@ int xtcp_append_tail(struct sock *sk, struct iov_iter *from, size_t len)
 		truesize = tail->truesize;
 		if (pskb_expand_head(tail, 0, grow, sk->sk_allocation))
 			return 0;
-		sk->sk_wmem_queued += tail->truesize - truesize;
+		xtcp_wmem_add(sk, tail->truesize - truesize);
 	}
 	if (!copy_from_iter_full(skb_put(tail, len), len, from)) {
 		__skb_trim(tail, tail->len - len);
@@ -124,7 +125,7 @@ static int xtcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len)
 	cb->end_seq = cb->seq + len;
 	skb_trim(skb, len);
 	__skb_queue_after(&sk->sk_write_queue, skb, tail);
-	sk->sk_wmem_queued += tail->truesize;
+	xtcp_wmem_add(sk, tail->truesize);
 	return 0;
 }
 

@@ -240,6 +240,7 @@ const char * const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_SYNCOOKIES_SENT]	= "SyncookiesSent",
 	[XTCP_MIB_SYNCOOKIES_RECV]	= "SyncookiesRecv",
 	[XTCP_MIB_SYNCOOKIES_FAILED]	= "SyncookiesFailed",
+	[XTCP_MIB_MEM_PRESSURES]	= "MemoryPressures",
 };
 
 /* /proc/xtcp/stats: one "Name value" line per counter. */

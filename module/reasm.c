@@ -10,6 +10,7 @@
 #include <kunit/visibility.h>
 #include <linux/skbuff.h>
 
+#include "xtcp/mem.h"
 #include "xtcp/reasm.h"
 #include "xtcp/seq.h"
 #include "xtcp/sock.h"
@@ -111,6 +112,8 @@ static struct sk_buff *xtcp_rcv_buf(struct sock *sk, struct sk_buff *skb, u32 se
 	int room = xtcp_rcvbuf(sk) - atomic_read(&sk->sk_rmem_alloc);
 	struct sk_buff *buf = skb;
 
+	if (xtcp_rmem_refused(sk))
+		return NULL;	/* the namespace is over net.xtcp.mem's high mark */
 	if (skb->truesize <= room) {
 		if (off && !pskb_pull(skb, off))
 			return NULL;
@@ -131,7 +134,7 @@ static struct sk_buff *xtcp_rcv_buf(struct sock *sk, struct sk_buff *skb, u32 se
 	}
 	XTCP_SKB_CB(buf)->seq = seq;
 	XTCP_SKB_CB(buf)->end_seq = seq + len;
-	skb_set_owner_r(buf, sk);
+	xtcp_set_owner_r(buf, sk);
 	return buf;
 }
 
@@ -200,6 +203,13 @@ bool xtcp_data_out_of_order(struct sock *sk, struct sk_buff *skb,
 	bool consumed = false;
 	struct sk_buff *buf;
 
+	/* Under memory pressure, data after a hole is not kept (Linux prunes it). */
+	if (xtcp_mem_pressure(sk)) {
+		xtcp_inc(sock_net(sk), XTCP_MIB_OOO_DROPS);
+		*reason = SKB_DROP_REASON_PROTO_MEM;
+		__skb_queue_purge(&xs->ooo_queue);
+		return false;
+	}
 	buf = xtcp_rcv_buf(sk, skb, seq, v->data_off, v->data_len, false, &consumed);
 	if (!buf) {
 		xtcp_inc(sock_net(sk), XTCP_MIB_OOO_DROPS);

@@ -8,6 +8,7 @@
  */
 #include <linux/skbuff.h>
 
+#include "xtcp/mem.h"
 #include "xtcp/output.h"
 #include "xtcp/recovery.h"
 #include "xtcp/rtt.h"
@@ -104,7 +105,7 @@ void xtcp_clean_acked(struct sock *sk, u64 now_ns)
 		sent_ns = XTCP_SKB_CB(skb)->sent_ns;
 		xs->bytes_acked += skb->len;
 		__skb_unlink(skb, &sk->sk_write_queue);
-		sk->sk_wmem_queued -= skb->truesize;
+		xtcp_wmem_add(sk, -skb->truesize);
 		consume_skb(skb);
 	}
 	if (xtcp_seq_before(xs->rtx_seq, xs->tcb.snd_una))

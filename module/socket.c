@@ -15,6 +15,7 @@
 
 #include "xtcp/input.h"
 #include "xtcp/listener.h"
+#include "xtcp/mem.h"
 #include "xtcp/output.h"
 #include "xtcp/sock.h"
 #include "xtcp/sockopt.h"
@@ -240,14 +241,14 @@ static __poll_t xtcp_poll(struct file *file, struct socket *sock, poll_table *wa
 			mask |= EPOLLIN | EPOLLRDNORM;
 		if (shutdown & SEND_SHUTDOWN) {
 			mask |= EPOLLOUT | EPOLLWRNORM;
-		} else if (READ_ONCE(sk->sk_wmem_queued) < xtcp_sndbuf(sk)) {
+		} else if (!xtcp_wmem_full(sk)) {
 			mask |= EPOLLOUT | EPOLLWRNORM;
 		} else {
 			sk_set_bit(SOCKWQ_ASYNC_NOSPACE, sk);
 			set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
 			/* Pairs with xtcp_write_space(): see NOSPACE, or see the room. */
 			smp_mb__after_atomic();
-			if (READ_ONCE(sk->sk_wmem_queued) < xtcp_sndbuf(sk))
+			if (!xtcp_wmem_full(sk))
 				mask |= EPOLLOUT | EPOLLWRNORM;
 		}
 	}
@@ -343,6 +344,36 @@ static int xtcp_release(struct socket *sock)
 	return 0;
 }
 
+/*
+ * Wait until sk may queue more (xtcp_wmem_full(): its buffer as xtcp
+ * bounds it, or the namespace's memory), an error or a shutdown, for at
+ * most *timeo. sk_stream_wait_memory() would return at once while the
+ * socket core's sk_sndbuf has room, and sendmsg would spin.
+ */
+static int xtcp_wait_memory(struct sock *sk, long *timeo)
+{
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+	int err = 0;
+
+	add_wait_queue(sk_sleep(sk), &wait);
+	while (xtcp_wmem_full(sk) && !sk->sk_err && !(sk->sk_shutdown & SEND_SHUTDOWN)) {
+		if (!*timeo) {
+			err = -EAGAIN;
+			break;
+		}
+		if (signal_pending(current)) {
+			err = sock_intr_errno(*timeo);
+			break;
+		}
+		set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+		sk_wait_event(sk, timeo, READ_ONCE(sk->sk_err) ||
+			      (READ_ONCE(sk->sk_shutdown) & SEND_SHUTDOWN) || !xtcp_wmem_full(sk),
+			      &wait);
+	}
+	remove_wait_queue(sk_sleep(sk), &wait);
+	return err;
+}
+
 static int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 {
 	struct sock *sk = sock->sk;
@@ -366,10 +397,9 @@ static int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 		err = -EPIPE;
 		if (sk->sk_err || (sk->sk_shutdown & SEND_SHUTDOWN))
 			goto error;
-		if (READ_ONCE(sk->sk_wmem_queued) >= xtcp_sndbuf(sk)) {
+		if (xtcp_wmem_full(sk)) {
 			xtcp_push(sk);
-			set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
-			err = sk_stream_wait_memory(sk, &timeo);
+			err = xtcp_wait_memory(sk, &timeo);
 			if (err)
 				goto error;
 			continue;

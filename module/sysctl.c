@@ -8,6 +8,7 @@
 #include <linux/sysctl.h>
 #include <net/net_namespace.h>
 
+#include "xtcp/mem.h"
 #include "xtcp/xtcp.h"
 
 static int xtcp_one = 1;
@@ -32,9 +33,9 @@ static int xtcp_int_max = INT_MAX;
 static DEFINE_MUTEX(xtcp_mem_mutex);
 
 /*
- * wmem and rmem: "min default max", like tcp_wmem and tcp_rmem. Each value
- * in [4096, INT_MAX/2] and min <= default <= max, or EINVAL and the old
- * triple stays whole.
+ * wmem and rmem: "min default max", like tcp_wmem and tcp_rmem, each value
+ * in [4096, INT_MAX/2]; mem: "low pressure high" in pages, each in
+ * [1, INT_MAX/2]. In order, or EINVAL and the old triple stays whole.
  */
 static int xtcp_proc_mem(xtcp_ctl_table *table, int write, void *buffer,
 			 size_t *lenp, loff_t *ppos)
@@ -96,6 +97,15 @@ static struct ctl_table xtcp_sysctl_template[] = {
 	XTCP_SYSCTL_RANGE("delayed_ack_ms", delayed_ack_ms, SYSCTL_ZERO, &xtcp_delack_max),
 	XTCP_SYSCTL_MEM("wmem", wmem),
 	XTCP_SYSCTL_MEM("rmem", rmem),
+	{
+		.procname = "mem",
+		.data = (void *)offsetof(struct xtcp_net, mem),
+		.maxlen = sizeof(int[3]),
+		.mode = 0644,
+		.proc_handler = xtcp_proc_mem,
+		.extra1 = SYSCTL_ONE,
+		.extra2 = &xtcp_mem_max,
+	},
 	XTCP_SYSCTL("challenge_ack_limit", challenge_ack_limit, &xtcp_int_max),
 	XTCP_SYSCTL_RANGE("max_tw_buckets", max_tw_buckets, SYSCTL_ZERO, &xtcp_int_max),
 	XTCP_SYSCTL_RANGE("max_orphans", max_orphans, SYSCTL_ZERO, &xtcp_int_max),
@@ -144,6 +154,7 @@ int xtcp_sysctl_init_net(struct net *net)
 	xn->max_tw_buckets = 262144;
 	xn->max_orphans = 262144;
 	xn->syncookies = 1;		/* as Linux: cookies once the SYN queue is full */
+	xtcp_mem_init_net(xn);
 
 	table = kmemdup(xtcp_sysctl_template, sizeof(xtcp_sysctl_template), GFP_KERNEL);
 	if (!table)

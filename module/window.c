@@ -11,6 +11,7 @@
 #include <linux/minmax.h>
 #include <net/sock.h>
 
+#include "xtcp/mem.h"
 #include "xtcp/output.h"
 #include "xtcp/segment.h"
 #include "xtcp/seq.h"
@@ -64,12 +65,13 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_window_update_due);
 
 /*
  * The room we can offer: half the free receive buffer (the rest covers
- * skb overhead), at most what 16 bits hold at our window-scale shift.
+ * skb overhead), at most what 16 bits hold at our window-scale shift;
+ * none while the namespace is over net.xtcp.mem's high mark.
  */
 u32 xtcp_rcv_window(const struct sock *sk)
 {
 	int free = xtcp_rcvbuf(sk) - atomic_read(&sk->sk_rmem_alloc);
-	u32 wnd = free > 0 ? free / 2 : 0;
+	u32 wnd = free > 0 && !xtcp_rmem_refused(sk) ? free / 2 : 0;
 
 	return min_t(u32, wnd, (u32)U16_MAX << xtcp_sk(sk)->rcv_wscale);
 }

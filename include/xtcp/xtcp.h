@@ -57,6 +57,7 @@ enum xtcp_mib {
 	XTCP_MIB_SYNCOOKIES_SENT,	/* SYN+ACKs with a cookie: the SYN queue was full */
 	XTCP_MIB_SYNCOOKIES_RECV,	/* ACKs with a good cookie: a connection made of one */
 	XTCP_MIB_SYNCOOKIES_FAILED,	/* ACKs to a listener sending cookies, with a bad one */
+	XTCP_MIB_MEM_PRESSURES,		/* the namespace's memory passed mem's pressure mark */
 	XTCP_MIB_MAX
 };
 
@@ -85,6 +86,9 @@ struct xtcp_net {
 	int max_tw_buckets;		/* TIME_WAIT entries, this namespace */
 	int max_orphans;		/* orphans (all namespaces) before close() resets */
 	int syncookies;			/* 0 never, 1 when the SYN queue is full, 2 always */
+	int mem[3];			/* pages: low, pressure, high (mem.c) */
+	atomic_long_t mem_allocated;	/* bytes in all xtcp sockets' queues here */
+	u8 mem_under_pressure;
 	u32 challenge_second;		/* the second challenge_left counts down in */
 	u32 challenge_left;
 	atomic_t tw_count;		/* TIME_WAIT entries in the table */

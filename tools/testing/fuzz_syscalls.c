@@ -133,7 +133,8 @@ static void keep_fd(struct rng *r, int fd)
 /* Not the retry counts: one retry would let a single drop fail the liveness check. */
 static const char *const sysctl_names[] = {
 	"msl_ms", "fin_timeout_ms", "keepalive_time", "keepalive_intvl", "keepalive_probes", "max_syn_backlog",
-	"rto_min_ms", "rto_max_ms", "window_scaling", "delayed_ack_ms", "wmem", "rmem",
+	"rto_min_ms", "rto_max_ms", "window_scaling", "delayed_ack_ms", "wmem", "rmem", "mem",
+	"syncookies",
 	"challenge_ack_limit", "max_tw_buckets", "max_orphans",
 };
 

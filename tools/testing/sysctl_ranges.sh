@@ -69,6 +69,28 @@ done <<'TABLE'
 wmem 4096 212992 4194304
 rmem 4096 212992 6291456
 TABLE
+
+# mem: "low pressure high" in pages, as tcp_mem, its default Linux's for the
+# memory there is (nr_free_buffer_pages() / 16 as pressure, 3/4 of it as
+# low, twice low as high); each value in [1, INT_MAX/2], in order.
+f=$dir/mem
+tested+=(mem)
+read -r low pressure high <"$f"
+pages=$(awk '/MemTotal/ { print int($2 / 4) }' /proc/meminfo)
+[[ $low -gt 0 && $pressure -gt $low && $high -gt $pressure && $pressure -lt $((pages / 8)) ]]
+ktest_result $((!$?)) "mem defaults in order and sized by memory ($low $pressure $high; $pages pages)"
+[[ $high -eq $((low * 2)) && $low -eq $((pressure / 4 * 3)) ]]
+ktest_result $((!$?)) "mem defaults as Linux's tcp_mem: low = 3/4 pressure, high = 2 low"
+default="$low $pressure $high"
+for bad in "0 1 2" "3 2 1" "1 2 1073741824" "1 abc 3" "-1"; do
+	out=$(echo "$bad" 2>&1 >"$f")
+	rc=$?
+	expect_eq "$rc $(triple "$f")" "1 $default" "mem='$bad' refused, the triple kept"
+done
+for good in "1 1 1" "1 2 1073741823" "$default"; do
+	echo "$good" >"$f"
+	expect_eq "$(triple "$f")" "$good" "mem='$good' accepted"
+done
 expect_eq "$(ls $dir | sort | tr '\n' ' ')" "$(printf '%s\n' "${tested[@]}" | sort | tr '\n' ' ')" \
 	"every sysctl of $dir is in the table above"
 

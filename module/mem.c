@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The namespace's memory, as Linux's tcp_mem (net.xtcp.mem, in pages: low,
+ * pressure, high). Sockets count what their queues hold (sk_wmem_queued,
+ * sk_rmem_alloc) in the namespace's mem_allocated as well. Passing
+ * pressure counts MemoryPressures and stops keeping data after a hole;
+ * below low, pressure ends. Above high, a socket takes no more than its
+ * guaranteed minimum: rmem[0] of received data (more is dropped,
+ * RcvQDrops) and wmem[0] of data to send (sendmsg waits, poll says not
+ * writable), as Linux's __sk_mem_raise_allocated().
+ *
+ * Unlike tcp_mem, which counts all of TCP in the host and exists only in
+ * the initial namespace, this is per namespace: a container gets its own
+ * budget, and a test its own limits.
+ */
+#include <linux/mm.h>
+#include <linux/swap.h>
+
+#include "xtcp/mem.h"
+#include "xtcp/sock.h"
+
+static long xtcp_mem_pages(const struct xtcp_net *xn)
+{
+	return DIV_ROUND_UP(atomic_long_read(&xn->mem_allocated), PAGE_SIZE);
+}
+
+/* Above pressure (entering it counted), until below low. */
+bool xtcp_mem_pressure(const struct sock *sk)
+{
+	struct xtcp_net *xn = xtcp_net(sock_net(sk));
+	long pages = xtcp_mem_pages(xn);
+
+	if (READ_ONCE(xn->mem_under_pressure)) {
+		if (pages < READ_ONCE(xn->mem[XTCP_MEM_MIN]))
+			WRITE_ONCE(xn->mem_under_pressure, 0);
+	} else if (pages > READ_ONCE(xn->mem[XTCP_MEM_DEFAULT])) {
+		WRITE_ONCE(xn->mem_under_pressure, 1);
+		xtcp_inc(sock_net(sk), XTCP_MIB_MEM_PRESSURES);
+	}
+	return READ_ONCE(xn->mem_under_pressure);
+}
+
+static bool xtcp_mem_over(const struct sock *sk)
+{
+	const struct xtcp_net *xn = xtcp_net(sock_net(sk));
+
+	return xtcp_mem_pages(xn) > READ_ONCE(xn->mem[XTCP_MEM_MAX]);
+}
+
+/* No more received data for sk: the namespace is over high, sk over its minimum. */
+bool xtcp_rmem_refused(const struct sock *sk)
+{
+	return atomic_read(&sk->sk_rmem_alloc) >= READ_ONCE(xtcp_net(sock_net(sk))->rmem[0]) &&
+	       xtcp_mem_over(sk);
+}
+
+/* sk may queue no more to send: its buffer is full, or the namespace is over high. */
+bool xtcp_wmem_full(const struct sock *sk)
+{
+	int queued = READ_ONCE(sk->sk_wmem_queued);
+
+	return queued >= xtcp_sndbuf(sk) ||
+	       (queued >= READ_ONCE(xtcp_net(sock_net(sk))->wmem[0]) && xtcp_mem_over(sk));
+}
+
+static void xtcp_rfree(struct sk_buff *skb)
+{
+	atomic_long_sub(skb->truesize, &xtcp_net(sock_net(skb->sk))->mem_allocated);
+	sock_rfree(skb);
+}
+
+/* skb_set_owner_r(), counted in the namespace too. */
+void xtcp_set_owner_r(struct sk_buff *skb, struct sock *sk)
+{
+	skb_set_owner_r(skb, sk);
+	skb->destructor = xtcp_rfree;
+	atomic_long_add(skb->truesize, &xtcp_net(sock_net(sk))->mem_allocated);
+	xtcp_mem_pressure(sk);	/* entering pressure is counted as it happens */
+}
+
+/* Linux's defaults for tcp_mem (tcp_init_mem()), from the memory there is. */
+void xtcp_mem_init_net(struct xtcp_net *xn)
+{
+	unsigned long limit = max(nr_free_buffer_pages() / 16, 128UL);
+
+	xn->mem[XTCP_MEM_MIN] = min(limit / 4 * 3, (unsigned long)INT_MAX / 2);
+	xn->mem[XTCP_MEM_DEFAULT] = min(limit, (unsigned long)INT_MAX / 2);
+	xn->mem[XTCP_MEM_MAX] = min(limit / 4 * 3 * 2, (unsigned long)INT_MAX / 2);
+	atomic_long_set(&xn->mem_allocated, 0);
+}
