@@ -1919,16 +1919,22 @@ static void established_keepalive_waits_for_idle(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fx_timer(f), XTCP_TIMER_KEEPALIVE);
 }
 
+/* Established, keepalive 10 s idle, 5 s apart, cnt probes: the first probe went. */
+static void fx_keepalive_probed(struct fx *f, int cnt)
+{
+	fx_established(f);
+	fx_keepalive(f, 10, 5, cnt);
+	fx_advance_ms(10000);
+	KUNIT_ASSERT_TRUE(f->test, fx_fire(f, XTCP_TIMER_KEEPALIVE));
+	/* SEG.SEQ = SND.NXT - 1: the peer must answer with an ACK. */
+	fx_expect(f, A, f->iss, PEER_ISS + 1, 0);
+}
+
 static void established_keepalive_probes_after_idle(struct kunit *test)
 {
 	struct fx *f = test->priv;
 
-	fx_established(f);
-	fx_keepalive(f, 10, 5, 2);
-	fx_advance_ms(10000);
-	KUNIT_ASSERT_TRUE(test, fx_fire(f, XTCP_TIMER_KEEPALIVE));
-	/* SEG.SEQ = SND.NXT - 1: the peer must answer with an ACK. */
-	fx_expect(f, A, f->iss, PEER_ISS + 1, 0);
+	fx_keepalive_probed(f, 2);
 	KUNIT_EXPECT_EQ(test, fx_timer(f), XTCP_TIMER_KEEPALIVE);
 }
 
@@ -1957,11 +1963,7 @@ static void established_keepalive_answer_restarts_idle(struct kunit *test)
 {
 	struct fx *f = test->priv;
 
-	fx_established(f);
-	fx_keepalive(f, 10, 5, 1);
-	fx_advance_ms(10000);
-	KUNIT_ASSERT_TRUE(test, fx_fire(f, XTCP_TIMER_KEEPALIVE));
-	fx_expect(f, A, f->iss, PEER_ISS + 1, 0);
+	fx_keepalive_probed(f, 1);
 	/* The peer answers: the count starts again, after a new idle time. */
 	fx_peer(f, A, f->iss + 1, NULL, 0);
 	fx_advance_ms(5000);
@@ -1981,11 +1983,7 @@ static void established_keepalive_not_restarted_by_segment_outside_window(struct
 {
 	struct fx *f = test->priv;
 
-	fx_established(f);
-	fx_keepalive(f, 10, 5, 1);
-	fx_advance_ms(10000);
-	KUNIT_ASSERT_TRUE(test, fx_fire(f, XTCP_TIMER_KEEPALIVE));
-	fx_expect(f, A, f->iss, PEER_ISS + 1, 0);
+	fx_keepalive_probed(f, 1);
 	fx_feed(f, A, PEER_ISS + 1 + 1000000, f->iss + 1, NULL, 0);
 	fx_expect(f, A, f->iss + 1, PEER_ISS + 1, 0);
 	fx_advance_ms(5000);
