@@ -347,8 +347,9 @@ static int xtcp_release(struct socket *sock)
 /*
  * Wait until sk may queue more (xtcp_wmem_full(): its buffer as xtcp
  * bounds it, or the namespace's memory), an error or a shutdown, for at
- * most *timeo. sk_stream_wait_memory() would return at once while the
- * socket core's sk_sndbuf has room, and sendmsg would spin.
+ * most *timeo. sk_stream_wait_memory() knows only the socket core's
+ * sk_sndbuf: while that has room it sleeps a random fifth of a second at
+ * most (its memory-pressure wait), and sendmsg would poll.
  */
 static int xtcp_wait_memory(struct sock *sk, long *timeo)
 {

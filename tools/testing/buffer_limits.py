@@ -16,6 +16,7 @@ import errno
 import os
 import select
 import socket
+import struct
 import sys
 import time
 
@@ -141,6 +142,26 @@ check(0 <= small_q <= 16384 + 70000, "16 KiB limits: send-q stays bounded (%d)" 
 check(small_wnd == 0, "16 KiB limits: the reader's window closed (%d)" % small_wnd)
 check(small_timer == "persist", "the window is closed: the sender's timer is persist (%s)"
       % small_timer)
+
+# A blocking writer whose buffer, as net.xtcp.wmem bounds it, is full waits
+# until SO_SNDTIMEO ends the wait with EAGAIN, though the socket core's own
+# SO_SNDBUF is far larger.
+sysctl("wmem", "4096 16384 16384")
+sysctl("rmem", "4096 16384 16384")
+c, s, ln = loopback_pair()
+c.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 1 << 20)
+fill(c)
+c.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, struct.pack("ll", 1, 0))
+t0 = time.time()
+try:
+    res = c.send(b"w" * 1000)
+except OSError as e:
+    res = errno.errorcode.get(e.errno)
+took = time.time() - t0
+check(res == "EAGAIN" and 0.9 < took < 10, "a blocking send into a full buffer waits for "
+      "SO_SNDTIMEO and fails with EAGAIN (%s after %.1f s)" % (res, took))
+for x in (c, s, ln):
+    x.close()
 
 # A socket with a small SO_RCVBUF is raised to the limit's minimum.
 sysctl("rmem", "32768 212992 6291456")
