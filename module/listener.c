@@ -101,14 +101,22 @@ struct xtcp_syn {
 	u32 window;		/* unscaled, as in a SYN */
 };
 
-/* The listener's answers are full: half-open and ready connections both count, as in Linux. */
-static bool xtcp_syn_queue_full(struct sock *listener)
+/* As many connections wait for accept() as the backlog allows. */
+static bool xtcp_accept_queue_full(const struct sock *listener)
 {
-	struct xtcp_sock *lxs = xtcp_sk(listener);
-	u32 backlog = max_t(u32, lxs->backlog, 1);
+	const struct xtcp_sock *lxs = xtcp_sk(listener);
+
+	return lxs->accept_queue_len >= max_t(u32, lxs->backlog, 1);
+}
+
+/* No room for a half-open child: half-open and ready connections both count, as in Linux. */
+static bool xtcp_syn_queue_full(const struct sock *listener)
+{
+	const struct xtcp_sock *lxs = xtcp_sk(listener);
 	u32 max_syn = READ_ONCE(xtcp_net(sock_net(listener))->max_syn_backlog);
 
-	return lxs->syn_queue_len >= min(backlog, max_syn) || lxs->accept_queue_len >= backlog;
+	return lxs->syn_queue_len >= min(max_t(u32, lxs->backlog, 1), max_syn) ||
+	       xtcp_accept_queue_full(listener);
 }
 
 /* A child of listener for syn, with ISS iss, on the SYN queue; NULL without memory. */
@@ -201,7 +209,7 @@ static void xtcp_cookie_synack(struct sock *listener, struct sk_buff *skb,
 	struct xtcp_seg synack = {
 		.src_port = ntohs(th->dest), .dst_port = ntohs(th->source),
 		.ack = syn->irs + 1, .flags = XTCP_FLAG_SYN | XTCP_FLAG_ACK,
-		.window = min_t(u32, xtcp_rcvbuf(listener) / 2, U16_MAX),
+		.window = min_t(u32, xtcp_rcv_window(listener), U16_MAX),
 		.mss = xtcp_route_mss(net, syn->laddr, syn->raddr),
 		.wscale = syn->wscale >= 0 && READ_ONCE(xtcp_net(net)->window_scaling) ? shift : -1,
 	};
@@ -232,8 +240,7 @@ bool xtcp_child_create(struct sock *listener, struct sk_buff *skb, u64 now_ns)
 
 	if (syncookies == 2 || xtcp_syn_queue_full(listener)) {
 		/* The accept queue full too: a cookie's connection would find no room. */
-		if (!syncookies || xtcp_sk(listener)->accept_queue_len >=
-				   max_t(u32, xtcp_sk(listener)->backlog, 1))
+		if (!syncookies || xtcp_accept_queue_full(listener))
 			return false;
 		xtcp_cookie_synack(listener, skb, &syn, now_ns);
 		consume_skb(skb);
@@ -259,7 +266,6 @@ bool xtcp_cookie_child(struct sock *listener, struct sk_buff *skb, const struct 
 		       u64 now_ns)
 {
 	const struct tcphdr *th = (const struct tcphdr *)skb_transport_header(skb);
-	struct xtcp_sock *lxs = xtcp_sk(listener);
 	struct xtcp_cookie_data d;
 	struct xtcp_syn syn = {
 		.laddr = ip_hdr(skb)->daddr, .raddr = ip_hdr(skb)->saddr, .rport = th->source,
@@ -272,9 +278,7 @@ bool xtcp_cookie_child(struct sock *listener, struct sk_buff *skb, const struct 
 		return false;
 	syn.mss = d.mss;
 	syn.wscale = d.wscale;
-	sk = NULL;
-	if (lxs->accept_queue_len < max_t(u32, lxs->backlog, 1))
-		sk = xtcp_child_new(listener, &syn, seg->ack - 1);
+	sk = xtcp_accept_queue_full(listener) ? NULL : xtcp_child_new(listener, &syn, seg->ack - 1);
 	if (!sk) {
 		xtcp_inc(sock_net(listener), XTCP_MIB_LISTEN_DROPS);
 		xtcp_drop(sock_net(listener), skb, SKB_DROP_REASON_SOCKET_BACKLOG);
