@@ -487,10 +487,10 @@ static void state_test_open_decide(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, v.state, XTCP_LISTEN);
 	KUNIT_EXPECT_EQ(test, v.actions, 0);
 	KUNIT_EXPECT_STREQ(test, v.event, "user listen");
-	/* 3.10.7.2: a listener's child answers the SYN from SYN-RECEIVED. */
-	xtcp_child_decide(&ctx, false, &v);
+	/* 3.10.7.2: a listener's child starts in SYN-RECEIVED, its SYN,ACK sent. */
+	xtcp_child_decide(&ctx, &v);
 	KUNIT_EXPECT_EQ(test, v.state, XTCP_SYN_RECV);
-	KUNIT_EXPECT_EQ(test, v.actions, XTCP_ACT_SEND_SYN);
+	KUNIT_EXPECT_EQ(test, v.actions, XTCP_ACT_SYNACK_SENT);
 	KUNIT_EXPECT_EQ(test, v.mib, XTCP_MIB_PASSIVE_OPENS);
 	for (state = XTCP_ESTABLISHED; state < XTCP_MAX_STATES; state++) {
 		if (state == XTCP_CLOSE)

@@ -51,25 +51,6 @@ void xtcp_done(struct sock *sk, int err, const char *why)
 	xtcp_unhash_conn(sk);
 	xtcp_unbind(sk);
 	xtcp_purge_queues(sk);
-	if (xs->parent) {
-		/* A child that dies before accept() leaves the SYN queue. */
-		struct xtcp_sock *lxs = xtcp_sk(xs->parent);
-		bool was_queued = false;
-
-		spin_lock_bh(&lxs->queue_lock);
-		if (!list_empty(&xs->child_node) && sk->sk_state == XTCP_CLOSE &&
-		    xs->prev_state == XTCP_SYN_RECV) {
-			list_del_init(&xs->child_node);
-			lxs->syn_queue_len--;
-			was_queued = true;
-		}
-		spin_unlock_bh(&lxs->queue_lock);
-		if (was_queued) {
-			sock_put(xs->parent);
-			xs->parent = NULL;
-			__sock_put(sk);	/* the queue's reference */
-		}
-	}
 	if (err) {
 		WRITE_ONCE(sk->sk_err, err);
 		sk_error_report(sk);

@@ -9,11 +9,11 @@
 #include "xtcp/timers.h"
 #include "xtcp/trace.h"
 
-void xtcp_history_add(struct xtcp_history *h, int from, int to, const char *why)
+void xtcp_history_add(struct xtcp_history *h, int from, int to, const char *why, u64 ns)
 {
 	if (!h)
 		return;
-	h->e[h->next].ns = xtcp_clock_ns();
+	h->e[h->next].ns = ns;
 	h->e[h->next].from = from;
 	h->e[h->next].to = to;
 	h->e[h->next].event = why;
@@ -36,7 +36,7 @@ void xtcp_set_state(struct sock *sk, int state, const char *why)
 	}
 	trace_xtcp_set_state(sk, sk->sk_rcv_saddr, sk->sk_num, sk->sk_daddr,
 			     ntohs(sk->sk_dport), old, state, why);
-	xtcp_history_add(xtcp_sk(sk)->history, old, state, why);
+	xtcp_history_add(xtcp_sk(sk)->history, old, state, why, xtcp_clock_ns());
 	xtcp_sk(sk)->prev_state = old;
 	WRITE_ONCE(sk->sk_state, state);
 }

@@ -3,8 +3,9 @@
  * Segments arriving from IPv4 under xtcp's protocol number. Every segment is
  * checked (length, data offset, options, flags, checksum) before anything
  * looks at it; what fails is dropped. A good segment goes to its
- * connection, a TIME_WAIT entry, or a listener, in that order, and a segment
- * for nothing is answered with a RST (RFC 9293 3.10.7.1).
+ * connection, a request (through its listener), a TIME_WAIT entry, or a
+ * listener, in that order, and a segment for nothing is answered with a
+ * RST (RFC 9293 3.10.7.1).
  *
  * The decision about a segment is state.c's; this file applies it.
  */
@@ -23,6 +24,7 @@
 #include "xtcp/output.h"
 #include "xtcp/reasm.h"
 #include "xtcp/recovery.h"
+#include "xtcp/request.h"
 #include "xtcp/seq.h"
 #include "xtcp/sock.h"
 #include "xtcp/state.h"
@@ -312,14 +314,12 @@ void xtcp_apply(struct sock *sk, const struct xtcp_ctx *ctx, struct sk_buff *skb
 	if (entered)
 		xtcp_set_state(sk, v->state, v->event);
 	if (v->actions & XTCP_ACT_SEND_SYN) {
-		u8 flags = XTCP_FLAG_SYN | (v->state == XTCP_SYN_RECV ? XTCP_FLAG_ACK : 0);
-
 		xtcp_hash_conn(sk);
-		if (xtcp_queue_syn(sk, flags))
+		if (xtcp_queue_syn(sk, XTCP_FLAG_SYN))
 			xtcp_done(sk, 0, "no memory for SYN");
 	}
-	if (v->actions & XTCP_ACT_SYN_COOKIE) {
-		/* The SYN,ACK went as a cookie: ISS is sent, nothing to resend. */
+	if (v->actions & XTCP_ACT_SYNACK_SENT) {
+		/* The request or the cookie sent the SYN,ACK: ISS is sent, nothing to resend. */
 		xtcp_hash_conn(sk);
 		xs->tcb.snd_una = xs->tcb.iss;
 		xs->tcb.snd_nxt = xs->tcb.iss + 1;
@@ -375,6 +375,65 @@ void xtcp_apply(struct sock *sk, const struct xtcp_ctx *ctx, struct sk_buff *skb
 		xtcp_drop(sock_net(sk), skb, reason);
 }
 
+/*
+ * Give skb to sk (held by the caller): now, or after the user that owns it
+ * (its backlog, bounded). subclass: the lock's lockdep subclass, nested
+ * under a listener's or not.
+ */
+static void xtcp_deliver(struct sock *sk, struct sk_buff *skb, int subclass)
+{
+	struct net *net = sock_net(sk);
+
+	spin_lock_nested(&sk->sk_lock.slock, subclass);
+	if (!sock_owned_by_user(sk)) {
+		xtcp_rcv_sk(sk, skb);
+	} else if (sk_add_backlog(sk, skb, xtcp_rcvbuf(sk) + xtcp_sndbuf(sk))) {
+		xtcp_inc(net, XTCP_MIB_BACKLOG_DROPS);
+		xtcp_drop(net, skb, SKB_DROP_REASON_SOCKET_BACKLOG);
+	}
+	bh_unlock_sock(sk);
+}
+
+/*
+ * A segment for a listener: one of its requests', if the 4-tuple has one
+ * (looked up again here, under the listener's lock, for a segment that
+ * waited in its backlog or raced another to make the request), or the
+ * connection's that a request became while the segment waited behind the
+ * ACK that made it. True if so; skb is consumed.
+ */
+static bool xtcp_rcv_req(struct sock *listener, struct sk_buff *skb, u64 now_ns)
+{
+	const struct tcphdr *th = (const struct tcphdr *)skb_transport_header(skb);
+	struct net *net = sock_net(listener);
+	struct xtcp_req *req;
+	struct sock *sk;
+
+	/* The tables are softirq's: from the listener's backlog, BHs go off. */
+	local_bh_disable();
+	req = xtcp_req_lookup(net, ip_hdr(skb)->saddr, th->source, ip_hdr(skb)->daddr,
+			      th->dest);
+	if (!req) {
+		sk = xtcp_lookup_conn(net, ip_hdr(skb)->saddr, th->source, ip_hdr(skb)->daddr,
+				      th->dest);
+		if (sk) {
+			/* The listener's lock is held: the connection's is the outer class. */
+			xtcp_deliver(sk, skb, 0);
+			sock_put(sk);
+		}
+		local_bh_enable();
+		return !!sk;
+	}
+	local_bh_enable();
+	if (req->listener != listener) {
+		/* A listener bound since, more exactly: the request is its first one's. */
+		xtcp_req_put(req);
+		return false;
+	}
+	xtcp_req_rcv(req, skb, now_ns);
+	xtcp_req_put(req);
+	return true;
+}
+
 /* A segment for sk, with its lock held and the user not in it. Consumes skb. */
 int xtcp_rcv_sk(struct sock *sk, struct sk_buff *skb)
 {
@@ -382,6 +441,8 @@ int xtcp_rcv_sk(struct sock *sk, struct sk_buff *skb)
 	struct xtcp_seg seg;
 	struct xtcp_ctx ctx;
 
+	if (sk->sk_state == XTCP_LISTEN && xtcp_rcv_req(sk, skb, xtcp_clock_ns()))
+		return 0;
 	xtcp_seg_of(skb, &seg);
 	/* RFC 7323 2.3: every window but a SYN's is scaled. */
 	if (!(seg.flags & XTCP_FLAG_SYN))
@@ -441,6 +502,7 @@ static int xtcp_v4_rcv(struct sk_buff *skb)
 	enum skb_drop_reason reason;
 	enum xtcp_seg_verdict verdict;
 	struct xtcp_seg seg;
+	struct xtcp_req *req;
 	struct xtcp_tw *tw;
 	struct sock *sk;
 
@@ -478,8 +540,16 @@ static int xtcp_v4_rcv(struct sk_buff *skb)
 	cb->ts_ecr = seg.ts_ecr;
 	__skb_pull(skb, seg.hdr_len);
 
-	/* A connection, else a TIME_WAIT entry, else a listener. */
+	/* A connection, else a request's listener, else a TIME_WAIT entry, else a listener. */
 	sk = xtcp_lookup_conn(net, iph->saddr, th->source, iph->daddr, th->dest);
+	if (!sk) {
+		req = xtcp_req_lookup(net, iph->saddr, th->source, iph->daddr, th->dest);
+		if (req) {
+			sk = req->listener;
+			sock_hold(sk);
+			xtcp_req_put(req);
+		}
+	}
 	if (!sk) {
 		tw = xtcp_tw_lookup(net, iph->saddr, th->source, iph->daddr, th->dest);
 		if (tw) {
@@ -502,17 +572,7 @@ static int xtcp_v4_rcv(struct sk_buff *skb)
 		}
 	}
 
-	bh_lock_sock_nested(sk);
-	if (!sock_owned_by_user(sk)) {
-		xtcp_rcv_sk(sk, skb);
-	} else if (sk_add_backlog(sk, skb, xtcp_rcvbuf(sk) + xtcp_sndbuf(sk))) {
-		xtcp_inc(net, XTCP_MIB_BACKLOG_DROPS);
-		bh_unlock_sock(sk);
-		sock_put(sk);
-		reason = SKB_DROP_REASON_SOCKET_BACKLOG;
-		goto drop;
-	}
-	bh_unlock_sock(sk);
+	xtcp_deliver(sk, skb, SINGLE_DEPTH_NESTING);
 	sock_put(sk);
 	return 0;
 

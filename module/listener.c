@@ -1,18 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * listen() and accept(), and a listener's children (RFC 9293 3.10.7.2): a
- * SYN makes a child in SYN_RECV on the SYN queue, the end of its handshake
- * moves it to the accept queue, accept() grafts it to a new socket, and a
- * closing listener resets the children nobody accepted.
+ * SYN makes a request in SYN_RECV on the SYN queue (request.c), or a SYN
+ * cookie; the ACK that ends the handshake makes the child, on the accept
+ * queue; accept() grafts it to a new socket; a closing listener resets the
+ * children nobody accepted and its requests.
  */
 #include <linux/net.h>
 #include <linux/sched/signal.h>
 #include <net/ip.h>
 #include <net/sock.h>
 
+#include "xtcp/history.h"
 #include "xtcp/input.h"
 #include "xtcp/listener.h"
 #include "xtcp/output.h"
+#include "xtcp/request.h"
+#include "xtcp/rtt.h"
 #include "xtcp/sock.h"
 #include "xtcp/syncookies.h"
 #include "xtcp/table.h"
@@ -48,30 +52,28 @@ out:
 	return err;
 }
 
-/* Close every child of a closing listener: RST to those the peer thinks are open. */
+/*
+ * Close a closing listener's connections: RST to each the peer may think
+ * open, the children nobody accepted and the requests (as xtcp always has
+ * and RFC 9293 3.10.4's ABORT says; Linux leaves requests to time out).
+ */
 void xtcp_listener_stop(struct sock *listener)
 {
 	struct xtcp_sock *lxs = xtcp_sk(listener);
 	struct xtcp_verdict v;
 	struct xtcp_ctx ctx;
+	struct xtcp_req *req;
 	struct xtcp_sock *xs;
 
 	for (;;) {
 		struct sock *sk;
 
 		spin_lock_bh(&lxs->queue_lock);
-		xs = list_first_entry_or_null(&lxs->accept_queue, struct xtcp_sock,
-					      child_node);
+		xs = list_first_entry_or_null(&lxs->accept_queue, struct xtcp_sock, child_node);
 		if (xs) {
-			lxs->accept_queue_len--;
-		} else {
-			xs = list_first_entry_or_null(&lxs->syn_queue, struct xtcp_sock,
-						      child_node);
-			if (xs)
-				lxs->syn_queue_len--;
-		}
-		if (xs)
 			list_del_init(&xs->child_node);
+			lxs->accept_queue_len--;
+		}
 		spin_unlock_bh(&lxs->queue_lock);
 		if (!xs)
 			break;
@@ -89,17 +91,19 @@ void xtcp_listener_stop(struct sock *listener)
 		sock_put(listener);
 		sock_put(sk);	/* the queue's reference */
 	}
+	for (;;) {
+		/* On the SYN queue, a request is in the table and holds its reference. */
+		spin_lock_bh(&lxs->queue_lock);
+		req = list_first_entry_or_null(&lxs->syn_queue, struct xtcp_req, syn_node);
+		if (req)
+			refcount_inc(&req->refcnt);
+		spin_unlock_bh(&lxs->queue_lock);
+		if (!req)
+			break;
+		xtcp_req_abort(req);
+		xtcp_req_put(req);
+	}
 }
-
-/* What a child is made of: the peer's SYN, read from the segment or a cookie. */
-struct xtcp_syn {
-	__be32 laddr, raddr;
-	__be16 rport;
-	u32 irs;		/* the peer's ISN */
-	u16 mss;		/* the peer's, 0: none announced */
-	int wscale;		/* the peer's shift, -1: none offered */
-	u32 window;		/* unscaled, as in a SYN */
-};
 
 /* As many connections wait for accept() as the backlog allows. */
 static bool xtcp_accept_queue_full(const struct sock *listener)
@@ -109,7 +113,7 @@ static bool xtcp_accept_queue_full(const struct sock *listener)
 	return lxs->accept_queue_len >= max_t(u32, lxs->backlog, 1);
 }
 
-/* No room for a half-open child: half-open and ready connections both count, as in Linux. */
+/* No room for a request: half-open and ready connections both count, as in Linux. */
 static bool xtcp_syn_queue_full(const struct sock *listener)
 {
 	const struct xtcp_sock *lxs = xtcp_sk(listener);
@@ -119,8 +123,8 @@ static bool xtcp_syn_queue_full(const struct sock *listener)
 	       xtcp_accept_queue_full(listener);
 }
 
-/* A child of listener for syn, with ISS iss, on the SYN queue; NULL without memory. */
-static struct sock *xtcp_child_new(struct sock *listener, const struct xtcp_syn *syn, u32 iss)
+/* A child of listener for syn (its SYN,ACK sent); NULL without memory. */
+static struct sock *xtcp_child_new(struct sock *listener, const struct xtcp_syn *syn)
 {
 	struct xtcp_sock *lxs = xtcp_sk(listener), *xs;
 	struct sock *sk;
@@ -148,109 +152,134 @@ static struct sock *xtcp_child_new(struct sock *listener, const struct xtcp_syn 
 	sk->sk_dport = syn->rport;
 	xs->tcb.rcv_nxt = syn->irs + 1;
 	xs->tcb.rcv_wup = xs->tcb.rcv_nxt;
+	xs->tcb.rcv_wnd = syn->rcv_wnd;
 	xs->copied_seq = xs->tcb.rcv_nxt;
-	xs->adv_mss = xtcp_route_mss(sock_net(sk), sk->sk_rcv_saddr, sk->sk_daddr);
+	xs->adv_mss = syn->adv_mss;
 	xs->mss = min_t(u16, xs->adv_mss, syn->mss ?: XTCP_MSS_DEFAULT);
-	xtcp_wscale_offer(sk);
+	/* The shifts our SYN,ACK and the peer's SYN offered (RFC 7323 2.2). */
+	xs->wscale_ok = syn->rcv_wscale >= 0;
+	xs->rcv_wscale = max_t(s8, syn->rcv_wscale, 0);
 	xtcp_wscale_agree(sk, syn->wscale);
 	xs->tcb.snd_wnd = syn->window;	/* a SYN's window is not scaled */
 	xs->tcb.max_snd_wnd = syn->window;
 	xs->tcb.snd_wl1 = syn->irs;
-	xs->tcb.iss = iss;
+	xs->tcb.iss = syn->iss;
 	xtcp_cc_init(&xs->cc, xs->mss, xs->tcb.iss);
 
+	/* The listener's until accept(); the first reference is the accept queue's. */
 	sock_hold(listener);
 	xs->parent = listener;
-	spin_lock_bh(&lxs->queue_lock);
-	list_add_tail(&xs->child_node, &lxs->syn_queue);
-	lxs->syn_queue_len++;
-	spin_unlock_bh(&lxs->queue_lock);
 	return sk;
 }
 
 /*
- * The child's first event: SYN_RECV (decided by xtcp_child_decide) and,
- * for a cookie, the ACK in skb that completes it. The listener's lock is
- * held nested (input.c): the child's is the outer class. From the
- * listener's backlog we run with BHs on, and softirq takes this lock too.
+ * The child's first events: SYN_RECV (decided by xtcp_child_decide) and
+ * the ACK in skb that completes it, which puts it on the accept queue
+ * (xtcp_child_established). The listener's lock is held nested (input.c):
+ * the child's is the outer class. From the listener's backlog we run with
+ * BHs on, and softirq takes this lock too.
  */
 static void xtcp_child_start(struct sock *sk, struct sk_buff *skb, u64 now_ns)
 {
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sock *listener = xs->parent;
+	bool queued = true;
 	struct xtcp_verdict v;
 	struct xtcp_ctx ctx;
 
 	local_bh_disable();
 	bh_lock_sock(sk);
 	xtcp_ctx_of(sk, now_ns, &ctx);
-	xtcp_child_decide(&ctx, !!skb, &v);
-	/* Hashed, with its SYN+ACK queued; without memory for it, done. */
-	sock_hold(sk);
+	xtcp_child_decide(&ctx, &v);
 	xtcp_apply(sk, &ctx, NULL, NULL, &v);
-	if (sk->sk_state != XTCP_CLOSE)
-		xtcp_timers_peer_heard(sk, now_ns);
-	if (skb)
-		xtcp_rcv_sk(sk, skb);
+	xtcp_timers_peer_heard(sk, now_ns);
+	xtcp_rcv_sk(sk, skb);
+	/*
+	 * The ACK was decided acceptable for the SYN_RECV it completes; if the
+	 * socket took it otherwise, nothing else will complete it.
+	 */
+	if (list_empty(&xs->child_node)) {
+		if (sk->sk_state != XTCP_CLOSE) {
+			xtcp_ctx_of(sk, now_ns, &ctx);
+			xtcp_abort_decide(&ctx, "handshake not completed", &v);
+			xtcp_apply(sk, &ctx, NULL, NULL, &v);
+		}
+		xs->parent = NULL;
+		queued = false;
+	}
 	bh_unlock_sock(sk);
 	local_bh_enable();
-	sock_put(sk);
+	if (!queued) {
+		sock_put(listener);
+		sock_put(sk);	/* the accept queue's reference, never taken */
+	}
 }
 
 /*
- * RFC 4987 3.6: answer the SYN in skb with a SYN,ACK whose ISS is a
- * cookie, and keep nothing. The options are those the child would send.
+ * A connection of listener made of syn, by the ACK in skb (consumed) to
+ * the SYN,ACK of request req, or of a cookie (req NULL). False without
+ * memory, skb untouched.
  */
-static void xtcp_cookie_synack(struct sock *listener, struct sk_buff *skb,
-			       const struct xtcp_syn *syn, u64 now_ns)
+static bool xtcp_child_make(struct sock *listener, const struct xtcp_syn *syn,
+			    struct sk_buff *skb, const struct xtcp_req *req, u64 now_ns)
 {
-	const struct tcphdr *th = (const struct tcphdr *)skb_transport_header(skb);
-	struct net *net = sock_net(listener);
-	struct xtcp_cookie_data d = { .mss = syn->mss ?: XTCP_MSS_DEFAULT, .wscale = syn->wscale };
-	u8 shift = xtcp_wscale_offered(listener);
-	struct xtcp_seg synack = {
-		.src_port = ntohs(th->dest), .dst_port = ntohs(th->source),
-		.ack = syn->irs + 1, .flags = XTCP_FLAG_SYN | XTCP_FLAG_ACK,
-		.window = min_t(u32, xtcp_rcv_window(listener), U16_MAX),
-		.mss = xtcp_route_mss(net, syn->laddr, syn->raddr),
-		.wscale = syn->wscale >= 0 && READ_ONCE(xtcp_net(net)->window_scaling) ? shift : -1,
-	};
+	struct sock *sk = xtcp_child_new(listener, syn);
 
-	synack.seq = xtcp_cookie_make(syn->laddr, syn->raddr, th->dest, th->source, syn->irs, &d,
-				      now_ns);
-	WRITE_ONCE(xtcp_sk(listener)->cookie_sent_ns, now_ns);
-	xtcp_inc(net, XTCP_MIB_SYNCOOKIES_SENT);
-	xtcp_send_raw(net, syn->laddr, syn->raddr, &synack);
+	if (!sk)
+		return false;
+	if (req) {
+		/* The request was the connection's SYN_RECV: the socket goes on from it. */
+		xtcp_history_add(xtcp_sk(sk)->history, XTCP_CLOSE, XTCP_SYN_RECV, "rcv SYN",
+				 req->born_ns);
+		xtcp_sk(sk)->prev_state = XTCP_CLOSE;
+		sk->sk_state = XTCP_SYN_RECV;
+		/* RFC 6298 3 (Karn): a SYN,ACK sent once times the round trip. */
+		if (!READ_ONCE(req->retries))
+			xtcp_rtt_update(sk, clamp_t(u64, div_u64(now_ns - req->born_ns,
+								 NSEC_PER_USEC), 1, U32_MAX));
+	}
+	xtcp_child_start(sk, skb, now_ns);
+	return true;
 }
 
 /*
- * A SYN reached a listener: make the child that answers it (in SYN_RECV),
- * or, with the SYN queue full (or net.xtcp.syncookies 2), answer with a
- * cookie. False if the SYN is refused: the queue is full without cookies,
- * or there is no memory for the child. Consumes skb otherwise.
+ * A SYN reached a listener: a request answers it (in SYN_RECV), or, with
+ * the SYN queue full (or net.xtcp.syncookies 2), a SYN,ACK whose ISS is a
+ * cookie (RFC 4987 3.6), keeping nothing. False if the SYN is refused: the
+ * queue is full without cookies, or there is no memory for the request.
+ * Consumes skb otherwise.
  */
 bool xtcp_child_create(struct sock *listener, struct sk_buff *skb, u64 now_ns)
 {
 	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	const struct tcphdr *th = (const struct tcphdr *)skb_transport_header(skb);
-	int syncookies = READ_ONCE(xtcp_net(sock_net(listener))->syncookies);
+	struct net *net = sock_net(listener);
+	int syncookies = READ_ONCE(xtcp_net(net)->syncookies);
 	struct xtcp_syn syn = {
-		.laddr = ip_hdr(skb)->daddr, .raddr = ip_hdr(skb)->saddr, .rport = th->source,
-		.irs = cb->seq, .mss = cb->mss, .wscale = cb->wscale, .window = cb->window,
+		.laddr = ip_hdr(skb)->daddr, .raddr = ip_hdr(skb)->saddr,
+		.lport = th->dest, .rport = th->source, .irs = cb->seq,
+		.mss = cb->mss, .wscale = cb->wscale, .window = cb->window,
 	};
-	struct sock *sk;
 
+	xtcp_syn_answer(listener, &syn);
 	if (syncookies == 2 || xtcp_syn_queue_full(listener)) {
+		struct xtcp_cookie_data d = { .mss = syn.mss ?: XTCP_MSS_DEFAULT,
+					      .wscale = syn.wscale };
+
 		/* The accept queue full too: a cookie's connection would find no room. */
 		if (!syncookies || xtcp_accept_queue_full(listener))
 			return false;
-		xtcp_cookie_synack(listener, skb, &syn, now_ns);
+		syn.iss = xtcp_cookie_make(syn.laddr, syn.raddr, syn.lport, syn.rport, syn.irs,
+					   &d, now_ns);
+		WRITE_ONCE(xtcp_sk(listener)->cookie_sent_ns, now_ns);
+		xtcp_inc(net, XTCP_MIB_SYNCOOKIES_SENT);
+		xtcp_synack_send(net, &syn);
 		consume_skb(skb);
 		return true;
 	}
-	sk = xtcp_child_new(listener, &syn, xtcp_isn(syn.laddr, syn.raddr, th->dest, th->source,
-						     now_ns));
-	if (!sk)
+	syn.iss = xtcp_isn(syn.laddr, syn.raddr, syn.lport, syn.rport, now_ns);
+	if (!xtcp_req_new(listener, &syn, now_ns))
 		return false;
-	xtcp_child_start(sk, NULL, now_ns);
 	consume_skb(skb);
 	return true;
 }
@@ -268,28 +297,56 @@ bool xtcp_cookie_child(struct sock *listener, struct sk_buff *skb, const struct 
 	const struct tcphdr *th = (const struct tcphdr *)skb_transport_header(skb);
 	struct xtcp_cookie_data d;
 	struct xtcp_syn syn = {
-		.laddr = ip_hdr(skb)->daddr, .raddr = ip_hdr(skb)->saddr, .rport = th->source,
-		.irs = seg->seq - 1,
+		.laddr = ip_hdr(skb)->daddr, .raddr = ip_hdr(skb)->saddr,
+		.lport = th->dest, .rport = th->source, .irs = seg->seq - 1, .iss = seg->ack - 1,
 	};
-	struct sock *sk;
 
-	if (xtcp_cookie_check(syn.laddr, syn.raddr, th->dest, th->source, syn.irs, seg->ack - 1,
+	if (xtcp_cookie_check(syn.laddr, syn.raddr, syn.lport, syn.rport, syn.irs, syn.iss,
 			      now_ns, &d))
 		return false;
 	syn.mss = d.mss;
 	syn.wscale = d.wscale;
-	sk = xtcp_accept_queue_full(listener) ? NULL : xtcp_child_new(listener, &syn, seg->ack - 1);
-	if (!sk) {
+	xtcp_syn_answer(listener, &syn);
+	if (xtcp_accept_queue_full(listener) ||
+	    !xtcp_child_make(listener, &syn, skb, NULL, now_ns)) {
 		xtcp_inc(sock_net(listener), XTCP_MIB_LISTEN_DROPS);
 		xtcp_drop(sock_net(listener), skb, SKB_DROP_REASON_SOCKET_BACKLOG);
 		return true;
 	}
 	xtcp_inc(sock_net(listener), XTCP_MIB_SYNCOOKIES_RECV);
-	xtcp_child_start(sk, skb, now_ns);
 	return true;
 }
 
-/* The child's handshake is done: from the SYN queue to the accept queue. */
+/*
+ * The ACK in skb completes request req (request.c decided it): the socket
+ * takes the connection over and the request ends. With the accept queue
+ * full the ACK is dropped and the request kept, for the peer's next one or
+ * our SYN,ACK's (ListenOverflows, as Linux with tcp_abort_on_overflow 0).
+ * False if skb was not used (the caller drops it).
+ */
+bool xtcp_child_from_req(struct sock *listener, struct xtcp_req *req, struct sk_buff *skb,
+			 u64 now_ns)
+{
+	struct net *net = sock_net(listener);
+
+	if (xtcp_accept_queue_full(listener)) {
+		xtcp_inc(net, XTCP_MIB_LISTEN_OVERFLOWS);
+		xtcp_inc(net, XTCP_MIB_LISTEN_DROPS);
+		return false;
+	}
+	/* Its timer may have ended it meanwhile: then the ACK finds nothing. */
+	if (!xtcp_req_end(req, NULL))
+		return false;
+	if (xtcp_req_timer_stop(req))
+		xtcp_req_put(req);
+	if (!xtcp_child_make(listener, &req->syn, skb, req, now_ns)) {
+		xtcp_inc(net, XTCP_MIB_LISTEN_DROPS);
+		return false;
+	}
+	return true;
+}
+
+/* The child's handshake is done: on the accept queue. */
 void xtcp_child_established(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
@@ -297,17 +354,7 @@ void xtcp_child_established(struct sock *sk)
 	struct xtcp_sock *lxs = xtcp_sk(listener);
 
 	spin_lock_bh(&lxs->queue_lock);
-	/*
-	 * A closing listener may have taken it off the SYN queue already
-	 * (xtcp_listener_stop() unlinks first, then locks the child): it is
-	 * that listener's to reset, not to queue again.
-	 */
-	if (list_empty(&xs->child_node)) {
-		spin_unlock_bh(&lxs->queue_lock);
-		return;
-	}
-	list_move_tail(&xs->child_node, &lxs->accept_queue);
-	lxs->syn_queue_len--;
+	list_add_tail(&xs->child_node, &lxs->accept_queue);
 	lxs->accept_queue_len++;
 	spin_unlock_bh(&lxs->queue_lock);
 	listener->sk_data_ready(listener);

@@ -10,6 +10,7 @@
 #include <net/netns/generic.h>
 
 #include "xtcp/input.h"
+#include "xtcp/request.h"
 #include "xtcp/sock.h"
 #include "xtcp/syncookies.h"
 #include "xtcp/table.h"
@@ -85,9 +86,12 @@ static int __init xtcp_init(void)
 	err = xtcp_tw_init();
 	if (err)
 		return err;
-	err = proto_register(&xtcp_prot, 1);
+	err = xtcp_req_init();
 	if (err)
 		goto err_tw;
+	err = proto_register(&xtcp_prot, 1);
+	if (err)
+		goto err_req;
 	err = xtcp_proc_init();
 	if (err)
 		goto err_proto;
@@ -118,6 +122,8 @@ err_proc:
 	xtcp_proc_exit();
 err_proto:
 	proto_unregister(&xtcp_prot);
+err_req:
+	xtcp_req_exit();
 err_tw:
 	xtcp_tw_exit();
 	return err;
@@ -131,6 +137,7 @@ static void __exit xtcp_exit(void)
 	unregister_pernet_subsys(&xtcp_net_ops);
 	xtcp_proc_exit();
 	proto_unregister(&xtcp_prot);
+	xtcp_req_exit();
 	xtcp_tw_exit();
 	xtcp_table_exit();
 }

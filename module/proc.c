@@ -4,8 +4,8 @@
  * link to /proc/self/net/xtcp, so (like /proc/net) a reader always sees the
  * namespace it lives in.
  *
- * /proc/xtcp/conns: a header line, then one line per socket and TIME_WAIT
- * entry: local and remote address:port, state name, send-queue and
+ * /proc/xtcp/conns: a header line, then one line per socket, request
+ * (SYN_RECV) and TIME_WAIT entry: local and remote address:port, state name, send-queue and
  * receive-queue bytes (as ss shows them), snd_una, snd_nxt, rcv_nxt, the
  * peer's and our window, the armed timer and its milliseconds left,
  * retransmissions, uid, inode, and the memory the send and receive
@@ -16,8 +16,8 @@
  * old state, new state, and the cause, which runs to the end of the line.
  *
  * /proc/xtcp/info: struct xtcp_info (XTCP_INFO) of every socket, one line
- * each after a header naming the fields; TIME_WAIT entries are not sockets
- * and are not listed.
+ * each after a header naming the fields; requests and TIME_WAIT entries
+ * are not sockets and are not listed.
  *
  * /proc/xtcp/stats: the namespace's counters, "Name value" per line.
  */
@@ -26,6 +26,7 @@
 #include <net/net_namespace.h>
 
 #include "xtcp/history.h"
+#include "xtcp/request.h"
 #include "xtcp/sock.h"
 #include "xtcp/state.h"
 #include "xtcp/table.h"
@@ -34,24 +35,29 @@
 
 static struct proc_dir_entry *xtcp_proc_link;
 
-/* The endpoints of a socket or TIME_WAIT entry, as they start each line. */
+/* The endpoints of a socket, request or TIME_WAIT entry, as they start each line. */
 struct xtcp_ends {
 	__be32 laddr, raddr;
 	u16 lport, rport;
 };
 
-static void xtcp_ends_of(const struct sock *sk, const struct xtcp_tw *tw, struct xtcp_ends *e)
+static void xtcp_ends_of(const struct xtcp_table_entry *t, struct xtcp_ends *e)
 {
-	if (sk) {
-		e->laddr = sk->sk_rcv_saddr;
-		e->raddr = sk->sk_daddr;
-		e->lport = sk->sk_num;
-		e->rport = ntohs(sk->sk_dport);
+	if (t->sk) {
+		e->laddr = t->sk->sk_rcv_saddr;
+		e->raddr = t->sk->sk_daddr;
+		e->lport = t->sk->sk_num;
+		e->rport = ntohs(t->sk->sk_dport);
+	} else if (t->req) {
+		e->laddr = t->req->syn.laddr;
+		e->raddr = t->req->syn.raddr;
+		e->lport = ntohs(t->req->syn.lport);
+		e->rport = ntohs(t->req->syn.rport);
 	} else {
-		e->laddr = tw->saddr;
-		e->raddr = tw->daddr;
-		e->lport = ntohs(tw->sport);
-		e->rport = ntohs(tw->dport);
+		e->laddr = t->tw->saddr;
+		e->raddr = t->tw->daddr;
+		e->lport = ntohs(t->tw->sport);
+		e->rport = ntohs(t->tw->dport);
 	}
 }
 
@@ -87,11 +93,12 @@ static void xtcp_queues(struct sock *sk, u32 *sendq, u32 *recvq)
 	}
 }
 
-static void xtcp_conns_line(struct seq_file *seq, struct sock *sk, struct xtcp_tw *tw)
+static void xtcp_conns_line(struct seq_file *seq, const struct xtcp_table_entry *t)
 {
+	struct sock *sk = t->sk;
 	struct xtcp_ends e;
 
-	xtcp_ends_of(sk, tw, &e);
+	xtcp_ends_of(t, &e);
 	xtcp_ends_show(seq, &e);
 	if (sk) {
 		struct xtcp_sock *xs = xtcp_sk(sk);
@@ -109,30 +116,49 @@ static void xtcp_conns_line(struct seq_file *seq, struct sock *sk, struct xtcp_t
 			   from_kuid_munged(seq_user_ns(seq), sk->sk_uid),
 			   sock_i_ino(sk),
 			   READ_ONCE(sk->sk_wmem_queued), atomic_read(&sk->sk_rmem_alloc));
+	} else if (t->req) {
+		/* Our SYN,ACK in flight, the listener's owner, no inode: as ss shows a request. */
+		const struct xtcp_req *req = t->req;
+
+		seq_printf(seq, XTCP_CONNS_FMT, "SYN_RECV", 0, 0, req->syn.iss, req->syn.iss + 1,
+			   req->syn.irs + 1, req->syn.window, req->syn.rcv_wnd,
+			   xtcp_timer_name(XTCP_TIMER_RETRANSMIT), xtcp_req_timer_ms_left(req),
+			   READ_ONCE(req->retries),
+			   from_kuid_munged(seq_user_ns(seq), req->listener->sk_uid), 0UL, 0, 0);
 	} else {
-		seq_printf(seq, XTCP_CONNS_FMT, "TIME_WAIT", 0, 0, tw->snd_nxt, tw->snd_nxt,
-			   tw->rcv_nxt, 0, tw->rcv_wnd, xtcp_timer_name(XTCP_TIMER_TIME_WAIT),
-			   xtcp_tw_timer_ms_left(tw), 0, 0, 0UL, 0, 0);
+		seq_printf(seq, XTCP_CONNS_FMT, "TIME_WAIT", 0, 0, t->tw->snd_nxt, t->tw->snd_nxt,
+			   t->tw->rcv_nxt, 0, t->tw->rcv_wnd, xtcp_timer_name(XTCP_TIMER_TIME_WAIT),
+			   xtcp_tw_timer_ms_left(t->tw), 0, 0, 0UL, 0, 0);
 	}
 }
 
-static void xtcp_history_lines(struct seq_file *seq, struct sock *sk, struct xtcp_tw *tw)
+static void xtcp_history_line(struct seq_file *seq, const struct xtcp_ends *e, u64 ns,
+			      int from, int to, const char *event)
 {
-	const struct xtcp_history *h = sk ? xtcp_sk(sk)->history : tw->history;
+	xtcp_ends_show(seq, e);
+	seq_printf(seq, "%llu.%06llu %s %s %s\n", ns / NSEC_PER_SEC,
+		   (ns % NSEC_PER_SEC) / NSEC_PER_USEC, xtcp_state_name(from),
+		   xtcp_state_name(to), event);
+}
+
+static void xtcp_history_lines(struct seq_file *seq, const struct xtcp_table_entry *t)
+{
+	const struct xtcp_history *h = t->sk ? xtcp_sk(t->sk)->history :
+				       t->tw ? t->tw->history : NULL;
 	struct xtcp_ends e;
 	int i;
 
+	xtcp_ends_of(t, &e);
+	/* A request's history is its one state change, kept as its birth time. */
+	if (t->req)
+		xtcp_history_line(seq, &e, t->req->born_ns, XTCP_CLOSE, XTCP_SYN_RECV, "rcv SYN");
 	if (!h)
 		return;
-	xtcp_ends_of(sk, tw, &e);
 	for (i = 0; i < h->count; i++) {
 		int at = (h->next + XTCP_HISTORY - h->count + i) % XTCP_HISTORY;
-		u64 ns = h->e[at].ns;
 
-		xtcp_ends_show(seq, &e);
-		seq_printf(seq, "%llu.%06llu %s %s %s\n", ns / NSEC_PER_SEC,
-			   (ns % NSEC_PER_SEC) / NSEC_PER_USEC, xtcp_state_name(h->e[at].from),
-			   xtcp_state_name(h->e[at].to), h->e[at].event);
+		xtcp_history_line(seq, &e, h->e[at].ns, h->e[at].from, h->e[at].to,
+				  h->e[at].event);
 	}
 }
 
@@ -141,29 +167,28 @@ static void xtcp_history_lines(struct seq_file *seq, struct sock *sk, struct xtc
  * the header for SEQ_START_TOKEN and an entry's lines otherwise.
  */
 static int xtcp_seq_show(struct seq_file *seq, void *v, const char *header,
-			 void (*show_fn)(struct seq_file *seq, struct sock *sk, struct xtcp_tw *tw))
+			 void (*show_fn)(struct seq_file *seq, const struct xtcp_table_entry *t))
 {
-	struct sock *sk;
-	struct xtcp_tw *tw;
+	struct xtcp_table_entry t;
 
 	if (v == SEQ_START_TOKEN) {
 		seq_puts(seq, header);
 		return 0;
 	}
-	xtcp_table_iter_entry(seq->private, &sk, &tw);
-	show_fn(seq, sk, tw);
+	xtcp_table_iter_entry(seq->private, &t);
+	show_fn(seq, &t);
 	return 0;
 }
 
-static void xtcp_info_line(struct seq_file *seq, struct sock *sk, struct xtcp_tw *tw)
+static void xtcp_info_line(struct seq_file *seq, const struct xtcp_table_entry *t)
 {
 	struct xtcp_info i;
 	struct xtcp_ends e;
 
-	if (!sk)
+	if (!t->sk)
 		return;
-	xtcp_get_info(sk, &i);
-	xtcp_ends_of(sk, NULL, &e);
+	xtcp_get_info(t->sk, &i);
+	xtcp_ends_of(t, &e);
 	xtcp_ends_show(seq, &e);
 	seq_printf(seq, "%-11s %u %u %u %u %u %u %u %u %u %llu %llu %llu %llu %llu %u %u %u %u %u %u %u\n",
 		   xtcp_state_name(i.state), i.rto_us, i.srtt_us, i.rttvar_us, i.mss,
@@ -207,6 +232,7 @@ XTCP_SEQ_OPS(info);
 const char * const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_ACTIVE_OPENS]		= "ActiveOpens",
 	[XTCP_MIB_PASSIVE_OPENS]	= "PassiveOpens",
+	[XTCP_MIB_LISTEN_OVERFLOWS]	= "ListenOverflows",
 	[XTCP_MIB_ATTEMPT_FAILS]	= "AttemptFails",
 	[XTCP_MIB_ESTAB_RESETS]		= "EstabResets",
 	[XTCP_MIB_IN_SEGS]		= "InSegs",

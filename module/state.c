@@ -80,7 +80,7 @@ static void xtcp_rcv_listen(const struct xtcp_ctx *ctx, const struct xtcp_seg *s
 		return;
 	}
 	if (seg->flags & XTCP_FLAG_SYN) {
-		/* A child is born in SYN_RECV; it answers SYN,ACK. */
+		/* A request is born in SYN_RECV; it answers SYN,ACK. */
 		v->actions = XTCP_ACT_NEW_CHILD;
 		v->event = "rcv SYN";
 		return;
@@ -533,18 +533,18 @@ int xtcp_open_decide(const struct xtcp_ctx *ctx, bool active, struct xtcp_verdic
 EXPORT_SYMBOL_IF_KUNIT(xtcp_open_decide);
 
 /*
- * 3.10.7.2: the child a listener makes of a SYN (the ISS chosen, RCV.NXT
- * past the SYN) enters SYN-RECEIVED and sends <SEQ=ISS><ACK=RCV.NXT>
- * <CTL=SYN,ACK>. Made of a SYN cookie (RFC 4987 3.6), that SYN,ACK went
- * out already; the ACK that brought the cookie back comes next.
+ * 3.10.7.2: a listener's child is in SYN-RECEIVED with its <SEQ=ISS>
+ * <ACK=RCV.NXT><CTL=SYN,ACK> sent, by the request it was (request.c) or
+ * as a SYN cookie (RFC 4987 3.6); the ACK that completes it comes next.
+ * Counted as Linux counts PassiveOpens: when the socket is made.
  */
-void xtcp_child_decide(const struct xtcp_ctx *ctx, bool cookie, struct xtcp_verdict *v)
+void xtcp_child_decide(const struct xtcp_ctx *ctx, struct xtcp_verdict *v)
 {
 	xtcp_verdict_init(v, ctx->state);
 	v->state = XTCP_SYN_RECV;
-	v->actions = cookie ? XTCP_ACT_SYN_COOKIE : XTCP_ACT_SEND_SYN;
+	v->actions = XTCP_ACT_SYNACK_SENT;
 	v->mib = XTCP_MIB_PASSIVE_OPENS;
-	v->event = cookie ? "rcv ACK of SYN cookie" : "rcv SYN";
+	v->event = "rcv ACK of SYN cookie";
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_child_decide);
 

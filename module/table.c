@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Who owns which ports and connections: the bind table (by local port), the
- * connection table (by 4-tuple) and the TIME_WAIT table (both ways). One
- * lock covers all three; lookups take a reference on what they return.
+ * connection table (by 4-tuple), the request table (SYN_RECV, by 4-tuple)
+ * and the TIME_WAIT table (both ways). One lock covers them all; lookups
+ * take a reference on what they return.
  */
 #include <kunit/visibility.h>
 #include <linux/jhash.h>
@@ -10,6 +11,7 @@
 #include <linux/seq_file.h>
 #include <net/ip.h>
 
+#include "xtcp/request.h"
 #include "xtcp/sock.h"
 #include "xtcp/table.h"
 #include "xtcp/timewait.h"
@@ -19,6 +21,7 @@
 
 static struct hlist_head xtcp_bind_hash[XTCP_BUCKETS];
 static struct hlist_head xtcp_conn_hash[XTCP_BUCKETS];
+static struct hlist_head xtcp_req_buckets[XTCP_BUCKETS];
 static struct hlist_head xtcp_tw_buckets[XTCP_BUCKETS];
 static struct hlist_head xtcp_tw_port_buckets[XTCP_BUCKETS];
 static DEFINE_SPINLOCK(xtcp_table_lock);
@@ -45,6 +48,7 @@ int xtcp_table_init(void)
 	for (i = 0; i < XTCP_BUCKETS; i++) {
 		INIT_HLIST_HEAD(&xtcp_bind_hash[i]);
 		INIT_HLIST_HEAD(&xtcp_conn_hash[i]);
+		INIT_HLIST_HEAD(&xtcp_req_buckets[i]);
 		INIT_HLIST_HEAD(&xtcp_tw_buckets[i]);
 		INIT_HLIST_HEAD(&xtcp_tw_port_buckets[i]);
 	}
@@ -58,6 +62,7 @@ void xtcp_table_exit(void)
 	for (i = 0; i < XTCP_BUCKETS; i++) {
 		WARN_ON(!hlist_empty(&xtcp_bind_hash[i]));
 		WARN_ON(!hlist_empty(&xtcp_conn_hash[i]));
+		WARN_ON(!hlist_empty(&xtcp_req_buckets[i]));
 		WARN_ON(!hlist_empty(&xtcp_tw_buckets[i]));
 	}
 }
@@ -227,6 +232,7 @@ struct sock *xtcp_lookup_conn(struct net *net, __be32 saddr, __be16 sport,
 	spin_unlock(&xtcp_table_lock);
 	return found;
 }
+EXPORT_SYMBOL_IF_KUNIT(xtcp_lookup_conn);
 
 /*
  * Is sk's 4-tuple a connection's already, or a TIME_WAIT entry's? connect()
@@ -281,6 +287,58 @@ out:
 		sock_hold(found);
 	spin_unlock(&xtcp_table_lock);
 	return found;
+}
+
+/* The request (SYN_RECV) a segment from saddr:sport to daddr:dport belongs to, held. */
+struct xtcp_req *xtcp_req_lookup(struct net *net, __be32 saddr, __be16 sport,
+				 __be32 daddr, __be16 dport)
+{
+	u32 b = xtcp_conn_bucket(net, daddr, dport, saddr, sport);
+	struct xtcp_req *req, *found = NULL;
+
+	spin_lock(&xtcp_table_lock);
+	hlist_for_each_entry(req, &xtcp_req_buckets[b], node) {
+		const struct xtcp_syn *syn = &req->syn;
+
+		if (syn->raddr == saddr && syn->rport == sport && syn->laddr == daddr &&
+		    syn->lport == dport && net_eq(sock_net(req->listener), net)) {
+			found = req;
+			refcount_inc(&found->refcnt);
+			break;
+		}
+	}
+	spin_unlock(&xtcp_table_lock);
+	return found;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_req_lookup);
+
+/* Requests: the table holds one reference while a request is in it. */
+void xtcp_req_hash(struct xtcp_req *req)
+{
+	const struct xtcp_syn *syn = &req->syn;
+	u32 b = xtcp_conn_bucket(sock_net(req->listener), syn->laddr, syn->lport, syn->raddr,
+				 syn->rport);
+
+	spin_lock_bh(&xtcp_table_lock);
+	hlist_add_head(&req->node, &xtcp_req_buckets[b]);
+	refcount_inc(&req->refcnt);
+	spin_unlock_bh(&xtcp_table_lock);
+}
+
+/* True if this call took req out of the table; it is dead either way. */
+bool xtcp_req_unhash(struct xtcp_req *req)
+{
+	bool was_hashed;
+
+	spin_lock_bh(&xtcp_table_lock);
+	was_hashed = !hlist_unhashed(&req->node);
+	if (was_hashed)
+		hlist_del_init(&req->node);
+	spin_lock(&req->lock);
+	req->dead = 1;
+	spin_unlock(&req->lock);
+	spin_unlock_bh(&xtcp_table_lock);
+	return was_hashed;
 }
 
 struct xtcp_tw *xtcp_tw_lookup(struct net *net, __be32 saddr, __be16 sport,
@@ -362,13 +420,13 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_flush);
 /*
  * The /proc iterator. Entries come bucket by bucket, and in each bucket
  * unconnected bound sockets (listeners among them) from the bind table,
- * then connections, then TIME_WAIT entries. The table lock is held from
+ * then connections, then requests, then TIME_WAIT entries. The table lock is held from
  * start to stop, so one pass of seq_read() follows the list nodes; between
  * passes the position is kept as (bucket, list, offset) and found again by
  * counting in one list only, so reading n entries costs O(n), as with
  * /proc/net/tcp's tcp_seek_last_pos().
  */
-enum { XTCP_LIST_BIND, XTCP_LIST_CONN, XTCP_LIST_TW, XTCP_LISTS };
+enum { XTCP_LIST_BIND, XTCP_LIST_CONN, XTCP_LIST_REQ, XTCP_LIST_TW, XTCP_LISTS };
 
 static struct hlist_node *xtcp_list_first(int list, int bucket)
 {
@@ -377,6 +435,8 @@ static struct hlist_node *xtcp_list_first(int list, int bucket)
 		return xtcp_bind_hash[bucket].first;
 	case XTCP_LIST_CONN:
 		return xtcp_conn_hash[bucket].first;
+	case XTCP_LIST_REQ:
+		return xtcp_req_buckets[bucket].first;
 	default:
 		return xtcp_tw_buckets[bucket].first;
 	}
@@ -394,6 +454,8 @@ static bool xtcp_iter_match(int list, struct hlist_node *node, const struct net 
 	case XTCP_LIST_CONN:
 		xs = hlist_entry(node, struct xtcp_sock, conn_node);
 		return net_eq(sock_net(&xs->sk), net);
+	case XTCP_LIST_REQ:
+		return net_eq(sock_net(hlist_entry(node, struct xtcp_req, node)->listener), net);
 	default:
 		return net_eq(read_pnet(&hlist_entry(node, struct xtcp_tw, node)->net), net);
 	}
@@ -432,18 +494,18 @@ static struct hlist_node *xtcp_iter_seek(struct xtcp_table_iter *it)
 	return xtcp_iter_from(it, NULL);
 }
 
-/* The sock or TIME_WAIT entry the iterator is at; exactly one is set. */
-void xtcp_table_iter_entry(const struct xtcp_table_iter *it, struct sock **sk,
-			   struct xtcp_tw **tw)
+/* The socket, request or TIME_WAIT entry the iterator is at; exactly one is set. */
+void xtcp_table_iter_entry(const struct xtcp_table_iter *it, struct xtcp_table_entry *e)
 {
-	*sk = NULL;
-	*tw = NULL;
+	memset(e, 0, sizeof(*e));
 	if (it->list == XTCP_LIST_BIND)
-		*sk = &hlist_entry(it->node, struct xtcp_sock, bind_node)->sk;
+		e->sk = &hlist_entry(it->node, struct xtcp_sock, bind_node)->sk;
 	else if (it->list == XTCP_LIST_CONN)
-		*sk = &hlist_entry(it->node, struct xtcp_sock, conn_node)->sk;
+		e->sk = &hlist_entry(it->node, struct xtcp_sock, conn_node)->sk;
+	else if (it->list == XTCP_LIST_REQ)
+		e->req = hlist_entry(it->node, struct xtcp_req, node);
 	else
-		*tw = hlist_entry(it->node, struct xtcp_tw, node);
+		e->tw = hlist_entry(it->node, struct xtcp_tw, node);
 }
 
 /* Position 0 is the header line (SEQ_START_TOKEN); entry k is position k + 1. */

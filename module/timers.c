@@ -17,6 +17,8 @@
  *                9293 3.8.6.3), sent after net.xtcp.delayed_ack_ms unless a
  *                segment we send first carries it.
  *   time_wait    tw->timer: TIME_WAIT's 2*MSL.
+ *   retransmit   req->timer: a request's SYN,ACK sent again, as a socket's
+ *                in SYN_RECV would be (request.c).
  *
  * The rest of the code calls the event hooks (xtcp_timers_*), as
  * WireGuard's wg_timers_*() family: the policy of what an event does to a
@@ -28,6 +30,7 @@
 #include <linux/delay.h>
 
 #include "xtcp/input.h"
+#include "xtcp/request.h"
 #include "xtcp/rtt.h"
 #include "xtcp/sock.h"
 #include "xtcp/state.h"
@@ -168,19 +171,29 @@ static void xtcp_arm_keepalive(struct sock *sk)
 	xtcp_arm(sk, XTCP_TIMER_KEEPALIVE, (u64)idle * NSEC_PER_SEC);
 }
 
-/* The settings in force for sk's timers: its socket options, or the sysctls. */
-static void xtcp_timer_cfg_of(struct sock *sk, struct xtcp_timer_cfg *cfg)
+/* The settings in force for timers in net: its sysctls. */
+void xtcp_timer_cfg_net(struct net *net, struct xtcp_timer_cfg *cfg)
 {
-	struct xtcp_net *xn = xtcp_net(sock_net(sk));
-	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_net *xn = xtcp_net(net);
 
 	cfg->lim.syn_retries = READ_ONCE(xn->syn_retries);
 	cfg->lim.synack_retries = READ_ONCE(xn->synack_retries);
 	cfg->lim.retries2 = READ_ONCE(xn->retries2);
 	cfg->rto_max_ms = READ_ONCE(xn->rto_max_ms);
-	cfg->keepalive_idle_s = xs->keepalive_time ?: READ_ONCE(xn->keepalive_time_s);
-	cfg->keepalive_intvl_s = xs->keepalive_intvl ?: READ_ONCE(xn->keepalive_intvl_s);
-	cfg->keepalive_probes = xs->keepalive_cnt ?: READ_ONCE(xn->keepalive_probes);
+	cfg->keepalive_idle_s = READ_ONCE(xn->keepalive_time_s);
+	cfg->keepalive_intvl_s = READ_ONCE(xn->keepalive_intvl_s);
+	cfg->keepalive_probes = READ_ONCE(xn->keepalive_probes);
+}
+
+/* The settings in force for sk's timers: its socket options, or the sysctls. */
+static void xtcp_timer_cfg_of(struct sock *sk, struct xtcp_timer_cfg *cfg)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xtcp_timer_cfg_net(sock_net(sk), cfg);
+	cfg->keepalive_idle_s = xs->keepalive_time ?: cfg->keepalive_idle_s;
+	cfg->keepalive_intvl_s = xs->keepalive_intvl ?: cfg->keepalive_intvl_s;
+	cfg->keepalive_probes = xs->keepalive_cnt ?: cfg->keepalive_probes;
 }
 
 /*
@@ -259,20 +272,18 @@ static enum hrtimer_restart xtcp_state_fire(struct hrtimer *t)
 }
 
 /*
- * For KUnit's socket fixtures: make which expire now, if it is armed, and
- * wait until its handler has run. It expires through the hrtimer core, so
- * the handler runs as on a real expiry: in softirq, with the timer marked
+ * For KUnit's fixtures: make the pending hrtimer t expire now and wait
+ * until its handler has run. It expires through the hrtimer core, so the
+ * handler runs as on a real expiry: in softirq, with the timer marked
  * running (what xtcp_arm() sees when a handler arms its own timer again).
- * Process context, socket not owned by the caller.
+ * Process context, the timer's object not locked by the caller.
  */
-bool xtcp_timer_fire_now(struct sock *sk, enum xtcp_timer which)
+static bool xtcp_hrtimer_fire_now(struct hrtimer *t)
 {
-	u8 *purpose;
-	struct hrtimer *t = xtcp_hrtimer_of(xtcp_sk(sk), which, &purpose);
 	ktime_t due, deadline;
 
 	/* Cancelled, the pending instance's reference goes with the new one. */
-	if (!xtcp_armed(sk, which) || hrtimer_try_to_cancel(t) != 1)
+	if (hrtimer_try_to_cancel(t) != 1)
 		return false;
 	/* Due now; the handler may run (and arm it again) before this returns. */
 	due = ktime_get();
@@ -293,6 +304,15 @@ bool xtcp_timer_fire_now(struct sock *sk, enum xtcp_timer which)
 		usleep_range(100, 500);
 	}
 	return false;
+}
+
+/* xtcp_hrtimer_fire_now() for sk's timer which, if it is armed for it. */
+bool xtcp_timer_fire_now(struct sock *sk, enum xtcp_timer which)
+{
+	u8 *purpose;
+	struct hrtimer *t = xtcp_hrtimer_of(xtcp_sk(sk), which, &purpose);
+
+	return xtcp_armed(sk, which) && xtcp_hrtimer_fire_now(t);
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_timer_fire_now);
 
@@ -508,3 +528,61 @@ bool xtcp_tw_timer_stop_sync(struct xtcp_tw *tw)
 {
 	return hrtimer_cancel(&tw->timer);
 }
+
+static enum hrtimer_restart xtcp_req_fire(struct hrtimer *t)
+{
+	struct xtcp_req *req = container_of(t, struct xtcp_req, timer);
+
+	xtcp_req_expire(req);
+	xtcp_req_put(req);
+	return HRTIMER_NORESTART;
+}
+
+void xtcp_req_timer_init(struct xtcp_req *req)
+{
+	hrtimer_init(&req->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
+	req->timer.function = xtcp_req_fire;
+}
+
+/*
+ * The request's SYN,ACK goes again in ns (its RTO, backed off: timeout.c
+ * decides). A dead request is never armed again; an armed timer holds a
+ * reference, a pending or running instance's carrying over.
+ */
+void xtcp_req_timer_arm(struct xtcp_req *req, u64 ns)
+{
+	int was;
+
+	spin_lock_bh(&req->lock);
+	if (!req->dead) {
+		was = hrtimer_try_to_cancel(&req->timer);
+		hrtimer_start(&req->timer, ns_to_ktime(ns), HRTIMER_MODE_REL_SOFT);
+		if (was != 1)
+			refcount_inc(&req->refcnt);
+	}
+	spin_unlock_bh(&req->lock);
+}
+
+/*
+ * After req is dead: stop a pending expiry; true if one was (its reference
+ * is the caller's to drop). A handler already running, this one's own
+ * included, finds the request dead and drops its own.
+ */
+bool xtcp_req_timer_stop(struct xtcp_req *req)
+{
+	return hrtimer_try_to_cancel(&req->timer) == 1;
+}
+
+/* For /proc: the milliseconds before the request's SYN,ACK goes again. */
+s64 xtcp_req_timer_ms_left(const struct xtcp_req *req)
+{
+	return xtcp_ms_left(&req->timer);
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_req_timer_ms_left);
+
+/* For KUnit: the request's SYN,ACK timer expires now. */
+bool xtcp_req_timer_fire_now(struct xtcp_req *req)
+{
+	return hrtimer_is_queued(&req->timer) && xtcp_hrtimer_fire_now(&req->timer);
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_req_timer_fire_now);

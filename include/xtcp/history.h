@@ -29,7 +29,7 @@ struct xtcp_history {
 	} e[XTCP_HISTORY];
 };
 
-void xtcp_history_add(struct xtcp_history *h, int from, int to, const char *why);
+void xtcp_history_add(struct xtcp_history *h, int from, int to, const char *why, u64 ns);
 void xtcp_set_state(struct sock *sk, int state, const char *why);
 
 #endif /* _XTCP_HISTORY_H */

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * A listening socket and its children (RFC 9293 3.10.7.2): a SYN makes a
- * child in SYN_RECV on the SYN queue; the handshake's end moves it to the
- * accept queue; accept() grafts it to a new socket.
+ * request in SYN_RECV on the SYN queue; the handshake's end makes the
+ * child, on the accept queue; accept() grafts it to a new socket.
  */
 #ifndef _XTCP_LISTENER_H
 #define _XTCP_LISTENER_H
@@ -23,6 +23,9 @@ bool xtcp_child_create(struct sock *listener, struct sk_buff *skb, u64 now_ns);
 struct xtcp_seg;
 bool xtcp_cookie_child(struct sock *listener, struct sk_buff *skb, const struct xtcp_seg *seg,
 		       u64 now_ns);
+struct xtcp_req;
+bool xtcp_child_from_req(struct sock *listener, struct xtcp_req *req, struct sk_buff *skb,
+			 u64 now_ns);
 void xtcp_child_established(struct sock *child);
 
 #endif /* _XTCP_LISTENER_H */

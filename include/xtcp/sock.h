@@ -33,7 +33,7 @@ struct xtcp_sock {
 	u16 mss;		/* the most payload one segment carries */
 	u16 adv_mss;		/* what our SYN or SYN+ACK announced */
 	struct sk_buff *send_head;	/* first unsent skb of sk_write_queue */
-	spinlock_t queue_lock;		/* listener: syn_queue and accept_queue */
+	spinlock_t queue_lock;		/* listener: syn_queue, accept_queue, their lengths */
 	u64 challenge_stamp_ns;		/* RFC 5961 challenge ACK rate limit */
 	u32 challenge_count;
 	u64 last_oow_ack_ns;		/* last ACK to a dataless segment we dropped */
@@ -80,9 +80,12 @@ struct xtcp_sock {
 	struct hlist_node bind_node;
 	struct hlist_node conn_node;
 
-	/* Listener: half-open children, and children ready for accept(). */
+	/*
+	 * Listener: half-open requests (struct xtcp_req, request.c) and
+	 * children ready for accept(). A child: its listener until accept().
+	 */
 	struct sock *parent;
-	struct list_head child_node;
+	struct list_head child_node;	/* on the listener's accept_queue */
 	struct list_head syn_queue;
 	struct list_head accept_queue;
 	u32 syn_queue_len;

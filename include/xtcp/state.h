@@ -77,7 +77,7 @@ enum {
 	XTCP_ACT_WINDOW		= 1 << 7,	/* SND.WND, WL1, WL2 from the segment */
 	XTCP_ACT_SYNCHRONIZED	= 1 << 8,	/* handshake done: wake connect() or accept() */
 	XTCP_ACT_RESET		= 1 << 9,	/* the connection is reset: err to the user */
-	XTCP_ACT_NEW_CHILD	= 1 << 10,	/* LISTEN took a SYN: a child in SYN_RECV */
+	XTCP_ACT_NEW_CHILD	= 1 << 10,	/* LISTEN took a SYN: a request in SYN_RECV */
 	XTCP_ACT_SET_IRS	= 1 << 11,	/* IRS = seq, RCV.NXT = seq + 1 */
 	XTCP_ACT_DROP		= 1 << 12,	/* nothing of the segment is kept */
 	XTCP_ACT_QUEUE_OOO	= 1 << 13,	/* payload[data_off, +data_len) is after a hole */
@@ -90,8 +90,8 @@ enum {
 	XTCP_ACT_RETRANSMIT	= 1 << 18,	/* RTO: resend from SND.UNA (RFC 6298 5.4) */
 	XTCP_ACT_WINDOW_PROBE	= 1 << 19,	/* persist: probe the closed window */
 	XTCP_ACT_KEEPALIVE_PROBE = 1 << 20,	/* <SEQ=SND.NXT-1><CTL=ACK> (3.8.4) */
-	XTCP_ACT_SEND_SYN	= 1 << 21,	/* <SEQ=ISS><CTL=SYN>, in SYN_RECV with ACK */
-	XTCP_ACT_SYN_COOKIE	= 1 << 22,	/* SEND_SYN's, but the SYN,ACK went as a cookie */
+	XTCP_ACT_SEND_SYN	= 1 << 21,	/* <SEQ=ISS><CTL=SYN> */
+	XTCP_ACT_SYNACK_SENT	= 1 << 22,	/* a child: its SYN,ACK went (request, cookie) */
 	XTCP_ACT_COOKIE_ACK	= 1 << 23,	/* LISTEN: an ACK that may complete a cookie */
 };
 
@@ -145,7 +145,7 @@ enum xtcp_tw_action xtcp_tw_decide(u32 rcv_nxt, u32 rcv_wnd, const struct xtcp_s
 
 /* User calls (RFC 9293 3.10.1 OPEN, 3.10.4 CLOSE, and shutdown(SHUT_WR)). */
 int xtcp_open_decide(const struct xtcp_ctx *ctx, bool active, struct xtcp_verdict *v);
-void xtcp_child_decide(const struct xtcp_ctx *ctx, bool cookie, struct xtcp_verdict *v);
+void xtcp_child_decide(const struct xtcp_ctx *ctx, struct xtcp_verdict *v);
 void xtcp_abort_decide(const struct xtcp_ctx *ctx, const char *why, struct xtcp_verdict *v);
 bool xtcp_close_sends_fin(int state);
 int xtcp_state_after_close(int state);

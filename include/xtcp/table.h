@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The bind, connection and TIME_WAIT tables (table.c), and the iterator
- * /proc walks them with.
+ * The bind, connection, request and TIME_WAIT tables (table.c), and the
+ * iterator /proc walks them with.
  */
 #ifndef _XTCP_TABLE_H
 #define _XTCP_TABLE_H
@@ -11,6 +11,7 @@
 
 struct net;
 struct sock;
+struct xtcp_req;
 struct xtcp_tw;
 
 int xtcp_table_init(void);
@@ -24,6 +25,10 @@ void xtcp_unhash_conn(struct sock *sk);
 struct sock *xtcp_lookup_conn(struct net *net, __be32 saddr, __be16 sport,
 			      __be32 daddr, __be16 dport);
 struct sock *xtcp_lookup_listener(struct net *net, __be32 daddr, __be16 dport);
+struct xtcp_req *xtcp_req_lookup(struct net *net, __be32 saddr, __be16 sport,
+				 __be32 daddr, __be16 dport);
+void xtcp_req_hash(struct xtcp_req *req);
+bool xtcp_req_unhash(struct xtcp_req *req);
 struct xtcp_tw *xtcp_tw_lookup(struct net *net, __be32 saddr, __be16 sport,
 			       __be32 daddr, __be16 dport);
 void xtcp_tw_hash(struct xtcp_tw *tw);
@@ -44,7 +49,13 @@ struct xtcp_table_iter {
 void *xtcp_table_seq_start(struct seq_file *seq, loff_t *pos);
 void *xtcp_table_seq_next(struct seq_file *seq, void *v, loff_t *pos);
 void xtcp_table_seq_stop(struct seq_file *seq, void *v);
-void xtcp_table_iter_entry(const struct xtcp_table_iter *it, struct sock **sk,
-			   struct xtcp_tw **tw);
+/* What the iterator is at: one of the three is set. */
+struct xtcp_table_entry {
+	struct sock *sk;
+	struct xtcp_req *req;
+	struct xtcp_tw *tw;
+};
+
+void xtcp_table_iter_entry(const struct xtcp_table_iter *it, struct xtcp_table_entry *e);
 
 #endif /* _XTCP_TABLE_H */

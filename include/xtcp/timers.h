@@ -11,7 +11,10 @@
 #include <linux/timekeeping.h>
 #include <linux/types.h>
 
+struct net;
 struct sock;
+struct xtcp_req;
+struct xtcp_timer_cfg;
 struct xtcp_tw;
 
 /* A timer's purpose; several share one hrtimer, one purpose at a time. */
@@ -65,5 +68,14 @@ void xtcp_tw_timer_init(struct xtcp_tw *tw);
 void xtcp_tw_timer_arm(struct xtcp_tw *tw);
 bool xtcp_tw_timer_stop_sync(struct xtcp_tw *tw);
 s64 xtcp_tw_timer_ms_left(const struct xtcp_tw *tw);
+
+/* A request's SYN,ACK timer. */
+void xtcp_req_timer_init(struct xtcp_req *req);
+void xtcp_req_timer_arm(struct xtcp_req *req, u64 ns);
+bool xtcp_req_timer_stop(struct xtcp_req *req);
+s64 xtcp_req_timer_ms_left(const struct xtcp_req *req);
+bool xtcp_req_timer_fire_now(struct xtcp_req *req);
+
+void xtcp_timer_cfg_net(struct net *net, struct xtcp_timer_cfg *cfg);
 
 #endif /* _XTCP_TIMERS_H */

@@ -37,7 +37,7 @@ enum xtcp_mib {
 	XTCP_MIB_OUT_RSTS,
 	XTCP_MIB_IN_RSTS,
 	XTCP_MIB_CHALLENGE_ACKS,
-	XTCP_MIB_LISTEN_DROPS,		/* SYN refused: backlog full */
+	XTCP_MIB_LISTEN_DROPS,		/* SYN or handshake's ACK refused: queue full, no memory */
 	XTCP_MIB_TIME_WAIT,		/* TIME_WAIT entries made */
 	XTCP_MIB_TIME_WAIT_RECYCLED,	/* ended early by a new SYN (RFC 6191) */
 	XTCP_MIB_KEEPALIVE_DROPS,
@@ -58,6 +58,7 @@ enum xtcp_mib {
 	XTCP_MIB_SYNCOOKIES_RECV,	/* ACKs with a good cookie: a connection made of one */
 	XTCP_MIB_SYNCOOKIES_FAILED,	/* ACKs to a listener sending cookies, with a bad one */
 	XTCP_MIB_MEM_PRESSURES,		/* the namespace's memory passed mem's pressure mark */
+	XTCP_MIB_LISTEN_OVERFLOWS,	/* a handshake's ACK found the accept queue full */
 	XTCP_MIB_MAX
 };
 
