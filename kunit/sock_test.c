@@ -320,16 +320,22 @@ static void fx_listen(struct fx *f, int backlog)
 	f->peer_nxt = PEER_ISS;
 }
 
+/* The peer's SYN to a listener (backlog 8) answered: its SYN,ACK in synack. */
+static void fx_half_open(struct fx *f, struct xtcp_seg *synack)
+{
+	fx_listen(f, 8);
+	fx_peer_syn(f, S, 0);
+	KUNIT_ASSERT_TRUE(f->test, fx_pop(f, synack, NULL, 0));
+	KUNIT_ASSERT_EQ(f->test, synack->flags, S | A);
+}
+
 /* A passive open completed and accepted: ESTABLISHED. */
 static void fx_server(struct fx *f)
 {
 	struct socket *sock = NULL;
 	struct xtcp_seg synack;
 
-	fx_listen(f, 8);
-	fx_peer_syn(f, S, 0);
-	KUNIT_ASSERT_TRUE(f->test, fx_pop(f, &synack, NULL, 0));
-	KUNIT_ASSERT_EQ(f->test, synack.flags, S | A);
+	fx_half_open(f, &synack);
 	KUNIT_ASSERT_EQ(f->test, synack.ack, PEER_ISS + 1);
 	f->iss = synack.seq;
 	fx_peer(f, A, f->iss + 1, NULL, 0);
@@ -570,9 +576,7 @@ static void listen_syn_answered_by_synack(struct kunit *test)
 	struct socket *sock = NULL;
 	struct xtcp_seg synack;
 
-	fx_listen(f, 8);
-	fx_peer_syn(f, S, 0);
-	KUNIT_ASSERT_TRUE(test, fx_pop(f, &synack, NULL, 0));
+	fx_half_open(f, &synack);
 	KUNIT_EXPECT_EQ(test, synack.flags, S | A);
 	KUNIT_EXPECT_EQ(test, synack.ack, PEER_ISS + 1);
 	KUNIT_EXPECT_GT(test, synack.mss, 0);
@@ -678,9 +682,7 @@ static void listen_syn_makes_request_not_socket(struct kunit *test)
 	struct xtcp_req *req;
 	struct sock *sk;
 
-	fx_listen(f, 8);
-	fx_peer_syn(f, S, 0);
-	KUNIT_ASSERT_TRUE(test, fx_pop(f, &synack, NULL, 0));
+	fx_half_open(f, &synack);
 	local_bh_disable();
 	sk = xtcp_lookup_conn(&init_net, RADDR, htons(RPORT), LADDR, htons(f->lport));
 	local_bh_enable();
@@ -715,9 +717,7 @@ static void syn_recv_ack_and_data_behind_busy_listener_reach_child(struct kunit 
 	struct xtcp_seg synack;
 	u8 buf[16];
 
-	fx_listen(f, 8);
-	fx_peer_syn(f, S, 0);
-	KUNIT_ASSERT_TRUE(test, fx_pop(f, &synack, NULL, 0));
+	fx_half_open(f, &synack);
 	lock_sock(f->listener->sk);
 	fx_peer(f, A, synack.seq + 1, NULL, 0);
 	fx_peer(f, A | P, synack.seq + 1, fx_data, 5);
@@ -740,9 +740,7 @@ static void syn_recv_ack_times_synack_round_trip(struct kunit *test)
 	struct socket *sock = NULL;
 	struct xtcp_seg synack;
 
-	fx_listen(f, 8);
-	fx_peer_syn(f, S, 0);
-	KUNIT_ASSERT_TRUE(test, fx_pop(f, &synack, NULL, 0));
+	fx_half_open(f, &synack);
 	fx_advance_ms(300);
 	fx_peer(f, A, synack.seq + 1, NULL, 0);
 	KUNIT_ASSERT_EQ(test, kernel_accept(f->listener, &sock, O_NONBLOCK), 0);
@@ -758,9 +756,7 @@ static void syn_recv_rst_exact_ends_request(struct kunit *test)
 	long fails = fx_stat(XTCP_MIB_ATTEMPT_FAILS), challenges = fx_stat(XTCP_MIB_CHALLENGE_ACKS);
 	struct xtcp_seg synack;
 
-	fx_listen(f, 8);
-	fx_peer_syn(f, S, 0);
-	KUNIT_ASSERT_TRUE(test, fx_pop(f, &synack, NULL, 0));
+	fx_half_open(f, &synack);
 	/* In the window, not exact (RFC 5961 3.2): a challenge ACK, the request kept. */
 	fx_feed(f, R, PEER_ISS + 100, 0, NULL, 0);
 	fx_expect(f, A, synack.seq + 1, PEER_ISS + 1, 0);
@@ -779,9 +775,7 @@ static void syn_recv_bad_ack_answered_by_rst(struct kunit *test)
 	struct fx *f = test->priv;
 	struct xtcp_seg synack;
 
-	fx_listen(f, 8);
-	fx_peer_syn(f, S, 0);
-	KUNIT_ASSERT_TRUE(test, fx_pop(f, &synack, NULL, 0));
+	fx_half_open(f, &synack);
 	fx_feed(f, A, PEER_ISS + 1, synack.seq + 5, NULL, 0);
 	fx_expect(f, R, synack.seq + 5, 0, 0);
 	/* Not the peer's word: the request waits on. */
@@ -851,9 +845,7 @@ static void syn_recv_timeout_resends_synack(struct kunit *test)
 	struct xtcp_seg synack;
 	struct xtcp_req *req;
 
-	fx_listen(f, 8);
-	fx_peer_syn(f, S, 0);
-	KUNIT_ASSERT_TRUE(test, fx_pop(f, &synack, NULL, 0));
+	fx_half_open(f, &synack);
 	req = fx_req(f, RPORT);
 	KUNIT_ASSERT_NOT_NULL(test, req);
 	KUNIT_EXPECT_TRUE(test, xtcp_req_timer_fire_now(req));
@@ -870,9 +862,7 @@ static void syn_recv_syn_again_repeats_synack(struct kunit *test)
 	struct fx *f = test->priv;
 	struct xtcp_seg synack;
 
-	fx_listen(f, 8);
-	fx_peer_syn(f, S, 0);
-	KUNIT_ASSERT_TRUE(test, fx_pop(f, &synack, NULL, 0));
+	fx_half_open(f, &synack);
 	f->peer_nxt = PEER_ISS;
 	fx_peer_syn(f, S, 0);
 	fx_expect(f, S | A, synack.seq, PEER_ISS + 1, 0);
@@ -890,9 +880,7 @@ static void syn_recv_gives_up_after_synack_retries(struct kunit *test)
 	struct xtcp_req *req;
 
 	fx_net()->synack_retries = 1;
-	fx_listen(f, 8);
-	fx_peer_syn(f, S, 0);
-	KUNIT_ASSERT_TRUE(test, fx_pop(f, &synack, NULL, 0));
+	fx_half_open(f, &synack);
 	req = fx_req(f, RPORT);
 	KUNIT_ASSERT_NOT_NULL(test, req);
 	KUNIT_ASSERT_TRUE(test, xtcp_req_timer_fire_now(req));
@@ -1792,9 +1780,7 @@ static void syn_recv_late_ack_after_synack_resend(struct kunit *test)
 	struct xtcp_seg s1, s2;
 	struct xtcp_req *req;
 
-	fx_listen(f, 8);
-	fx_peer_syn(f, S, 0);
-	KUNIT_ASSERT_TRUE(test, fx_pop(f, &s1, NULL, 0));
+	fx_half_open(f, &s1);
 	req = fx_req(f, RPORT);
 	KUNIT_ASSERT_NOT_NULL(test, req);
 	KUNIT_EXPECT_TRUE(test, xtcp_req_timer_fire_now(req));

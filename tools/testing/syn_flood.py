@@ -4,15 +4,19 @@
 
 A second process sends SYNs from random sources (10.7.0.3-254, random
 ports, as a spoofing attacker would) to a listener with a backlog of 16 as
-fast as it can. Meanwhile a connection through the same listener moves
-16 MiB, and 20 new connections are made to it. Asserts: the transfer's bytes
-are equal; every new connection succeeds (through SYN cookies: the SYN
-queue is full); the flood was answered with requests and cookies, never
-sockets (the listener never holds more than its backlog of half-open
-requests, shown without an inode as ss shows a request, and the socket
-slab grows by no more than what the test's own connections need). Prints the SYN rate, the transfer's rate flooded
-against unflooded, and the memory held. (The request slab is not counted:
-the kernel merges it with other caches of its size.)
+fast as it can. Meanwhile connections through the same listener move
+16 MiB (twice, the faster counts, as without the flood), and 20 new
+connections are made to it. Asserts: the transfers' bytes are equal, and
+the flooded rate is at least 70% of the unflooded one (the issue's
+target is 80%; a run under TCG has measured 0.79-1.01); every new
+connection succeeds (through SYN cookies: the SYN queue is full); the
+flood was answered with requests and cookies, never sockets (the listener
+never holds more than its backlog of half-open requests, shown without an
+inode as ss shows a request, and the socket slab grows by no more than
+what the test's own connections need). Prints the SYN rate, the
+transfer's rate flooded against unflooded, and the memory held. (The
+request slab is not counted: the kernel merges it with other caches of
+its size.)
 
 XTCP_SMOKE, XTCP_STOCK_ONLY: a rate means little on the debug kernel.
 """
@@ -85,8 +89,15 @@ def flood(count_w):
         os.write(count_w, struct.pack("I", sent))
 
 
-t_clean, ok = transfer()
-check(ok, "unflooded: 16 MiB through the listener, bytes equal (%.2f s)" % t_clean)
+def best_transfer(what):
+    """The faster of two transfers (a slow one under TCG is noise, not the flood), checked."""
+    runs = [transfer() for _ in range(2)]
+    check(all(ok for _, ok in runs), "%s: 2 x 16 MiB through the listener, bytes equal (%s s)"
+          % (what, ", ".join("%.2f" % t for t, _ in runs)))
+    return min(t for t, _ in runs)
+
+
+t_clean = best_transfer("unflooded")
 slab0 = slab()
 before = stats()
 
@@ -100,8 +111,7 @@ if pid == 0:
     finally:
         os._exit(0)
 time.sleep(1)   # let the queue fill
-t_flood, ok = transfer()
-check(ok, "flooded: 16 MiB through the same listener, bytes equal (%.2f s)" % t_flood)
+t_flood = best_transfer("flooded")
 made = 0
 for _ in range(20):
     c = XSocket()
@@ -138,9 +148,11 @@ check(after["SyncookiesSent"] - before["SyncookiesSent"] > syns // 2,
 check(after["SyncookiesRecv"] - before["SyncookiesRecv"] >= 20,
       "the new connections came through cookies (%d)"
       % (after["SyncookiesRecv"] - before["SyncookiesRecv"]))
-# The issue's target is 80% (measured: 0.97 on the stock kernel); the bound
-# asserted is looser, since one transfer's time under TCG varies.
-check(t_clean / t_flood >= 0.5, "the transfer kept at least half its unflooded rate (%.2f)"
+# Issue 12's target is 80%: measured 0.79-1.01 (the better of two
+# transfers each). The flooding process shares the VM's two CPUs with the
+# transfer, so under TCG one run can dip below 0.8 with nothing wrong;
+# asserted: 0.7.
+check(t_clean / t_flood >= 0.7, "the transfer kept at least 70%% of its unflooded rate (%.2f)"
       % (t_clean / t_flood))
 check(half_open <= 16, "never more half-open requests than the backlog (%d)" % half_open)
 check(half_open and all(row["inode"] == "0" for row in half_open_rows),
