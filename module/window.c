@@ -86,17 +86,24 @@ u32 xtcp_rcv_wnd_left(const struct xtcp_sock *xs)
 
 /*
  * RFC 7323 2.2: the window scaling our SYN (or SYN+ACK) offers, unless
- * net.xtcp.window_scaling is off. Our shift covers the most room our
- * buffer may offer: the namespace's rmem maximum, or SO_RCVBUF's if the
- * user set it. xtcp_wscale_offered() is the shift (a listener's: the one
- * its children, and its SYN cookies, offer).
+ * net.xtcp.window_scaling is off. The shift is Linux's
+ * (tcp_select_initial_window()): one that covers the largest buffer the
+ * socket may ever use, net.xtcp.rmem's maximum or net.core.rmem_max,
+ * whichever is larger (7 for the default 6 MiB, as Linux offers); with
+ * SO_RCVBUF set, the window that buffer allows (half of it, as
+ * tcp_full_space()). xtcp_wscale_offered() is the shift (a listener's:
+ * the one its requests, and its SYN cookies, offer).
  */
 u8 xtcp_wscale_offered(const struct sock *sk)
 {
-	u32 space = sk->sk_userlocks & SOCK_RCVBUF_LOCK ? xtcp_rcvbuf(sk) :
-		    READ_ONCE(xtcp_net(sock_net(sk))->rmem[XTCP_MEM_MAX]);
+	u32 space;
 
-	return xtcp_wscale_for(space / 2);
+	if (sk->sk_userlocks & SOCK_RCVBUF_LOCK)
+		space = xtcp_rcvbuf(sk) / 2;
+	else
+		space = max_t(u32, READ_ONCE(xtcp_net(sock_net(sk))->rmem[XTCP_MEM_MAX]),
+			      READ_ONCE(sysctl_rmem_max));
+	return xtcp_wscale_for(space);
 }
 
 void xtcp_wscale_offer(struct sock *sk)

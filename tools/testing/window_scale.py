@@ -5,8 +5,9 @@
 XTCP_SMOKE: also run on Debian's stock kernel.
 
 A SYN with the window-scale option is answered by a SYN+ACK carrying ours
-(the shift that covers half of net.xtcp.rmem's maximum, the most room a
-receive buffer may offer) with an unscaled window; from then on windows
+(Linux's: the shift that covers the largest buffer a socket may use,
+net.xtcp.rmem's maximum or net.core.rmem_max; 7 by default) with an
+unscaled window; from then on windows
 are scaled both ways: xtcp sends exactly the peer's window field times
 2^its shift, and its own window field times 2^our shift is the rcv_wnd
 /proc/xtcp/conns shows. A SYN without the option gets a SYN+ACK without
@@ -14,6 +15,10 @@ it, and windows stay 16-bit; so does everything with
 net.xtcp.window_scaling=0. Between two xtcp sockets 100 ms apart (netem),
 a bulk sender has more than 64 KiB unacknowledged at its peak; with
 scaling off, never more than 64 KiB.
+
+Differential: over loopback, xtcp and Linux TCP offer the same shift (both
+ends' rcv_wscale, XTCP_INFO against TCP_INFO), with default buffers and
+with SO_RCVBUF set to 256 KiB and to 4 KiB before connect() and listen().
 """
 import os
 import socket
@@ -36,11 +41,47 @@ def wscale_option(options):
 
 
 def expected_shift():
-    rmem_max = int(open("/proc/sys/net/xtcp/rmem").read().split()[2])
+    space = max(int(open("/proc/sys/net/xtcp/rmem").read().split()[2]),
+                int(open("/proc/sys/net/core/rmem_max").read()))
     shift = 0
-    while shift < 14 and (rmem_max // 2) >> shift > 65535:
+    while shift < 14 and space >> shift > 65535:
         shift += 1
     return shift
+
+
+TCP_INFO = 11
+
+
+def tcp_rcv_wscale(s):
+    """TCP_INFO's tcpi_rcv_wscale: the high nibble of its seventh byte."""
+    return s.getsockopt(socket.IPPROTO_TCP, TCP_INFO, 104)[6] >> 4
+
+
+def wscales(family, rcvbuf):
+    """(client's, accepted socket's) rcv_wscale for a loopback connection of family."""
+    if family == "tcp":
+        ln, c = socket.socket(), socket.socket()
+        for s in (ln, c):
+            if rcvbuf:
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+        ln.bind(("127.0.0.1", 0))
+        ln.listen(1)
+        c.connect(ln.getsockname())
+        a = ln.accept()[0]
+        got = (tcp_rcv_wscale(c), tcp_rcv_wscale(a))
+    else:
+        ln, c = XSocket(), XSocket()
+        for s in (ln, c):
+            if rcvbuf:
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+        ln.bind("127.0.0.1", 0)
+        ln.listen(1)
+        c.connect("127.0.0.1", ln.getsockname()[1])
+        a = ln.accept()
+        got = (info_of(c)[0]["rcv_wscale"], info_of(a)[0]["rcv_wscale"])
+    for s in (c, a, ln):
+        s.close()
+    return got
 
 
 def handshake(peer, port, sport, isn, options):
@@ -166,6 +207,13 @@ def in_flight(scaling):
           % (scaling, BULK))
     return peak
 
+
+# --- the same shift as Linux TCP offers, buffers default or set
+for rcvbuf in (0, 256 << 10, 4 << 10):
+    tcp, xtcp = wscales("tcp", rcvbuf), wscales("xtcp", rcvbuf)
+    check(xtcp == tcp, "SO_RCVBUF %s: xtcp offers the shift Linux TCP does (client, server): "
+          "xtcp %s, TCP %s" % (rcvbuf or "default", xtcp, tcp))
+check(wscales("xtcp", 0)[0] == shift, "by default the shift is %d" % shift)
 
 BULK = 4 << 20
 on = in_flight(1)
