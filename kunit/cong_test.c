@@ -11,7 +11,7 @@
 #define MSS	1000u
 #define ISS	5000u
 
-/* Slow start: cwnd grows by what each ACK acknowledges, at most 2 MSS (RFC 3465). */
+/* Slow start: cwnd grows by what each ACK acknowledges, a stretch ACK's all of it (as Linux). */
 static void cong_test_slow_start(struct kunit *test)
 {
 	struct xtcp_cc cc;
@@ -30,9 +30,21 @@ static void cong_test_slow_start(struct kunit *test)
 	/* An ACK of two segments (a delayed ACK) by both. */
 	xtcp_cc_ack(&cc, ISS + 1 + 12 * MSS + 100, 2 * MSS, 0, MSS);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 22 * MSS + 100);
-	/* And an ACK of many segments by two MSS at most (L = 2 SMSS). */
-	xtcp_cc_ack(&cc, ISS + 1 + 22 * MSS, 9900, 0, MSS);
-	KUNIT_EXPECT_EQ(test, cc.cwnd, 24 * MSS + 100);
+	/* A stretch ACK of ten segments by all ten (Linux: cwnd 10 -> 20 on one such ACK). */
+	xtcp_cc_ack(&cc, ISS + 1 + 22 * MSS + 100, 10 * MSS, 0, MSS);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 32 * MSS + 100);
+	/* Up to ssthresh; the rest counts toward avoidance's next MSS. */
+	cc.ssthresh = 40 * MSS;
+	xtcp_cc_ack(&cc, ISS + 1 + 42 * MSS, 20 * MSS, 0, MSS);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 40 * MSS);
+	KUNIT_EXPECT_EQ(test, cc.bytes_acked, 12 * MSS + 100);
+	/* Without a loss cwnd saturates, it never wraps. */
+	cc.ssthresh = U32_MAX;
+	cc.cwnd = U32_MAX - 10;
+	xtcp_cc_ack(&cc, ISS + 1 + 52 * MSS, 10 * MSS, 0, MSS);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, U32_MAX);
+	xtcp_cc_ack(&cc, ISS + 1 + 62 * MSS, 10 * MSS, 0, MSS);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, U32_MAX);
 
 	/* A big MSS: the initial window is two segments. */
 	xtcp_cc_init(&cc, 65483, ISS);
@@ -154,12 +166,39 @@ static void cong_test_timeout(struct kunit *test)
 	/* Small flight: ssthresh is at least 2 MSS. */
 	xtcp_cc_timeout(&cc, una, una + MSS, MSS, false);
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, 2 * MSS);
-	/* Slow start again from one MSS, by 1 MSS an ACK at most after a timeout. */
+	/* Slow start again from one MSS, by what each ACK acknowledges, as Linux. */
 	xtcp_cc_ack(&cc, una + 2 * MSS, 2 * MSS, 0, MSS);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 2 * MSS);
+	xtcp_cc_ack(&cc, una + 4 * MSS, 2 * MSS, 0, MSS);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 3 * MSS);	/* ssthresh 2 MSS: avoidance */
+}
+
+/* RFC 3042: the first two duplicate ACKs each let one segment past cwnd; recovery none. */
+static void cong_test_limited_transmit(struct kunit *test)
+{
+	struct xtcp_cc cc;
+	u32 una = ISS + 1;
+
+	xtcp_cc_init(&cc, MSS, ISS);
+	KUNIT_EXPECT_EQ(test, xtcp_cc_send_window(&cc, MSS), 10 * MSS);
+	xtcp_cc_dupack(&cc, una, una + 10 * MSS, MSS);
+	KUNIT_EXPECT_EQ(test, xtcp_cc_send_window(&cc, MSS), 11 * MSS);
+	xtcp_cc_dupack(&cc, una, una + 11 * MSS, MSS);
+	KUNIT_EXPECT_EQ(test, xtcp_cc_send_window(&cc, MSS), 12 * MSS);
+	/* The third: fast recovery's cwnd, ssthresh + 3 MSS, and nothing more. */
+	KUNIT_EXPECT_TRUE(test, xtcp_cc_dupack(&cc, una, una + 12 * MSS, MSS));
+	KUNIT_EXPECT_EQ(test, xtcp_cc_send_window(&cc, MSS), cc.cwnd);
+	/* A new ACK ends the count. */
+	xtcp_cc_ack(&cc, una + 12 * MSS, 12 * MSS, 0, MSS);
+	KUNIT_EXPECT_EQ(test, xtcp_cc_send_window(&cc, MSS), cc.cwnd);
+	/* No wrap at the top. */
+	cc.cwnd = U32_MAX - 10;
+	cc.dupacks = 2;
+	KUNIT_EXPECT_EQ(test, xtcp_cc_send_window(&cc, MSS), U32_MAX);
 }
 
 static struct kunit_case cong_test_cases[] = {
+	KUNIT_CASE(cong_test_limited_transmit),
 	KUNIT_CASE(cong_test_slow_start),
 	KUNIT_CASE(cong_test_avoidance),
 	KUNIT_CASE(cong_test_fast_recovery),

@@ -25,6 +25,7 @@
 #include <net/ip.h>
 #include <net/sock.h>
 
+#include "xtcp/ack.h"
 #include "xtcp/input.h"
 #include "xtcp/output.h"
 #include "xtcp/request.h"
@@ -311,6 +312,21 @@ static void fx_established(struct fx *f)
 	fx_peer_syn(f, S | A, f->iss + 1);
 	fx_expect(f, A, f->iss + 1, PEER_ISS + 1, 0);
 	KUNIT_ASSERT_EQ(f->test, fx_state(f), XTCP_ESTABLISHED);
+}
+
+/*
+ * Past the start of the connection: in-order data was taken just now and
+ * its quick ACKs are spent (ack.c), so the next is ACKed as delayed ACKs
+ * are, as in a connection that has run a while.
+ */
+static void fx_quickacks_spent(struct fx *f)
+{
+	struct xtcp_sock *xs = xtcp_sk(f->sk);
+
+	lock_sock(f->sk);
+	xs->quick = 0;
+	xs->last_data_rcv_ns = xtcp_clock_ns();
+	release_sock(f->sk);
 }
 
 static void fx_listen(struct fx *f, int backlog)
@@ -995,11 +1011,12 @@ static void established_send_splits_at_mss(struct kunit *test)
 	fx_established(f);
 	KUNIT_ASSERT_EQ(test, fx_send(f, fx_data, 2500, 0), 2500);
 	KUNIT_ASSERT_TRUE(test, fx_pop(f, &seg, buf, sizeof(buf)));
-	KUNIT_EXPECT_EQ(test, seg.flags, P | A);
+	/* PSH only on the segment that ends the write, as Linux. */
+	KUNIT_EXPECT_EQ(test, seg.flags, A);
 	KUNIT_EXPECT_EQ(test, seg.seq, f->iss + 1);
 	KUNIT_EXPECT_EQ(test, seg.payload_len, 1000);
 	KUNIT_EXPECT_EQ(test, memcmp(buf, fx_data, 1000), 0);
-	fx_expect(f, P | A, f->iss + 1001, PEER_ISS + 1, 1000);
+	fx_expect(f, A, f->iss + 1001, PEER_ISS + 1, 1000);
 	fx_expect(f, P | A, f->iss + 2001, PEER_ISS + 1, 500);
 	fx_expect_none(f);
 	KUNIT_EXPECT_EQ(test, fx_timer(f), XTCP_TIMER_RETRANSMIT);
@@ -1052,11 +1069,11 @@ static void established_timeout_resends_first_backed_off(struct kunit *test)
 	fx_established(f);
 	rto = fx_info(f).rto_us;
 	KUNIT_ASSERT_EQ(test, fx_send(f, fx_data, 2000, 0), 2000);
-	fx_expect(f, P | A, f->iss + 1, PEER_ISS + 1, 1000);
+	fx_expect(f, A, f->iss + 1, PEER_ISS + 1, 1000);
 	fx_expect(f, P | A, f->iss + 1001, PEER_ISS + 1, 1000);
 	KUNIT_ASSERT_TRUE(test, fx_fire(f, XTCP_TIMER_RETRANSMIT));
 	/* RFC 5681 3.1: cwnd is one segment after a timeout: only the first goes. */
-	fx_expect(f, P | A, f->iss + 1, PEER_ISS + 1, 1000);
+	fx_expect(f, A, f->iss + 1, PEER_ISS + 1, 1000);
 	fx_expect_none(f);
 	KUNIT_EXPECT_EQ(test, fx_info(f).retransmits, 1);
 	KUNIT_EXPECT_EQ(test, fx_info(f).rto_us, 2 * rto);
@@ -1096,18 +1113,18 @@ static void established_three_dupacks_fast_retransmit(struct kunit *test)
 	fx_established(f);
 	KUNIT_ASSERT_EQ(test, fx_send(f, fx_data, 4000, 0), 4000);
 	for (i = 0; i < 4; i++)
-		fx_expect(f, P | A, f->iss + 1 + 1000 * i, PEER_ISS + 1, 1000);
+		fx_expect(f, i == 3 ? P | A : A, f->iss + 1 + 1000 * i, PEER_ISS + 1, 1000);
 	fx_peer(f, A, f->iss + 1, NULL, 0);
 	fx_peer(f, A, f->iss + 1, NULL, 0);
 	fx_expect_none(f);
 	fx_peer(f, A, f->iss + 1, NULL, 0);
 	/* RFC 5681 3.2: the third duplicate ACK resends the first segment. */
-	fx_expect(f, P | A, f->iss + 1, PEER_ISS + 1, 1000);
+	fx_expect(f, A, f->iss + 1, PEER_ISS + 1, 1000);
 	KUNIT_EXPECT_EQ(test, fx_stat(XTCP_MIB_FAST_RETRANS), before + 1);
 	KUNIT_EXPECT_EQ(test, fx_info(f).ca_state, 1);
 	/* RFC 6582 3.2: a partial ACK resends the next hole at once. */
 	fx_peer(f, A, f->iss + 1001, NULL, 0);
-	fx_expect(f, P | A, f->iss + 1001, PEER_ISS + 1, 1000);
+	fx_expect(f, A, f->iss + 1001, PEER_ISS + 1, 1000);
 	/* The ACK of everything ends recovery. */
 	fx_peer(f, A, f->iss + 4001, NULL, 0);
 	KUNIT_EXPECT_EQ(test, fx_info(f).ca_state, 0);
@@ -1244,7 +1261,7 @@ static void established_nagle_lets_full_segments_go(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, fx_send(f, fx_data, 10, 0), 10);
 	fx_expect(f, P | A, f->iss + 1, PEER_ISS + 1, 10);
 	KUNIT_ASSERT_EQ(test, fx_send(f, fx_data, 2 * PEER_MSS, 0), 2 * PEER_MSS);
-	fx_expect(f, P | A, f->iss + 11, PEER_ISS + 1, PEER_MSS);
+	fx_expect(f, A, f->iss + 11, PEER_ISS + 1, PEER_MSS);
 	fx_expect(f, P | A, f->iss + 11 + PEER_MSS, PEER_ISS + 1, PEER_MSS);
 }
 
@@ -1266,8 +1283,8 @@ static void established_cork_sends_full_segments_holds_rest(struct kunit *test)
 	fx_established(f);
 	KUNIT_ASSERT_EQ(test, fx_setsockopt(f, XTCP_CORK, 1), 0);
 	KUNIT_ASSERT_EQ(test, fx_send(f, fx_data, rest, 0), rest);
-	fx_expect(f, P | A, f->iss + 1, PEER_ISS + 1, PEER_MSS);
-	fx_expect(f, P | A, f->iss + 1 + PEER_MSS, PEER_ISS + 1, PEER_MSS);
+	fx_expect(f, A, f->iss + 1, PEER_ISS + 1, PEER_MSS);
+	fx_expect(f, A, f->iss + 1 + PEER_MSS, PEER_ISS + 1, PEER_MSS);
 	fx_expect_none(f);
 	fx_peer(f, A, f->iss + 1 + 2 * PEER_MSS, NULL, 0);
 	fx_expect_none(f);
@@ -1295,6 +1312,7 @@ static void established_data_delivered_ack_delayed(struct kunit *test)
 	u8 buf[200];
 
 	fx_established(f);
+	fx_quickacks_spent(f);
 	fx_peer(f, P | A, f->iss + 1, fx_data, 100);
 	fx_expect_none(f);
 	KUNIT_EXPECT_EQ(test, fx_timer(f), XTCP_TIMER_DELACK);
@@ -1314,6 +1332,7 @@ static void established_delayed_ack_waits_delayed_ack_ms(struct kunit *test)
 
 	fx_established(f);
 	KUNIT_EXPECT_EQ(test, fx_info(f).ato_us, DELACK_MS * USEC_PER_MSEC);
+	fx_quickacks_spent(f);
 	fx_peer(f, P | A, f->iss + 1, fx_data, 100);
 	KUNIT_ASSERT_EQ(test, xtcp_timer_armed(f->sk, &ms_left), XTCP_TIMER_DELACK);
 	KUNIT_EXPECT_LE(test, ms_left, DELACK_MS);
@@ -1369,6 +1388,7 @@ static void established_second_full_segment_acked_at_once(struct kunit *test)
 	struct fx *f = test->priv;
 
 	fx_established(f);
+	fx_quickacks_spent(f);
 	fx_peer(f, P | A, f->iss + 1, fx_data, 1000);
 	fx_expect_none(f);
 	fx_peer(f, P | A, f->iss + 1, fx_data + 1000, 1000);
@@ -1381,11 +1401,146 @@ static void established_reply_carries_delayed_ack(struct kunit *test)
 	struct fx *f = test->priv;
 
 	fx_established(f);
+	fx_quickacks_spent(f);
 	fx_peer(f, P | A, f->iss + 1, fx_data, 100);
 	KUNIT_ASSERT_EQ(test, fx_send(f, fx_data, 10, 0), 10);
 	fx_expect(f, P | A, f->iss + 1, PEER_ISS + 101, 10);
 	KUNIT_EXPECT_EQ(test, fx_timer(f), XTCP_TIMER_RETRANSMIT);
 	KUNIT_EXPECT_FALSE(test, fx_fire(f, XTCP_TIMER_DELACK));
+}
+
+/* Linux's quick-ACK mode: the first data of a connection is ACKed at once, 16 segments of it. */
+static void established_first_data_quickacked(struct kunit *test)
+{
+	struct fx *f = test->priv;
+	struct xtcp_seg seg;
+	int i;
+
+	fx_established(f);
+	for (i = 0; i < XTCP_MAX_QUICKACKS; i++) {
+		fx_peer(f, P | A, f->iss + 1, fx_data + i, 1);
+		fx_expect(f, A, f->iss + 1, PEER_ISS + 2 + i, 0);
+		KUNIT_EXPECT_NE(test, fx_timer(f), XTCP_TIMER_DELACK);
+	}
+	/* Spent: the next small segment waits for the delayed ACK. */
+	fx_peer(f, P | A, f->iss + 1, fx_data + i, 1);
+	KUNIT_EXPECT_FALSE(test, fx_pop(f, &seg, NULL, 0));
+	KUNIT_EXPECT_EQ(test, fx_timer(f), XTCP_TIMER_DELACK);
+}
+
+/* Data after a silence longer than the RTO is ACKed at once again (tcp_event_data_recv()). */
+static void established_data_after_idle_quickacked(struct kunit *test)
+{
+	struct fx *f = test->priv;
+
+	fx_established(f);
+	fx_quickacks_spent(f);
+	fx_peer(f, P | A, f->iss + 1, fx_data, 10);
+	fx_expect_none(f);
+	KUNIT_ASSERT_TRUE(test, fx_fire(f, XTCP_TIMER_DELACK));
+	fx_expect(f, A, f->iss + 1, PEER_ISS + 11, 0);
+	fx_advance_ms(fx_info(f).rto_us / USEC_PER_MSEC + 1);
+	fx_peer(f, P | A, f->iss + 1, fx_data, 10);
+	fx_expect(f, A, f->iss + 1, PEER_ISS + 21, 0);
+}
+
+/*
+ * A reply within the delayed-ACK time makes the connection interactive
+ * (pingpong): the next request's ACK waits to ride on the reply; a delayed
+ * ACK that had to go alone ends it, and quick ACKs resume.
+ */
+static void established_reply_enters_pingpong(struct kunit *test)
+{
+	struct fx *f = test->priv;
+
+	fx_established(f);
+	fx_peer(f, P | A, f->iss + 1, fx_data, 10);
+	fx_expect(f, A, f->iss + 1, PEER_ISS + 11, 0);
+	KUNIT_ASSERT_EQ(test, fx_send(f, fx_data, 20, 0), 20);
+	fx_expect(f, P | A, f->iss + 1, PEER_ISS + 11, 20);
+	fx_peer(f, P | A, f->iss + 21, fx_data, 10);
+	fx_expect_none(f);
+	KUNIT_EXPECT_EQ(test, fx_timer(f), XTCP_TIMER_DELACK);
+	KUNIT_ASSERT_EQ(test, fx_send(f, fx_data, 20, 0), 20);
+	fx_expect(f, P | A, f->iss + 21, PEER_ISS + 21, 20);
+	/* No reply this time: the delayed ACK goes alone, pingpong ends. */
+	fx_peer(f, P | A, f->iss + 41, fx_data, 10);
+	fx_expect_none(f);
+	KUNIT_ASSERT_TRUE(test, fx_fire(f, XTCP_TIMER_DELACK));
+	fx_expect(f, A, f->iss + 41, PEER_ISS + 31, 0);
+	fx_peer(f, P | A, f->iss + 41, fx_data, 10);
+	fx_expect(f, A, f->iss + 41, PEER_ISS + 41, 0);
+}
+
+/* Old data (a needless resend) ends pingpong, earns quick ACKs (tcp_enter_quickack_mode()). */
+static void established_old_data_leaves_pingpong(struct kunit *test)
+{
+	struct fx *f = test->priv;
+
+	fx_established(f);
+	fx_peer(f, P | A, f->iss + 1, fx_data, 10);
+	fx_expect(f, A, f->iss + 1, PEER_ISS + 11, 0);
+	KUNIT_ASSERT_EQ(test, fx_send(f, fx_data, 20, 0), 20);
+	fx_expect(f, P | A, f->iss + 1, PEER_ISS + 11, 20);
+	fx_feed(f, P | A, PEER_ISS + 1, f->iss + 21, fx_data, 10);
+	fx_expect(f, A, f->iss + 21, PEER_ISS + 11, 0);
+	fx_peer(f, P | A, f->iss + 21, fx_data, 10);
+	fx_expect(f, A, f->iss + 21, PEER_ISS + 21, 0);
+}
+
+/* MSG_MORE: no PSH while more is to come; the write that ends it pushes. */
+static void established_msg_more_no_push(struct kunit *test)
+{
+	struct fx *f = test->priv;
+
+	fx_established(f);
+	KUNIT_ASSERT_EQ(test, fx_send(f, fx_data, 2 * PEER_MSS + 80, MSG_MORE), 2 * PEER_MSS + 80);
+	fx_expect(f, A, f->iss + 1, PEER_ISS + 1, PEER_MSS);
+	fx_expect(f, A, f->iss + 1 + PEER_MSS, PEER_ISS + 1, PEER_MSS);
+	fx_expect_none(f);
+	KUNIT_ASSERT_EQ(test, fx_send(f, fx_data, PEER_MSS - 80, 0), PEER_MSS - 80);
+	fx_expect(f, P | A, f->iss + 1 + 2 * PEER_MSS, PEER_ISS + 1, PEER_MSS);
+}
+
+/* RFC 3042: the first and second duplicate ACK each send one new segment past cwnd. */
+static void established_dupacks_limited_transmit(struct kunit *test)
+{
+	struct fx *f = test->priv;
+	u32 len = 12 * PEER_MSS;
+	u8 *buf;
+	int i;
+
+	buf = kunit_kzalloc(test, len, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	fx_established(f);
+	WRITE_ONCE(f->sk->sk_sndbuf, 1 << 20);
+	KUNIT_ASSERT_EQ(test, fx_send(f, buf, len, 0), len);
+	for (i = 0; i < 10; i++)	/* the initial window */
+		fx_expect(f, A, f->iss + 1 + PEER_MSS * i, PEER_ISS + 1, PEER_MSS);
+	fx_expect_none(f);
+	fx_peer(f, A, f->iss + 1, NULL, 0);
+	fx_expect(f, A, f->iss + 1 + 10 * PEER_MSS, PEER_ISS + 1, PEER_MSS);
+	fx_expect_none(f);
+	fx_peer(f, A, f->iss + 1, NULL, 0);
+	fx_expect(f, P | A, f->iss + 1 + 11 * PEER_MSS, PEER_ISS + 1, PEER_MSS);
+	fx_expect_none(f);
+	/* The third: fast retransmit of the first, nothing new. */
+	fx_peer(f, A, f->iss + 1, NULL, 0);
+	fx_expect(f, A, f->iss + 1, PEER_ISS + 1, PEER_MSS);
+	fx_expect_none(f);
+}
+
+/* A read right after the handshake sends no window update (Linux's __tcp_cleanup_rbuf()). */
+static void established_read_sends_no_gratuitous_window_update(struct kunit *test)
+{
+	struct fx *f = test->priv;
+	u8 buf[200];
+
+	fx_established(f);
+	fx_peer(f, P | A, f->iss + 1, fx_data, 100);
+	fx_expect(f, A, f->iss + 1, PEER_ISS + 101, 0);
+	KUNIT_ASSERT_EQ(test, fx_recv(f, buf, sizeof(buf)), 100);
+	fx_expect_none(f);
 }
 
 static void established_out_of_order_dupack_then_fill(struct kunit *test)
@@ -1836,6 +1991,7 @@ static void fin_wait2_half_close_receives_data(struct kunit *test)
 	fx_shutdown_fin(f);
 	fx_peer(f, A, f->iss + 2, NULL, 0);
 	fx_peer(f, P | A, f->iss + 2, fx_data, 150);
+	fx_expect(f, A, f->iss + 2, PEER_ISS + 151, 0);	/* a quick ACK */
 	KUNIT_ASSERT_EQ(test, fx_recv(f, buf, sizeof(buf)), 150);
 	KUNIT_EXPECT_EQ(test, memcmp(buf, fx_data, 150), 0);
 	fx_peer(f, F | A, f->iss + 2, NULL, 0);
@@ -1917,6 +2073,7 @@ static void established_close_with_unread_data_resets(struct kunit *test)
 
 	fx_established(f);
 	fx_peer(f, P | A, f->iss + 1, fx_data, 100);
+	fx_expect(f, A, f->iss + 1, PEER_ISS + 101, 0);	/* a quick ACK */
 	fx_close(f);
 	/* RFC 2525 2.17: data nobody will read is a reason to abort. */
 	fx_expect(f, R | A, f->iss + 1, PEER_ISS + 101, 0);
@@ -2211,6 +2368,13 @@ static struct kunit_case xtcp_sock_cases[] = {
 	KUNIT_CASE(established_send_bounded_by_namespace_mem),
 	KUNIT_CASE(established_second_full_segment_acked_at_once),
 	KUNIT_CASE(established_reply_carries_delayed_ack),
+	KUNIT_CASE(established_first_data_quickacked),
+	KUNIT_CASE(established_data_after_idle_quickacked),
+	KUNIT_CASE(established_reply_enters_pingpong),
+	KUNIT_CASE(established_old_data_leaves_pingpong),
+	KUNIT_CASE(established_msg_more_no_push),
+	KUNIT_CASE(established_dupacks_limited_transmit),
+	KUNIT_CASE(established_read_sends_no_gratuitous_window_update),
 	KUNIT_CASE(established_out_of_order_dupack_then_fill),
 	KUNIT_CASE(established_segment_outside_window_acked_not_taken),
 	KUNIT_CASE(established_ack_of_unsent_data_acked_dropped),

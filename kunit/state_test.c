@@ -7,6 +7,7 @@
  */
 #include <kunit/test.h>
 
+#include "xtcp/ack.h"
 #include "xtcp/state.h"
 #include "xtcp/rtt.h"
 #include "xtcp/syncookies.h"
@@ -89,6 +90,7 @@ static void fixture(u8 state, struct xtcp_tcb *t, struct xtcp_ctx *c)
 #define CHILD		XTCP_ACT_NEW_CHILD
 #define IRS_SET		XTCP_ACT_SET_IRS
 #define DROP		XTCP_ACT_DROP
+#define QUICKACK	XTCP_ACT_QUICKACK
 
 struct transition {
 	const char *name;
@@ -152,9 +154,9 @@ static const struct transition transitions[] = {
 	{ "est_data_out_of_order", XTCP_ESTABLISHED, A, IRS + 100, ISS + 1, 10,
 	  XTCP_ESTABLISHED, WINDOW | OOO | SEND_ACK },
 	{ "est_data_old", XTCP_ESTABLISHED, A, IRS - 50, ISS + 1, 10, XTCP_ESTABLISHED,
-	  SEND_ACK | DROP },
+	  SEND_ACK | QUICKACK | DROP },
 	{ "est_data_beyond_window", XTCP_ESTABLISHED, A, IRS + 1 + WND, ISS + 1, 10,
-	  XTCP_ESTABLISHED, SEND_ACK | DROP },
+	  XTCP_ESTABLISHED, SEND_ACK | QUICKACK | DROP },
 	{ "est_ack_unsent", XTCP_ESTABLISHED, A, IRS + 1, ISS + 50, 0, XTCP_ESTABLISHED,
 	  SEND_ACK | DROP },
 	{ "est_fin", XTCP_ESTABLISHED, F | A, IRS + 1, ISS + 1, 0, XTCP_CLOSE_WAIT,
@@ -206,7 +208,7 @@ static const struct transition transitions[] = {
 	{ "cw_fin_again", XTCP_CLOSE_WAIT, F | A, IRS + 1, ISS + 1, 0, XTCP_CLOSE_WAIT,
 	  SEND_ACK | DROP },
 	{ "cw_data_after_fin", XTCP_CLOSE_WAIT, A, IRS + 2, ISS + 1, 10, XTCP_CLOSE_WAIT,
-	  WINDOW | SEND_ACK },
+	  WINDOW | SEND_ACK | QUICKACK },
 	{ "cw_rst", XTCP_CLOSE_WAIT, R, IRS + 2, 0, 0, XTCP_CLOSE, RESET | DROP, ECONNRESET },
 
 	/* CLOSING: both FINs sent, ours unacknowledged */
@@ -335,7 +337,7 @@ static void state_test_trim(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, v.actions & DROP);
 	seg.payload_len = 5;
 	xtcp_segment_arrives(&tcb, &ctx, &seg, &v);
-	KUNIT_EXPECT_EQ(test, v.actions, (u32)(SEND_ACK | DROP));
+	KUNIT_EXPECT_EQ(test, v.actions, (u32)(SEND_ACK | QUICKACK | DROP));
 }
 
 static void state_test_reset_reply(struct kunit *test)
@@ -882,9 +884,24 @@ static void state_test_delayed_ack(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, v.actions & SEND_ACK);
 	seg.flags &= ~F;
 
+	ctx.quickack = true;	/* quick-ACK mode (ack.c): at once */
+	xtcp_segment_arrives(&tcb, &ctx, &seg, &v);
+	KUNIT_EXPECT_EQ(test, v.actions & (SEND_ACK | DELAY_ACK), (u32)SEND_ACK);
+	ctx.quickack = false;
+
 	ctx.delack = false;	/* delayed_ack_ms = 0 */
 	xtcp_segment_arrives(&tcb, &ctx, &seg, &v);
 	KUNIT_EXPECT_EQ(test, v.actions & (SEND_ACK | DELAY_ACK), (u32)SEND_ACK);
+}
+
+/* Quick ACKs as tcp_incr_quickack(): half a window of segments, 2 to 16. */
+static void state_test_quickacks(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, xtcp_quickacks(65535, 536), 16);
+	KUNIT_EXPECT_EQ(test, xtcp_quickacks(8000, 1000), 4);
+	KUNIT_EXPECT_EQ(test, xtcp_quickacks(65535, 65483), 2);	/* loopback's MSS */
+	KUNIT_EXPECT_EQ(test, xtcp_quickacks(0, 1000), 2);
+	KUNIT_EXPECT_EQ(test, xtcp_quickacks(65535, 0), 16);
 }
 
 /* Data for a connection its user has closed: RST and CLOSE, as Linux. */
@@ -952,6 +969,7 @@ static struct kunit_case state_test_cases[] = {
 	KUNIT_CASE(state_test_dupack),
 	KUNIT_CASE(state_test_abort_on_data),
 	KUNIT_CASE(state_test_delayed_ack),
+	KUNIT_CASE(state_test_quickacks),
 	KUNIT_CASE(state_test_reset_reply),
 	KUNIT_CASE(state_test_time_wait),
 	KUNIT_CASE(state_test_user_close),

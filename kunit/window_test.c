@@ -68,16 +68,26 @@ static void window_test_no_shrink(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, wire, 128);
 }
 
-/* Receiver SWS avoidance: a window update only for a segment's growth. */
+/* Window updates as Linux's __tcp_cleanup_rbuf(): half the clamp left at most, doubled. */
 static void window_test_update_due(struct kunit *test)
 {
-	KUNIT_EXPECT_TRUE(test, xtcp_window_update_due(0, 1460, 1460));
-	KUNIT_EXPECT_FALSE(test, xtcp_window_update_due(10000, 11459, 1460));
-	KUNIT_EXPECT_TRUE(test, xtcp_window_update_due(10000, 11460, 1460));
-	/* Below a segment, any growth is worth telling. */
-	KUNIT_EXPECT_TRUE(test, xtcp_window_update_due(100, 101, 1460));
-	KUNIT_EXPECT_FALSE(test, xtcp_window_update_due(100, 100, 1460));
-	KUNIT_EXPECT_FALSE(test, xtcp_window_update_due(20000, 10000, 1460));
+	/* A closed window reopens once a segment fits. */
+	KUNIT_EXPECT_TRUE(test, xtcp_window_update_due(0, 1460, 65535, 1460));
+	KUNIT_EXPECT_FALSE(test, xtcp_window_update_due(0, 1459, 65535, 1460));
+	/* Less than double: nothing, however much the room grew. */
+	KUNIT_EXPECT_FALSE(test, xtcp_window_update_due(10000, 19999, 65535, 1460));
+	KUNIT_EXPECT_TRUE(test, xtcp_window_update_due(10000, 20000, 65535, 1460));
+	/* Right after the handshake: most of the first window is left. */
+	KUNIT_EXPECT_FALSE(test, xtcp_window_update_due(65000, 65535, 65535, 1460));
+	KUNIT_EXPECT_FALSE(test, xtcp_window_update_due(32768, 65535, 65535, 1460));
+	KUNIT_EXPECT_TRUE(test, xtcp_window_update_due(32767, 65535, 65535, 1460));
+	/* Below a segment, doubling is not enough (receiver SWS avoidance)... */
+	KUNIT_EXPECT_FALSE(test, xtcp_window_update_due(100, 1000, 65535, 1460));
+	/* ...unless the buffer holds less than two: then half of it. */
+	KUNIT_EXPECT_TRUE(test, xtcp_window_update_due(100, 1000, 2000, 1460));
+	KUNIT_EXPECT_FALSE(test, xtcp_window_update_due(20000, 10000, 65535, 1460));
+	/* No overflow at the top of the range. */
+	KUNIT_EXPECT_FALSE(test, xtcp_window_update_due(U32_MAX, U32_MAX, U32_MAX, 1460));
 }
 
 static struct kunit_case window_test_cases[] = {

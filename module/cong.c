@@ -30,7 +30,6 @@ void xtcp_cc_init(struct xtcp_cc *cc, u32 mss, u32 iss)
 	cc->bytes_acked = 0;
 	cc->dupacks = 0;
 	cc->in_recovery = false;
-	cc->after_rto = false;
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_init);
 
@@ -56,21 +55,26 @@ bool xtcp_cc_ack(struct xtcp_cc *cc, u32 ack, u32 acked, u32 flight, u32 mss)
 		return true;
 	}
 	/*
-	 * Appropriate Byte Counting (RFC 3465), so the growth does not depend
-	 * on how many ACKs come (the receiver delays every other one). Slow
-	 * start: by what was acknowledged, up to L = 2 SMSS an ACK, or 1 SMSS
-	 * while slow-starting after a timeout (2.2, 2.3).
+	 * Byte counting (RFC 3465), so the growth does not depend on how many
+	 * ACKs come (the receiver delays every other one). Slow start as
+	 * Linux's tcp_slow_start(): by everything acknowledged, a stretch ACK
+	 * included (RFC 3465 with no limit L), up to ssthresh; what is left
+	 * counts toward avoidance.
 	 */
 	if (cc->cwnd < cc->ssthresh) {
-		cc->cwnd += min(acked, (cc->after_rto ? 1 : 2) * mss);
-		return false;
+		u32 grow = min(acked, cc->ssthresh - cc->cwnd);
+
+		cc->cwnd += grow;
+		acked -= grow;
+		if (!acked)
+			return false;
 	}
 	/* Avoidance: one SMSS per cwnd of bytes acknowledged (2.1, RFC 5681 3.1). */
-	cc->after_rto = false;
 	cc->bytes_acked += acked;
 	if (cc->bytes_acked >= cc->cwnd) {
 		cc->bytes_acked -= cc->cwnd;
-		cc->cwnd += mss;
+		if (cc->cwnd <= U32_MAX - mss)
+			cc->cwnd += mss;
 	}
 	return false;
 }
@@ -107,6 +111,20 @@ bool xtcp_cc_dupack(struct xtcp_cc *cc, u32 snd_una, u32 snd_nxt, u32 mss)
 EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_dupack);
 
 /*
+ * What may be in flight: cwnd, and on the first and second duplicate ACK
+ * one more segment each (RFC 3042 limited transmit; Linux gets the same
+ * from counting each duplicate as a segment that left the network), so a
+ * window too small for three duplicates still reaches fast retransmit.
+ */
+u32 xtcp_cc_send_window(const struct xtcp_cc *cc, u32 mss)
+{
+	if (cc->in_recovery)
+		return cc->cwnd;
+	return cc->cwnd + min_t(u32, min_t(u8, cc->dupacks, 2) * mss, U32_MAX - cc->cwnd);
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_send_window);
+
+/*
  * The RTO ran out (RFC 5681 (4) and 3.1's loss window; RFC 6582 4). again:
  * the same segment timed out before, and ssthresh is held.
  */
@@ -119,6 +137,5 @@ void xtcp_cc_timeout(struct xtcp_cc *cc, u32 snd_una, u32 snd_nxt, u32 mss, bool
 	cc->bytes_acked = 0;
 	cc->dupacks = 0;
 	cc->in_recovery = false;
-	cc->after_rto = true;
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_timeout);

@@ -16,6 +16,7 @@
 #include <net/ip.h>
 #include <net/protocol.h>
 
+#include "xtcp/ack.h"
 #include "xtcp/cong.h"
 #include "xtcp/history.h"
 #include "xtcp/input.h"
@@ -92,6 +93,7 @@ void xtcp_ctx_of(const struct sock *sk, u64 now_ns, struct xtcp_ctx *ctx)
 	ctx->rcv_mss = xs->mss;
 	ctx->ooo_empty = skb_queue_empty(&xs->ooo_queue);
 	ctx->delack = READ_ONCE(xtcp_net(sock_net(sk))->delayed_ack_ms) > 0;
+	ctx->quickack = xtcp_ack_quick(xs, now_ns);
 	ctx->held = !!xs->send_head;
 	ctx->orphan = sock_flag(sk, SOCK_DEAD);
 	ctx->keepalive = sock_flag(sk, SOCK_KEEPOPEN);
@@ -278,10 +280,14 @@ void xtcp_apply(struct sock *sk, const struct xtcp_ctx *ctx, struct sk_buff *skb
 		xtcp_inc(sock_net(sk), XTCP_MIB_FAST_RETRANS);
 		xtcp_retransmit(sk);
 	}
-	if ((v->actions & XTCP_ACT_ACCEPT_DATA) && v->data_len)
+	if (v->actions & XTCP_ACT_QUICKACK)
+		xtcp_ack_enter_quickack(sk);
+	if ((v->actions & XTCP_ACT_ACCEPT_DATA) && v->data_len) {
+		xtcp_ack_data_received(sk, ctx->now_ns, v->data_len);
 		consumed = xtcp_data_in_order(sk, skb, v, &reason);
-	else if ((v->actions & XTCP_ACT_QUEUE_OOO) && v->data_len)
+	} else if ((v->actions & XTCP_ACT_QUEUE_OOO) && v->data_len) {
 		consumed = xtcp_data_out_of_order(sk, skb, seg, v, &reason);
+	}
 	if (v->actions & XTCP_ACT_ACCEPT_FIN) {
 		xs->tcb.rcv_nxt++;
 		WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | RCV_SHUTDOWN);
@@ -324,6 +330,8 @@ void xtcp_apply(struct sock *sk, const struct xtcp_ctx *ctx, struct sk_buff *skb
 		xs->tcb.snd_una = xs->tcb.iss;
 		xs->tcb.snd_nxt = xs->tcb.iss + 1;
 		xs->tcb.snd_sml = xs->tcb.iss;
+		WRITE_ONCE(xs->write_seq, xs->tcb.snd_nxt);
+		xs->pushed_seq = xs->write_seq;
 	}
 	if (v->actions & XTCP_ACT_QUEUE_FIN) {
 		xs->fin_queued = 1;
@@ -334,12 +342,15 @@ void xtcp_apply(struct sock *sk, const struct xtcp_ctx *ctx, struct sk_buff *skb
 		xtcp_send_rst_to(sock_net(sk), skb, v);
 	if (v->actions & XTCP_ACT_SEND_SYNACK)
 		xtcp_retransmit(sk);
-	if (v->actions & XTCP_ACT_CHALLENGE_ACK)
+	if (v->actions & XTCP_ACT_CHALLENGE_ACK) {
 		xtcp_challenge_ack(sk, ctx->now_ns);
-	else if ((v->actions & XTCP_ACT_SEND_ACK) && xtcp_ack_allowed(sk, ctx->now_ns, seg, v))
+	} else if ((v->actions & XTCP_ACT_SEND_ACK) && xtcp_ack_allowed(sk, ctx->now_ns, seg, v)) {
+		if (v->actions & (XTCP_ACT_ACCEPT_DATA | XTCP_ACT_QUEUE_OOO))
+			xtcp_ack_sent_for_data(sk);
 		xtcp_send_control(sk, XTCP_FLAG_ACK);
-	else if (v->actions & XTCP_ACT_DELAY_ACK)
+	} else if (v->actions & XTCP_ACT_DELAY_ACK) {
 		xtcp_timers_ack_owed(sk);
+	}
 
 	if (v->actions & XTCP_ACT_SYNCHRONIZED) {
 		if (xs->parent)

@@ -10,6 +10,7 @@
 #include <linux/skbuff.h>
 #include <linux/uio.h>
 
+#include "xtcp/ack.h"
 #include "xtcp/mem.h"
 #include "xtcp/output.h"
 #include "xtcp/recovery.h"
@@ -65,6 +66,30 @@ int xtcp_append_tail(struct sock *sk, struct iov_iter *from, size_t len)
 	return len;
 }
 
+/*
+ * PSH (RFC 9293 3.9.1 SEND's PUSH flag) as Linux sets it: on the segment
+ * that ends a write, unless MSG_MORE says more follows (tcp_mark_push()),
+ * and on the one that takes the unpushed data past half the largest
+ * window the peer has offered, so a long write still pushes now and
+ * then (forced_push()).
+ */
+void xtcp_mark_push(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *tail = skb_peek_tail(&sk->sk_write_queue);
+
+	/* The tail, if unsent (send_head set) and data (not the SYN or FIN). */
+	if (!xs->send_head || !tail->len)
+		return;
+	XTCP_SKB_CB(tail)->flags |= XTCP_FLAG_PSH;
+	xs->pushed_seq = xs->write_seq;
+}
+
+bool xtcp_forced_push(const struct xtcp_sock *xs)
+{
+	return xtcp_seq_after(xs->write_seq, xs->pushed_seq + (xs->tcb.max_snd_wnd >> 1));
+}
+
 /* Queue and send the SYN (flags SYN) or SYN+ACK: it occupies ISS. */
 int xtcp_queue_syn(struct sock *sk, u8 flags)
 {
@@ -81,6 +106,7 @@ int xtcp_queue_syn(struct sock *sk, u8 flags)
 	xs->tcb.snd_nxt = xs->tcb.iss;
 	xs->tcb.snd_sml = xs->tcb.iss;
 	xtcp_queue_tail(sk, skb);
+	xs->pushed_seq = xs->write_seq;
 	xtcp_push(sk);
 	return 0;
 }
@@ -121,7 +147,9 @@ static int xtcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len)
 	skb_put_data(tail, skb->data + len, rest);
 	XTCP_SKB_CB(tail)->seq = cb->seq + len;
 	XTCP_SKB_CB(tail)->end_seq = cb->end_seq;
+	/* As tcp_fragment(): PSH and FIN belong to the end, the second part. */
 	XTCP_SKB_CB(tail)->flags = cb->flags;
+	cb->flags &= ~(XTCP_FLAG_PSH | XTCP_FLAG_FIN);
 	cb->end_seq = cb->seq + len;
 	skb_trim(skb, len);
 	__skb_queue_after(&sk->sk_write_queue, skb, tail);
@@ -192,7 +220,7 @@ static void xtcp_send_cond_of(const struct sock *sk, const struct sk_buff *skb,
 	c->nodelay = xs->nodelay;
 	c->mss = xs->mss;
 	c->in_flight = xtcp_in_flight(xs);
-	c->cwnd = xs->cc.cwnd;
+	c->cwnd = xtcp_cc_send_window(&xs->cc, xs->mss);
 }
 
 /* Send send_head (or what fits of it); false if nothing could go. */
@@ -213,6 +241,8 @@ static bool xtcp_send_head(struct sock *sk, enum xtcp_push_how how)
 	if (xtcp_transmit(sk, skb))
 		return false;
 	xs->tcb.snd_nxt = XTCP_SKB_CB(skb)->end_seq;
+	if (skb->len)
+		xtcp_ack_data_sent(sk, XTCP_SKB_CB(skb)->sent_ns);
 	if (skb->len && skb->len < xs->mss)
 		xs->tcb.snd_sml = xs->tcb.snd_nxt;	/* for Nagle */
 	xs->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?

@@ -204,6 +204,7 @@ static void xtcp_req_tcb(const struct xtcp_req *req, u64 now_ns, struct xtcp_tcb
 	ctx->state = XTCP_SYN_RECV;
 	ctx->ooo_empty = true;
 	ctx->delack = READ_ONCE(xtcp_net(net)->delayed_ack_ms) > 0;
+	ctx->quickack = true;	/* the connection's first data (ack.c) */
 	ctx->rcv_space = syn->rcv_wnd;
 	ctx->rcv_mss = min_t(u16, syn->adv_mss, syn->mss ?: XTCP_MSS_DEFAULT);
 }

@@ -427,15 +427,23 @@ static int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 		tail = skb_peek_tail(&sk->sk_write_queue);
 		XTCP_SKB_CB(skb)->seq = tail ? XTCP_SKB_CB(tail)->end_seq : xs->tcb.snd_nxt;
 		XTCP_SKB_CB(skb)->end_seq = XTCP_SKB_CB(skb)->seq + chunk;
-		XTCP_SKB_CB(skb)->flags = XTCP_FLAG_PSH;
+		XTCP_SKB_CB(skb)->flags = 0;
 		xtcp_queue_tail(sk, skb);
 		copied += chunk;
+		if (xtcp_forced_push(xs)) {
+			xtcp_mark_push(sk);
+			__xtcp_push(sk, XTCP_PUSH_NAGLE);
+		}
 	}
+	if (!(flags & MSG_MORE))
+		xtcp_mark_push(sk);
 	__xtcp_push(sk, flags & MSG_MORE ? XTCP_PUSH_MORE : XTCP_PUSH_NAGLE);
 	release_sock(sk);
 	return copied;
 
 error:
+	if (copied)
+		xtcp_mark_push(sk);
 	xtcp_push(sk);
 	if (copied) {
 		release_sock(sk);

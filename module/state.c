@@ -197,12 +197,14 @@ static bool xtcp_seq_acceptable(const struct xtcp_tcb *tcb, const struct xtcp_ct
 /*
  * In-order data: acknowledge now, or within the delayed-ACK time (RFC 9293
  * 3.8.6.3, RFC 5681 4.2): at once if it makes more than one full-sized
- * segment unacknowledged (so every second one is ACKed), or if it fills a
- * hole, which the sender is waiting to hear about.
+ * segment unacknowledged (so every second one is ACKed), if it fills a
+ * hole, which the sender is waiting to hear about, or in quick-ACK mode
+ * (ack.c: the start of a connection, as Linux).
  */
 static u32 xtcp_data_ack(const struct xtcp_tcb *tcb, const struct xtcp_ctx *ctx, u32 len)
 {
-	if (ctx->delack && ctx->ooo_empty && tcb->rcv_nxt + len - tcb->rcv_wup <= ctx->rcv_mss)
+	if (ctx->delack && !ctx->quickack && ctx->ooo_empty &&
+	    tcb->rcv_nxt + len - tcb->rcv_wup <= ctx->rcv_mss)
 		return XTCP_ACT_DELAY_ACK;
 	return XTCP_ACT_SEND_ACK;
 }
@@ -244,6 +246,8 @@ static void xtcp_rcv_synchronized(const struct xtcp_tcb *tcb, const struct xtcp_
 			v->event = "rcv RST outside window";
 		} else {
 			v->actions = XTCP_ACT_SEND_ACK | XTCP_ACT_DROP;
+			if (seg->payload_len)
+				v->actions |= XTCP_ACT_QUICKACK;
 			v->drop = SKB_DROP_REASON_TCP_INVALID_SEQUENCE;
 			v->event = "rcv segment outside window";
 		}
@@ -377,8 +381,9 @@ static void xtcp_rcv_synchronized(const struct xtcp_tcb *tcb, const struct xtcp_
 			fin_fits = false;
 		}
 	} else {
+		/* Data we will not take. */
 		if (seg->payload_len && xtcp_seq_after(seg->seq + seg->payload_len, tcb->rcv_nxt))
-			v->actions |= XTCP_ACT_SEND_ACK;	/* data we will not take */
+			v->actions |= XTCP_ACT_SEND_ACK | XTCP_ACT_QUICKACK;
 		v->data_len = 0;
 		if (data_seq != tcb->rcv_nxt)
 			fin_fits = false;

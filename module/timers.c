@@ -29,6 +29,7 @@
 #include <kunit/visibility.h>
 #include <linux/delay.h>
 
+#include "xtcp/ack.h"
 #include "xtcp/input.h"
 #include "xtcp/request.h"
 #include "xtcp/rtt.h"
@@ -229,6 +230,7 @@ static void xtcp_state_timeout(struct sock *sk)
 /* The delayed ACK is due: no segment of ours carried it in time. */
 static void xtcp_delack_timeout(struct sock *sk)
 {
+	xtcp_ack_delack_missed(sk);
 	xtcp_timer_expired(sk, XTCP_TIMER_DELACK);
 }
 

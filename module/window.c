@@ -53,13 +53,17 @@ u32 xtcp_window_choose(u32 room, u32 left, u8 shift, u16 *wire)
 EXPORT_SYMBOL_IF_KUNIT(xtcp_window_choose);
 
 /*
- * Receiver SWS avoidance (RFC 9293 3.8.6.2.2): after the reader made room,
- * move the right edge on (send a window update) only when the window grew
- * by a full segment, or had fallen below one and grows at all.
+ * After the reader made room, is a window update worth a segment? As
+ * Linux's __tcp_cleanup_rbuf(): only when what is left of the window
+ * offered is at most half the largest we offer (clamp) and the window
+ * would at least double; and, receiver SWS avoidance (RFC 9293
+ * 3.8.6.2.2), not for less than a segment (or half the clamp, for a
+ * buffer smaller than two). A read right after the handshake, with most
+ * of the first window left, sends nothing.
  */
-bool xtcp_window_update_due(u32 left, u32 room, u32 mss)
+bool xtcp_window_update_due(u32 left, u32 room, u32 clamp, u32 mss)
 {
-	return room >= left + mss || (left < mss && room > left);
+	return 2 * (u64)left <= clamp && room >= 2 * (u64)left && room >= min(mss, clamp / 2);
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_window_update_due);
 
@@ -150,8 +154,10 @@ u16 xtcp_select_window(struct sock *sk, bool syn)
 /* Tell the peer about room the reader made, when worth it (window.c). */
 void xtcp_window_update(struct sock *sk)
 {
-	if (xtcp_window_update_due(xtcp_rcv_wnd_left(xtcp_sk(sk)), xtcp_rcv_window(sk),
-				   xtcp_sk(sk)->mss) &&
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 clamp = min_t(u32, xtcp_rcvbuf(sk) / 2, (u32)U16_MAX << xs->rcv_wscale);
+
+	if (xtcp_window_update_due(xtcp_rcv_wnd_left(xs), xtcp_rcv_window(sk), clamp, xs->mss) &&
 	    (1 << sk->sk_state) & (XTCPF(XTCP_ESTABLISHED) | XTCPF(XTCP_FIN_WAIT1) |
 				   XTCPF(XTCP_FIN_WAIT2)))
 		xtcp_send_control(sk, XTCP_FLAG_ACK);

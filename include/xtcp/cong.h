@@ -17,12 +17,12 @@ struct xtcp_cc {
 	u32 bytes_acked;	/* avoidance: acknowledged since cwnd last grew */
 	u8 dupacks;		/* duplicate ACKs in a row */
 	bool in_recovery;	/* fast recovery, until recover is acknowledged */
-	bool after_rto;		/* slow start after a timeout: L = 1 SMSS */
 };
 
 void xtcp_cc_init(struct xtcp_cc *cc, u32 mss, u32 iss);
 bool xtcp_cc_ack(struct xtcp_cc *cc, u32 ack, u32 acked, u32 flight, u32 mss);
 bool xtcp_cc_dupack(struct xtcp_cc *cc, u32 snd_una, u32 snd_nxt, u32 mss);
+u32 xtcp_cc_send_window(const struct xtcp_cc *cc, u32 mss);
 void xtcp_cc_timeout(struct xtcp_cc *cc, u32 snd_una, u32 snd_nxt, u32 mss, bool again);
 
 #endif /* _XTCP_CONG_H */

@@ -16,6 +16,7 @@
 struct net;
 struct sock;
 struct sk_buff;
+struct xtcp_sock;
 struct xtcp_tcb;
 struct xtcp_verdict;
 
@@ -68,6 +69,8 @@ static inline void xtcp_push(struct sock *sk)
 }
 
 void xtcp_queue_tail(struct sock *sk, struct sk_buff *skb);
+void xtcp_mark_push(struct sock *sk);
+bool xtcp_forced_push(const struct xtcp_sock *xs);
 int xtcp_append_tail(struct sock *sk, struct iov_iter *from, size_t len);
 void xtcp_window_probe(struct sock *sk);
 void xtcp_send_probe(struct sock *sk);

@@ -28,6 +28,7 @@ struct xtcp_sock {
 	struct xtcp_tcb tcb;	/* SND.*, RCV.*, ISS: state.h */
 	u32 write_seq;		/* end of what the user queued: Send-Q is write_seq - snd_una */
 	u32 copied_seq;		/* the next byte the user reads: Recv-Q up to rcv_nxt */
+	u32 pushed_seq;		/* write_seq when PSH was last marked (output.c) */
 	struct sk_buff_head ooo_queue;	/* after a hole, for reasm.c */
 
 	u16 mss;		/* the most payload one segment carries */
@@ -45,6 +46,9 @@ struct xtcp_sock {
 	u8 nodelay:1;		/* XTCP_NODELAY: Nagle's algorithm off */
 	u8 cork:1;		/* XTCP_CORK */
 	u8 orphan_counted:1;	/* closed by the user, in xtcp_orphan_count until CLOSE */
+	u8 pingpong:1;		/* interactive: ACKs wait for the reply (ack.c) */
+	u8 quick;		/* ACKs of in-order data still sent at once (ack.c) */
+	u64 last_data_rcv_ns;	/* when in-order data last came; 0: never */
 	u8 snd_wscale;		/* shift of the peer's windows */
 	u8 rcv_wscale;		/* shift of ours */
 	u32 total_retrans;	/* over the connection's life */

@@ -56,6 +56,7 @@ struct xtcp_ctx {
 	bool rcv_closed;	/* the user closed: nobody will read new data */
 	bool ooo_empty;		/* no hole after RCV.NXT */
 	bool delack;		/* delayed ACKs allowed (net.xtcp.delayed_ack_ms) */
+	bool quickack;		/* but not now: quick-ACK mode (ack.c) */
 	u32 rcv_space;		/* RCV.WND for acceptance: what fits after RCV.NXT now */
 	bool rmem_full;		/* twice the receive buffer held: rcv_space is 0 */
 	u32 rcv_mss;		/* a full-sized segment from the peer */
@@ -93,6 +94,7 @@ enum {
 	XTCP_ACT_SEND_SYN	= 1 << 21,	/* <SEQ=ISS><CTL=SYN> */
 	XTCP_ACT_SYNACK_SENT	= 1 << 22,	/* a child: its SYN,ACK went (request, cookie) */
 	XTCP_ACT_COOKIE_ACK	= 1 << 23,	/* LISTEN: an ACK that may complete a cookie */
+	XTCP_ACT_QUICKACK	= 1 << 24,	/* data the peer need not have sent: quick ACKs */
 };
 
 struct xtcp_verdict {

@@ -16,7 +16,7 @@ struct xtcp_sock;
 
 u8 xtcp_wscale_for(u32 space);
 u32 xtcp_window_choose(u32 room, u32 left, u8 shift, u16 *wire);
-bool xtcp_window_update_due(u32 left, u32 room, u32 mss);
+bool xtcp_window_update_due(u32 left, u32 room, u32 clamp, u32 mss);
 
 u32 xtcp_rcv_window(const struct sock *sk);
 u32 xtcp_rcv_wnd_left(const struct xtcp_sock *xs);
