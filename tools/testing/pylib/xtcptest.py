@@ -193,23 +193,25 @@ def csum(data):
 
 
 def build_seg(src, dst, sport, dport, seq, ack, flags, window=65535,
-              options=b"", payload=b"", doff=None, bad_csum=False):
-    """An xtcp segment (TCP's layout), checksummed over xtcp's pseudo-header."""
+              options=b"", payload=b"", doff=None, bad_csum=False, proto=None):
+    """An xtcp segment (TCP's layout), checksummed over xtcp's pseudo-header
+    (proto: another protocol's, socket.IPPROTO_TCP for Linux TCP)."""
     if doff is None:
         doff = (20 + len(options)) // 4
     hdr = struct.pack("!HHIIBBHHH", sport, dport, seq & 0xFFFFFFFF, ack & 0xFFFFFFFF,
                       doff << 4, flags, window, 0, 0) + options
     seg = hdr + payload
-    pseudo = socket.inet_aton(src) + socket.inet_aton(dst) + struct.pack("!BBH", 0, IPPROTO, len(seg))
+    pseudo = socket.inet_aton(src) + socket.inet_aton(dst) + struct.pack("!BBH", 0, proto or IPPROTO,
+                                                                         len(seg))
     c = csum(pseudo + seg)
     if bad_csum:
         c ^= 0x0101
     return seg[:16] + struct.pack("!H", c) + seg[18:]
 
 
-def parse_seg(ip):
+def parse_seg(ip, proto=None):
     ihl = (ip[0] & 0x0F) * 4
-    if ip[9] != IPPROTO:
+    if ip[9] != (proto or IPPROTO):
         return None
     t = ip[ihl:]
     sport, dport, seq, ack, off, flags, window = struct.unpack("!HHIIBBH", t[:16])
@@ -242,14 +244,17 @@ class Peer:
 
     Segments it sends come from an address that is not local, so nothing in
     the kernel answers xtcp's replies; those are captured on the far end of
-    a veth pair.
+    a veth pair. proto: the protocol it speaks, xtcp's or (differential
+    tests) socket.IPPROTO_TCP, Linux TCP's; Linux TCP sends one segment a
+    packet here (gso_max_segs 1), as xtcp does.
     """
 
     LOCAL, REMOTE = "10.7.0.1", "10.7.0.2"
 
-    def __init__(self):
+    def __init__(self, proto=None):
+        self.proto = proto or IPPROTO
         new_netns()
-        sh("ip link add v0 type veth peer name v1")
+        sh("ip link add v0 gso_max_segs 1 type veth peer name v1")
         sh("ip addr add %s/24 dev v0" % self.LOCAL)
         sh("ip link set v0 up && ip link set v1 up")
         # sysfs still shows the namespace it was mounted in: ask ip.
@@ -263,8 +268,8 @@ class Peer:
 
     def send(self, sport, dport, seq, ack, flags, raw=None, **kw):
         seg = raw if raw is not None else build_seg(self.REMOTE, self.LOCAL, sport, dport,
-                                                    seq, ack, flags, **kw)
-        ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(seg), 0, 0x4000, 64, IPPROTO, 0,
+                                                    seq, ack, flags, proto=self.proto, **kw)
+        ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(seg), 0, 0x4000, 64, self.proto, 0,
                          socket.inet_aton(self.REMOTE), socket.inet_aton(self.LOCAL))
         self.tx.sendto(ip + seg, (self.LOCAL, 0))
 
@@ -275,7 +280,7 @@ class Peer:
             left = end - time.time()
             if left <= 0 or not select.select([self.rx], [], [], left)[0]:
                 return None
-            seg = parse_seg(self.rx.recv(70000))
+            seg = parse_seg(self.rx.recv(70000), self.proto)
             if seg and seg["dst"] == self.REMOTE:
                 return seg
 
