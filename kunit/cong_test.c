@@ -197,7 +197,35 @@ static void cong_test_limited_transmit(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, xtcp_cc_send_window(&cc, MSS), U32_MAX);
 }
 
+/* With SACK (RFC 6675): cwnd = ssthresh at once, no inflation, no deflation. */
+static void cong_test_sack_recovery(struct kunit *test)
+{
+	struct xtcp_cc cc;
+	u32 una = ISS + 1;
+
+	xtcp_cc_init(&cc, MSS, ISS);
+	cc.sack = true;
+	KUNIT_EXPECT_TRUE(test, xtcp_cc_recovery(&cc, una, una + 10 * MSS, MSS));
+	KUNIT_EXPECT_EQ(test, cc.ssthresh, 5 * MSS);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 5 * MSS);
+	/* Once in recovery, no second start. */
+	KUNIT_EXPECT_FALSE(test, xtcp_cc_recovery(&cc, una, una + 10 * MSS, MSS));
+	KUNIT_EXPECT_FALSE(test, xtcp_cc_dupack(&cc, una, una + 10 * MSS, MSS));
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 5 * MSS);
+	/* A partial ACK: the scoreboard resends, cwnd stays. */
+	KUNIT_EXPECT_FALSE(test, xtcp_cc_ack(&cc, una + MSS, MSS, 9 * MSS, MSS));
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 5 * MSS);
+	KUNIT_EXPECT_TRUE(test, cc.in_recovery);
+	/* Limited transmit is the pipe's business with SACK: no extra room. */
+	KUNIT_EXPECT_EQ(test, xtcp_cc_send_window(&cc, MSS), 5 * MSS);
+	xtcp_cc_ack(&cc, una + 10 * MSS, 9 * MSS, 0, MSS);
+	KUNIT_EXPECT_FALSE(test, cc.in_recovery);
+	/* A loss at or below recover, already recovered from (RFC 6582 3.2 step 2): none. */
+	KUNIT_EXPECT_FALSE(test, xtcp_cc_recovery(&cc, una + 10 * MSS, una + 20 * MSS, MSS));
+}
+
 static struct kunit_case cong_test_cases[] = {
+	KUNIT_CASE(cong_test_sack_recovery),
 	KUNIT_CASE(cong_test_limited_transmit),
 	KUNIT_CASE(cong_test_slow_start),
 	KUNIT_CASE(cong_test_avoidance),

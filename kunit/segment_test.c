@@ -311,6 +311,44 @@ static void segment_test_sack_timestamps(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, seg.sack_blocks, 0);
 }
 
+/* The SYN's options in Linux's layout without timestamps: mss, nop, nop, sackOK, nop, wscale. */
+static void segment_test_build_sack_layout(struct kunit *test)
+{
+	static const u8 syn_opts[] = { 2, 4, 0x05, 0xb4, 1, 1, 4, 2, 1, 3, 3, 7 };
+	static const u8 ack_opts[] = { 1, 1, 5, 18, 0, 0, 0x10, 0, 0, 0, 0x20, 0,
+				       0, 0, 0x30, 0, 0, 0, 0x40, 0 };
+	struct xtcp_seg out = {
+		.flags = XTCP_FLAG_SYN, .mss = 1460, .sack_ok = 1, .wscale = 7,
+	}, in;
+	u8 buf[XTCP_HDR_MAX];
+
+	KUNIT_ASSERT_EQ(test, xtcp_seg_build(buf, sizeof(buf), &out), 32u);
+	KUNIT_EXPECT_EQ(test, memcmp(buf + XTCP_HDR_MIN, syn_opts, sizeof(syn_opts)), 0);
+	KUNIT_ASSERT_EQ(test, xtcp_seg_parse(buf, 32, &in), XTCP_SEG_OK);
+	KUNIT_EXPECT_TRUE(test, in.sack_ok);
+	KUNIT_EXPECT_EQ(test, in.wscale, 7);
+
+	/* An ACK's SACK blocks: nop, nop, SACK, 2 + 8n, the edges. */
+	memset(&out, 0, sizeof(out));
+	out.flags = XTCP_FLAG_ACK;
+	out.wscale = -1;
+	out.sack_blocks = 2;
+	out.sack[0].start = 0x1000;
+	out.sack[0].end = 0x2000;
+	out.sack[1].start = 0x3000;
+	out.sack[1].end = 0x4000;
+	KUNIT_ASSERT_EQ(test, xtcp_seg_build(buf, sizeof(buf), &out), 40u);
+	KUNIT_EXPECT_EQ(test, memcmp(buf + XTCP_HDR_MIN, ack_opts, sizeof(ack_opts)), 0);
+	KUNIT_ASSERT_EQ(test, xtcp_seg_parse(buf, 40, &in), XTCP_SEG_OK);
+	KUNIT_EXPECT_EQ(test, in.sack_blocks, 2);
+	KUNIT_EXPECT_EQ(test, in.sack[1].end, 0x4000u);
+	/* Four blocks fill 36 of the 40 option bytes; a fifth is never built. */
+	out.sack_blocks = 4;
+	KUNIT_EXPECT_EQ(test, xtcp_seg_build(buf, sizeof(buf), &out), 56u);
+	out.sack_blocks = 5;
+	KUNIT_EXPECT_EQ(test, xtcp_seg_build(buf, sizeof(buf), &out), 20u);
+}
+
 static void segment_test_verdict_names(struct kunit *test)
 {
 	KUNIT_EXPECT_STREQ(test, xtcp_seg_verdict_name(XTCP_SEG_OK), "ok");
@@ -327,6 +365,7 @@ static struct kunit_case segment_test_cases[] = {
 	KUNIT_CASE_PARAM(segment_test_options, option_gen_params),
 	KUNIT_CASE(segment_test_checksum),
 	KUNIT_CASE(segment_test_sack_timestamps),
+	KUNIT_CASE(segment_test_build_sack_layout),
 	KUNIT_CASE(segment_test_verdict_names),
 	{}
 };

@@ -29,6 +29,7 @@
 #include "xtcp/input.h"
 #include "xtcp/output.h"
 #include "xtcp/request.h"
+#include "xtcp/seq.h"
 #include "xtcp/sock.h"
 #include "xtcp/state.h"
 #include "xtcp/table.h"
@@ -66,7 +67,7 @@ static u16 fx_port = 40000;
 
 static struct {
 	int rto_min_ms, delayed_ack_ms, syn_retries, synack_retries, retries2, fin_timeout_ms;
-	int challenge_ack_limit, max_tw_buckets, max_orphans, syncookies, mem[3];
+	int challenge_ack_limit, max_tw_buckets, max_orphans, syncookies, sack, mem[3];
 	long mem_allocated;
 } fx_saved;
 
@@ -105,6 +106,7 @@ static int fx_init(struct kunit *test)
 	fx_saved.max_tw_buckets = xn->max_tw_buckets;
 	fx_saved.max_orphans = xn->max_orphans;
 	fx_saved.syncookies = xn->syncookies;
+	fx_saved.sack = xn->sack;
 	memcpy(fx_saved.mem, xn->mem, sizeof(xn->mem));
 	fx_saved.mem_allocated = atomic_long_read(&xn->mem_allocated);
 	xn->rto_min_ms = RTO_MIN_MS;
@@ -458,6 +460,7 @@ static void fx_exit(struct kunit *test)
 	xn->max_tw_buckets = fx_saved.max_tw_buckets;
 	xn->max_orphans = fx_saved.max_orphans;
 	xn->syncookies = fx_saved.syncookies;
+	xn->sack = fx_saved.sack;
 	memcpy(xn->mem, fx_saved.mem, sizeof(xn->mem));
 	/* Every byte a socket held went back to the namespace's count. */
 	rcu_barrier();
@@ -483,6 +486,7 @@ static void closed_connect_sends_syn_with_options(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, syn.flags, S);
 	KUNIT_EXPECT_GT(test, syn.mss, 0);
 	KUNIT_EXPECT_GE(test, syn.wscale, 0);
+	KUNIT_EXPECT_TRUE(test, syn.sack_ok);
 	KUNIT_EXPECT_EQ(test, syn.payload_len, 0);
 	KUNIT_EXPECT_EQ(test, fx_state(f), XTCP_SYN_SENT);
 	KUNIT_EXPECT_EQ(test, fx_timer(f), XTCP_TIMER_RETRANSMIT);
@@ -1543,6 +1547,189 @@ static void established_read_sends_no_gratuitous_window_update(struct kunit *tes
 	fx_expect_none(f);
 }
 
+/* An active open with a peer that offers SACK (RFC 2018 2): both use it. */
+static void fx_established_sack(struct fx *f)
+{
+	struct xtcp_seg seg = {
+		.seq = PEER_ISS, .flags = S | A, .window = PEER_WND,
+		.mss = PEER_MSS, .wscale = -1, .sack_ok = 1,
+	};
+
+	fx_client(f);
+	seg.ack = f->iss + 1;
+	fx_feed_seg(f, &seg, NULL, 0);
+	f->peer_nxt++;
+	fx_expect(f, A, f->iss + 1, PEER_ISS + 1, 0);
+	KUNIT_ASSERT_EQ(f->test, fx_state(f), XTCP_ESTABLISHED);
+	KUNIT_ASSERT_TRUE(f->test, xtcp_sk(f->sk)->sack_ok);
+}
+
+/* The peer ACKs ack with SACK blocks [start, end) relative to our ISS + 1. */
+static void fx_peer_sack(struct fx *f, u32 ack, const u32 (*blocks)[2], unsigned int n)
+{
+	struct xtcp_seg seg = {
+		.seq = f->peer_nxt, .ack = f->iss + 1 + ack, .flags = A, .window = PEER_WND,
+		.wscale = -1, .sack_blocks = n,
+	};
+	unsigned int b;
+
+	for (b = 0; b < n; b++) {
+		seg.sack[b].start = f->iss + 1 + blocks[b][0];
+		seg.sack[b].end = f->iss + 1 + blocks[b][1];
+	}
+	fx_feed_seg(f, &seg, NULL, 0);
+}
+
+/* net.xtcp.sack = 0: the SYN offers no SACK and the peer's offer is not taken. */
+static void syn_sent_sack_off_neither_offered_nor_taken(struct kunit *test)
+{
+	struct fx *f = test->priv;
+	struct sockaddr_xtcp a = fx_addr(RADDR, RPORT);
+	struct xtcp_seg syn;
+	struct socket *sock;
+
+	fx_net()->sack = 0;
+	fx_socket(f, &sock);
+	fx_take(f, sock);
+	KUNIT_ASSERT_EQ(test, kernel_connect(sock, (struct sockaddr *)&a, sizeof(a), O_NONBLOCK),
+			-EINPROGRESS);
+	KUNIT_ASSERT_TRUE(test, fx_pop(f, &syn, NULL, 0));
+	KUNIT_EXPECT_FALSE(test, syn.sack_ok);
+	f->iss = syn.seq;
+	syn = (struct xtcp_seg){ .seq = PEER_ISS, .ack = f->iss + 1, .flags = S | A,
+				 .window = PEER_WND, .mss = PEER_MSS, .wscale = -1, .sack_ok = 1 };
+	fx_feed_seg(f, &syn, NULL, 0);
+	f->peer_nxt = PEER_ISS + 1;
+	fx_expect(f, A, f->iss + 1, PEER_ISS + 1, 0);
+	KUNIT_EXPECT_FALSE(test, xtcp_sk(f->sk)->sack_ok);
+	/* Data after a hole: a duplicate ACK without SACK blocks. */
+	fx_feed(f, P | A, PEER_ISS + 101, f->iss + 1, fx_data, 100);
+	KUNIT_EXPECT_EQ(test, fx_expect(f, A, f->iss + 1, PEER_ISS + 1, 0).sack_blocks, 0);
+}
+
+/* RFC 2018 4: out-of-order data is reported, the latest block first, up to four. */
+static void established_sack_reports_blocks_latest_first(struct kunit *test)
+{
+	struct fx *f = test->priv;
+	u32 base = PEER_ISS + 1;
+	struct xtcp_seg ack;
+	int i;
+
+	fx_established_sack(f);
+	fx_feed(f, P | A, base + 100, f->iss + 1, fx_data, 100);
+	ack = fx_expect(f, A, f->iss + 1, base, 0);
+	KUNIT_ASSERT_EQ(test, ack.sack_blocks, 1);
+	KUNIT_EXPECT_EQ(test, ack.sack[0].start, base + 100);
+	KUNIT_EXPECT_EQ(test, ack.sack[0].end, base + 200);
+	fx_feed(f, P | A, base + 300, f->iss + 1, fx_data, 100);
+	ack = fx_expect(f, A, f->iss + 1, base, 0);
+	KUNIT_ASSERT_EQ(test, ack.sack_blocks, 2);
+	KUNIT_EXPECT_EQ(test, ack.sack[0].start, base + 300);
+	KUNIT_EXPECT_EQ(test, ack.sack[1].start, base + 100);
+	/* A segment joining two blocks makes one, reported first. */
+	fx_feed(f, P | A, base + 200, f->iss + 1, fx_data, 100);
+	ack = fx_expect(f, A, f->iss + 1, base, 0);
+	KUNIT_ASSERT_EQ(test, ack.sack_blocks, 1);
+	KUNIT_EXPECT_EQ(test, ack.sack[0].start, base + 100);
+	KUNIT_EXPECT_EQ(test, ack.sack[0].end, base + 400);
+	/* Five more islands: four blocks at most, the oldest left out. */
+	for (i = 0; i < 5; i++) {
+		fx_feed(f, P | A, base + 500 + 200 * i, f->iss + 1, fx_data, 100);
+		ack = fx_expect(f, A, f->iss + 1, base, 0);
+	}
+	KUNIT_ASSERT_EQ(test, ack.sack_blocks, 4);
+	KUNIT_EXPECT_EQ(test, ack.sack[0].start, base + 1300);
+	KUNIT_EXPECT_EQ(test, ack.sack[3].start, base + 700);
+	/* The hole filled: RCV.NXT passes the first island, its block goes. */
+	fx_feed(f, P | A, base, f->iss + 1, fx_data, 100);
+	ack = fx_expect(f, A, f->iss + 1, base + 400, 0);
+	KUNIT_EXPECT_EQ(test, ack.sack_blocks, 4);
+	for (i = 0; i < ack.sack_blocks; i++)
+		KUNIT_EXPECT_TRUE(test, xtcp_seq_after(ack.sack[i].start, base + 400));
+}
+
+/*
+ * RFC 6675: SACKs of everything but the first and the fifth segment make
+ * both lost (more than two segments SACKed above each); recovery resends
+ * them, and nothing the peer holds, as cwnd allows.
+ */
+static void established_sack_recovery_resends_only_holes(struct kunit *test)
+{
+	static const u32 sacked[][2] = { { 5000, 10000 }, { 1000, 4000 } };
+	struct fx *f = test->priv;
+	long recoveries = fx_stat(XTCP_MIB_SACK_RECOVERIES);
+	struct xtcp_seg seg;
+	u8 *buf;
+	int i;
+
+	buf = kunit_kzalloc(test, 10 * PEER_MSS, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	fx_established_sack(f);
+	KUNIT_ASSERT_EQ(test, fx_send(f, buf, 10 * PEER_MSS, 0), 10 * PEER_MSS);
+	for (i = 0; i < 10; i++)
+		fx_pop(f, &seg, NULL, 0);
+	fx_peer_sack(f, 0, sacked, 2);
+	/* The first goes at once, whatever cwnd says (RFC 6675 5 step 4.2). */
+	fx_expect(f, A, f->iss + 1, PEER_ISS + 1, PEER_MSS);
+	KUNIT_EXPECT_EQ(test, fx_stat(XTCP_MIB_SACK_RECOVERIES), recoveries + 1);
+	KUNIT_EXPECT_EQ(test, fx_info(f).ca_state, 1);
+	/* cwnd = ssthresh = 5 segments; the pipe is the two resends: the fifth goes. */
+	fx_expect(f, A, f->iss + 1 + 4 * PEER_MSS, PEER_ISS + 1, PEER_MSS);
+	fx_expect_none(f);
+	/* The first arrives: a partial ACK; nothing more is lost, nothing goes. */
+	fx_peer_sack(f, 1000, sacked, 2);
+	fx_expect_none(f);
+	fx_peer_sack(f, 10000, NULL, 0);
+	KUNIT_EXPECT_EQ(test, fx_info(f).ca_state, 0);
+	KUNIT_EXPECT_EQ(test, fx_info(f).unacked, 0);
+}
+
+/* After an RTO, only what the peer does not hold goes again. */
+static void established_sack_timeout_skips_sacked(struct kunit *test)
+{
+	static const u32 sacked[][2] = { { 1000, 2000 } };
+	struct fx *f = test->priv;
+	struct xtcp_seg seg;
+	u8 *buf;
+	int i;
+
+	buf = kunit_kzalloc(test, 4 * PEER_MSS, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	fx_established_sack(f);
+	KUNIT_ASSERT_EQ(test, fx_send(f, buf, 4 * PEER_MSS, 0), 4 * PEER_MSS);
+	for (i = 0; i < 4; i++)
+		fx_pop(f, &seg, NULL, 0);
+	fx_peer_sack(f, 0, sacked, 1);
+	fx_expect_none(f);		/* one SACKed segment: nothing lost yet */
+	KUNIT_ASSERT_TRUE(test, fx_fire(f, XTCP_TIMER_RETRANSMIT));
+	fx_expect(f, A, f->iss + 1, PEER_ISS + 1, PEER_MSS);
+	fx_expect_none(f);		/* cwnd: one segment */
+	fx_peer_sack(f, 1000, sacked, 1);
+	/* Slow start: two may go; the second segment is held by the peer. */
+	fx_expect(f, A, f->iss + 1 + 2 * PEER_MSS, PEER_ISS + 1, PEER_MSS);
+	fx_expect(f, P | A, f->iss + 1 + 3 * PEER_MSS, PEER_ISS + 1, PEER_MSS);
+	fx_expect_none(f);
+}
+
+/* SACK blocks that are no SACK of data in flight are ignored and counted. */
+static void established_sack_bad_blocks_ignored(struct kunit *test)
+{
+	static const u32 bad[][2] = { { 3000, 2000 }, { 1000, 9000 }, { 2000, 2000 } };
+	struct fx *f = test->priv;
+	long discards = fx_stat(XTCP_MIB_SACK_DISCARDS);
+	struct xtcp_seg seg;
+	int i;
+
+	fx_established_sack(f);
+	KUNIT_ASSERT_EQ(test, fx_send(f, fx_data, 4000, 0), 4000);
+	for (i = 0; i < 4; i++)
+		fx_pop(f, &seg, NULL, 0);
+	fx_peer_sack(f, 0, bad, 3);
+	fx_expect_none(f);
+	KUNIT_EXPECT_EQ(test, fx_stat(XTCP_MIB_SACK_DISCARDS), discards + 3);
+	KUNIT_EXPECT_EQ(test, xtcp_sk(f->sk)->sacked_out, 0);
+}
+
 static void established_out_of_order_dupack_then_fill(struct kunit *test)
 {
 	struct fx *f = test->priv;
@@ -2375,6 +2562,11 @@ static struct kunit_case xtcp_sock_cases[] = {
 	KUNIT_CASE(established_msg_more_no_push),
 	KUNIT_CASE(established_dupacks_limited_transmit),
 	KUNIT_CASE(established_read_sends_no_gratuitous_window_update),
+	KUNIT_CASE(syn_sent_sack_off_neither_offered_nor_taken),
+	KUNIT_CASE(established_sack_reports_blocks_latest_first),
+	KUNIT_CASE(established_sack_recovery_resends_only_holes),
+	KUNIT_CASE(established_sack_timeout_skips_sacked),
+	KUNIT_CASE(established_sack_bad_blocks_ignored),
 	KUNIT_CASE(established_out_of_order_dupack_then_fill),
 	KUNIT_CASE(established_segment_outside_window_acked_not_taken),
 	KUNIT_CASE(established_ack_of_unsent_data_acked_dropped),

@@ -30,6 +30,7 @@ void xtcp_cc_init(struct xtcp_cc *cc, u32 mss, u32 iss)
 	cc->bytes_acked = 0;
 	cc->dupacks = 0;
 	cc->in_recovery = false;
+	cc->sack = false;
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_init);
 
@@ -48,6 +49,9 @@ bool xtcp_cc_ack(struct xtcp_cc *cc, u32 ack, u32 acked, u32 flight, u32 mss)
 			cc->in_recovery = false;
 			return false;
 		}
+		/* With SACK the scoreboard resends the holes (RFC 6675): cwnd stays. */
+		if (cc->sack)
+			return false;
 		/* Partial: deflate by what was acked, add back one SMSS if it acked one. */
 		cc->cwnd -= min(acked, cc->cwnd - mss);
 		if (acked >= mss)
@@ -81,14 +85,36 @@ bool xtcp_cc_ack(struct xtcp_cc *cc, u32 ack, u32 acked, u32 flight, u32 mss)
 EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_ack);
 
 /*
+ * Loss recovery begins (RFC 5681 3.2 step 2, RFC 6675 5 step 4.2), unless
+ * the loss belongs to one already recovered from (RFC 6582 3.2 step 2):
+ * ssthresh = max(FlightSize / 2, 2 * SMSS), and cwnd ssthresh plus the
+ * three segments the duplicates say have left (NewReno), or ssthresh
+ * (SACK: the scoreboard's pipe counts what has left). True: it began;
+ * retransmit the first unacknowledged segment.
+ */
+bool xtcp_cc_recovery(struct xtcp_cc *cc, u32 snd_una, u32 snd_nxt, u32 mss)
+{
+	if (cc->in_recovery || !xtcp_seq_after(snd_una, cc->recover))
+		return false;
+	cc->ssthresh = xtcp_cc_half(snd_nxt - snd_una, mss);
+	cc->recover = snd_nxt;
+	cc->cwnd = cc->ssthresh + (cc->sack ? 0 : XTCP_DUPACK_THRESHOLD * mss);
+	cc->bytes_acked = 0;
+	cc->in_recovery = true;
+	return true;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_recovery);
+
+/*
  * A duplicate ACK (RFC 5681 section 2's definition, checked by state.c).
- * The third starts fast retransmit unless it belongs to a loss already
- * recovered from (RFC 6582 3.2 step 2); later ones inflate cwnd, by at
- * most what is in flight.
+ * The third starts loss recovery (xtcp_cc_recovery()); in NewReno's
+ * recovery later ones inflate cwnd, by at most what is in flight.
  */
 bool xtcp_cc_dupack(struct xtcp_cc *cc, u32 snd_una, u32 snd_nxt, u32 mss)
 {
 	if (cc->in_recovery) {
+		if (cc->sack)
+			return false;
 		/*
 		 * A segment has left the network. No more can leave than are
 		 * in flight: a peer repeating duplicates must not grow cwnd
@@ -99,14 +125,7 @@ bool xtcp_cc_dupack(struct xtcp_cc *cc, u32 snd_una, u32 snd_nxt, u32 mss)
 	}
 	if (++cc->dupacks != XTCP_DUPACK_THRESHOLD)
 		return false;
-	if (!xtcp_seq_after(snd_una, cc->recover))
-		return false;
-	cc->ssthresh = xtcp_cc_half(snd_nxt - snd_una, mss);
-	cc->recover = snd_nxt;
-	cc->cwnd = cc->ssthresh + XTCP_DUPACK_THRESHOLD * mss;
-	cc->bytes_acked = 0;
-	cc->in_recovery = true;
-	return true;
+	return xtcp_cc_recovery(cc, snd_una, snd_nxt, mss);
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_dupack);
 
@@ -118,7 +137,8 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_dupack);
  */
 u32 xtcp_cc_send_window(const struct xtcp_cc *cc, u32 mss)
 {
-	if (cc->in_recovery)
+	/* With SACK, what the duplicates SACK leaves the pipe already. */
+	if (cc->in_recovery || cc->sack)
 		return cc->cwnd;
 	return cc->cwnd + min_t(u32, min_t(u8, cc->dupacks, 2) * mss, U32_MAX - cc->cwnd);
 }

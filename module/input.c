@@ -251,6 +251,9 @@ void xtcp_apply(struct sock *sk, const struct xtcp_ctx *ctx, struct sk_buff *skb
 			xs->mss = min_t(u16, xs->mss, XTCP_MSS_DEFAULT);
 		xtcp_cc_init(&xs->cc, xs->mss, xs->tcb.iss);
 		xtcp_wscale_agree(sk, seg->wscale);
+		/* RFC 2018 2: SACK only if both SYNs offered it. */
+		xs->sack_ok = xs->sack_ok && seg->sack_ok;
+		xs->cc.sack = xs->sack_ok;
 	}
 	if (seg && (seg->flags & XTCP_FLAG_ACK))
 		xs->tcb.probes_out = 0;	/* the peer is there, whatever its window */
@@ -274,6 +277,14 @@ void xtcp_apply(struct sock *sk, const struct xtcp_ctx *ctx, struct sk_buff *skb
 		new_ack = true;
 		xtcp_timers_ack_received(sk);
 		sk->sk_write_space(sk);
+	}
+	/* RFC 6675 5: the first unacknowledged segment SACK says is lost starts recovery. */
+	if (xs->sack_ok && seg && seg->sack_blocks && !(v->actions & XTCP_ACT_DROP) &&
+	    xtcp_sack_update(sk, seg) &&
+	    xtcp_cc_recovery(&xs->cc, xs->tcb.snd_una, xs->tcb.snd_nxt, xs->mss)) {
+		xtcp_inc(sock_net(sk), XTCP_MIB_SACK_RECOVERIES);
+		xtcp_inc(sock_net(sk), XTCP_MIB_FAST_RETRANS);
+		xtcp_retransmit(sk);
 	}
 	if ((v->actions & XTCP_ACT_DUPACK) &&
 	    xtcp_cc_dupack(&xs->cc, xs->tcb.snd_una, xs->tcb.snd_nxt, xs->mss)) {
@@ -542,7 +553,7 @@ static int xtcp_v4_rcv(struct sk_buff *skb)
 	cb->mss = seg.mss;
 	cb->flags = seg.flags;
 	cb->wscale = seg.wscale;
-	cb->retransmitted = 0;
+	cb->sacked = 0;
 	cb->sack_ok = seg.sack_ok;
 	cb->ts_ok = seg.ts_ok;
 	cb->sack_blocks = seg.sack_blocks;

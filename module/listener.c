@@ -165,6 +165,8 @@ static struct sock *xtcp_child_new(struct sock *listener, const struct xtcp_syn 
 	xs->tcb.snd_wl1 = syn->irs;
 	xs->tcb.iss = syn->iss;
 	xtcp_cc_init(&xs->cc, xs->mss, xs->tcb.iss);
+	xs->sack_ok = syn->sack_ok;	/* both SYNs offered it */
+	xs->cc.sack = xs->sack_ok;
 
 	/* The listener's until accept(); the first reference is the accept queue's. */
 	sock_hold(listener);
@@ -259,6 +261,7 @@ bool xtcp_child_create(struct sock *listener, struct sk_buff *skb, u64 now_ns)
 		.laddr = ip_hdr(skb)->daddr, .raddr = ip_hdr(skb)->saddr,
 		.lport = th->dest, .rport = th->source, .irs = cb->seq,
 		.mss = cb->mss, .wscale = cb->wscale, .window = cb->window,
+		.sack_ok = cb->sack_ok,
 	};
 
 	xtcp_syn_answer(listener, &syn);

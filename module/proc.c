@@ -267,6 +267,10 @@ const char * const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_SYNCOOKIES_RECV]	= "SyncookiesRecv",
 	[XTCP_MIB_SYNCOOKIES_FAILED]	= "SyncookiesFailed",
 	[XTCP_MIB_MEM_PRESSURES]	= "MemoryPressures",
+	[XTCP_MIB_SACK_BLOCKS_SENT]	= "SackBlocksSent",
+	[XTCP_MIB_SACK_BLOCKS_RECV]	= "SackBlocksReceived",
+	[XTCP_MIB_SACK_DISCARDS]	= "SackDiscards",
+	[XTCP_MIB_SACK_RECOVERIES]	= "SackRecoveries",
 };
 
 /* /proc/xtcp/stats: one "Name value" line per counter. */

@@ -159,6 +159,50 @@ static bool xtcp_coalesce(struct sock *sk, struct sk_buff *skb, u32 off, u32 len
 }
 
 /*
+ * The SACK blocks we report (RFC 2018 section 4): the first holds the
+ * segment that arrived last, the others the blocks reported before, most
+ * recent first, as many as fit. A new segment joins every block it
+ * touches (Linux's tcp_sack_new_ofo_skb() and tcp_sack_maybe_coalesce()).
+ */
+static void xtcp_sack_new_ofo(struct xtcp_sock *xs, u32 start, u32 end)
+{
+	struct xtcp_sack_block *sp = xs->sack_rep;
+	unsigned int i = 0, j, n = xs->num_sacks;
+
+	while (i < n) {
+		if (xtcp_seq_after(sp[i].start, end) || xtcp_seq_after(start, sp[i].end)) {
+			i++;
+			continue;
+		}
+		if (xtcp_seq_before(sp[i].start, start))
+			start = sp[i].start;
+		if (xtcp_seq_after(sp[i].end, end))
+			end = sp[i].end;
+		for (j = i; j + 1 < n; j++)
+			sp[j] = sp[j + 1];
+		n--;
+	}
+	if (n == XTCP_SACK_BLOCKS_MAX)
+		n--;		/* the oldest goes */
+	for (j = n; j > 0; j--)
+		sp[j] = sp[j - 1];
+	sp[0].start = start;
+	sp[0].end = end;
+	xs->num_sacks = n + 1;
+}
+
+/* RCV.NXT moved: blocks it reached are in order now (tcp_sack_remove()). */
+static void xtcp_sack_remove(struct xtcp_sock *xs)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < xs->num_sacks; i++)
+		if (xtcp_seq_before(xs->tcb.rcv_nxt, xs->sack_rep[i].start))
+			xs->sack_rep[n++] = xs->sack_rep[i];
+	xs->num_sacks = n;
+}
+
+/*
  * In-order data: to the receive queue, and with it whatever the
  * out-of-order queue holds that now continues it. True if skb was kept;
  * without memory for a copy, *reason says so and RCV.NXT stays.
@@ -189,6 +233,8 @@ bool xtcp_data_in_order(struct sock *sk, struct sk_buff *skb,
 		xs->bytes_received += buf->len;
 		buf = xtcp_ooo_next(&xs->ooo_queue, xs->tcb.rcv_nxt);
 	}
+	if (xs->num_sacks)
+		xtcp_sack_remove(xs);
 	sk->sk_data_ready(sk);
 	return consumed;
 }
@@ -208,6 +254,7 @@ bool xtcp_data_out_of_order(struct sock *sk, struct sk_buff *skb,
 		xtcp_inc(sock_net(sk), XTCP_MIB_OOO_DROPS);
 		*reason = SKB_DROP_REASON_PROTO_MEM;
 		__skb_queue_purge(&xs->ooo_queue);
+		xs->num_sacks = 0;	/* reneging (RFC 2018 8): the sender's RTO mends it */
 		return false;
 	}
 	buf = xtcp_rcv_buf(sk, skb, seq, v->data_off, v->data_len, false, &consumed);
@@ -224,5 +271,7 @@ bool xtcp_data_out_of_order(struct sock *sk, struct sk_buff *skb,
 		return false;
 	}
 	xtcp_inc(sock_net(sk), XTCP_MIB_OOO_QUEUED);
+	if (xs->sack_ok)
+		xtcp_sack_new_ofo(xs, seq, seq + v->data_len);
 	return consumed;
 }

@@ -1,10 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Loss recovery: what SND.UNA passes is freed (and timed, RFC 6298 with
- * Karn's rule); the oldest segment is sent again on three duplicate ACKs
- * or a partial ACK (RFC 5681 3.2, RFC 6582); after an RTO everything in
- * flight is taken as lost and resent as cwnd opens (RFC 5681 3.1, RFC 6298
- * 5.4). cong.c decides cwnd; this file decides what to resend.
+ * Loss recovery on a scoreboard, as Linux keeps it: each sent skb of the
+ * write queue is marked SACKed (the peer holds it, RFC 2018), lost (to be
+ * sent again) and retransmitted (lost, and sent again since), and the
+ * socket counts the bytes of each mark (sacked_out, lost_out, retrans_out),
+ * so what is in the network is RFC 6675's pipe in one subtraction.
+ *
+ * Segments are taken as lost by three duplicate ACKs or a partial ACK
+ * (RFC 5681 3.2, RFC 6582: the first unacknowledged one), by SACK (RFC 6675
+ * IsLost: more than two segments' worth SACKed above it), or by an RTO
+ * (everything not SACKed, RFC 5681 3.1's loss window); lost segments go
+ * again in order as the congestion window lets them (__xtcp_push), never
+ * one the peer holds. What SND.UNA passes is freed and timed (RFC 6298,
+ * Karn's rule). cong.c decides cwnd; this file decides what to resend.
  */
 #include <linux/skbuff.h>
 
@@ -17,80 +25,220 @@
 #include "xtcp/timers.h"
 #include "xtcp/trace.h"
 
-/* Bytes after an RTO still waiting to be sent again. */
-u32 xtcp_lost_bytes(const struct xtcp_sock *xs)
+#define XTCP_DUPTHRESH	3	/* RFC 6675's DupThresh */
+
+/* The sequence space an skb of the write queue takes (SYN and FIN: one). */
+static u32 xtcp_skb_span(const struct sk_buff *skb)
 {
-	return xtcp_seq_before(xs->rtx_seq, xs->lost_end) ? xs->lost_end - xs->rtx_seq : 0;
+	return XTCP_SKB_CB(skb)->end_seq - XTCP_SKB_CB(skb)->seq;
 }
 
-/* What is in the network: sent, not acknowledged, not given up as lost. */
+/* Bytes taken as lost and not yet sent again. */
+u32 xtcp_lost_bytes(const struct xtcp_sock *xs)
+{
+	return xs->lost_out - xs->retrans_out;
+}
+
+/*
+ * What is in the network (RFC 6675 SetPipe, Linux's tcp_packets_in_flight()):
+ * sent and unacknowledged, less what the peer holds and what is lost,
+ * plus what was lost and sent again.
+ */
 u32 xtcp_in_flight(const struct xtcp_sock *xs)
 {
-	return xs->tcb.snd_nxt - xs->tcb.snd_una - xtcp_lost_bytes(xs);
+	u32 out = xs->tcb.snd_nxt - xs->tcb.snd_una;
+	u32 left = xs->sacked_out + xs->lost_out;
+
+	return (left < out ? out - left : 0) + xs->retrans_out;
+}
+
+/* Take skb's marks off the counters (it is acknowledged, or marked anew). */
+static void xtcp_unmark(struct xtcp_sock *xs, struct sk_buff *skb, u8 marks)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	u32 span = xtcp_skb_span(skb);
+
+	marks &= cb->sacked;
+	if (marks & XTCP_SKB_SACKED)
+		xs->sacked_out -= span;
+	if (marks & XTCP_SKB_LOST)
+		xs->lost_out -= span;
+	if (marks & XTCP_SKB_RETRANS)
+		xs->retrans_out -= span;
+	cb->sacked &= ~marks;
+}
+
+/* skb is lost: it goes again as cwnd allows. One the peer holds is not. */
+static void xtcp_mark_lost(struct xtcp_sock *xs, struct sk_buff *skb)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+	if (cb->sacked & (XTCP_SKB_SACKED | XTCP_SKB_LOST))
+		return;
+	cb->sacked |= XTCP_SKB_LOST;
+	xs->lost_out += xtcp_skb_span(skb);
 }
 
 static int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 {
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
 	xtcp_inc(sock_net(sk), XTCP_MIB_RETRANS_SEGS);
 	trace_xtcp_retransmit(sk, sk->sk_rcv_saddr, sk->sk_num, sk->sk_daddr,
 			      ntohs(sk->sk_dport), sk->sk_state, sk->sk_state,
 			      "retransmission");
-	XTCP_SKB_CB(skb)->retransmitted = 1;
-	xtcp_sk(sk)->total_retrans++;
+	cb->sacked |= XTCP_SKB_EVER_RETRANS;
+	if ((cb->sacked & (XTCP_SKB_LOST | XTCP_SKB_RETRANS)) == XTCP_SKB_LOST) {
+		cb->sacked |= XTCP_SKB_RETRANS;
+		xs->retrans_out += xtcp_skb_span(skb);
+	}
+	xs->total_retrans++;
 	return xtcp_transmit(sk, skb);
 }
 
 /*
- * Send the oldest unacknowledged segment again: the RTO ran out, three
- * duplicate ACKs or a partial ACK said it is lost, or a SYN came again.
+ * Send the oldest unacknowledged segment again, whatever cwnd says: the
+ * RTO ran out, three duplicate ACKs or a partial ACK said it is lost, or a
+ * SYN came again. It is taken as lost, and as sent again.
  */
 void xtcp_retransmit(struct sock *sk)
 {
 	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
 
-	if (skb && skb != xtcp_sk(sk)->send_head)
-		xtcp_retransmit_skb(sk, skb);
+	if (!skb || skb == xtcp_sk(sk)->send_head)
+		return;
+	xtcp_mark_lost(xtcp_sk(sk), skb);
+	xtcp_retransmit_skb(sk, skb);
 }
 
-/* After an RTO: the next segment of [rtx_seq, lost_end). False if none went. */
+/* The oldest segment lost and not yet sent again goes. False if none went. */
 bool xtcp_resend_lost(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb;
 
 	skb_queue_walk(&sk->sk_write_queue, skb) {
+		u8 marks = XTCP_SKB_CB(skb)->sacked;
+
 		if (skb == xs->send_head)
 			break;
-		if (xtcp_seq_after(XTCP_SKB_CB(skb)->end_seq, xs->rtx_seq)) {
-			if (xtcp_retransmit_skb(sk, skb))
-				return false;
-			xs->rtx_seq = XTCP_SKB_CB(skb)->end_seq;
-			return true;
-		}
+		if ((marks & (XTCP_SKB_LOST | XTCP_SKB_RETRANS)) == XTCP_SKB_LOST)
+			return !xtcp_retransmit_skb(sk, skb);
 	}
-	xs->rtx_seq = xs->lost_end;
 	return false;
 }
 
 /*
- * The RTO ran out: everything in flight is taken as lost (RFC 5681 3.1's
- * loss window; RFC 6298 5.4 resends the first), and the rest follows as
- * the ACKs of slow start open cwnd again.
+ * The RTO ran out: everything in flight the peer does not hold is lost,
+ * and what was sent again is lost again (RFC 5681 3.1's loss window; RFC
+ * 6298 5.4 resends the first at once); the rest follows as the ACKs of
+ * slow start open cwnd. If the first unacknowledged segment is marked
+ * SACKed, the peer has reneged (RFC 2018 8): its SACKs count no more.
  */
 void xtcp_retransmit_timeout(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb, *head = skb_peek(&sk->sk_write_queue);
+	bool reneged = head && head != xs->send_head &&
+		       (XTCP_SKB_CB(head)->sacked & XTCP_SKB_SACKED);
 
 	xtcp_cc_timeout(&xs->cc, xs->tcb.snd_una, xs->tcb.snd_nxt, xs->mss, xs->tcb.retries > 1);
-	xs->rtx_seq = xs->tcb.snd_una;
-	xs->lost_end = xs->tcb.snd_nxt;
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		if (skb == xs->send_head)
+			break;
+		xtcp_unmark(xs, skb, XTCP_SKB_RETRANS | (reneged ? XTCP_SKB_SACKED : 0));
+		xtcp_mark_lost(xs, skb);
+	}
 	xtcp_resend_lost(sk);
 }
 
 /*
- * Free what SND.UNA has passed (none of it needs resending after an RTO
- * any more), and measure the round trip by the newest segment it covers,
- * unless one of them was retransmitted (Karn's rule).
+ * RFC 2018 section 3: the peer holds [start, end) for each SACK block in
+ * seg. Whole skbs inside a block are marked SACKed (a lost or resent one
+ * no longer counts as such); blocks that are no SACK of data in flight
+ * (empty, below SND.UNA, past SND.NXT) are ignored. Returns how many
+ * blocks were taken.
+ */
+static unsigned int xtcp_sack_mark(struct sock *sk, const struct xtcp_seg *seg)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	unsigned int b, taken = 0;
+
+	for (b = 0; b < seg->sack_blocks && b < XTCP_SACK_BLOCKS_MAX; b++) {
+		u32 start = seg->sack[b].start, end = seg->sack[b].end;
+		struct sk_buff *skb;
+
+		if (!xtcp_seq_before(start, end) || !xtcp_seq_after(end, xs->tcb.snd_una) ||
+		    xtcp_seq_after(end, xs->tcb.snd_nxt) ||
+		    xtcp_seq_before(start, xs->tcb.snd_una))
+			continue;
+		taken++;
+		skb_queue_walk(&sk->sk_write_queue, skb) {
+			struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+			if (skb == xs->send_head || !xtcp_seq_before(cb->seq, end))
+				break;
+			if (xtcp_seq_before(cb->seq, start) || xtcp_seq_after(cb->end_seq, end) ||
+			    (cb->sacked & XTCP_SKB_SACKED))
+				continue;
+			xtcp_unmark(xs, skb, XTCP_SKB_LOST | XTCP_SKB_RETRANS);
+			if (!xs->sacked_out || xtcp_seq_after(cb->end_seq, xs->high_sacked))
+				xs->high_sacked = cb->end_seq;
+			cb->sacked |= XTCP_SKB_SACKED;
+			xs->sacked_out += xtcp_skb_span(skb);
+		}
+	}
+	return taken;
+}
+
+/*
+ * RFC 6675 section 4, IsLost(): a segment not SACKed, below the highest
+ * SACKed one, with more than (DupThresh - 1) segments' worth SACKed above
+ * it, is lost.
+ */
+static void xtcp_sack_mark_lost(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 above = xs->sacked_out;
+	struct sk_buff *skb;
+
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+		if (skb == xs->send_head || above <= (XTCP_DUPTHRESH - 1) * xs->mss ||
+		    !xtcp_seq_before(cb->seq, xs->high_sacked))
+			break;
+		if (cb->sacked & XTCP_SKB_SACKED)
+			above -= xtcp_skb_span(skb);
+		else
+			xtcp_mark_lost(xs, skb);
+	}
+}
+
+/*
+ * An ACK carried SACK blocks (the connection uses SACK): mark what the
+ * peer holds and what that says is lost. True if the first unacknowledged
+ * segment is now taken as lost (RFC 6675 5: IsLost(HighACK + 1) starts
+ * loss recovery, as three duplicate ACKs do).
+ */
+bool xtcp_sack_update(struct sock *sk, const struct xtcp_seg *seg)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *head = skb_peek(&sk->sk_write_queue);
+	unsigned int taken = xtcp_sack_mark(sk, seg);
+
+	xtcp_add(sock_net(sk), XTCP_MIB_SACK_BLOCKS_RECV, taken);
+	xtcp_add(sock_net(sk), XTCP_MIB_SACK_DISCARDS, seg->sack_blocks - taken);
+	if (xs->sacked_out)
+		xtcp_sack_mark_lost(sk);
+	return head && head != xs->send_head && (XTCP_SKB_CB(head)->sacked & XTCP_SKB_LOST);
+}
+
+/*
+ * Free what SND.UNA has passed, its marks with it, and measure the round
+ * trip by the newest segment it covers, unless one of them was sent more
+ * than once (Karn's rule).
  */
 void xtcp_clean_acked(struct sock *sk, u64 now_ns)
 {
@@ -101,15 +249,14 @@ void xtcp_clean_acked(struct sock *sk, u64 now_ns)
 
 	while ((skb = skb_peek(&sk->sk_write_queue)) && skb != xs->send_head &&
 	       xtcp_seq_before_eq(XTCP_SKB_CB(skb)->end_seq, xs->tcb.snd_una)) {
-		ambiguous |= XTCP_SKB_CB(skb)->retransmitted;
+		ambiguous |= !!(XTCP_SKB_CB(skb)->sacked & XTCP_SKB_EVER_RETRANS);
 		sent_ns = XTCP_SKB_CB(skb)->sent_ns;
+		xtcp_unmark(xs, skb, XTCP_SKB_SACKED | XTCP_SKB_LOST | XTCP_SKB_RETRANS);
 		xs->bytes_acked += skb->len;
 		__skb_unlink(skb, &sk->sk_write_queue);
 		xtcp_wmem_add(sk, -skb->truesize);
 		consume_skb(skb);
 	}
-	if (xtcp_seq_before(xs->rtx_seq, xs->tcb.snd_una))
-		xs->rtx_seq = xs->tcb.snd_una;
 	/* A round trip under a microsecond (loopback, a coarse clock) counts as 1 us. */
 	if (sent_ns && !ambiguous)
 		xtcp_rtt_update(sk, clamp_t(u64, (now_ns - sent_ns) / NSEC_PER_USEC, 1,

@@ -62,7 +62,8 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_req_put);
 
 /*
  * What our SYN,ACK answers syn with, as listener would make the child now:
- * our MSS, our window (unscaled: a SYN's), our shift if the peer offered one.
+ * our MSS, our window (unscaled: a SYN's), our shift if the peer offered one,
+ * SACK-permitted if the peer offered it and net.xtcp.sack allows (RFC 2018 2).
  */
 void xtcp_syn_answer(const struct sock *listener, struct xtcp_syn *syn)
 {
@@ -72,6 +73,7 @@ void xtcp_syn_answer(const struct sock *listener, struct xtcp_syn *syn)
 	syn->rcv_wnd = min_t(u32, xtcp_rcv_window(listener), U16_MAX);
 	syn->rcv_wscale = syn->wscale >= 0 && READ_ONCE(xtcp_net(net)->window_scaling) ?
 			  xtcp_wscale_offered(listener) : -1;
+	syn->sack_ok = syn->sack_ok && READ_ONCE(xtcp_net(net)->sack);
 }
 
 /* <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>, with the options syn says (a request's or a cookie's). */
@@ -81,6 +83,7 @@ void xtcp_synack_send(struct net *net, const struct xtcp_syn *syn)
 		.src_port = ntohs(syn->lport), .dst_port = ntohs(syn->rport),
 		.seq = syn->iss, .ack = syn->irs + 1, .flags = XTCP_FLAG_SYN | XTCP_FLAG_ACK,
 		.window = syn->rcv_wnd, .mss = syn->adv_mss, .wscale = syn->rcv_wscale,
+		.sack_ok = syn->sack_ok,
 	};
 
 	xtcp_send_raw(net, syn->laddr, syn->raddr, &synack);

@@ -156,15 +156,16 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_seg_parse);
 
 /*
  * Write seg's header into buf and return its length, or 0 if buf is too
- * small. Options: MSS and window scale when set, NOP-padded to a 32-bit
- * boundary. The checksum is left zero for xtcp_seg_checksum().
+ * small. Options in Linux's layout (tcp_options_write()): MSS; NOP, NOP,
+ * SACK-permitted; NOP, window scale; NOP, NOP, SACK blocks; NOP-padded to
+ * a 32-bit boundary. The checksum is left zero for xtcp_seg_checksum().
  */
 unsigned int xtcp_seg_build(void *buf, unsigned int buflen,
 			    const struct xtcp_seg *seg)
 {
 	struct tcphdr *th = buf;
 	u8 opt[XTCP_HDR_MAX - XTCP_HDR_MIN];
-	unsigned int olen = 0, hdr_len;
+	unsigned int olen = 0, hdr_len, b;
 
 	if (seg->mss) {
 		opt[olen++] = XTCP_OPT_MSS;
@@ -172,11 +173,29 @@ unsigned int xtcp_seg_build(void *buf, unsigned int buflen,
 		opt[olen++] = seg->mss >> 8;
 		opt[olen++] = seg->mss & 0xff;
 	}
+	if (seg->sack_ok) {
+		opt[olen++] = XTCP_OPT_NOP;
+		opt[olen++] = XTCP_OPT_NOP;
+		opt[olen++] = XTCP_OPT_SACK_PERM;
+		opt[olen++] = 2;
+	}
 	if (seg->wscale >= 0) {
 		opt[olen++] = XTCP_OPT_NOP;
 		opt[olen++] = XTCP_OPT_WSCALE;
 		opt[olen++] = 3;
 		opt[olen++] = min_t(u8, seg->wscale, XTCP_WSCALE_MAX);
+	}
+	if (seg->sack_blocks && seg->sack_blocks <= XTCP_SACK_BLOCKS_MAX &&
+	    olen + 4 + 8 * seg->sack_blocks <= sizeof(opt)) {
+		opt[olen++] = XTCP_OPT_NOP;
+		opt[olen++] = XTCP_OPT_NOP;
+		opt[olen++] = XTCP_OPT_SACK;
+		opt[olen++] = 2 + 8 * seg->sack_blocks;
+		for (b = 0; b < seg->sack_blocks; b++) {
+			xtcp_put_be32(opt + olen, seg->sack[b].start);
+			xtcp_put_be32(opt + olen + 4, seg->sack[b].end);
+			olen += 8;
+		}
 	}
 	while (olen % 4)
 		opt[olen++] = XTCP_OPT_NOP;

@@ -166,7 +166,26 @@ void xtcp_send_reset_reply(struct net *net, struct sk_buff *skb)
 		xtcp_send_rst_to(net, skb, &v);
 }
 
-static void xtcp_fill_seg(struct sock *sk, struct xtcp_seg *seg, u32 seq, u8 flags)
+/*
+ * SACK blocks for an ACK of ours (RFC 2018 4), as many as fit: in the
+ * option space, and in what a segment of len payload bytes leaves of the
+ * MSS (a full-sized data segment carries none; its pure ACKs do).
+ */
+static void xtcp_fill_sack(struct sock *sk, struct xtcp_seg *seg, u32 len)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 room = len < xs->mss ? xs->mss - len : 0;
+	unsigned int n = min_t(unsigned int, xs->num_sacks, XTCP_SACK_BLOCKS_MAX);
+
+	if (room < 4 + 8)
+		return;
+	n = min_t(unsigned int, n, (room - 4) / 8);
+	memcpy(seg->sack, xs->sack_rep, n * sizeof(seg->sack[0]));
+	seg->sack_blocks = n;
+	xtcp_add(sock_net(sk), XTCP_MIB_SACK_BLOCKS_SENT, n);
+}
+
+static void xtcp_fill_seg(struct sock *sk, struct xtcp_seg *seg, u32 seq, u8 flags, u32 len)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
@@ -184,8 +203,13 @@ static void xtcp_fill_seg(struct sock *sk, struct xtcp_seg *seg, u32 seq, u8 fla
 	}
 	seg->window = xtcp_select_window(sk, flags & XTCP_FLAG_SYN);
 	seg->wscale = -1;
+	if (xs->sack_ok && xs->num_sacks && (seg->flags & XTCP_FLAG_ACK) &&
+	    !(flags & (XTCP_FLAG_SYN | XTCP_FLAG_RST)))
+		xtcp_fill_sack(sk, seg, len);
 	if (flags & XTCP_FLAG_SYN) {
 		seg->mss = xs->adv_mss;
+		/* RFC 2018 2: offered in a SYN, answered only to an offer. */
+		seg->sack_ok = xs->sack_ok;
 		/* RFC 7323 2.2: offered in a SYN, answered only to an offer. */
 		if (xs->wscale_ok)
 			seg->wscale = xs->rcv_wscale;
@@ -201,7 +225,7 @@ int xtcp_send_control(struct sock *sk, u8 flags)
 	if (!skb)
 		return -ENOBUFS;
 	skb_reserve(skb, XTCP_MAX_HEADER);
-	xtcp_fill_seg(sk, &seg, xtcp_sk(sk)->tcb.snd_nxt, flags);
+	xtcp_fill_seg(sk, &seg, xtcp_sk(sk)->tcb.snd_nxt, flags, 0);
 	xtcp_sk(sk)->segs_out++;
 	return xtcp_output(sock_net(sk), sk->sk_rcv_saddr, sk->sk_daddr, skb, &seg);
 }
@@ -219,6 +243,6 @@ int xtcp_transmit(struct sock *sk, struct sk_buff *skb)
 	cb->sent_ns = xtcp_clock_ns();
 	xtcp_sk(sk)->segs_out++;
 	xtcp_sk(sk)->bytes_sent += skb->len;
-	xtcp_fill_seg(sk, &seg, cb->seq, cb->flags);
+	xtcp_fill_seg(sk, &seg, cb->seq, cb->flags, skb->len);
 	return xtcp_output(sock_net(sk), sk->sk_rcv_saddr, sk->sk_daddr, out, &seg);
 }

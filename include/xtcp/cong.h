@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * NewReno congestion control (RFC 5681, RFC 6582) as pure functions over
+ * NewReno congestion control (RFC 5681, RFC 6582; with SACK, RFC 6675's
+ * recovery) as pure functions over
  * struct xtcp_cc: each event returns whether to retransmit the first
  * unacknowledged segment. Bytes throughout; KUnit drives it with scripted
  * ACK sequences.
@@ -17,10 +18,12 @@ struct xtcp_cc {
 	u32 bytes_acked;	/* avoidance: acknowledged since cwnd last grew */
 	u8 dupacks;		/* duplicate ACKs in a row */
 	bool in_recovery;	/* fast recovery, until recover is acknowledged */
+	bool sack;		/* recovery by the SACK scoreboard (RFC 6675) */
 };
 
 void xtcp_cc_init(struct xtcp_cc *cc, u32 mss, u32 iss);
 bool xtcp_cc_ack(struct xtcp_cc *cc, u32 ack, u32 acked, u32 flight, u32 mss);
+bool xtcp_cc_recovery(struct xtcp_cc *cc, u32 snd_una, u32 snd_nxt, u32 mss);
 bool xtcp_cc_dupack(struct xtcp_cc *cc, u32 snd_una, u32 snd_nxt, u32 mss);
 u32 xtcp_cc_send_window(const struct xtcp_cc *cc, u32 mss);
 void xtcp_cc_timeout(struct xtcp_cc *cc, u32 snd_una, u32 snd_nxt, u32 mss, bool again);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Loss recovery (recovery.c): what an ACK frees, retransmission on three
- * duplicate ACKs or a partial ACK (RFC 5681, RFC 6582), and after an RTO
- * (RFC 6298 5.4, RFC 5681 3.1). cong.c decides cwnd; this file resends.
+ * Loss recovery (recovery.c): the scoreboard (SACKed, lost, sent again),
+ * what an ACK frees, what three duplicate ACKs, a partial ACK (RFC 5681,
+ * RFC 6582), SACK (RFC 2018, RFC 6675) and an RTO (RFC 6298 5.4, RFC 5681
+ * 3.1) take as lost. cong.c decides cwnd; this file resends.
  */
 #ifndef _XTCP_RECOVERY_H
 #define _XTCP_RECOVERY_H
@@ -10,6 +11,7 @@
 #include <linux/types.h>
 
 struct sock;
+struct xtcp_seg;
 struct xtcp_sock;
 
 u32 xtcp_lost_bytes(const struct xtcp_sock *xs);
@@ -17,6 +19,7 @@ u32 xtcp_in_flight(const struct xtcp_sock *xs);
 void xtcp_retransmit(struct sock *sk);
 bool xtcp_resend_lost(struct sock *sk);
 void xtcp_retransmit_timeout(struct sock *sk);
+bool xtcp_sack_update(struct sock *sk, const struct xtcp_seg *seg);
 void xtcp_clean_acked(struct sock *sk, u64 now_ns);
 
 #endif /* _XTCP_RECOVERY_H */

@@ -30,6 +30,7 @@ struct xtcp_syn {
 	u16 adv_mss;		/* ours, as our SYN,ACK announced it */
 	s8 wscale;		/* the peer's shift, -1: none offered */
 	s8 rcv_wscale;		/* ours, -1: window scaling not in use */
+	u8 sack_ok;		/* the peer offered SACK (answered: we take it) */
 };
 
 /*

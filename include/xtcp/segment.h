@@ -63,9 +63,9 @@ struct xtcp_seg {
 	u16 urg_ptr;
 	u16 mss;		/* MSS option; 0 when absent */
 	s8 wscale;		/* window-scale option; -1 when absent */
-	u8 sack_ok:1;		/* SACK-permitted option (a SYN's) */
+	u8 sack_ok:1;		/* SACK-permitted option (a SYN's; built: offered) */
 	u8 ts_ok:1;		/* a timestamps option: ts_val, ts_ecr */
-	u8 sack_blocks;		/* SACK blocks in sack[] */
+	u8 sack_blocks;		/* SACK blocks in sack[] (parsed, or to build) */
 	u8 sack_off;		/* the SACK option's first block, from the header's start */
 	u32 ts_val;
 	u32 ts_ecr;
@@ -79,6 +79,14 @@ struct xtcp_seg {
 static inline u32 xtcp_be32(const u8 *p)
 {
 	return (u32)p[0] << 24 | (u32)p[1] << 16 | (u32)p[2] << 8 | p[3];
+}
+
+static inline void xtcp_put_be32(u8 *p, u32 v)
+{
+	p[0] = v >> 24;
+	p[1] = v >> 16;
+	p[2] = v >> 8;
+	p[3] = v;
 }
 
 const char *xtcp_seg_verdict_name(enum xtcp_seg_verdict verdict);

@@ -43,6 +43,7 @@ struct xtcp_sock {
 	u8 fin_queued:1;	/* the user is done sending: FIN after the data */
 	u8 fin_sent:1;
 	u8 wscale_ok:1;		/* RFC 7323 window scaling: in use (SYN_SENT: offered) */
+	u8 sack_ok:1;		/* RFC 2018 SACK: in use (SYN_SENT: offered) */
 	u8 nodelay:1;		/* XTCP_NODELAY: Nagle's algorithm off */
 	u8 cork:1;		/* XTCP_CORK */
 	u8 orphan_counted:1;	/* closed by the user, in xtcp_orphan_count until CLOSE */
@@ -58,8 +59,18 @@ struct xtcp_sock {
 	u64 segs_in;
 	u64 segs_out;
 	struct xtcp_cc cc;	/* NewReno, cong.c */
-	u32 rtx_seq;		/* after an RTO, [rtx_seq, lost_end) is sent again */
-	u32 lost_end;
+	/*
+	 * The scoreboard (recovery.c), as Linux's counters, in bytes of
+	 * sequence space: SACKed, taken as lost, and lost but sent again; the
+	 * write queue's skbs carry the marks (XTCP_SKB_CB()->sacked).
+	 */
+	u32 sacked_out;
+	u32 lost_out;
+	u32 retrans_out;
+	u32 high_sacked;	/* the highest sequence SACKed, while sacked_out */
+	/* The SACK blocks we report (reasm.c), most recent first (RFC 2018 4). */
+	struct xtcp_sack_block sack_rep[XTCP_SACK_BLOCKS_MAX];
+	u8 num_sacks;
 
 	/* Per-socket keepalive settings, 0 = the namespace's sysctl. */
 	u32 keepalive_time;
@@ -120,8 +131,8 @@ struct xtcp_skb_cb {
 	u16 mss;
 	u8 flags;
 	s8 wscale;
-	/* Write queue only: for RTT measurement (RFC 6298, Karn's rule). */
-	u8 retransmitted;
+	/* Write queue only: the scoreboard's marks, XTCP_SKB_SACKED... */
+	u8 sacked;
 	u8 sack_ok:1;		/* the options of struct xtcp_seg */
 	u8 ts_ok:1;
 	u8 sack_blocks;
@@ -132,6 +143,12 @@ struct xtcp_skb_cb {
 };
 
 #define XTCP_SKB_CB(skb) ((struct xtcp_skb_cb *)&((skb)->cb[0]))
+
+/* A sent skb's marks (recovery.c), as Linux's TCPCB_SACKED_ACKED etc. */
+#define XTCP_SKB_SACKED		0x01	/* the peer holds it (RFC 2018) */
+#define XTCP_SKB_LOST		0x02	/* taken as lost: to be sent again */
+#define XTCP_SKB_RETRANS	0x04	/* lost, and sent again since */
+#define XTCP_SKB_EVER_RETRANS	0x08	/* sent more than once: no RTT sample (Karn) */
 
 /*
  * The buffer xtcp uses: SO_SNDBUF/SO_RCVBUF are the socket core's, so the

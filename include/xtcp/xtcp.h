@@ -59,6 +59,10 @@ enum xtcp_mib {
 	XTCP_MIB_SYNCOOKIES_FAILED,	/* ACKs to a listener sending cookies, with a bad one */
 	XTCP_MIB_MEM_PRESSURES,		/* the namespace's memory passed mem's pressure mark */
 	XTCP_MIB_LISTEN_OVERFLOWS,	/* a handshake's ACK found the accept queue full */
+	XTCP_MIB_SACK_BLOCKS_SENT,	/* SACK blocks in segments we sent (RFC 2018) */
+	XTCP_MIB_SACK_BLOCKS_RECV,	/* SACK blocks taken from the peer */
+	XTCP_MIB_SACK_DISCARDS,		/* SACK blocks ignored: empty, old, past SND.NXT */
+	XTCP_MIB_SACK_RECOVERIES,	/* loss recoveries started by SACK (RFC 6675) */
 	XTCP_MIB_MAX
 };
 
@@ -80,6 +84,7 @@ struct xtcp_net {
 	int rto_min_ms;
 	int rto_max_ms;
 	int window_scaling;		/* offer and accept RFC 7323 window scaling */
+	int sack;			/* offer and accept RFC 2018 SACK */
 	int delayed_ack_ms;		/* 0: every segment is ACKed at once */
 	int wmem[3];			/* send buffer: min, default, max */
 	int rmem[3];			/* receive buffer: min, default, max */
@@ -106,6 +111,12 @@ extern atomic_t xtcp_orphan_count;
 static inline void xtcp_inc(const struct net *net, enum xtcp_mib field)
 {
 	atomic_long_inc(&xtcp_net(net)->mib[field]);
+}
+
+static inline void xtcp_add(const struct net *net, enum xtcp_mib field, long n)
+{
+	if (n)
+		atomic_long_add(n, &xtcp_net(net)->mib[field]);
 }
 
 /* main.c's parts, each set up per namespace or once. */

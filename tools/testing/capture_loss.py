@@ -6,7 +6,9 @@ Two namespaces over veth (MTU 1500, so 4 MiB is ~3000 segments), netem
 dropping 5% of what A sends. The capture is taken at B, where the holes
 show and the retransmissions fill them: tshark must see retransmissions,
 no "ACKed unseen segment" (B acknowledges only what it received) and no
-malformed packet, and the bytes must arrive intact.
+malformed packet, and the bytes must arrive intact. Both SYNs offer SACK
+(RFC 2018), and B's ACKs carry SACK blocks tshark decodes, each above the
+ACK it rides on.
 
 XTCP_SMOKE: also run on Debian's stock kernel.
 """
@@ -59,18 +61,30 @@ out = subprocess.run(
     ["tshark", "-r", pcap, "-d", "ip.proto==%d,tcp" % IPPROTO, "-o", "tcp.check_checksum:FALSE",
      "-T", "fields", "-E", "separator=;", "-e", "tcp.analysis.flags",
      "-e", "tcp.analysis.retransmission", "-e", "tcp.analysis.fast_retransmission",
-     "-e", "tcp.analysis.ack_lost_segment", "-e", "_ws.malformed"],
+     "-e", "tcp.analysis.ack_lost_segment", "-e", "_ws.malformed",
+     "-e", "tcp.flags.syn", "-e", "tcp.options.sack_perm", "-e", "tcp.options.sack_le",
+     "-e", "tcp.ack"],
     capture_output=True, text=True)
 check(out.returncode == 0, "tshark reads the capture (%s)" % out.stderr.strip()[:200])
 rows = [line.split(";") for line in out.stdout.splitlines()]
 retrans = sum(1 for r in rows if r[1] or r[2])
 unseen = sum(1 for r in rows if r[3])
 malformed = sum(1 for r in rows if r[4])
+syns = [r for r in rows if r[5] in ("1", "True")]
+sack_perm = sum(1 for r in syns if r[6])
+sacks = [r for r in rows if r[7]]
+# Edges as tshark shows them: relative to the ISN, as the ACK field.
+below = sum(1 for r in sacks if any(int(le) <= int(r[8]) for le in r[7].split(",")))
 print("# %d segments captured, %d retransmissions, %d ACKed unseen, %d malformed"
       % (len(rows), retrans, unseen, malformed))
 check(len(rows) > 2000, "the capture holds the transfer (%d segments)" % len(rows))
 check(retrans > 0, "tshark sees retransmissions (%d)" % retrans)
 check(unseen == 0, "no \"ACKed unseen segment\"")
 check(malformed == 0, "no malformed packet")
+print("# %d SYNs, %d offering SACK; %d segments with SACK blocks" % (len(syns), sack_perm,
+                                                                    len(sacks)))
+check(len(syns) == 2 and sack_perm == 2, "both SYNs offer SACK")
+check(len(sacks) > 10, "B's ACKs carry SACK blocks (%d)" % len(sacks))
+check(below == 0, "every SACK block lies above the ACK that carries it")
 os.unlink(pcap)
 finish()

@@ -20,6 +20,10 @@ numbers relative to each side's ISS, lengths, flags). Issue 13's list:
 - limited_transmit: a new ACK, then the first and second duplicate ACK
   each let one new segment go (RFC 3042), the third resends the first
   unacknowledged segment (RFC 5681 3.2).
+- syn_options: the SYN's and the SYN+ACK's option bytes (MSS, SACK
+  permitted, window scale, in Linux's order and padding), with SACK on and
+  off (net.xtcp.sack, net.ipv4.tcp_sack). Linux's timestamps are off here
+  (net.ipv4.tcp_timestamps = 0): xtcp has none yet.
 
 The peer offers only an MSS (1000): no SACK, no timestamps, no window
 scaling, so Linux runs NewReno-style (no RACK, no tail loss probe).
@@ -44,6 +48,8 @@ L = peer.LOCAL
 # none fires between the steps of a scenario, each waiting 0.15 s of quiet.
 sysctl("rto_min_ms", 1000)
 sh("ip route replace 10.7.0.0/24 dev v0 rto_min 1000ms")
+with open("/proc/sys/net/ipv4/tcp_timestamps", "w") as f:
+    f.write("0")
 sport = [41000]
 
 
@@ -182,7 +188,52 @@ def quick_ack_big_buffer(proto, cls):
     return quick_ack(proto, cls, wscale=True, rcvbuf=1 << 20)
 
 
-for name, fn in (("psh", psh), ("slow_start", slow_start), ("quick_ack", quick_ack),
+def syn_options(proto, cls):
+    out = {}
+    for sack in (1, 0):
+        if proto == IPPROTO:
+            sysctl("sack", sack)
+        else:
+            with open("/proc/sys/net/ipv4/tcp_sack", "w") as f:
+                f.write(str(sack))
+        peer.proto = proto
+        peer.drain()
+        s = cls()
+        s.setblocking(False)
+        try:
+            s.connect(peer.REMOTE, 9)
+        except BlockingIOError:
+            pass
+        syn = peer.recv()
+        while syn and not syn["flags"] & SYN:
+            syn = peer.recv()
+        out["syn_sack_%d" % sack] = syn and syn["options"].hex()
+        s.close()
+        # The SYN+ACK answering a peer that offers everything.
+        ln = cls()
+        ln.bind(L, 0)
+        ln.listen()
+        port = ln.getsockname()[1]
+        sport[0] += 1
+        peer.send(sport[0], port, ISN, 0, SYN, window=WINDOW,
+                  options=struct.pack("!BBH", 2, 4, MSS) + bytes([1, 1, 4, 2, 1, 3, 3, 7]))
+        sa = peer.recv()
+        while sa and sa["flags"] != SYN | ACK:
+            sa = peer.recv()
+        out["synack_sack_%d" % sack] = sa and sa["options"].hex()
+        ln.close()
+        if sa:
+            peer.send(sport[0], port, ISN + 1, 0, RST)
+        peer.drain()
+    if proto == IPPROTO:
+        sysctl("sack", 1)
+    else:
+        with open("/proc/sys/net/ipv4/tcp_sack", "w") as f:
+            f.write("1")
+    return out
+
+
+for name, fn in (("syn_options", syn_options), ("psh", psh), ("slow_start", slow_start), ("quick_ack", quick_ack),
                  ("quick_ack_scaled", quick_ack_scaled),
                  ("quick_ack_big_buffer", quick_ack_big_buffer),
                  ("limited_transmit", limited_transmit)):
