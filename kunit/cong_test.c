@@ -224,8 +224,58 @@ static void cong_test_sack_recovery(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, xtcp_cc_recovery(&cc, una + 10 * MSS, una + 20 * MSS, MSS));
 }
 
+/* With SACK, duplicate ACKs alone start nothing: the scoreboard's IsLost does. */
+static void cong_test_sack_dupacks_start_nothing(struct kunit *test)
+{
+	struct xtcp_cc cc;
+	u32 una = ISS + 1;
+	int i;
+
+	xtcp_cc_init(&cc, MSS, ISS);
+	cc.sack = true;
+	for (i = 0; i < 5; i++)
+		KUNIT_EXPECT_FALSE(test, xtcp_cc_dupack(&cc, una, una + 10 * MSS, MSS));
+	KUNIT_EXPECT_FALSE(test, cc.in_recovery);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 10 * MSS);
+}
+
+/* RFC 3708: when DSACKs cover every retransmission of a reduction, it is undone. */
+static void cong_test_dsack_undo(struct kunit *test)
+{
+	struct xtcp_cc cc;
+	u32 una = ISS + 1;
+
+	xtcp_cc_init(&cc, MSS, ISS);
+	cc.sack = true;
+	/* No reduction yet: a DSACK undoes nothing. */
+	KUNIT_EXPECT_FALSE(test, xtcp_cc_dsack(&cc, una + MSS, 1));
+	KUNIT_EXPECT_TRUE(test, xtcp_cc_recovery(&cc, una, una + 10 * MSS, MSS));
+	xtcp_cc_retransmitted(&cc);
+	xtcp_cc_retransmitted(&cc);
+	/* A DSACK of data from before the reduction's start counts for nothing. */
+	KUNIT_EXPECT_FALSE(test, xtcp_cc_dsack(&cc, una, 1));
+	KUNIT_EXPECT_EQ(test, cc.undo_retrans, 2);
+	/* One of two: not yet. */
+	KUNIT_EXPECT_FALSE(test, xtcp_cc_dsack(&cc, una + MSS, 1));
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 5 * MSS);
+	/* Both: cwnd and ssthresh back, recovery over. */
+	KUNIT_EXPECT_TRUE(test, xtcp_cc_dsack(&cc, una + 2 * MSS, 1));
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 10 * MSS);
+	KUNIT_EXPECT_EQ(test, cc.ssthresh, U32_MAX);
+	KUNIT_EXPECT_FALSE(test, cc.in_recovery);
+	KUNIT_EXPECT_FALSE(test, xtcp_cc_dsack(&cc, una + 2 * MSS, 1));
+	/* An RTO: undone too when its one resend is DSACKed (a spurious timeout). */
+	xtcp_cc_timeout(&cc, una, una + 10 * MSS, MSS, false);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, MSS);
+	xtcp_cc_retransmitted(&cc);
+	KUNIT_EXPECT_TRUE(test, xtcp_cc_dsack(&cc, una + MSS, 1));
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 10 * MSS);
+}
+
 static struct kunit_case cong_test_cases[] = {
 	KUNIT_CASE(cong_test_sack_recovery),
+	KUNIT_CASE(cong_test_sack_dupacks_start_nothing),
+	KUNIT_CASE(cong_test_dsack_undo),
 	KUNIT_CASE(cong_test_limited_transmit),
 	KUNIT_CASE(cong_test_slow_start),
 	KUNIT_CASE(cong_test_avoidance),

@@ -67,7 +67,7 @@ static u16 fx_port = 40000;
 
 static struct {
 	int rto_min_ms, delayed_ack_ms, syn_retries, synack_retries, retries2, fin_timeout_ms;
-	int challenge_ack_limit, max_tw_buckets, max_orphans, syncookies, sack, mem[3];
+	int challenge_ack_limit, max_tw_buckets, max_orphans, syncookies, sack, dsack, mem[3];
 	long mem_allocated;
 } fx_saved;
 
@@ -107,6 +107,7 @@ static int fx_init(struct kunit *test)
 	fx_saved.max_orphans = xn->max_orphans;
 	fx_saved.syncookies = xn->syncookies;
 	fx_saved.sack = xn->sack;
+	fx_saved.dsack = xn->dsack;
 	memcpy(fx_saved.mem, xn->mem, sizeof(xn->mem));
 	fx_saved.mem_allocated = atomic_long_read(&xn->mem_allocated);
 	xn->rto_min_ms = RTO_MIN_MS;
@@ -461,6 +462,7 @@ static void fx_exit(struct kunit *test)
 	xn->max_orphans = fx_saved.max_orphans;
 	xn->syncookies = fx_saved.syncookies;
 	xn->sack = fx_saved.sack;
+	xn->dsack = fx_saved.dsack;
 	memcpy(xn->mem, fx_saved.mem, sizeof(xn->mem));
 	/* Every byte a socket held went back to the namespace's count. */
 	rcu_barrier();
@@ -1711,6 +1713,113 @@ static void established_sack_timeout_skips_sacked(struct kunit *test)
 	fx_expect_none(f);
 }
 
+/* A SACK for a segment sent once, below what was SACKed: reordering, and DupThresh follows it. */
+static void established_sack_reordering_raises_dupthresh(struct kunit *test)
+{
+	static const u32 first[][2] = { { 5000, 6000 } };
+	static const u32 late[][2] = { { 1000, 2000 }, { 5000, 6000 } };
+	static const u32 four[][2] = { { 5000, 8000 }, { 1000, 2000 } };
+	static const u32 five[][2] = { { 5000, 9000 }, { 1000, 2000 } };
+	struct fx *f = test->priv;
+	struct xtcp_seg seg;
+	u8 *buf;
+	int i;
+
+	buf = kunit_kzalloc(test, 10 * PEER_MSS, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	fx_established_sack(f);
+	KUNIT_EXPECT_EQ(test, fx_info(f).reordering, 3);
+	KUNIT_ASSERT_EQ(test, fx_send(f, buf, 10 * PEER_MSS, 0), 10 * PEER_MSS);
+	for (i = 0; i < 10; i++)
+		fx_pop(f, &seg, NULL, 0);
+	fx_peer_sack(f, 0, first, 1);
+	fx_peer_sack(f, 0, late, 2);
+	/* The second segment came 5 segments late. */
+	KUNIT_EXPECT_EQ(test, fx_info(f).reordering, 5);
+	fx_expect_none(f);
+	/* Four segments SACKed above the first: with DupThresh 3 it was lost, not now. */
+	fx_peer_sack(f, 0, four, 2);
+	fx_expect_none(f);
+	KUNIT_EXPECT_EQ(test, fx_info(f).ca_state, 0);
+	fx_peer_sack(f, 0, five, 2);
+	fx_expect(f, A, f->iss + 1, PEER_ISS + 1, PEER_MSS);
+	KUNIT_EXPECT_EQ(test, fx_info(f).ca_state, 1);
+}
+
+/* RFC 2883: data received twice is reported first in the next ACK, once. */
+static void established_duplicate_data_dsacked(struct kunit *test)
+{
+	struct fx *f = test->priv;
+	long sent = fx_stat(XTCP_MIB_DSACKS_SENT);
+	u32 base = PEER_ISS + 1;
+	struct xtcp_seg ack;
+
+	fx_established_sack(f);
+	fx_feed(f, P | A, base, f->iss + 1, fx_data, 100);
+	KUNIT_EXPECT_EQ(test, fx_expect(f, A, f->iss + 1, base + 100, 0).sack_blocks, 0);
+	fx_feed(f, P | A, base, f->iss + 1, fx_data, 100);
+	ack = fx_expect(f, A, f->iss + 1, base + 100, 0);
+	KUNIT_ASSERT_EQ(test, ack.sack_blocks, 1);
+	KUNIT_EXPECT_EQ(test, ack.sack[0].start, base);
+	KUNIT_EXPECT_EQ(test, ack.sack[0].end, base + 100);
+	KUNIT_EXPECT_EQ(test, fx_stat(XTCP_MIB_DSACKS_SENT), sent + 1);
+	/* Out of order held twice: the DSACK, then the block it lies in (RFC 2883 4.2.1). */
+	fx_feed(f, P | A, base + 200, f->iss + 1, fx_data, 100);
+	fx_expect(f, A, f->iss + 1, base + 100, 0);
+	fx_feed(f, P | A, base + 200, f->iss + 1, fx_data, 100);
+	ack = fx_expect(f, A, f->iss + 1, base + 100, 0);
+	KUNIT_ASSERT_EQ(test, ack.sack_blocks, 2);
+	KUNIT_EXPECT_EQ(test, ack.sack[0].start, base + 200);
+	KUNIT_EXPECT_EQ(test, ack.sack[1].start, base + 200);
+	KUNIT_EXPECT_EQ(test, ack.sack[1].end, base + 300);
+	/* net.xtcp.dsack = 0: no DSACK. */
+	fx_net()->dsack = 0;
+	fx_feed(f, P | A, base, f->iss + 1, fx_data, 100);
+	ack = fx_expect(f, A, f->iss + 1, base + 100, 0);
+	KUNIT_EXPECT_EQ(test, ack.sack_blocks, 1);
+	KUNIT_EXPECT_EQ(test, ack.sack[0].start, base + 200);
+}
+
+/*
+ * RFC 3708: recovery began for a segment that was only late; its one
+ * retransmission comes back as a DSACK, and the reduction is undone.
+ */
+static void established_dsack_undoes_spurious_recovery(struct kunit *test)
+{
+	static const u32 sacked[][2] = { { 1000, 10000 } };
+	static const u32 dsack[][2] = { { 0, 1000 } };
+	struct fx *f = test->priv;
+	long undos = fx_stat(XTCP_MIB_DSACK_UNDOS);
+	struct xtcp_info info;
+	struct xtcp_seg seg;
+	u8 *buf;
+	int i;
+
+	buf = kunit_kzalloc(test, 10 * PEER_MSS, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	fx_established_sack(f);
+	KUNIT_ASSERT_EQ(test, fx_send(f, buf, 10 * PEER_MSS, 0), 10 * PEER_MSS);
+	for (i = 0; i < 10; i++)
+		fx_pop(f, &seg, NULL, 0);
+	fx_peer_sack(f, 0, sacked, 1);
+	fx_expect(f, A, f->iss + 1, PEER_ISS + 1, PEER_MSS);
+	info = fx_info(f);
+	KUNIT_EXPECT_EQ(test, info.snd_cwnd, 5 * PEER_MSS);
+	KUNIT_EXPECT_EQ(test, info.snd_ssthresh, 5 * PEER_MSS);
+	/* The original came after all; the resend is reported back twice. */
+	fx_peer_sack(f, 10000, dsack, 1);
+	info = fx_info(f);
+	KUNIT_EXPECT_EQ(test, info.snd_cwnd, 10 * PEER_MSS);
+	KUNIT_EXPECT_EQ(test, info.snd_ssthresh, U32_MAX);
+	KUNIT_EXPECT_EQ(test, info.ca_state, 0);
+	KUNIT_EXPECT_EQ(test, info.dsacks, 1);
+	KUNIT_EXPECT_EQ(test, info.undos, 1);
+	KUNIT_EXPECT_EQ(test, fx_stat(XTCP_MIB_DSACK_UNDOS), undos + 1);
+	/* A second DSACK undoes nothing more. */
+	fx_peer_sack(f, 10000, dsack, 1);
+	KUNIT_EXPECT_EQ(test, fx_info(f).undos, 1);
+}
+
 /* SACK blocks that are no SACK of data in flight are ignored and counted. */
 static void established_sack_bad_blocks_ignored(struct kunit *test)
 {
@@ -2567,6 +2676,9 @@ static struct kunit_case xtcp_sock_cases[] = {
 	KUNIT_CASE(established_sack_recovery_resends_only_holes),
 	KUNIT_CASE(established_sack_timeout_skips_sacked),
 	KUNIT_CASE(established_sack_bad_blocks_ignored),
+	KUNIT_CASE(established_sack_reordering_raises_dupthresh),
+	KUNIT_CASE(established_duplicate_data_dsacked),
+	KUNIT_CASE(established_dsack_undoes_spurious_recovery),
 	KUNIT_CASE(established_out_of_order_dupack_then_fill),
 	KUNIT_CASE(established_segment_outside_window_acked_not_taken),
 	KUNIT_CASE(established_ack_of_unsent_data_acked_dropped),

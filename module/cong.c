@@ -31,8 +31,53 @@ void xtcp_cc_init(struct xtcp_cc *cc, u32 mss, u32 iss)
 	cc->dupacks = 0;
 	cc->in_recovery = false;
 	cc->sack = false;
+	cc->undo_ok = false;
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_init);
+
+/* A reduction begins at SND.UNA snd_una: remember what it replaces (tcp_init_undo()). */
+static void xtcp_cc_undo_mark(struct xtcp_cc *cc, u32 snd_una)
+{
+	cc->undo_ok = true;
+	cc->undo_marker = snd_una;
+	cc->undo_retrans = 0;
+	cc->prior_cwnd = cc->cwnd;
+	cc->prior_ssthresh = cc->ssthresh;
+}
+
+/* A segment went again while a reduction may be undone. */
+void xtcp_cc_retransmitted(struct xtcp_cc *cc)
+{
+	if (cc->undo_ok && cc->undo_retrans < U32_MAX)
+		cc->undo_retrans++;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_retransmitted);
+
+/*
+ * A DSACK (RFC 2883) says the peer got segs segments ending at end_seq
+ * twice. One sent since the reduction began was retransmitted for
+ * nothing; when every retransmission of the episode is so shown, the
+ * reduction was spurious and is undone (RFC 3708 3, Linux's
+ * tcp_try_undo_dsack()): cwnd and ssthresh back, recovery over. True if
+ * it was undone. Unlike Linux, a DSACK after recovery ended still undoes:
+ * without timestamps (Eifel), it is the only proof, and it comes a round
+ * trip late.
+ */
+bool xtcp_cc_dsack(struct xtcp_cc *cc, u32 end_seq, u32 segs)
+{
+	if (!cc->undo_ok || !cc->undo_retrans || !xtcp_seq_after(end_seq, cc->undo_marker))
+		return false;
+	cc->undo_retrans -= min(segs, cc->undo_retrans);
+	if (cc->undo_retrans)
+		return false;
+	cc->cwnd = max(cc->cwnd, cc->prior_cwnd);
+	cc->ssthresh = max(cc->ssthresh, cc->prior_ssthresh);
+	cc->in_recovery = false;
+	cc->undo_ok = false;
+	cc->bytes_acked = 0;
+	return true;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_dsack);
 
 /*
  * An ACK moved SND.UNA to ack, acknowledging acked new bytes; flight is
@@ -96,6 +141,7 @@ bool xtcp_cc_recovery(struct xtcp_cc *cc, u32 snd_una, u32 snd_nxt, u32 mss)
 {
 	if (cc->in_recovery || !xtcp_seq_after(snd_una, cc->recover))
 		return false;
+	xtcp_cc_undo_mark(cc, snd_una);
 	cc->ssthresh = xtcp_cc_half(snd_nxt - snd_una, mss);
 	cc->recover = snd_nxt;
 	cc->cwnd = cc->ssthresh + (cc->sack ? 0 : XTCP_DUPACK_THRESHOLD * mss);
@@ -107,7 +153,7 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_recovery);
 
 /*
  * A duplicate ACK (RFC 5681 section 2's definition, checked by state.c).
- * The third starts loss recovery (xtcp_cc_recovery()); in NewReno's
+ * Without SACK the third starts loss recovery (xtcp_cc_recovery()); in NewReno's
  * recovery later ones inflate cwnd, by at most what is in flight.
  */
 bool xtcp_cc_dupack(struct xtcp_cc *cc, u32 snd_una, u32 snd_nxt, u32 mss)
@@ -123,7 +169,8 @@ bool xtcp_cc_dupack(struct xtcp_cc *cc, u32 snd_una, u32 snd_nxt, u32 mss)
 		cc->cwnd = min(cc->cwnd + mss, cc->ssthresh + (snd_nxt - snd_una));
 		return false;
 	}
-	if (++cc->dupacks != XTCP_DUPACK_THRESHOLD)
+	/* With SACK, the scoreboard says when (IsLost), so reordering can be learnt. */
+	if (++cc->dupacks != XTCP_DUPACK_THRESHOLD || cc->sack)
 		return false;
 	return xtcp_cc_recovery(cc, snd_una, snd_nxt, mss);
 }
@@ -150,6 +197,9 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_send_window);
  */
 void xtcp_cc_timeout(struct xtcp_cc *cc, u32 snd_una, u32 snd_nxt, u32 mss, bool again)
 {
+	/* What recovery reduced from, if the RTO comes in recovery (tcp_enter_loss()). */
+	if (!again && !cc->in_recovery)
+		xtcp_cc_undo_mark(cc, snd_una);
 	if (!again)
 		cc->ssthresh = xtcp_cc_half(snd_nxt - snd_una, mss);
 	cc->cwnd = mss;

@@ -12,6 +12,7 @@
 #include "xtcp/history.h"
 #include "xtcp/input.h"
 #include "xtcp/mem.h"
+#include "xtcp/recovery.h"
 #include "xtcp/sock.h"
 #include "xtcp/sockopt.h"
 #include "xtcp/table.h"
@@ -106,6 +107,7 @@ void xtcp_init_sock(struct sock *sk, gfp_t gfp)
 	spin_lock_init(&xs->queue_lock);
 	xs->mss = XTCP_MSS_DEFAULT;
 	xtcp_cc_init(&xs->cc, xs->mss, 0);
+	xs->reordering = XTCP_REORDERING_INIT;
 	xs->tcb.last_rcv_ns = xtcp_clock_ns();
 	sk->sk_state = XTCP_CLOSE;
 	sk->sk_protocol = xtcp_ipproto;

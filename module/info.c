@@ -41,6 +41,12 @@ void xtcp_get_info(struct sock *sk, struct xtcp_info *info)
 	info->snd_wscale = READ_ONCE(xs->snd_wscale);
 	info->rcv_wscale = READ_ONCE(xs->rcv_wscale);
 	info->ato_us = READ_ONCE(xn->delayed_ack_ms) * USEC_PER_MSEC;
+	info->sacked = READ_ONCE(xs->sacked_out);
+	info->retrans = READ_ONCE(xs->retrans_out);
+	info->reordering = READ_ONCE(xs->reordering);
+	info->dsacks = READ_ONCE(xs->dsacks);
+	info->undos = READ_ONCE(xs->undos);
+	info->sack = xs->sack_ok;	/* set at the handshake, a bit-field */
 	if (READ_ONCE(xs->cc.in_recovery))
 		info->ca_state = 1;
 	else if (info->lost)

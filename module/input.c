@@ -264,7 +264,8 @@ void xtcp_apply(struct sock *sk, const struct xtcp_ctx *ctx, struct sk_buff *skb
 		xs->tcb.snd_wl2 = seg->ack;
 	}
 	if (v->actions & XTCP_ACT_ACKED) {
-		u32 acked = v->ack - xs->tcb.snd_una;
+		u64 data_acked = xs->bytes_acked;
+		u32 acked;
 
 		xs->tcb.snd_una = v->ack;
 		/* A SYN's ACK may move SND.NXT's view on simultaneous open. */
@@ -272,6 +273,8 @@ void xtcp_apply(struct sock *sk, const struct xtcp_ctx *ctx, struct sk_buff *skb
 			xs->tcb.snd_nxt = xs->tcb.snd_una;
 		xs->tcb.retries = 0;
 		xtcp_clean_acked(sk, ctx->now_ns);
+		/* Data, not the SYN's or FIN's number, grows cwnd (as Linux). */
+		acked = xs->bytes_acked - data_acked;
 		if (xtcp_cc_ack(&xs->cc, v->ack, acked, xs->tcb.snd_nxt - xs->tcb.snd_una, xs->mss))
 			xtcp_retransmit(sk);	/* a partial ACK: the next hole */
 		new_ack = true;
@@ -291,9 +294,19 @@ void xtcp_apply(struct sock *sk, const struct xtcp_ctx *ctx, struct sk_buff *skb
 		xtcp_inc(sock_net(sk), XTCP_MIB_FAST_RETRANS);
 		xtcp_retransmit(sk);
 	}
-	if (v->actions & XTCP_ACT_QUICKACK)
+	if (v->actions & XTCP_ACT_QUICKACK) {
+		u32 end = seg->seq + seg->payload_len;
+
 		xtcp_ack_enter_quickack(sk);
+		/* Old data: reported back as a DSACK (RFC 2883 4.1.1). */
+		if (seg->payload_len && xtcp_seq_before(seg->seq, xs->tcb.rcv_nxt))
+			xtcp_dsack_set(sk, seg->seq, xtcp_seq_before(end, xs->tcb.rcv_nxt) ?
+				       end : xs->tcb.rcv_nxt);
+	}
 	if ((v->actions & XTCP_ACT_ACCEPT_DATA) && v->data_len) {
+		/* Its start we had already (RFC 2883 4.1.1 too). */
+		if (v->data_off && !(seg->flags & XTCP_FLAG_SYN))
+			xtcp_dsack_set(sk, seg->seq, seg->seq + v->data_off);
 		xtcp_ack_data_received(sk, ctx->now_ns, v->data_len);
 		consumed = xtcp_data_in_order(sk, skb, v, &reason);
 	} else if ((v->actions & XTCP_ACT_QUEUE_OOO) && v->data_len) {

@@ -191,6 +191,23 @@ static void xtcp_sack_new_ofo(struct xtcp_sock *xs, u32 start, u32 end)
 	xs->num_sacks = n + 1;
 }
 
+/*
+ * RFC 2883: [start, end) came again; the next ACK reports it first, a
+ * DSACK, so the sender learns its retransmission was needless (with SACK
+ * in use and net.xtcp.dsack on, as Linux's tcp_dsack_set()).
+ */
+void xtcp_dsack_set(struct sock *sk, u32 start, u32 end)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!xs->sack_ok || !READ_ONCE(xtcp_net(sock_net(sk))->dsack) ||
+	    !xtcp_seq_before(start, end))
+		return;
+	xs->dsack_block.start = start;
+	xs->dsack_block.end = end;
+	xs->dsack_pending = 1;
+}
+
 /* RCV.NXT moved: blocks it reached are in order now (tcp_sack_remove()). */
 static void xtcp_sack_remove(struct xtcp_sock *xs)
 {
@@ -265,6 +282,7 @@ bool xtcp_data_out_of_order(struct sock *sk, struct sk_buff *skb,
 	}
 	if (!xtcp_ooo_insert(&xs->ooo_queue, buf)) {
 		/* Nothing new: every byte is held already. */
+		xtcp_dsack_set(sk, seq, seq + v->data_len);
 		if (!consumed)
 			consume_skb(buf);	/* a copy; skb itself the caller drops */
 		*reason = SKB_DROP_REASON_TCP_OFOMERGE;

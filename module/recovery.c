@@ -25,8 +25,6 @@
 #include "xtcp/timers.h"
 #include "xtcp/trace.h"
 
-#define XTCP_DUPTHRESH	3	/* RFC 6675's DupThresh */
-
 /* The sequence space an skb of the write queue takes (SYN and FIN: one). */
 static u32 xtcp_skb_span(const struct sk_buff *skb)
 {
@@ -59,8 +57,10 @@ static void xtcp_unmark(struct xtcp_sock *xs, struct sk_buff *skb, u8 marks)
 	u32 span = xtcp_skb_span(skb);
 
 	marks &= cb->sacked;
-	if (marks & XTCP_SKB_SACKED)
+	if (marks & XTCP_SKB_SACKED) {
 		xs->sacked_out -= span;
+		xs->sacked_segs--;
+	}
 	if (marks & XTCP_SKB_LOST)
 		xs->lost_out -= span;
 	if (marks & XTCP_SKB_RETRANS)
@@ -89,6 +89,7 @@ static int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 			      ntohs(sk->sk_dport), sk->sk_state, sk->sk_state,
 			      "retransmission");
 	cb->sacked |= XTCP_SKB_EVER_RETRANS;
+	xtcp_cc_retransmitted(&xs->cc);
 	if ((cb->sacked & (XTCP_SKB_LOST | XTCP_SKB_RETRANS)) == XTCP_SKB_LOST) {
 		cb->sacked |= XTCP_SKB_RETRANS;
 		xs->retrans_out += xtcp_skb_span(skb);
@@ -154,18 +155,37 @@ void xtcp_retransmit_timeout(struct sock *sk)
 }
 
 /*
+ * A segment from seq, never sent twice, reached the peer after data up to
+ * high (SACKed before) did: reordering, by that many segments. DupThresh
+ * follows the deepest seen, as Linux's tcp_check_sack_reordering(), so
+ * reordering is not taken for loss again.
+ */
+static void xtcp_reordering_seen(struct xtcp_sock *xs, u32 seq, u32 high)
+{
+	u32 mss = max_t(u32, xs->mss, 1), segs;
+
+	if (!xtcp_seq_before(seq, high))
+		return;
+	segs = min_t(u32, DIV_ROUND_UP(high - seq, mss), XTCP_REORDERING_MAX);
+	if (segs > xs->reordering)
+		xs->reordering = segs;
+}
+
+/*
  * RFC 2018 section 3: the peer holds [start, end) for each SACK block in
  * seg. Whole skbs inside a block are marked SACKed (a lost or resent one
  * no longer counts as such); blocks that are no SACK of data in flight
  * (empty, below SND.UNA, past SND.NXT) are ignored. Returns how many
  * blocks were taken.
  */
-static unsigned int xtcp_sack_mark(struct sock *sk, const struct xtcp_seg *seg)
+static unsigned int xtcp_sack_mark(struct sock *sk, const struct xtcp_seg *seg,
+				   unsigned int first)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 prior_high = xs->sacked_out ? xs->high_sacked : xs->tcb.snd_una;
 	unsigned int b, taken = 0;
 
-	for (b = 0; b < seg->sack_blocks && b < XTCP_SACK_BLOCKS_MAX; b++) {
+	for (b = first; b < seg->sack_blocks && b < XTCP_SACK_BLOCKS_MAX; b++) {
 		u32 start = seg->sack[b].start, end = seg->sack[b].end;
 		struct sk_buff *skb;
 
@@ -182,11 +202,14 @@ static unsigned int xtcp_sack_mark(struct sock *sk, const struct xtcp_seg *seg)
 			if (xtcp_seq_before(cb->seq, start) || xtcp_seq_after(cb->end_seq, end) ||
 			    (cb->sacked & XTCP_SKB_SACKED))
 				continue;
+			if (!(cb->sacked & XTCP_SKB_EVER_RETRANS))
+				xtcp_reordering_seen(xs, cb->seq, prior_high);
 			xtcp_unmark(xs, skb, XTCP_SKB_LOST | XTCP_SKB_RETRANS);
 			if (!xs->sacked_out || xtcp_seq_after(cb->end_seq, xs->high_sacked))
 				xs->high_sacked = cb->end_seq;
 			cb->sacked |= XTCP_SKB_SACKED;
 			xs->sacked_out += xtcp_skb_span(skb);
+			xs->sacked_segs++;
 		}
 	}
 	return taken;
@@ -194,26 +217,56 @@ static unsigned int xtcp_sack_mark(struct sock *sk, const struct xtcp_seg *seg)
 
 /*
  * RFC 6675 section 4, IsLost(): a segment not SACKed, below the highest
- * SACKed one, with more than (DupThresh - 1) segments' worth SACKed above
- * it, is lost.
+ * SACKed one, is lost when DupThresh segments above it are SACKed (as
+ * Linux counts, tcp_time_to_recover()), or more than (DupThresh - 1)
+ * segments' worth of bytes. DupThresh is the reordering seen, 3 at first.
  */
 static void xtcp_sack_mark_lost(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 above = xs->sacked_out;
+	u32 above = xs->sacked_out, segs = xs->sacked_segs;
 	struct sk_buff *skb;
 
 	skb_queue_walk(&sk->sk_write_queue, skb) {
 		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 
-		if (skb == xs->send_head || above <= (XTCP_DUPTHRESH - 1) * xs->mss ||
-		    !xtcp_seq_before(cb->seq, xs->high_sacked))
+		if (skb == xs->send_head || !xtcp_seq_before(cb->seq, xs->high_sacked) ||
+		    (segs < xs->reordering && above <= (xs->reordering - 1) * xs->mss))
 			break;
-		if (cb->sacked & XTCP_SKB_SACKED)
+		if (cb->sacked & XTCP_SKB_SACKED) {
 			above -= xtcp_skb_span(skb);
-		else
+			segs--;
+		} else {
 			xtcp_mark_lost(xs, skb);
+		}
 	}
+}
+
+/*
+ * RFC 2883 4: a first SACK block below the ACK, or inside the second, is a
+ * DSACK: the peer got those bytes twice. It counts against the
+ * retransmissions of the last reduction (cong.c may undo it) and is no
+ * SACK of data in flight. Returns 1 if the first block was one.
+ */
+static unsigned int xtcp_dsack_seen(struct sock *sk, const struct xtcp_seg *seg)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	const struct xtcp_sack_block *b = seg->sack;
+	u32 mss = max_t(u32, xs->mss, 1);
+
+	if (!seg->sack_blocks || !xtcp_seq_before(b[0].start, b[0].end))
+		return 0;
+	if (!xtcp_seq_before(b[0].start, seg->ack) &&
+	    (seg->sack_blocks < 2 || xtcp_seq_before(b[0].start, b[1].start) ||
+	     xtcp_seq_after(b[0].end, b[1].end)))
+		return 0;
+	xs->dsacks++;
+	xtcp_inc(sock_net(sk), XTCP_MIB_DSACKS_RECV);
+	if (xtcp_cc_dsack(&xs->cc, b[0].end, DIV_ROUND_UP(b[0].end - b[0].start, mss))) {
+		xs->undos++;
+		xtcp_inc(sock_net(sk), XTCP_MIB_DSACK_UNDOS);
+	}
+	return 1;
 }
 
 /*
@@ -226,10 +279,11 @@ bool xtcp_sack_update(struct sock *sk, const struct xtcp_seg *seg)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *head = skb_peek(&sk->sk_write_queue);
-	unsigned int taken = xtcp_sack_mark(sk, seg);
+	unsigned int dsack = xtcp_dsack_seen(sk, seg), taken;
 
+	taken = xtcp_sack_mark(sk, seg, dsack);
 	xtcp_add(sock_net(sk), XTCP_MIB_SACK_BLOCKS_RECV, taken);
-	xtcp_add(sock_net(sk), XTCP_MIB_SACK_DISCARDS, seg->sack_blocks - taken);
+	xtcp_add(sock_net(sk), XTCP_MIB_SACK_DISCARDS, seg->sack_blocks - dsack - taken);
 	if (xs->sacked_out)
 		xtcp_sack_mark_lost(sk);
 	return head && head != xs->send_head && (XTCP_SKB_CB(head)->sacked & XTCP_SKB_LOST);
@@ -243,13 +297,19 @@ bool xtcp_sack_update(struct sock *sk, const struct xtcp_seg *seg)
 void xtcp_clean_acked(struct sock *sk, u64 now_ns)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	bool ambiguous = false;
+	bool sacked = xs->sacked_out, ambiguous = false;
+	u32 prior_high = xs->high_sacked;
 	u64 sent_ns = 0;
 	struct sk_buff *skb;
 
 	while ((skb = skb_peek(&sk->sk_write_queue)) && skb != xs->send_head &&
 	       xtcp_seq_before_eq(XTCP_SKB_CB(skb)->end_seq, xs->tcb.snd_una)) {
-		ambiguous |= !!(XTCP_SKB_CB(skb)->sacked & XTCP_SKB_EVER_RETRANS);
+		u8 marks = XTCP_SKB_CB(skb)->sacked;
+
+		ambiguous |= !!(marks & XTCP_SKB_EVER_RETRANS);
+		/* Sent once, not SACKed, yet below what was: it came late. */
+		if (sacked && !(marks & (XTCP_SKB_EVER_RETRANS | XTCP_SKB_SACKED)))
+			xtcp_reordering_seen(xs, XTCP_SKB_CB(skb)->seq, prior_high);
 		sent_ns = XTCP_SKB_CB(skb)->sent_ns;
 		xtcp_unmark(xs, skb, XTCP_SKB_SACKED | XTCP_SKB_LOST | XTCP_SKB_RETRANS);
 		xs->bytes_acked += skb->len;

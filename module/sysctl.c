@@ -95,6 +95,7 @@ static struct ctl_table xtcp_sysctl_template[] = {
 	XTCP_SYSCTL_RANGE("rto_max_ms", rto_max_ms, &xtcp_rto_max_min, &xtcp_rto_max_max),
 	XTCP_SYSCTL_RANGE("window_scaling", window_scaling, SYSCTL_ZERO, SYSCTL_ONE),
 	XTCP_SYSCTL_RANGE("sack", sack, SYSCTL_ZERO, SYSCTL_ONE),
+	XTCP_SYSCTL_RANGE("dsack", dsack, SYSCTL_ZERO, SYSCTL_ONE),
 	XTCP_SYSCTL_RANGE("delayed_ack_ms", delayed_ack_ms, SYSCTL_ZERO, &xtcp_delack_max),
 	XTCP_SYSCTL_MEM("wmem", wmem),
 	XTCP_SYSCTL_MEM("rmem", rmem),
@@ -134,6 +135,7 @@ int xtcp_sysctl_init_net(struct net *net)
 	xn->rto_max_ms = 120000;
 	xn->window_scaling = 1;
 	xn->sack = 1;
+	xn->dsack = 1;
 	xn->delayed_ack_ms = 40;	/* Linux's TCP_ATO_MIN */
 	/*
 	 * Linux's tcp_wmem/tcp_rmem minimum and maximum; the default is the

@@ -175,14 +175,21 @@ static void xtcp_fill_sack(struct sock *sk, struct xtcp_seg *seg, u32 len)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 room = len < xs->mss ? xs->mss - len : 0;
-	unsigned int n = min_t(unsigned int, xs->num_sacks, XTCP_SACK_BLOCKS_MAX);
+	unsigned int n = 0, i, max;
 
 	if (room < 4 + 8)
 		return;
-	n = min_t(unsigned int, n, (room - 4) / 8);
-	memcpy(seg->sack, xs->sack_rep, n * sizeof(seg->sack[0]));
+	max = min_t(u32, (room - 4) / 8, XTCP_SACK_BLOCKS_MAX);
+	/* A DSACK first (RFC 2883 4), once. */
+	if (xs->dsack_pending) {
+		seg->sack[n++] = xs->dsack_block;
+		xs->dsack_pending = 0;
+		xtcp_inc(sock_net(sk), XTCP_MIB_DSACKS_SENT);
+	}
+	for (i = 0; i < xs->num_sacks && n < max; i++)
+		seg->sack[n++] = xs->sack_rep[i];
+	xtcp_add(sock_net(sk), XTCP_MIB_SACK_BLOCKS_SENT, i);
 	seg->sack_blocks = n;
-	xtcp_add(sock_net(sk), XTCP_MIB_SACK_BLOCKS_SENT, n);
 }
 
 static void xtcp_fill_seg(struct sock *sk, struct xtcp_seg *seg, u32 seq, u8 flags, u32 len)
@@ -203,8 +210,8 @@ static void xtcp_fill_seg(struct sock *sk, struct xtcp_seg *seg, u32 seq, u8 fla
 	}
 	seg->window = xtcp_select_window(sk, flags & XTCP_FLAG_SYN);
 	seg->wscale = -1;
-	if (xs->sack_ok && xs->num_sacks && (seg->flags & XTCP_FLAG_ACK) &&
-	    !(flags & (XTCP_FLAG_SYN | XTCP_FLAG_RST)))
+	if (xs->sack_ok && (xs->num_sacks || xs->dsack_pending) &&
+	    (seg->flags & XTCP_FLAG_ACK) && !(flags & (XTCP_FLAG_SYN | XTCP_FLAG_RST)))
 		xtcp_fill_sack(sk, seg, len);
 	if (flags & XTCP_FLAG_SYN) {
 		seg->mss = xs->adv_mss;

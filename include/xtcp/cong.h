@@ -19,6 +19,15 @@ struct xtcp_cc {
 	u8 dupacks;		/* duplicate ACKs in a row */
 	bool in_recovery;	/* fast recovery, until recover is acknowledged */
 	bool sack;		/* recovery by the SACK scoreboard (RFC 6675) */
+	/*
+	 * Undo (RFC 3708, Linux's undo_marker): what the last reduction
+	 * replaced, and its retransmissions not yet shown needless by a DSACK.
+	 */
+	bool undo_ok;		/* a reduction since undo_marker may be undone */
+	u32 undo_marker;	/* SND.UNA when it began */
+	u32 undo_retrans;	/* its retransmissions no DSACK has covered */
+	u32 prior_cwnd;
+	u32 prior_ssthresh;
 };
 
 void xtcp_cc_init(struct xtcp_cc *cc, u32 mss, u32 iss);
@@ -26,6 +35,8 @@ bool xtcp_cc_ack(struct xtcp_cc *cc, u32 ack, u32 acked, u32 flight, u32 mss);
 bool xtcp_cc_recovery(struct xtcp_cc *cc, u32 snd_una, u32 snd_nxt, u32 mss);
 bool xtcp_cc_dupack(struct xtcp_cc *cc, u32 snd_una, u32 snd_nxt, u32 mss);
 u32 xtcp_cc_send_window(const struct xtcp_cc *cc, u32 mss);
+void xtcp_cc_retransmitted(struct xtcp_cc *cc);
+bool xtcp_cc_dsack(struct xtcp_cc *cc, u32 end_seq, u32 segs);
 void xtcp_cc_timeout(struct xtcp_cc *cc, u32 snd_una, u32 snd_nxt, u32 mss, bool again);
 
 #endif /* _XTCP_CONG_H */

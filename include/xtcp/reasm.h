@@ -13,6 +13,7 @@ struct sock;
 struct xtcp_seg;
 struct xtcp_verdict;
 
+void xtcp_dsack_set(struct sock *sk, u32 start, u32 end);
 bool xtcp_ooo_insert(struct sk_buff_head *q, struct sk_buff *skb);
 struct sk_buff *xtcp_ooo_next(struct sk_buff_head *q, u32 rcv_nxt);
 bool xtcp_data_in_order(struct sock *sk, struct sk_buff *skb, const struct xtcp_verdict *v,

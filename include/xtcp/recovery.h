@@ -10,6 +10,9 @@
 
 #include <linux/types.h>
 
+#define XTCP_REORDERING_INIT	3	/* Linux's tcp_reordering: RFC 6675's DupThresh */
+#define XTCP_REORDERING_MAX	300	/* Linux's tcp_max_reordering */
+
 struct sock;
 struct xtcp_seg;
 struct xtcp_sock;

@@ -65,12 +65,18 @@ struct xtcp_sock {
 	 * write queue's skbs carry the marks (XTCP_SKB_CB()->sacked).
 	 */
 	u32 sacked_out;
+	u32 sacked_segs;	/* segments SACKed: IsLost counts them too */
 	u32 lost_out;
 	u32 retrans_out;
 	u32 high_sacked;	/* the highest sequence SACKed, while sacked_out */
+	u32 reordering;		/* segments of reordering seen, 3 to 300 (tp->reordering) */
+	u32 dsacks;		/* DSACKs received (XTCP_INFO) */
+	u32 undos;		/* reductions undone (XTCP_INFO) */
 	/* The SACK blocks we report (reasm.c), most recent first (RFC 2018 4). */
 	struct xtcp_sack_block sack_rep[XTCP_SACK_BLOCKS_MAX];
 	u8 num_sacks;
+	u8 dsack_pending:1;	/* the next ACK reports dsack_block first (RFC 2883) */
+	struct xtcp_sack_block dsack_block;
 
 	/* Per-socket keepalive settings, 0 = the namespace's sysctl. */
 	u32 keepalive_time;

@@ -63,6 +63,9 @@ enum xtcp_mib {
 	XTCP_MIB_SACK_BLOCKS_RECV,	/* SACK blocks taken from the peer */
 	XTCP_MIB_SACK_DISCARDS,		/* SACK blocks ignored: empty, old, past SND.NXT */
 	XTCP_MIB_SACK_RECOVERIES,	/* loss recoveries started by SACK (RFC 6675) */
+	XTCP_MIB_DSACKS_SENT,		/* DSACK blocks sent: data received twice (RFC 2883) */
+	XTCP_MIB_DSACKS_RECV,		/* DSACK blocks received */
+	XTCP_MIB_DSACK_UNDOS,		/* reductions undone: every resend DSACKed (RFC 3708) */
 	XTCP_MIB_MAX
 };
 
@@ -85,6 +88,7 @@ struct xtcp_net {
 	int rto_max_ms;
 	int window_scaling;		/* offer and accept RFC 7323 window scaling */
 	int sack;			/* offer and accept RFC 2018 SACK */
+	int dsack;			/* report data received twice (RFC 2883) */
 	int delayed_ack_ms;		/* 0: every segment is ACKed at once */
 	int wmem[3];			/* send buffer: min, default, max */
 	int rmem[3];			/* receive buffer: min, default, max */

@@ -109,6 +109,10 @@ check(mine["snd_cwnd"] == ci["cwnd"] and mine["snd_cwnd"] >= 2 * mine["mss"] and
 check(mine["snd_wscale"] == ci["snd_wscale"] and mine["rcv_wscale"] == ci["rcv_wscale"] and
       mine["rcv_wscale"] > 0 and mine["snd_wscale"] == si["rcv_wscale"],
       "window scaling in use, both shifts as xtcpstat -i shows (%d, %d)" % (mine["snd_wscale"], mine["rcv_wscale"]))
+check(mine["sack"] == ci["sack"] == 1 and mine["reordering"] == ci["reordering"] == 3 and
+      mine["sacked"] == mine["retrans"] == mine["dsacks"] == mine["undos"] == 0,
+      "SACK in use, no reordering, nothing SACKed, resent or undone, as xtcpstat -i shows (%s)"
+      % {k: mine[k] for k in ("sack", "reordering", "sacked", "retrans", "dsacks", "undos")})
 check(mine["segs_out"] >= 3 and mine["segs_in"] >= 3, "segments counted both ways (%d out, %d in)" % (mine["segs_out"], mine["segs_in"]))
 short = c1.getsockopt(socket.IPPROTO_TCP, XTCP_INFO, 4)
 check(len(short) == 4 and short[0] == 1, "a short buffer gets the first bytes (state first)")

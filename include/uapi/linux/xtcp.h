@@ -100,11 +100,19 @@ struct xtcp_info {
 	__u32	snd_cwnd;	/* congestion window, bytes (NewReno, RFC 5681) */
 	__u32	snd_ssthresh;	/* slow start threshold, bytes; 4294967295: not yet set */
 	__u32	lost;		/* bytes taken as lost at an RTO, not yet sent again */
-	__u32	ca_state;	/* 0 open, 1 fast recovery (RFC 6582), 2 loss (after an RTO) */
+	__u32	ca_state;	/* 0 open, 1 recovery (RFC 6582, RFC 6675), 2 loss (after an RTO) */
 	__u8	snd_wscale;	/* shift of the peer's window (RFC 7323); 0: not scaled */
 	__u8	rcv_wscale;	/* shift of ours */
 	__u16	__pad;
 	__u32	ato_us;		/* the longest an ACK for in-order data waits; 0: never */
+	__u32	sacked;		/* bytes in flight the peer holds, SACKed (RFC 2018) */
+	__u32	retrans;	/* bytes taken as lost and sent again, not yet acknowledged */
+	__u32	reordering;	/* segments of reordering seen: SACK's loss threshold, 3 at first */
+	__u32	dsacks;		/* DSACKs received: data the peer got twice (RFC 2883) */
+	__u32	undos;		/* congestion reductions undone as spurious (RFC 3708) */
+	__u8	sack;		/* 1: SACK in use (both SYNs offered it) */
+	__u8	__pad2;
+	__u16	__pad3;
 };
 
 #endif /* _UAPI_LINUX_XTCP_H */
