@@ -68,6 +68,7 @@ static u16 fx_port = 40000;
 static struct {
 	int rto_min_ms, delayed_ack_ms, syn_retries, synack_retries, retries2, fin_timeout_ms;
 	int challenge_ack_limit, max_tw_buckets, max_orphans, syncookies, sack, dsack, mem[3];
+	int recovery, early_retrans;
 	long mem_allocated;
 } fx_saved;
 
@@ -108,6 +109,8 @@ static int fx_init(struct kunit *test)
 	fx_saved.syncookies = xn->syncookies;
 	fx_saved.sack = xn->sack;
 	fx_saved.dsack = xn->dsack;
+	fx_saved.recovery = xn->recovery;
+	fx_saved.early_retrans = xn->early_retrans;
 	memcpy(fx_saved.mem, xn->mem, sizeof(xn->mem));
 	fx_saved.mem_allocated = atomic_long_read(&xn->mem_allocated);
 	xn->rto_min_ms = RTO_MIN_MS;
@@ -463,6 +466,8 @@ static void fx_exit(struct kunit *test)
 	xn->syncookies = fx_saved.syncookies;
 	xn->sack = fx_saved.sack;
 	xn->dsack = fx_saved.dsack;
+	xn->recovery = fx_saved.recovery;
+	xn->early_retrans = fx_saved.early_retrans;
 	memcpy(xn->mem, fx_saved.mem, sizeof(xn->mem));
 	/* Every byte a socket held went back to the namespace's count. */
 	rcu_barrier();
@@ -1549,7 +1554,13 @@ static void established_read_sends_no_gratuitous_window_update(struct kunit *tes
 	fx_expect_none(f);
 }
 
-/* An active open with a peer that offers SACK (RFC 2018 2): both use it. */
+/*
+ * An active open with a peer that offers SACK (RFC 2018 2): both use it.
+ * The SYN's round trip is FX_SACK_RTT_MS, so RACK's windows and the loss
+ * probe's timeout are long against the time a test takes.
+ */
+#define FX_SACK_RTT_MS	400
+
 static void fx_established_sack(struct fx *f)
 {
 	struct xtcp_seg seg = {
@@ -1558,12 +1569,20 @@ static void fx_established_sack(struct fx *f)
 	};
 
 	fx_client(f);
+	fx_advance_ms(FX_SACK_RTT_MS);
 	seg.ack = f->iss + 1;
 	fx_feed_seg(f, &seg, NULL, 0);
 	f->peer_nxt++;
 	fx_expect(f, A, f->iss + 1, PEER_ISS + 1, 0);
 	KUNIT_ASSERT_EQ(f->test, fx_state(f), XTCP_ESTABLISHED);
 	KUNIT_ASSERT_TRUE(f->test, xtcp_sk(f->sk)->sack_ok);
+}
+
+/* Loss by DupThresh alone: RACK and loss probes off (net.xtcp.recovery, early_retrans). */
+static void fx_dupthresh_only(void)
+{
+	fx_net()->recovery = 0;
+	fx_net()->early_retrans = 0;
 }
 
 /* The peer ACKs ack with SACK blocks [start, end) relative to our ISS + 1. */
@@ -1666,6 +1685,7 @@ static void established_sack_recovery_resends_only_holes(struct kunit *test)
 
 	buf = kunit_kzalloc(test, 10 * PEER_MSS, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, buf);
+	fx_dupthresh_only();
 	fx_established_sack(f);
 	KUNIT_ASSERT_EQ(test, fx_send(f, buf, 10 * PEER_MSS, 0), 10 * PEER_MSS);
 	for (i = 0; i < 10; i++)
@@ -1697,6 +1717,7 @@ static void established_sack_timeout_skips_sacked(struct kunit *test)
 
 	buf = kunit_kzalloc(test, 4 * PEER_MSS, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, buf);
+	fx_dupthresh_only();
 	fx_established_sack(f);
 	KUNIT_ASSERT_EQ(test, fx_send(f, buf, 4 * PEER_MSS, 0), 4 * PEER_MSS);
 	for (i = 0; i < 4; i++)
@@ -1727,6 +1748,7 @@ static void established_sack_reordering_raises_dupthresh(struct kunit *test)
 
 	buf = kunit_kzalloc(test, 10 * PEER_MSS, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, buf);
+	fx_dupthresh_only();
 	fx_established_sack(f);
 	KUNIT_EXPECT_EQ(test, fx_info(f).reordering, 3);
 	KUNIT_ASSERT_EQ(test, fx_send(f, buf, 10 * PEER_MSS, 0), 10 * PEER_MSS);
@@ -1797,6 +1819,7 @@ static void established_dsack_undoes_spurious_recovery(struct kunit *test)
 
 	buf = kunit_kzalloc(test, 10 * PEER_MSS, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, buf);
+	fx_dupthresh_only();
 	fx_established_sack(f);
 	KUNIT_ASSERT_EQ(test, fx_send(f, buf, 10 * PEER_MSS, 0), 10 * PEER_MSS);
 	for (i = 0; i < 10; i++)
@@ -1818,6 +1841,123 @@ static void established_dsack_undoes_spurious_recovery(struct kunit *test)
 	/* A second DSACK undoes nothing more. */
 	fx_peer_sack(f, 10000, dsack, 1);
 	KUNIT_EXPECT_EQ(test, fx_info(f).undos, 1);
+}
+
+/*
+ * RACK (RFC 8985 6): a retransmission that is lost too is found by time
+ * when data sent after it is SACKed, and goes again, with no RTO.
+ */
+static void established_rack_resends_lost_retransmission(struct kunit *test)
+{
+	static const u32 sacked[][2] = { { 1000, 10000 } };
+	static const u32 later[][2] = { { 1000, 12000 } };
+	struct fx *f = test->priv;
+	long rack = fx_stat(XTCP_MIB_RACK_LOSSES);
+	struct xtcp_seg seg;
+	u8 *buf;
+	int i;
+
+	buf = kunit_kzalloc(test, 20 * PEER_MSS, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	fx_established_sack(f);
+	WRITE_ONCE(f->sk->sk_sndbuf, 1 << 20);
+	KUNIT_ASSERT_EQ(test, fx_send(f, buf, 20 * PEER_MSS, 0), 20 * PEER_MSS);
+	for (i = 0; i < 10; i++)
+		fx_pop(f, &seg, NULL, 0);
+	fx_advance_ms(FX_SACK_RTT_MS);
+	fx_peer_sack(f, 0, sacked, 1);
+	/* Recovery: the first again; the pipe (one segment) lets new data follow. */
+	fx_expect(f, A, f->iss + 1, PEER_ISS + 1, PEER_MSS);
+	fx_expect(f, A, f->iss + 1 + 10 * PEER_MSS, PEER_ISS + 1, PEER_MSS);
+	fx_expect(f, A, f->iss + 1 + 11 * PEER_MSS, PEER_ISS + 1, PEER_MSS);
+	while (fx_pop(f, &seg, NULL, 0))
+		;
+	/* What was sent after the resend arrives; the resend does not: lost again. */
+	fx_advance_ms(FX_SACK_RTT_MS);
+	fx_peer_sack(f, 0, later, 1);
+	fx_expect(f, A, f->iss + 1, PEER_ISS + 1, PEER_MSS);
+	KUNIT_EXPECT_EQ(test, fx_stat(XTCP_MIB_RACK_LOSSES), rack + 1);
+	KUNIT_EXPECT_EQ(test, fx_info(f).retransmits, 0);	/* no RTO */
+}
+
+/* RACK's reordering window: a hole below one SACKed segment waits, then is lost by the timer. */
+static void established_rack_reorder_timer_marks_lost(struct kunit *test)
+{
+	static const u32 sacked[][2] = { { 2000, 3000 } };
+	struct fx *f = test->priv;
+	struct xtcp_seg seg;
+	int i;
+
+	fx_established_sack(f);
+	KUNIT_ASSERT_EQ(test, fx_send(f, fx_data, 3000, 0), 3000);
+	for (i = 0; i < 3; i++)
+		fx_pop(f, &seg, NULL, 0);
+	fx_peer_sack(f, 0, sacked, 1);
+	fx_expect_none(f);
+	/* A quarter of the least round trip to wait: the reorder timer. */
+	KUNIT_EXPECT_EQ(test, fx_timer(f), XTCP_TIMER_REORDER);
+	fx_advance_ms(FX_SACK_RTT_MS / 4 + 1);
+	KUNIT_ASSERT_TRUE(test, fx_fire(f, XTCP_TIMER_REORDER));
+	fx_expect(f, A, f->iss + 1, PEER_ISS + 1, PEER_MSS);
+	fx_expect(f, A, f->iss + 1 + PEER_MSS, PEER_ISS + 1, PEER_MSS);
+	KUNIT_EXPECT_EQ(test, fx_info(f).ca_state, 1);
+	KUNIT_EXPECT_EQ(test, fx_timer(f), XTCP_TIMER_RETRANSMIT);
+}
+
+/* TLP (RFC 8985 7): unanswered, the last segment goes again as a probe before the RTO. */
+static void established_tlp_resends_last_segment(struct kunit *test)
+{
+	struct fx *f = test->priv;
+	long tlps = fx_stat(XTCP_MIB_TLPS);
+	struct xtcp_seg seg;
+	int i;
+
+	fx_established_sack(f);
+	KUNIT_ASSERT_EQ(test, fx_send(f, fx_data, 3000, 0), 3000);
+	for (i = 0; i < 3; i++)
+		fx_pop(f, &seg, NULL, 0);
+	KUNIT_EXPECT_EQ(test, fx_timer(f), XTCP_TIMER_LOSS_PROBE);
+	KUNIT_ASSERT_TRUE(test, fx_fire(f, XTCP_TIMER_LOSS_PROBE));
+	fx_expect(f, P | A, f->iss + 1 + 2 * PEER_MSS, PEER_ISS + 1, PEER_MSS);
+	fx_expect_none(f);
+	KUNIT_EXPECT_EQ(test, fx_stat(XTCP_MIB_TLPS), tlps + 1);
+	KUNIT_EXPECT_EQ(test, fx_info(f).tlps, 1);
+	/* One probe: then the RTO. */
+	KUNIT_EXPECT_EQ(test, fx_timer(f), XTCP_TIMER_RETRANSMIT);
+	/* The ACK of all: another probe may go for new data. */
+	fx_peer_sack(f, 3000, NULL, 0);
+	KUNIT_ASSERT_EQ(test, fx_send(f, fx_data, 100, 0), 100);
+	fx_pop(f, &seg, NULL, 0);
+	KUNIT_EXPECT_EQ(test, fx_timer(f), XTCP_TIMER_LOSS_PROBE);
+}
+
+/* A probe takes new data if the window does, whatever cwnd says; early_retrans 0: none. */
+static void established_tlp_sends_new_data_or_none_when_off(struct kunit *test)
+{
+	struct fx *f = test->priv;
+	struct xtcp_seg seg;
+	u8 *buf;
+	int i;
+
+	buf = kunit_kzalloc(test, 12 * PEER_MSS, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	fx_established_sack(f);
+	WRITE_ONCE(f->sk->sk_sndbuf, 1 << 20);
+	KUNIT_ASSERT_EQ(test, fx_send(f, buf, 12 * PEER_MSS, 0), 12 * PEER_MSS);
+	for (i = 0; i < 10; i++)
+		fx_pop(f, &seg, NULL, 0);
+	fx_expect_none(f);		/* cwnd: ten */
+	KUNIT_ASSERT_TRUE(test, fx_fire(f, XTCP_TIMER_LOSS_PROBE));
+	fx_expect(f, A, f->iss + 1 + 10 * PEER_MSS, PEER_ISS + 1, PEER_MSS);
+	fx_expect_none(f);
+	fx_peer_sack(f, 11 * PEER_MSS, NULL, 0);
+	while (fx_pop(f, &seg, NULL, 0))
+		;
+	fx_net()->early_retrans = 0;
+	KUNIT_ASSERT_EQ(test, fx_send(f, buf, PEER_MSS, 0), PEER_MSS);
+	while (fx_pop(f, &seg, NULL, 0))
+		;
+	KUNIT_EXPECT_EQ(test, fx_timer(f), XTCP_TIMER_RETRANSMIT);
 }
 
 /* SACK blocks that are no SACK of data in flight are ignored and counted. */
@@ -2679,6 +2819,10 @@ static struct kunit_case xtcp_sock_cases[] = {
 	KUNIT_CASE(established_sack_reordering_raises_dupthresh),
 	KUNIT_CASE(established_duplicate_data_dsacked),
 	KUNIT_CASE(established_dsack_undoes_spurious_recovery),
+	KUNIT_CASE(established_rack_resends_lost_retransmission),
+	KUNIT_CASE(established_rack_reorder_timer_marks_lost),
+	KUNIT_CASE(established_tlp_resends_last_segment),
+	KUNIT_CASE(established_tlp_sends_new_data_or_none_when_off),
 	KUNIT_CASE(established_out_of_order_dupack_then_fill),
 	KUNIT_CASE(established_segment_outside_window_acked_not_taken),
 	KUNIT_CASE(established_ack_of_unsent_data_acked_dropped),

@@ -108,6 +108,7 @@ void xtcp_init_sock(struct sock *sk, gfp_t gfp)
 	xs->mss = XTCP_MSS_DEFAULT;
 	xtcp_cc_init(&xs->cc, xs->mss, 0);
 	xs->reordering = XTCP_REORDERING_INIT;
+	xs->rack.reo_wnd_mult = 1;
 	xs->tcb.last_rcv_ns = xtcp_clock_ns();
 	sk->sk_state = XTCP_CLOSE;
 	sk->sk_protocol = xtcp_ipproto;

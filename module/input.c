@@ -278,16 +278,20 @@ void xtcp_apply(struct sock *sk, const struct xtcp_ctx *ctx, struct sk_buff *skb
 		if (xtcp_cc_ack(&xs->cc, v->ack, acked, xs->tcb.snd_nxt - xs->tcb.snd_una, xs->mss))
 			xtcp_retransmit(sk);	/* a partial ACK: the next hole */
 		new_ack = true;
+		xtcp_tlp_acked(sk);
 		xtcp_timers_ack_received(sk);
 		sk->sk_write_space(sk);
 	}
-	/* RFC 6675 5: the first unacknowledged segment SACK says is lost starts recovery. */
-	if (xs->sack_ok && seg && seg->sack_blocks && !(v->actions & XTCP_ACT_DROP) &&
-	    xtcp_sack_update(sk, seg) &&
+	/*
+	 * With SACK: the scoreboard, RACK; a loss starts recovery, its first
+	 * lost segment resent at once (RFC 6675 5 step 4.2, RFC 8985 6.2).
+	 */
+	if (xs->sack_ok && seg && (seg->sack_blocks || (v->actions & XTCP_ACT_ACKED)) &&
+	    !(v->actions & XTCP_ACT_DROP) && xtcp_sack_update(sk, seg, ctx->now_ns) &&
 	    xtcp_cc_recovery(&xs->cc, xs->tcb.snd_una, xs->tcb.snd_nxt, xs->mss)) {
 		xtcp_inc(sock_net(sk), XTCP_MIB_SACK_RECOVERIES);
 		xtcp_inc(sock_net(sk), XTCP_MIB_FAST_RETRANS);
-		xtcp_retransmit(sk);
+		xtcp_resend_lost(sk);
 	}
 	if ((v->actions & XTCP_ACT_DUPACK) &&
 	    xtcp_cc_dupack(&xs->cc, xs->tcb.snd_una, xs->tcb.snd_nxt, xs->mss)) {
@@ -326,6 +330,10 @@ void xtcp_apply(struct sock *sk, const struct xtcp_ctx *ctx, struct sk_buff *skb
 		xs->tcb.retries++;
 		xtcp_retransmit_timeout(sk);
 	}
+	if (v->actions & XTCP_ACT_RACK_TIMEOUT)
+		xtcp_rack_timeout(sk, ctx->now_ns);
+	if (v->actions & XTCP_ACT_LOSS_PROBE)
+		xtcp_loss_probe(sk);
 	if (v->actions & XTCP_ACT_WINDOW_PROBE) {
 		xs->tcb.probes_out++;
 		if (xs->tcb.persist_backoff < U8_MAX)

@@ -251,6 +251,22 @@ static bool xtcp_send_head(struct sock *sk, enum xtcp_push_how how)
 }
 
 /*
+ * A tail loss probe's new segment (RFC 8985 7.3): send_head, if the
+ * peer's window takes it whole, whatever cwnd and Nagle say. False if
+ * none went (the probe resends the last segment instead).
+ */
+bool xtcp_send_new_probe(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb = xs->send_head;
+
+	if (!skb || !skb->len ||
+	    xtcp_seq_after(XTCP_SKB_CB(skb)->end_seq, xs->tcb.snd_una + xs->tcb.snd_wnd))
+		return false;
+	return xtcp_send_head(sk, XTCP_PUSH_PROBE);
+}
+
+/*
  * Send what the peer's window allows, from send_head on; then the FIN if
  * the user has shut down writing. Arms the retransmission timer for
  * whatever is now in flight, or the persist timer if the window (or a

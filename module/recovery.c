@@ -79,7 +79,7 @@ static void xtcp_mark_lost(struct xtcp_sock *xs, struct sk_buff *skb)
 	xs->lost_out += xtcp_skb_span(skb);
 }
 
-static int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
+int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
@@ -145,6 +145,7 @@ void xtcp_retransmit_timeout(struct sock *sk)
 		       (XTCP_SKB_CB(head)->sacked & XTCP_SKB_SACKED);
 
 	xtcp_cc_timeout(&xs->cc, xs->tcb.snd_una, xs->tcb.snd_nxt, xs->mss, xs->tcb.retries > 1);
+	xs->rack.tlp_out = 0;
 	skb_queue_walk(&sk->sk_write_queue, skb) {
 		if (skb == xs->send_head)
 			break;
@@ -166,9 +167,179 @@ static void xtcp_reordering_seen(struct xtcp_sock *xs, u32 seq, u32 high)
 
 	if (!xtcp_seq_before(seq, high))
 		return;
+	xs->reord_seen++;
 	segs = min_t(u32, DIV_ROUND_UP(high - seq, mss), XTCP_REORDERING_MAX);
 	if (segs > xs->reordering)
 		xs->reordering = segs;
+}
+
+/*
+ * RACK (RFC 8985 6.2 step 2): skb was delivered (acknowledged or SACKed)
+ * at now. The most recently sent segment delivered, and its round trip,
+ * are what loss is judged by; a retransmitted one delivered sooner than
+ * the least round trip is the original's delivery, not its own.
+ */
+static void xtcp_rack_advance(struct xtcp_sock *xs, const struct sk_buff *skb, u64 now_ns)
+{
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	u64 rtt_us = (now_ns - cb->sent_ns) / NSEC_PER_USEC;
+
+	if ((cb->sacked & XTCP_SKB_EVER_RETRANS) && rtt_us < xs->rtt.min_rtt_us)
+		return;
+	if (cb->sent_ns < xs->rack.xmit_ns ||
+	    (cb->sent_ns == xs->rack.xmit_ns && !xtcp_seq_after(cb->end_seq, xs->rack.end_seq)))
+		return;
+	xs->rack.xmit_ns = cb->sent_ns;
+	xs->rack.end_seq = cb->end_seq;
+	xs->rack.rtt_us = clamp_t(u64, rtt_us, 1, U32_MAX);
+}
+
+/*
+ * RACK's reordering window (RFC 8985 6.2 step 4, Linux's tcp_rack_reo_wnd()):
+ * none while no reordering has been seen and the connection is recovering
+ * or DupThresh segments are SACKed (then reordering is unlikely); else a
+ * quarter of the least round trip, times the steps DSACKs have added, at
+ * most the smoothed round trip.
+ */
+static u64 xtcp_rack_reo_wnd_ns(const struct xtcp_sock *xs)
+{
+	u32 min_rtt = xs->rtt.min_rtt_us ?: xs->rtt.srtt_us;
+
+	if (!xs->reord_seen &&
+	    (xs->cc.in_recovery || xtcp_lost_bytes(xs) || xs->sacked_segs >= xs->reordering))
+		return 0;
+	return (u64)min_t(u32, min_rtt / 4 * xs->rack.reo_wnd_mult, xs->rtt.srtt_us) *
+	       NSEC_PER_USEC;
+}
+
+/*
+ * RACK_detect_loss (RFC 8985 6.2 step 5): a segment sent before the RACK
+ * segment and not delivered is lost once its own round trip plus the
+ * reordering window has passed; a retransmission so judged is lost again.
+ * Returns how long until the next such verdict is due (0: none is).
+ */
+static u64 xtcp_rack_detect(struct sock *sk, u64 now_ns)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u64 reo_wnd, wait = 0;
+	struct sk_buff *skb;
+	unsigned int lost = 0;
+
+	if (!xs->rack.xmit_ns || !READ_ONCE(xtcp_net(sock_net(sk))->recovery))
+		return 0;
+	reo_wnd = xtcp_rack_reo_wnd_ns(xs);
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+		u64 due;
+
+		if (skb == xs->send_head)
+			break;
+		if ((cb->sacked & XTCP_SKB_SACKED) ||
+		    (cb->sacked & (XTCP_SKB_LOST | XTCP_SKB_RETRANS)) == XTCP_SKB_LOST)
+			continue;
+		if (cb->sent_ns > xs->rack.xmit_ns ||
+		    (cb->sent_ns == xs->rack.xmit_ns &&
+		     !xtcp_seq_before(cb->end_seq, xs->rack.end_seq)))
+			continue;
+		due = cb->sent_ns + (u64)xs->rack.rtt_us * NSEC_PER_USEC + reo_wnd;
+		if (due > now_ns) {
+			wait = max(wait, due - now_ns);
+			continue;
+		}
+		xtcp_unmark(xs, skb, XTCP_SKB_RETRANS);
+		xtcp_mark_lost(xs, skb);
+		lost++;
+	}
+	xtcp_add(sock_net(sk), XTCP_MIB_RACK_LOSSES, lost);
+	return wait;
+}
+
+/* RACK's reordering timer expired (RFC 8985 6.3): judge again, resend. */
+void xtcp_rack_timeout(struct sock *sk, u64 now_ns)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u64 wait = xtcp_rack_detect(sk, now_ns);
+
+	if (xtcp_lost_bytes(xs) &&
+	    xtcp_cc_recovery(&xs->cc, xs->tcb.snd_una, xs->tcb.snd_nxt, xs->mss)) {
+		xtcp_inc(sock_net(sk), XTCP_MIB_SACK_RECOVERIES);
+		xtcp_inc(sock_net(sk), XTCP_MIB_FAST_RETRANS);
+		xtcp_resend_lost(sk);
+	}
+	xtcp_push(sk);
+	if (wait)
+		xtcp_timers_reorder(sk, wait);
+	else
+		xtcp_timers_rearm(sk);
+}
+
+/*
+ * The probe timeout (RFC 8985 7.2, as Linux's tcp_schedule_loss_probe()):
+ * with SACK in use, nothing lost and no probe out, two smoothed round
+ * trips after now, plus the minimum RTO if a single segment is out (its
+ * ACK may be delayed), or 2 ms; never past the RTO of the oldest segment.
+ * 0: no probe now.
+ */
+u64 xtcp_tlp_pto_ns(struct sock *sk, u64 now_ns)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *head = skb_peek(&sk->sk_write_queue);
+	int early_retrans = READ_ONCE(xtcp_net(sock_net(sk))->early_retrans);
+	u64 pto, rto_at;
+
+	if ((early_retrans != 3 && early_retrans != 4) || !xs->sack_ok || xs->cc.in_recovery ||
+	    xtcp_lost_bytes(xs) || xs->rack.tlp_out || !xs->rtt.srtt_us || !head || head == xs->send_head ||
+	    !((1 << sk->sk_state) & (XTCPF(XTCP_ESTABLISHED) | XTCPF(XTCP_FIN_WAIT1) |
+				     XTCPF(XTCP_CLOSE_WAIT) | XTCPF(XTCP_CLOSING) |
+				     XTCPF(XTCP_LAST_ACK))))
+		return 0;
+	pto = 2 * (u64)xs->rtt.srtt_us * NSEC_PER_USEC;
+	if (xs->tcb.snd_nxt - xs->tcb.snd_una <= xs->mss)
+		pto += (u64)READ_ONCE(xtcp_net(sock_net(sk))->rto_min_ms) * NSEC_PER_MSEC;
+	else
+		pto += 2 * NSEC_PER_MSEC;
+	rto_at = XTCP_SKB_CB(head)->sent_ns + (u64)xs->tcb.rto_ms * NSEC_PER_MSEC;
+	if (rto_at > now_ns)
+		pto = min(pto, rto_at - now_ns);
+	return pto;
+}
+
+/*
+ * The probe timer expired (RFC 8985 7.3): one new segment if the peer's
+ * window takes it, whatever cwnd says, else the last segment sent again,
+ * so that an ACK comes and RACK can judge the tail. One probe at a time,
+ * until the ACK covers what was sent before it.
+ */
+void xtcp_loss_probe(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *last = NULL, *skb;
+
+	/* Recovery began since the probe was armed: it resends, not the probe. */
+	if (!xs->sack_ok || xs->cc.in_recovery || xtcp_lost_bytes(xs) || xs->rack.tlp_out)
+		return;
+	xtcp_inc(sock_net(sk), XTCP_MIB_TLPS);
+	xs->rack.tlp_out = 1;
+	xs->rack.tlp_high_seq = xs->tcb.snd_nxt;
+	xs->tlps++;
+	if (xtcp_send_new_probe(sk))
+		return;
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		if (skb == xs->send_head)
+			break;
+		last = skb;
+	}
+	if (last)
+		xtcp_retransmit_skb(sk, last);
+}
+
+/* The ACK passed what was sent before the probe: another may go. */
+void xtcp_tlp_acked(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (xs->rack.tlp_out && !xtcp_seq_before(xs->tcb.snd_una, xs->rack.tlp_high_seq))
+		xs->rack.tlp_out = 0;
 }
 
 /*
@@ -179,7 +350,7 @@ static void xtcp_reordering_seen(struct xtcp_sock *xs, u32 seq, u32 high)
  * blocks were taken.
  */
 static unsigned int xtcp_sack_mark(struct sock *sk, const struct xtcp_seg *seg,
-				   unsigned int first)
+				   unsigned int first, u64 now_ns)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 prior_high = xs->sacked_out ? xs->high_sacked : xs->tcb.snd_una;
@@ -204,6 +375,7 @@ static unsigned int xtcp_sack_mark(struct sock *sk, const struct xtcp_seg *seg,
 				continue;
 			if (!(cb->sacked & XTCP_SKB_EVER_RETRANS))
 				xtcp_reordering_seen(xs, cb->seq, prior_high);
+			xtcp_rack_advance(xs, skb, now_ns);
 			xtcp_unmark(xs, skb, XTCP_SKB_LOST | XTCP_SKB_RETRANS);
 			if (!xs->sacked_out || xtcp_seq_after(cb->end_seq, xs->high_sacked))
 				xs->high_sacked = cb->end_seq;
@@ -262,6 +434,11 @@ static unsigned int xtcp_dsack_seen(struct sock *sk, const struct xtcp_seg *seg)
 		return 0;
 	xs->dsacks++;
 	xtcp_inc(sock_net(sk), XTCP_MIB_DSACKS_RECV);
+	/* RACK: a wider reordering window, a step a round trip (RFC 8985 6.2 step 4). */
+	if (!xtcp_seq_before(xs->tcb.snd_una, xs->rack.dsack_round)) {
+		xs->rack.reo_wnd_mult = min_t(u8, xs->rack.reo_wnd_mult + 1, XTCP_REO_WND_MULT_MAX);
+		xs->rack.dsack_round = xs->tcb.snd_nxt;
+	}
 	if (xtcp_cc_dsack(&xs->cc, b[0].end, DIV_ROUND_UP(b[0].end - b[0].start, mss))) {
 		xs->undos++;
 		xtcp_inc(sock_net(sk), XTCP_MIB_DSACK_UNDOS);
@@ -270,23 +447,27 @@ static unsigned int xtcp_dsack_seen(struct sock *sk, const struct xtcp_seg *seg)
 }
 
 /*
- * An ACK carried SACK blocks (the connection uses SACK): mark what the
- * peer holds and what that says is lost. True if the first unacknowledged
- * segment is now taken as lost (RFC 6675 5: IsLost(HighACK + 1) starts
- * loss recovery, as three duplicate ACKs do).
+ * An ACK came on a connection that uses SACK: mark what its blocks say the
+ * peer holds, then what is lost, by DupThresh (RFC 6675 IsLost) and by
+ * time (RACK, RFC 8985), arming RACK's timer for what may yet be. True if
+ * something is lost and not yet sent again: loss recovery starts (RFC
+ * 8985 6.2, as Linux's tcp_time_to_recover()).
  */
-bool xtcp_sack_update(struct sock *sk, const struct xtcp_seg *seg)
+bool xtcp_sack_update(struct sock *sk, const struct xtcp_seg *seg, u64 now_ns)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct sk_buff *head = skb_peek(&sk->sk_write_queue);
 	unsigned int dsack = xtcp_dsack_seen(sk, seg), taken;
+	u64 wait;
 
-	taken = xtcp_sack_mark(sk, seg, dsack);
+	taken = xtcp_sack_mark(sk, seg, dsack, now_ns);
 	xtcp_add(sock_net(sk), XTCP_MIB_SACK_BLOCKS_RECV, taken);
 	xtcp_add(sock_net(sk), XTCP_MIB_SACK_DISCARDS, seg->sack_blocks - dsack - taken);
 	if (xs->sacked_out)
 		xtcp_sack_mark_lost(sk);
-	return head && head != xs->send_head && (XTCP_SKB_CB(head)->sacked & XTCP_SKB_LOST);
+	wait = xtcp_rack_detect(sk, now_ns);
+	if (wait)
+		xtcp_timers_reorder(sk, wait);
+	return xtcp_lost_bytes(xs);
 }
 
 /*
@@ -310,6 +491,8 @@ void xtcp_clean_acked(struct sock *sk, u64 now_ns)
 		/* Sent once, not SACKed, yet below what was: it came late. */
 		if (sacked && !(marks & (XTCP_SKB_EVER_RETRANS | XTCP_SKB_SACKED)))
 			xtcp_reordering_seen(xs, XTCP_SKB_CB(skb)->seq, prior_high);
+		if (!(marks & XTCP_SKB_SACKED))
+			xtcp_rack_advance(xs, skb, now_ns);
 		sent_ns = XTCP_SKB_CB(skb)->sent_ns;
 		xtcp_unmark(xs, skb, XTCP_SKB_SACKED | XTCP_SKB_LOST | XTCP_SKB_RETRANS);
 		xs->bytes_acked += skb->len;

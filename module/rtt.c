@@ -33,6 +33,8 @@ void xtcp_rtt_sample(struct xtcp_rtt *rtt, u32 r_us)
 	u32 delta;
 
 	r_us = max(r_us, 1u);	/* srtt_us == 0 means "no measurement" */
+	if (!rtt->min_rtt_us || r_us < rtt->min_rtt_us)
+		rtt->min_rtt_us = r_us;
 	if (!rtt->srtt_us) {
 		rtt->srtt_us = r_us;
 		rtt->rttvar_us = r_us / 2;

@@ -96,6 +96,8 @@ static struct ctl_table xtcp_sysctl_template[] = {
 	XTCP_SYSCTL_RANGE("window_scaling", window_scaling, SYSCTL_ZERO, SYSCTL_ONE),
 	XTCP_SYSCTL_RANGE("sack", sack, SYSCTL_ZERO, SYSCTL_ONE),
 	XTCP_SYSCTL_RANGE("dsack", dsack, SYSCTL_ZERO, SYSCTL_ONE),
+	XTCP_SYSCTL_RANGE("recovery", recovery, SYSCTL_ZERO, SYSCTL_ONE),
+	XTCP_SYSCTL_RANGE("early_retrans", early_retrans, SYSCTL_ZERO, SYSCTL_FOUR),
 	XTCP_SYSCTL_RANGE("delayed_ack_ms", delayed_ack_ms, SYSCTL_ZERO, &xtcp_delack_max),
 	XTCP_SYSCTL_MEM("wmem", wmem),
 	XTCP_SYSCTL_MEM("rmem", rmem),
@@ -136,6 +138,8 @@ int xtcp_sysctl_init_net(struct net *net)
 	xn->window_scaling = 1;
 	xn->sack = 1;
 	xn->dsack = 1;
+	xn->recovery = 1;
+	xn->early_retrans = 3;
 	xn->delayed_ack_ms = 40;	/* Linux's TCP_ATO_MIN */
 	/*
 	 * Linux's tcp_wmem/tcp_rmem minimum and maximum; the default is the

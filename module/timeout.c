@@ -215,6 +215,22 @@ void xtcp_timer_expires(const struct xtcp_tcb *tcb, const struct xtcp_ctx *ctx,
 	case XTCP_TIMER_FIN_WAIT2:
 		xtcp_state_timer_expires(tcb, ctx, cfg, v);
 		break;
+	case XTCP_TIMER_REORDER:
+		v->event = "timer RACK reorder, nothing in flight";
+		if (tcb->snd_una != tcb->snd_nxt) {
+			v->actions = XTCP_ACT_RACK_TIMEOUT;
+			v->event = "timer RACK reorder";
+		}
+		break;
+	case XTCP_TIMER_LOSS_PROBE:
+		/* RFC 8985 7.3: probe, then the RTO for what is in flight. */
+		v->event = "timer loss probe, nothing in flight";
+		if (tcb->snd_una != tcb->snd_nxt) {
+			xtcp_rearm_rto(tcb, cfg, XTCP_TIMER_RETRANSMIT, tcb->retries, v);
+			v->actions = XTCP_ACT_LOSS_PROBE;
+			v->event = "timer loss probe";
+		}
+		break;
 	case XTCP_TIMER_DELACK:
 		v->event = "timer delayed ACK, not synchronized";
 		if (XTCPF(ctx->state) & XTCP_DELACK_STATES) {

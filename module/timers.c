@@ -10,6 +10,11 @@
  *   persist      rtx_timer: nothing in flight and data held back by the
  *                peer's window (or a cork): window probes (RFC 9293
  *                3.8.6.1), backing off the same way.
+ *   loss_probe   rtx_timer, instead of retransmit while SACK is in use
+ *                and nothing is lost: two round trips after the last
+ *                send, a tail loss probe (RFC 8985 7), then retransmit.
+ *   reorder      rtx_timer: RACK's reordering window for a segment sent
+ *                before one delivered (RFC 8985 6.3); then retransmit.
  *   keepalive    state_timer: probes on an idle connection (RFC 9293 3.8.4).
  *   fin_wait2    state_timer: the end of an orphaned FIN_WAIT2
  *                (tcp_fin_timeout).
@@ -31,6 +36,7 @@
 
 #include "xtcp/ack.h"
 #include "xtcp/input.h"
+#include "xtcp/recovery.h"
 #include "xtcp/request.h"
 #include "xtcp/rtt.h"
 #include "xtcp/sock.h"
@@ -52,6 +58,8 @@ static const char * const xtcp_timer_names[XTCP_TIMER_MAX] = {
 	[XTCP_TIMER_FIN_WAIT2]	= "fin_wait2",
 	[XTCP_TIMER_DELACK]	= "delayed_ack",
 	[XTCP_TIMER_TIME_WAIT]	= "time_wait",
+	[XTCP_TIMER_REORDER]	= "reorder",
+	[XTCP_TIMER_LOSS_PROBE]	= "loss_probe",
 };
 
 const char *xtcp_timer_name(enum xtcp_timer which)
@@ -66,6 +74,8 @@ static struct hrtimer *xtcp_hrtimer_of(struct xtcp_sock *xs, enum xtcp_timer whi
 	switch (which) {
 	case XTCP_TIMER_RETRANSMIT:
 	case XTCP_TIMER_PERSIST:
+	case XTCP_TIMER_REORDER:
+	case XTCP_TIMER_LOSS_PROBE:
 		*purpose = &xs->rtx_purpose;
 		return &xs->rtx_timer;
 	case XTCP_TIMER_KEEPALIVE:
@@ -161,6 +171,21 @@ static void xtcp_arm_retransmit(struct sock *sk)
 {
 	xtcp_sk(sk)->tcb.persist_backoff = 0;
 	xtcp_arm_rto(sk, XTCP_TIMER_RETRANSMIT, xtcp_sk(sk)->tcb.retries);
+}
+
+/*
+ * A tail loss probe, when RACK-TLP allows one now (recovery.c says when),
+ * rather than the RTO (Linux's tcp_set_xmit_timer()). False: it does not.
+ */
+static bool xtcp_arm_loss_probe(struct sock *sk)
+{
+	u64 pto = xtcp_tlp_pto_ns(sk, xtcp_clock_ns());
+
+	if (!pto)
+		return false;
+	xtcp_sk(sk)->tcb.persist_backoff = 0;
+	xtcp_arm(sk, XTCP_TIMER_LOSS_PROBE, pto);
+	return true;
 }
 
 /* The keepalive timer, to check again after the idle time. */
@@ -362,10 +387,16 @@ void xtcp_timers_arm(struct sock *sk, enum xtcp_timer which, u64 ns)
 	xtcp_arm(sk, which, ns);
 }
 
-/* Data (or SYN, FIN) went out: start the timer unless it runs (RFC 6298 5.1). */
+/*
+ * Data (or SYN, FIN) went out: start the timer unless it runs (RFC 6298
+ * 5.1); a tail loss probe moves on to two round trips from this send
+ * (RFC 8985 7.2), and RACK's reordering timer stays.
+ */
 void xtcp_timers_data_sent(struct sock *sk)
 {
-	if (!xtcp_armed(sk, XTCP_TIMER_RETRANSMIT))
+	if (xtcp_armed(sk, XTCP_TIMER_RETRANSMIT) || xtcp_armed(sk, XTCP_TIMER_REORDER))
+		return;
+	if (!xtcp_arm_loss_probe(sk))
 		xtcp_arm_retransmit(sk);
 }
 
@@ -379,7 +410,23 @@ void xtcp_timers_ack_received(struct sock *sk)
 
 	if (xs->tcb.snd_una == xs->tcb.snd_nxt)
 		xtcp_disarm(sk, XTCP_TIMER_RETRANSMIT);
-	else
+	else if (!xtcp_arm_loss_probe(sk))
+		xtcp_arm_retransmit(sk);
+}
+
+/* RACK: a segment may be lost once ns more have passed (RFC 8985 6.3). */
+void xtcp_timers_reorder(struct sock *sk, u64 ns)
+{
+	xtcp_arm(sk, XTCP_TIMER_REORDER, ns);
+}
+
+/* After RACK's timer: the RTO (or a probe) again for what is in flight. */
+void xtcp_timers_rearm(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (xs->tcb.snd_una != xs->tcb.snd_nxt && !hrtimer_is_queued(&xs->rtx_timer) &&
+	    !xtcp_arm_loss_probe(sk))
 		xtcp_arm_retransmit(sk);
 }
 

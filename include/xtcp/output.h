@@ -73,6 +73,7 @@ void xtcp_mark_push(struct sock *sk);
 bool xtcp_forced_push(const struct xtcp_sock *xs);
 int xtcp_append_tail(struct sock *sk, struct iov_iter *from, size_t len);
 void xtcp_window_probe(struct sock *sk);
+bool xtcp_send_new_probe(struct sock *sk);
 void xtcp_send_probe(struct sock *sk);
 
 #endif /* _XTCP_OUTPUT_H */

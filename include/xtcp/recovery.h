@@ -12,7 +12,9 @@
 
 #define XTCP_REORDERING_INIT	3	/* Linux's tcp_reordering: RFC 6675's DupThresh */
 #define XTCP_REORDERING_MAX	300	/* Linux's tcp_max_reordering */
+#define XTCP_REO_WND_MULT_MAX	16	/* RACK's reordering window: at most 4 min_rtt */
 
+struct sk_buff;
 struct sock;
 struct xtcp_seg;
 struct xtcp_sock;
@@ -21,8 +23,13 @@ u32 xtcp_lost_bytes(const struct xtcp_sock *xs);
 u32 xtcp_in_flight(const struct xtcp_sock *xs);
 void xtcp_retransmit(struct sock *sk);
 bool xtcp_resend_lost(struct sock *sk);
+int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb);
 void xtcp_retransmit_timeout(struct sock *sk);
-bool xtcp_sack_update(struct sock *sk, const struct xtcp_seg *seg);
+bool xtcp_sack_update(struct sock *sk, const struct xtcp_seg *seg, u64 now_ns);
+u64 xtcp_tlp_pto_ns(struct sock *sk, u64 now_ns);
+void xtcp_rack_timeout(struct sock *sk, u64 now_ns);
+void xtcp_loss_probe(struct sock *sk);
+void xtcp_tlp_acked(struct sock *sk);
 void xtcp_clean_acked(struct sock *sk, u64 now_ns);
 
 #endif /* _XTCP_RECOVERY_H */

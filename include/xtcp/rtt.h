@@ -16,6 +16,7 @@ struct sock;
 struct xtcp_rtt {
 	u32 srtt_us;
 	u32 rttvar_us;
+	u32 min_rtt_us;		/* the least seen (RACK's reordering window); 0: none */
 };
 
 void xtcp_rtt_sample(struct xtcp_rtt *rtt, u32 r_us);

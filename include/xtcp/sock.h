@@ -71,6 +71,18 @@ struct xtcp_sock {
 	u32 high_sacked;	/* the highest sequence SACKed, while sacked_out */
 	u32 reordering;		/* segments of reordering seen, 3 to 300 (tp->reordering) */
 	u32 dsacks;		/* DSACKs received (XTCP_INFO) */
+	u32 reord_seen;		/* times reordering was seen (RACK's reo_wnd) */
+	u32 tlps;		/* tail loss probes sent (XTCP_INFO) */
+	/* RACK-TLP (RFC 8985, recovery.c): the last sent segment delivered, the probe. */
+	struct {
+		u64 xmit_ns;		/* when it was last sent; 0: none yet */
+		u32 end_seq;
+		u32 rtt_us;		/* from that sending to its delivery */
+		u32 dsack_round;	/* SND.NXT when reo_wnd_mult last grew */
+		u8 reo_wnd_mult;	/* the reordering window in min_rtt/4 steps */
+		u8 tlp_out;		/* a probe is out, for what was sent before tlp_high_seq */
+		u32 tlp_high_seq;
+	} rack;
 	u32 undos;		/* reductions undone (XTCP_INFO) */
 	/* The SACK blocks we report (reasm.c), most recent first (RFC 2018 4). */
 	struct xtcp_sack_block sack_rep[XTCP_SACK_BLOCKS_MAX];

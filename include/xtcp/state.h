@@ -95,6 +95,8 @@ enum {
 	XTCP_ACT_SYNACK_SENT	= 1 << 22,	/* a child: its SYN,ACK went (request, cookie) */
 	XTCP_ACT_COOKIE_ACK	= 1 << 23,	/* LISTEN: an ACK that may complete a cookie */
 	XTCP_ACT_QUICKACK	= 1 << 24,	/* data the peer need not have sent: quick ACKs */
+	XTCP_ACT_RACK_TIMEOUT	= 1 << 25,	/* RACK's reordering window passed (RFC 8985 6.3) */
+	XTCP_ACT_LOSS_PROBE	= 1 << 26,	/* a tail loss probe (RFC 8985 7.3) */
 };
 
 struct xtcp_verdict {

@@ -26,6 +26,8 @@ enum xtcp_timer {
 	XTCP_TIMER_FIN_WAIT2,	/* orphaned FIN_WAIT2 (tcp_fin_timeout): state_timer */
 	XTCP_TIMER_DELACK,	/* RFC 9293 3.8.6.3: delack_timer */
 	XTCP_TIMER_TIME_WAIT,	/* 2*MSL: the TIME_WAIT entry's timer */
+	XTCP_TIMER_REORDER,	/* RFC 8985 6.3, RACK's reordering window: rtx_timer */
+	XTCP_TIMER_LOSS_PROBE,	/* RFC 8985 7, a tail loss probe: rtx_timer */
 	XTCP_TIMER_MAX
 };
 
@@ -52,6 +54,8 @@ enum xtcp_timer xtcp_timer_armed(struct sock *sk, s64 *ms_left);
 void xtcp_timers_arm(struct sock *sk, enum xtcp_timer which, u64 ns);
 void xtcp_timers_data_sent(struct sock *sk);
 void xtcp_timers_ack_received(struct sock *sk);
+void xtcp_timers_reorder(struct sock *sk, u64 ns);
+void xtcp_timers_rearm(struct sock *sk);
 void xtcp_timers_send_blocked(struct sock *sk);
 void xtcp_timers_peer_heard(struct sock *sk, u64 now_ns);
 void xtcp_timers_keepalive_changed(struct sock *sk, bool on);

@@ -66,6 +66,8 @@ enum xtcp_mib {
 	XTCP_MIB_DSACKS_SENT,		/* DSACK blocks sent: data received twice (RFC 2883) */
 	XTCP_MIB_DSACKS_RECV,		/* DSACK blocks received */
 	XTCP_MIB_DSACK_UNDOS,		/* reductions undone: every resend DSACKed (RFC 3708) */
+	XTCP_MIB_RACK_LOSSES,		/* segments RACK took as lost by time (RFC 8985) */
+	XTCP_MIB_TLPS,			/* tail loss probes sent (RFC 8985 7) */
 	XTCP_MIB_MAX
 };
 
@@ -89,6 +91,8 @@ struct xtcp_net {
 	int window_scaling;		/* offer and accept RFC 7323 window scaling */
 	int sack;			/* offer and accept RFC 2018 SACK */
 	int dsack;			/* report data received twice (RFC 2883) */
+	int recovery;			/* 1: RACK's loss detection (tcp_recovery) */
+	int early_retrans;		/* 3, 4: tail loss probes (tcp_early_retrans) */
 	int delayed_ack_ms;		/* 0: every segment is ACKed at once */
 	int wmem[3];			/* send buffer: min, default, max */
 	int rmem[3];			/* receive buffer: min, default, max */

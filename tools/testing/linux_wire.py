@@ -20,6 +20,9 @@ numbers relative to each side's ISS, lengths, flags). Issue 13's list:
 - limited_transmit: a new ACK, then the first and second duplicate ACK
   each let one new segment go (RFC 3042), the third resends the first
   unacknowledged segment (RFC 5681 3.2).
+- tail_loss_probe: with SACK, three segments unanswered: a couple of round
+  trips later (long before the RTO) the last is sent again as a probe
+  (RFC 8985 7); the same for a FIN.
 - syn_options: the SYN's and the SYN+ACK's option bytes (MSS, SACK
   permitted, window scale, in Linux's order and padding), with SACK on and
   off (net.xtcp.sack, net.ipv4.tcp_sack). Linux's timestamps are off here
@@ -56,7 +59,7 @@ sport = [41000]
 class Conn:
     """One crafted connection: the accepted socket and the peer's view of it."""
 
-    def __init__(self, proto, cls, wscale=False, rcvbuf=0):
+    def __init__(self, proto, cls, wscale=False, rcvbuf=0, sack=False):
         peer.proto = proto
         ln = cls()
         if rcvbuf:
@@ -66,7 +69,8 @@ class Conn:
         self.port = ln.getsockname()[1]
         sport[0] += 1
         self.sport = sport[0]
-        options = struct.pack("!BBH", 2, 4, MSS) + (bytes([1, 3, 3, 7]) if wscale else b"")
+        options = (SACK_OPTIONS if sack else struct.pack("!BBH", 2, 4, MSS)) + \
+            (bytes([1, 3, 3, 7]) if wscale else b"")
         sa, self.sock = peer.connect(ln, self.port, self.sport, ISN, options=options,
                                      window=WINDOW)
         ln.close()
@@ -102,6 +106,9 @@ class Conn:
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         self.sock.close()
         peer.drain()
+
+
+SACK_OPTIONS = struct.pack("!BBH", 2, 4, MSS) + bytes([1, 1, 4, 2])
 
 
 def send_all(c, n, flags=0):
@@ -180,6 +187,20 @@ def limited_transmit(proto, cls):
     return out
 
 
+def tail_loss_probe(proto, cls):
+    out = {}
+    c = Conn(proto, cls, sack=True)
+    assert send_all(c, 3 * MSS) == 3 * MSS
+    out["data"] = [s[:3] for s in c.collect(0.3)]
+    c.close()
+    c = Conn(proto, cls, sack=True)
+    assert send_all(c, 3 * MSS) == 3 * MSS
+    c.sock.shutdown(socket.SHUT_WR)
+    out["data_fin"] = [s[:3] for s in c.collect(0.3)]
+    c.close()
+    return out
+
+
 def quick_ack_scaled(proto, cls):
     return quick_ack(proto, cls, wscale=True)
 
@@ -236,7 +257,7 @@ def syn_options(proto, cls):
 for name, fn in (("syn_options", syn_options), ("psh", psh), ("slow_start", slow_start), ("quick_ack", quick_ack),
                  ("quick_ack_scaled", quick_ack_scaled),
                  ("quick_ack_big_buffer", quick_ack_big_buffer),
-                 ("limited_transmit", limited_transmit)):
+                 ("limited_transmit", limited_transmit), ("tail_loss_probe", tail_loss_probe)):
     seen = {side: fn(proto, cls) for side, proto, cls in SIDES}
     for key in seen["tcp"]:
         x, t = seen["xtcp"][key], seen["tcp"][key]

@@ -40,6 +40,8 @@ rto_max_ms 120000 1000 120000
 window_scaling 1 0 1
 sack 1 0 1
 dsack 1 0 1
+recovery 1 0 1
+early_retrans 3 0 4
 delayed_ack_ms 40 0 500
 challenge_ack_limit 2147483647 1 2147483647
 max_tw_buckets 262144 0 2147483647

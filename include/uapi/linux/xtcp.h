@@ -110,9 +110,11 @@ struct xtcp_info {
 	__u32	reordering;	/* segments of reordering seen: SACK's loss threshold, 3 at first */
 	__u32	dsacks;		/* DSACKs received: data the peer got twice (RFC 2883) */
 	__u32	undos;		/* congestion reductions undone as spurious (RFC 3708) */
+	__u32	tlps;		/* tail loss probes sent (RFC 8985 7) */
 	__u8	sack;		/* 1: SACK in use (both SYNs offered it) */
 	__u8	__pad2;
 	__u16	__pad3;
+	__u32	__pad4;		/* the struct is a whole number of 8 bytes */
 };
 
 #endif /* _UAPI_LINUX_XTCP_H */
