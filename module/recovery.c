@@ -288,7 +288,8 @@ u64 xtcp_tlp_pto_ns(struct sock *sk, u64 now_ns)
 	u64 pto, rto_at;
 
 	if ((early_retrans != 3 && early_retrans != 4) || !xs->sack_ok || xs->cc.in_recovery ||
-	    xtcp_lost_bytes(xs) || xs->rack.tlp_out || !xs->rtt.srtt_us || !head || head == xs->send_head ||
+	    xtcp_lost_bytes(xs) || xs->rack.tlp_out || !xs->rtt.srtt_us || !head ||
+	    head == xs->send_head ||
 	    !((1 << sk->sk_state) & (XTCPF(XTCP_ESTABLISHED) | XTCPF(XTCP_FIN_WAIT1) |
 				     XTCPF(XTCP_CLOSE_WAIT) | XTCPF(XTCP_CLOSING) |
 				     XTCPF(XTCP_LAST_ACK))))
