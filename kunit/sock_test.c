@@ -1455,6 +1455,16 @@ static void established_data_after_idle_quickacked(struct kunit *test)
 	fx_expect(f, A, f->iss + 1, PEER_ISS + 21, 0);
 }
 
+/* Ten bytes in, quick-ACKed, and a reply of twenty at once: pingpong. */
+static void fx_pingpong(struct fx *f)
+{
+	fx_established(f);
+	fx_peer(f, P | A, f->iss + 1, fx_data, 10);
+	fx_expect(f, A, f->iss + 1, PEER_ISS + 11, 0);
+	KUNIT_ASSERT_EQ(f->test, fx_send(f, fx_data, 20, 0), 20);
+	fx_expect(f, P | A, f->iss + 1, PEER_ISS + 11, 20);
+}
+
 /*
  * A reply within the delayed-ACK time makes the connection interactive
  * (pingpong): the next request's ACK waits to ride on the reply; a delayed
@@ -1464,11 +1474,7 @@ static void established_reply_enters_pingpong(struct kunit *test)
 {
 	struct fx *f = test->priv;
 
-	fx_established(f);
-	fx_peer(f, P | A, f->iss + 1, fx_data, 10);
-	fx_expect(f, A, f->iss + 1, PEER_ISS + 11, 0);
-	KUNIT_ASSERT_EQ(test, fx_send(f, fx_data, 20, 0), 20);
-	fx_expect(f, P | A, f->iss + 1, PEER_ISS + 11, 20);
+	fx_pingpong(f);
 	fx_peer(f, P | A, f->iss + 21, fx_data, 10);
 	fx_expect_none(f);
 	KUNIT_EXPECT_EQ(test, fx_timer(f), XTCP_TIMER_DELACK);
@@ -1488,11 +1494,7 @@ static void established_old_data_leaves_pingpong(struct kunit *test)
 {
 	struct fx *f = test->priv;
 
-	fx_established(f);
-	fx_peer(f, P | A, f->iss + 1, fx_data, 10);
-	fx_expect(f, A, f->iss + 1, PEER_ISS + 11, 0);
-	KUNIT_ASSERT_EQ(test, fx_send(f, fx_data, 20, 0), 20);
-	fx_expect(f, P | A, f->iss + 1, PEER_ISS + 11, 20);
+	fx_pingpong(f);
 	fx_feed(f, P | A, PEER_ISS + 1, f->iss + 21, fx_data, 10);
 	fx_expect(f, A, f->iss + 21, PEER_ISS + 11, 0);
 	fx_peer(f, P | A, f->iss + 21, fx_data, 10);
@@ -1601,6 +1603,26 @@ static void fx_peer_sack(struct fx *f, u32 ack, const u32 (*blocks)[2], unsigned
 	fx_feed_seg(f, &seg, NULL, 0);
 }
 
+/*
+ * A SACK connection (fx_established_sack) that wrote segs full segments,
+ * with room to queue them all; what went (cwnd lets ten go at first) is
+ * taken off the wire. Returns how many segments went.
+ */
+static int fx_sack_sent(struct fx *f, int segs)
+{
+	u8 *buf = kunit_kzalloc(f->test, segs * PEER_MSS, GFP_KERNEL);
+	struct xtcp_seg seg;
+	int sent = 0;
+
+	KUNIT_ASSERT_NOT_NULL(f->test, buf);
+	fx_established_sack(f);
+	WRITE_ONCE(f->sk->sk_sndbuf, 1 << 20);
+	KUNIT_ASSERT_EQ(f->test, fx_send(f, buf, segs * PEER_MSS, 0), segs * PEER_MSS);
+	while (fx_pop(f, &seg, NULL, 0))
+		sent++;
+	return sent;
+}
+
 /* net.xtcp.sack = 0: the SYN offers no SACK and the peer's offer is not taken. */
 static void syn_sent_sack_off_neither_offered_nor_taken(struct kunit *test)
 {
@@ -1679,17 +1701,9 @@ static void established_sack_recovery_resends_only_holes(struct kunit *test)
 	static const u32 sacked[][2] = { { 5000, 10000 }, { 1000, 4000 } };
 	struct fx *f = test->priv;
 	long recoveries = fx_stat(XTCP_MIB_SACK_RECOVERIES);
-	struct xtcp_seg seg;
-	u8 *buf;
-	int i;
 
-	buf = kunit_kzalloc(test, 10 * PEER_MSS, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, buf);
 	fx_dupthresh_only();
-	fx_established_sack(f);
-	KUNIT_ASSERT_EQ(test, fx_send(f, buf, 10 * PEER_MSS, 0), 10 * PEER_MSS);
-	for (i = 0; i < 10; i++)
-		fx_pop(f, &seg, NULL, 0);
+	KUNIT_ASSERT_EQ(test, fx_sack_sent(f, 10), 10);
 	fx_peer_sack(f, 0, sacked, 2);
 	/* The first goes at once, whatever cwnd says (RFC 6675 5 step 4.2). */
 	fx_expect(f, A, f->iss + 1, PEER_ISS + 1, PEER_MSS);
@@ -1711,17 +1725,9 @@ static void established_sack_timeout_skips_sacked(struct kunit *test)
 {
 	static const u32 sacked[][2] = { { 1000, 2000 } };
 	struct fx *f = test->priv;
-	struct xtcp_seg seg;
-	u8 *buf;
-	int i;
 
-	buf = kunit_kzalloc(test, 4 * PEER_MSS, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, buf);
 	fx_dupthresh_only();
-	fx_established_sack(f);
-	KUNIT_ASSERT_EQ(test, fx_send(f, buf, 4 * PEER_MSS, 0), 4 * PEER_MSS);
-	for (i = 0; i < 4; i++)
-		fx_pop(f, &seg, NULL, 0);
+	KUNIT_ASSERT_EQ(test, fx_sack_sent(f, 4), 4);
 	fx_peer_sack(f, 0, sacked, 1);
 	fx_expect_none(f);		/* one SACKed segment: nothing lost yet */
 	KUNIT_ASSERT_TRUE(test, fx_fire(f, XTCP_TIMER_RETRANSMIT));
@@ -1813,17 +1819,9 @@ static void established_dsack_undoes_spurious_recovery(struct kunit *test)
 	struct fx *f = test->priv;
 	long undos = fx_stat(XTCP_MIB_DSACK_UNDOS);
 	struct xtcp_info info;
-	struct xtcp_seg seg;
-	u8 *buf;
-	int i;
 
-	buf = kunit_kzalloc(test, 10 * PEER_MSS, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, buf);
 	fx_dupthresh_only();
-	fx_established_sack(f);
-	KUNIT_ASSERT_EQ(test, fx_send(f, buf, 10 * PEER_MSS, 0), 10 * PEER_MSS);
-	for (i = 0; i < 10; i++)
-		fx_pop(f, &seg, NULL, 0);
+	KUNIT_ASSERT_EQ(test, fx_sack_sent(f, 10), 10);
 	fx_peer_sack(f, 0, sacked, 1);
 	fx_expect(f, A, f->iss + 1, PEER_ISS + 1, PEER_MSS);
 	info = fx_info(f);
@@ -1854,16 +1852,8 @@ static void established_rack_resends_lost_retransmission(struct kunit *test)
 	struct fx *f = test->priv;
 	long rack = fx_stat(XTCP_MIB_RACK_LOSSES);
 	struct xtcp_seg seg;
-	u8 *buf;
-	int i;
 
-	buf = kunit_kzalloc(test, 20 * PEER_MSS, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, buf);
-	fx_established_sack(f);
-	WRITE_ONCE(f->sk->sk_sndbuf, 1 << 20);
-	KUNIT_ASSERT_EQ(test, fx_send(f, buf, 20 * PEER_MSS, 0), 20 * PEER_MSS);
-	for (i = 0; i < 10; i++)
-		fx_pop(f, &seg, NULL, 0);
+	KUNIT_ASSERT_EQ(test, fx_sack_sent(f, 20), 10);
 	fx_advance_ms(FX_SACK_RTT_MS);
 	fx_peer_sack(f, 0, sacked, 1);
 	/* Recovery: the first again; the pipe (one segment) lets new data follow. */
@@ -1885,13 +1875,8 @@ static void established_rack_reorder_timer_marks_lost(struct kunit *test)
 {
 	static const u32 sacked[][2] = { { 2000, 3000 } };
 	struct fx *f = test->priv;
-	struct xtcp_seg seg;
-	int i;
 
-	fx_established_sack(f);
-	KUNIT_ASSERT_EQ(test, fx_send(f, fx_data, 3000, 0), 3000);
-	for (i = 0; i < 3; i++)
-		fx_pop(f, &seg, NULL, 0);
+	KUNIT_ASSERT_EQ(test, fx_sack_sent(f, 3), 3);
 	fx_peer_sack(f, 0, sacked, 1);
 	fx_expect_none(f);
 	/* A quarter of the least round trip to wait: the reorder timer. */
@@ -1910,12 +1895,8 @@ static void established_tlp_resends_last_segment(struct kunit *test)
 	struct fx *f = test->priv;
 	long tlps = fx_stat(XTCP_MIB_TLPS);
 	struct xtcp_seg seg;
-	int i;
 
-	fx_established_sack(f);
-	KUNIT_ASSERT_EQ(test, fx_send(f, fx_data, 3000, 0), 3000);
-	for (i = 0; i < 3; i++)
-		fx_pop(f, &seg, NULL, 0);
+	KUNIT_ASSERT_EQ(test, fx_sack_sent(f, 3), 3);
 	KUNIT_EXPECT_EQ(test, fx_timer(f), XTCP_TIMER_LOSS_PROBE);
 	KUNIT_ASSERT_TRUE(test, fx_fire(f, XTCP_TIMER_LOSS_PROBE));
 	fx_expect(f, P | A, f->iss + 1 + 2 * PEER_MSS, PEER_ISS + 1, PEER_MSS);
@@ -1936,16 +1917,8 @@ static void established_tlp_sends_new_data_or_none_when_off(struct kunit *test)
 {
 	struct fx *f = test->priv;
 	struct xtcp_seg seg;
-	u8 *buf;
-	int i;
 
-	buf = kunit_kzalloc(test, 12 * PEER_MSS, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, buf);
-	fx_established_sack(f);
-	WRITE_ONCE(f->sk->sk_sndbuf, 1 << 20);
-	KUNIT_ASSERT_EQ(test, fx_send(f, buf, 12 * PEER_MSS, 0), 12 * PEER_MSS);
-	for (i = 0; i < 10; i++)
-		fx_pop(f, &seg, NULL, 0);
+	KUNIT_ASSERT_EQ(test, fx_sack_sent(f, 12), 10);
 	fx_expect_none(f);		/* cwnd: ten */
 	KUNIT_ASSERT_TRUE(test, fx_fire(f, XTCP_TIMER_LOSS_PROBE));
 	fx_expect(f, A, f->iss + 1 + 10 * PEER_MSS, PEER_ISS + 1, PEER_MSS);
@@ -1954,7 +1927,7 @@ static void established_tlp_sends_new_data_or_none_when_off(struct kunit *test)
 	while (fx_pop(f, &seg, NULL, 0))
 		;
 	fx_net()->early_retrans = 0;
-	KUNIT_ASSERT_EQ(test, fx_send(f, buf, PEER_MSS, 0), PEER_MSS);
+	KUNIT_ASSERT_EQ(test, fx_send(f, fx_data, PEER_MSS, 0), PEER_MSS);
 	while (fx_pop(f, &seg, NULL, 0))
 		;
 	KUNIT_EXPECT_EQ(test, fx_timer(f), XTCP_TIMER_RETRANSMIT);
@@ -1966,13 +1939,8 @@ static void established_sack_bad_blocks_ignored(struct kunit *test)
 	static const u32 bad[][2] = { { 3000, 2000 }, { 1000, 9000 }, { 2000, 2000 } };
 	struct fx *f = test->priv;
 	long discards = fx_stat(XTCP_MIB_SACK_DISCARDS);
-	struct xtcp_seg seg;
-	int i;
 
-	fx_established_sack(f);
-	KUNIT_ASSERT_EQ(test, fx_send(f, fx_data, 4000, 0), 4000);
-	for (i = 0; i < 4; i++)
-		fx_pop(f, &seg, NULL, 0);
+	KUNIT_ASSERT_EQ(test, fx_sack_sent(f, 4), 4);
 	fx_peer_sack(f, 0, bad, 3);
 	fx_expect_none(f);
 	KUNIT_EXPECT_EQ(test, fx_stat(XTCP_MIB_SACK_DISCARDS), discards + 3);
