@@ -17,37 +17,37 @@ static void cong_test_slow_start(struct kunit *test)
 	struct xtcp_cc cc;
 	int i;
 
-	xtcp_cc_init(&cc, MSS, ISS);
+	xtcp_cc_init(&cc, MSS, ISS, &xtcp_reno_ops);
 	/* RFC 6928: min(10 * MSS, max(2 * MSS, 14600)) = 10 * 1000. */
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 10 * MSS);
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, U32_MAX);
 	for (i = 1; i <= 10; i++)
-		KUNIT_EXPECT_FALSE(test, xtcp_cc_ack(&cc, ISS + 1 + i * MSS, MSS, 0, MSS));
+		KUNIT_EXPECT_FALSE(test, xtcp_cc_ack(&cc, ISS + 1 + i * MSS, MSS, 0, MSS, 0));
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 20 * MSS);
 	/* An ACK of a part of a segment grows it by that part only. */
-	xtcp_cc_ack(&cc, ISS + 1 + 10 * MSS + 100, 100, 0, MSS);
+	xtcp_cc_ack(&cc, ISS + 1 + 10 * MSS + 100, 100, 0, MSS, 0);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 20 * MSS + 100);
 	/* An ACK of two segments (a delayed ACK) by both. */
-	xtcp_cc_ack(&cc, ISS + 1 + 12 * MSS + 100, 2 * MSS, 0, MSS);
+	xtcp_cc_ack(&cc, ISS + 1 + 12 * MSS + 100, 2 * MSS, 0, MSS, 0);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 22 * MSS + 100);
 	/* A stretch ACK of ten segments by all ten (Linux: cwnd 10 -> 20 on one such ACK). */
-	xtcp_cc_ack(&cc, ISS + 1 + 22 * MSS + 100, 10 * MSS, 0, MSS);
+	xtcp_cc_ack(&cc, ISS + 1 + 22 * MSS + 100, 10 * MSS, 0, MSS, 0);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 32 * MSS + 100);
 	/* Up to ssthresh; the rest counts toward avoidance's next MSS. */
 	cc.ssthresh = 40 * MSS;
-	xtcp_cc_ack(&cc, ISS + 1 + 42 * MSS, 20 * MSS, 0, MSS);
+	xtcp_cc_ack(&cc, ISS + 1 + 42 * MSS, 20 * MSS, 0, MSS, 0);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 40 * MSS);
 	KUNIT_EXPECT_EQ(test, cc.bytes_acked, 12 * MSS + 100);
 	/* Without a loss cwnd saturates, it never wraps. */
 	cc.ssthresh = U32_MAX;
 	cc.cwnd = U32_MAX - 10;
-	xtcp_cc_ack(&cc, ISS + 1 + 52 * MSS, 10 * MSS, 0, MSS);
+	xtcp_cc_ack(&cc, ISS + 1 + 52 * MSS, 10 * MSS, 0, MSS, 0);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, U32_MAX);
-	xtcp_cc_ack(&cc, ISS + 1 + 62 * MSS, 10 * MSS, 0, MSS);
+	xtcp_cc_ack(&cc, ISS + 1 + 62 * MSS, 10 * MSS, 0, MSS, 0);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, U32_MAX);
 
 	/* A big MSS: the initial window is two segments. */
-	xtcp_cc_init(&cc, 65483, ISS);
+	xtcp_cc_init(&cc, 65483, ISS, &xtcp_reno_ops);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 2 * 65483u);
 }
 
@@ -57,18 +57,18 @@ static void cong_test_avoidance(struct kunit *test)
 	struct xtcp_cc cc;
 	int i;
 
-	xtcp_cc_init(&cc, MSS, ISS);
+	xtcp_cc_init(&cc, MSS, ISS, &xtcp_reno_ops);
 	cc.ssthresh = 10 * MSS;		/* cwnd == ssthresh: avoidance */
 	for (i = 0; i < 9; i++)
-		xtcp_cc_ack(&cc, ISS + 1 + (i + 1) * MSS, MSS, 0, MSS);
+		xtcp_cc_ack(&cc, ISS + 1 + (i + 1) * MSS, MSS, 0, MSS, 0);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 10 * MSS);
-	xtcp_cc_ack(&cc, ISS + 1 + 10 * MSS, MSS, 0, MSS);
+	xtcp_cc_ack(&cc, ISS + 1 + 10 * MSS, MSS, 0, MSS, 0);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 11 * MSS);
 	/* Delayed ACKs (two segments each): 11 segments' worth for the next MSS. */
 	for (i = 0; i < 5; i++)
-		xtcp_cc_ack(&cc, ISS + 1 + (12 + 2 * i) * MSS, 2 * MSS, 0, MSS);
+		xtcp_cc_ack(&cc, ISS + 1 + (12 + 2 * i) * MSS, 2 * MSS, 0, MSS, 0);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 11 * MSS);
-	xtcp_cc_ack(&cc, ISS + 1 + 22 * MSS, 2 * MSS, 0, MSS);
+	xtcp_cc_ack(&cc, ISS + 1 + 22 * MSS, 2 * MSS, 0, MSS, 0);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 12 * MSS);
 }
 
@@ -82,7 +82,7 @@ static void cong_test_fast_recovery(struct kunit *test)
 	u32 una = ISS + 1, nxt = ISS + 1 + 20 * MSS;
 	struct xtcp_cc cc;
 
-	xtcp_cc_init(&cc, MSS, ISS);
+	xtcp_cc_init(&cc, MSS, ISS, &xtcp_reno_ops);
 	cc.cwnd = 20 * MSS;
 	KUNIT_EXPECT_FALSE(test, xtcp_cc_dupack(&cc, una, nxt, MSS));
 	KUNIT_EXPECT_FALSE(test, xtcp_cc_dupack(&cc, una, nxt, MSS));
@@ -99,16 +99,16 @@ static void cong_test_fast_recovery(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 15 * MSS);
 	/* Partial ACK (segment 10 was lost too): retransmit, deflate by 9, add 1. */
 	una += 9 * MSS;
-	KUNIT_EXPECT_TRUE(test, xtcp_cc_ack(&cc, una, 9 * MSS, nxt - una, MSS));
+	KUNIT_EXPECT_TRUE(test, xtcp_cc_ack(&cc, una, 9 * MSS, nxt - una, MSS, 0));
 	KUNIT_EXPECT_TRUE(test, cc.in_recovery);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 7 * MSS);
 	/* Full ACK: cwnd = min(ssthresh, flight + MSS), recovery over. */
-	KUNIT_EXPECT_FALSE(test, xtcp_cc_ack(&cc, nxt, nxt - una, 0, MSS));
+	KUNIT_EXPECT_FALSE(test, xtcp_cc_ack(&cc, nxt, nxt - una, 0, MSS, 0));
 	KUNIT_EXPECT_FALSE(test, cc.in_recovery);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 2 * MSS);
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, 10 * MSS);
 	/* cwnd < ssthresh: slow start again, +1 MSS. */
-	xtcp_cc_ack(&cc, nxt + MSS, MSS, 0, MSS);
+	xtcp_cc_ack(&cc, nxt + MSS, MSS, 0, MSS, 0);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 3 * MSS);
 }
 
@@ -123,7 +123,7 @@ static void cong_test_recovery_inflation_bounded(struct kunit *test)
 	struct xtcp_cc cc;
 	int i;
 
-	xtcp_cc_init(&cc, mss, ISS);
+	xtcp_cc_init(&cc, mss, ISS, &xtcp_reno_ops);
 	cc.cwnd = 20 * mss;
 	for (i = 0; i < 3; i++)
 		xtcp_cc_dupack(&cc, una, nxt, mss);
@@ -140,7 +140,7 @@ static void cong_test_no_second_recovery(struct kunit *test)
 	u32 una = ISS + 1, nxt = ISS + 1 + 10 * MSS;
 	struct xtcp_cc cc;
 
-	xtcp_cc_init(&cc, MSS, ISS);
+	xtcp_cc_init(&cc, MSS, ISS, &xtcp_reno_ops);
 	xtcp_cc_timeout(&cc, una, nxt, MSS, false);
 	/* After the timeout, recover = nxt: dupacks for una <= recover are ignored. */
 	xtcp_cc_dupack(&cc, una, nxt, MSS);
@@ -156,7 +156,7 @@ static void cong_test_timeout(struct kunit *test)
 	u32 una = ISS + 1, nxt = ISS + 1 + 16 * MSS;
 	struct xtcp_cc cc;
 
-	xtcp_cc_init(&cc, MSS, ISS);
+	xtcp_cc_init(&cc, MSS, ISS, &xtcp_reno_ops);
 	cc.cwnd = 16 * MSS;
 	xtcp_cc_timeout(&cc, una, nxt, MSS, false);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, MSS);
@@ -167,9 +167,9 @@ static void cong_test_timeout(struct kunit *test)
 	xtcp_cc_timeout(&cc, una, una + MSS, MSS, false);
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, 2 * MSS);
 	/* Slow start again from one MSS, by what each ACK acknowledges, as Linux. */
-	xtcp_cc_ack(&cc, una + 2 * MSS, 2 * MSS, 0, MSS);
+	xtcp_cc_ack(&cc, una + 2 * MSS, 2 * MSS, 0, MSS, 0);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 2 * MSS);
-	xtcp_cc_ack(&cc, una + 4 * MSS, 2 * MSS, 0, MSS);
+	xtcp_cc_ack(&cc, una + 4 * MSS, 2 * MSS, 0, MSS, 0);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 3 * MSS);	/* ssthresh 2 MSS: avoidance */
 }
 
@@ -179,7 +179,7 @@ static void cong_test_limited_transmit(struct kunit *test)
 	struct xtcp_cc cc;
 	u32 una = ISS + 1;
 
-	xtcp_cc_init(&cc, MSS, ISS);
+	xtcp_cc_init(&cc, MSS, ISS, &xtcp_reno_ops);
 	KUNIT_EXPECT_EQ(test, xtcp_cc_send_window(&cc, MSS), 10 * MSS);
 	xtcp_cc_dupack(&cc, una, una + 10 * MSS, MSS);
 	KUNIT_EXPECT_EQ(test, xtcp_cc_send_window(&cc, MSS), 11 * MSS);
@@ -189,7 +189,7 @@ static void cong_test_limited_transmit(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, xtcp_cc_dupack(&cc, una, una + 12 * MSS, MSS));
 	KUNIT_EXPECT_EQ(test, xtcp_cc_send_window(&cc, MSS), cc.cwnd);
 	/* A new ACK ends the count. */
-	xtcp_cc_ack(&cc, una + 12 * MSS, 12 * MSS, 0, MSS);
+	xtcp_cc_ack(&cc, una + 12 * MSS, 12 * MSS, 0, MSS, 0);
 	KUNIT_EXPECT_EQ(test, xtcp_cc_send_window(&cc, MSS), cc.cwnd);
 	/* No wrap at the top. */
 	cc.cwnd = U32_MAX - 10;
@@ -203,7 +203,7 @@ static void cong_test_sack_recovery(struct kunit *test)
 	struct xtcp_cc cc;
 	u32 una = ISS + 1;
 
-	xtcp_cc_init(&cc, MSS, ISS);
+	xtcp_cc_init(&cc, MSS, ISS, &xtcp_reno_ops);
 	cc.sack = true;
 	KUNIT_EXPECT_TRUE(test, xtcp_cc_recovery(&cc, una, una + 10 * MSS, MSS));
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, 5 * MSS);
@@ -213,12 +213,12 @@ static void cong_test_sack_recovery(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, xtcp_cc_dupack(&cc, una, una + 10 * MSS, MSS));
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 5 * MSS);
 	/* A partial ACK: the scoreboard resends, cwnd stays. */
-	KUNIT_EXPECT_FALSE(test, xtcp_cc_ack(&cc, una + MSS, MSS, 9 * MSS, MSS));
+	KUNIT_EXPECT_FALSE(test, xtcp_cc_ack(&cc, una + MSS, MSS, 9 * MSS, MSS, 0));
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 5 * MSS);
 	KUNIT_EXPECT_TRUE(test, cc.in_recovery);
 	/* Limited transmit is the pipe's business with SACK: no extra room. */
 	KUNIT_EXPECT_EQ(test, xtcp_cc_send_window(&cc, MSS), 5 * MSS);
-	xtcp_cc_ack(&cc, una + 10 * MSS, 9 * MSS, 0, MSS);
+	xtcp_cc_ack(&cc, una + 10 * MSS, 9 * MSS, 0, MSS, 0);
 	KUNIT_EXPECT_FALSE(test, cc.in_recovery);
 	/* A loss at or below recover, already recovered from (RFC 6582 3.2 step 2): none. */
 	KUNIT_EXPECT_FALSE(test, xtcp_cc_recovery(&cc, una + 10 * MSS, una + 20 * MSS, MSS));
@@ -231,7 +231,7 @@ static void cong_test_sack_dupacks_start_nothing(struct kunit *test)
 	u32 una = ISS + 1;
 	int i;
 
-	xtcp_cc_init(&cc, MSS, ISS);
+	xtcp_cc_init(&cc, MSS, ISS, &xtcp_reno_ops);
 	cc.sack = true;
 	for (i = 0; i < 5; i++)
 		KUNIT_EXPECT_FALSE(test, xtcp_cc_dupack(&cc, una, una + 10 * MSS, MSS));
@@ -245,7 +245,7 @@ static void cong_test_dsack_undo(struct kunit *test)
 	struct xtcp_cc cc;
 	u32 una = ISS + 1;
 
-	xtcp_cc_init(&cc, MSS, ISS);
+	xtcp_cc_init(&cc, MSS, ISS, &xtcp_reno_ops);
 	cc.sack = true;
 	/* No reduction yet: a DSACK undoes nothing. */
 	KUNIT_EXPECT_FALSE(test, xtcp_cc_dsack(&cc, una + MSS, 1));
@@ -272,7 +272,129 @@ static void cong_test_dsack_undo(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 10 * MSS);
 }
 
+/* The algorithms by name, as TCP_CONGESTION and the sysctls see them. */
+static void cong_test_registry(struct kunit *test)
+{
+	char names[64];
+
+	KUNIT_EXPECT_PTR_EQ(test, xtcp_cc_find("cubic"), &xtcp_cubic_ops);
+	KUNIT_EXPECT_PTR_EQ(test, xtcp_cc_find("reno"), &xtcp_reno_ops);
+	KUNIT_EXPECT_NULL(test, xtcp_cc_find("bbr"));
+	KUNIT_EXPECT_NULL(test, xtcp_cc_find(""));
+	xtcp_cc_available(names, sizeof(names));
+	KUNIT_EXPECT_STREQ(test, names, "reno cubic");
+}
+
+/* RFC 9438 4.6, 4.7: ssthresh = 0.7 cwnd; W_max lowered when losses come below it. */
+static void cong_test_cubic_reduction(struct kunit *test)
+{
+	struct xtcp_cc cc;
+	u32 una = ISS + 1;
+
+	xtcp_cc_init(&cc, MSS, ISS, &xtcp_cubic_ops);
+	cc.sack = true;
+	cc.cwnd = 100 * MSS;
+	KUNIT_EXPECT_TRUE(test, xtcp_cc_recovery(&cc, una, una + 100 * MSS, MSS));
+	KUNIT_EXPECT_EQ(test, cc.ssthresh, 100 * MSS * 717 / 1024);
+	KUNIT_EXPECT_EQ(test, cc.cubic.w_max, 100 * MSS);
+	xtcp_cc_ack(&cc, una + 100 * MSS, 100 * MSS, 100 * MSS, MSS, NSEC_PER_SEC);
+	/* The next loss below W_max: fast convergence, W_max = cwnd (1 + beta) / 2. */
+	cc.cwnd = 90 * MSS;
+	KUNIT_EXPECT_TRUE(test, xtcp_cc_recovery(&cc, una + 101 * MSS, una + 190 * MSS, MSS));
+	KUNIT_EXPECT_EQ(test, cc.cubic.w_max, (u32)((u64)90 * MSS * 1741 / 2048));
+	/* A timeout: cwnd one segment, ssthresh by the same rule. */
+	cc.in_recovery = false;
+	cc.cwnd = 50 * MSS;
+	xtcp_cc_timeout(&cc, una + 300 * MSS, una + 350 * MSS, MSS, false);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, MSS);
+	KUNIT_EXPECT_EQ(test, cc.ssthresh, 50 * MSS * 717 / 1024);
+}
+
+/* W_cubic(t) = C (t - K)^3 + W_max, C = 0.4 segments/s^3, as segments (t, K in ms). */
+static s64 cubic_w(s64 t_ms, s64 k_ms, s64 w_max)
+{
+	s64 d = t_ms - k_ms;
+
+	return w_max + d * d * d * 4 / 10 / 1000000000;
+}
+
+/*
+ * After a loss at W_max = 100 segments, cwnd follows RFC 9438's curve:
+ * K = cbrt(W_max (1 - beta) / C) = cbrt(75) s = 4.217 s; an ACK of a
+ * whole window each 100 ms round trip keeps cwnd within two segments of
+ * W_cubic(t): concave toward W_max, flat there, convex beyond.
+ */
+static void cong_test_cubic_curve(struct kunit *test)
+{
+	struct xtcp_cc cc;
+	u32 una = ISS + 1, seq;
+	u64 t0 = 10 * NSEC_PER_SEC, now = t0;
+	s64 t_ms, w, got;
+	int r, i;
+
+	xtcp_cc_init(&cc, MSS, ISS, &xtcp_cubic_ops);
+	cc.sack = true;
+	cc.cwnd = 100 * MSS;
+	xtcp_cc_recovery(&cc, una, una + 100 * MSS, MSS);
+	seq = una + 100 * MSS;
+	xtcp_cc_ack(&cc, seq, 100 * MSS, 100 * MSS, MSS, now);	/* recovery over: 70 */
+	KUNIT_ASSERT_EQ(test, cc.cwnd, 100 * MSS * 717 / 1024);
+	for (r = 1; r <= 70; r++) {
+		u32 segs = cc.cwnd / MSS;
+
+		now = t0 + r * 100 * NSEC_PER_MSEC;
+		for (i = 0; i < segs; i++) {
+			seq += MSS;
+			xtcp_cc_ack(&cc, seq, MSS, cc.cwnd, MSS, now);
+		}
+		t_ms = r * 100;
+		if (t_ms != 2000 && t_ms != 4200 && t_ms != 6000 && t_ms != 7000)
+			continue;
+		/* The epoch began with the first ACK in avoidance, 100 ms in. */
+		w = cubic_w(t_ms - 100, cc.cubic.k_ms, 100);
+		got = cc.cwnd / MSS;
+		/* beta is 717/1024: K = cbrt(29.98 / 0.4) s, not quite cbrt(75) s. */
+		KUNIT_EXPECT_EQ_MSG(test, cc.cubic.k_ms, 4216, "K");
+		KUNIT_EXPECT_LE_MSG(test, abs(got - w), 2, "t %lld ms: cwnd %lld, W_cubic %lld",
+				    t_ms, got, w);
+	}
+}
+
+/* HyStart (RFC 9406 4.2): a round's least RTT up by eta (4 to 16 ms) ends slow start. */
+static void cong_test_hystart(struct kunit *test)
+{
+	struct xtcp_cc cc;
+	u32 una = ISS + 1;
+	int i;
+
+	xtcp_cc_init(&cc, MSS, ISS, &xtcp_cubic_ops);
+	cc.cwnd = 20 * MSS;
+	/* Round 1: eight samples of 10 ms. */
+	for (i = 0; i < 8; i++)
+		xtcp_cubic_ops.rtt_sample(&cc, una + i * MSS, una + 20 * MSS, 10000, MSS);
+	/* Round 2: 13 ms is within eta (4 ms): slow start goes on. */
+	for (i = 0; i < 8; i++)
+		xtcp_cubic_ops.rtt_sample(&cc, una + (20 + i) * MSS, una + 40 * MSS, 13000, MSS);
+	KUNIT_EXPECT_EQ(test, cc.ssthresh, U32_MAX);
+	/* Round 3: 18 ms, 5 more than round 2's 13: over. */
+	for (i = 0; i < 7; i++)
+		xtcp_cubic_ops.rtt_sample(&cc, una + (40 + i) * MSS, una + 60 * MSS, 18000, MSS);
+	KUNIT_EXPECT_EQ(test, cc.ssthresh, U32_MAX);	/* seven samples: not yet */
+	xtcp_cubic_ops.rtt_sample(&cc, una + 47 * MSS, una + 60 * MSS, 18000, MSS);
+	KUNIT_EXPECT_EQ(test, cc.ssthresh, 20 * MSS);
+	/* Below 16 segments HyStart does not judge. */
+	xtcp_cc_init(&cc, MSS, ISS, &xtcp_cubic_ops);
+	for (i = 0; i < 16; i++)
+		xtcp_cubic_ops.rtt_sample(&cc, una + i * MSS, una + 10 * MSS, 10000 + i * 5000,
+					  MSS);
+	KUNIT_EXPECT_EQ(test, cc.ssthresh, U32_MAX);
+}
+
 static struct kunit_case cong_test_cases[] = {
+	KUNIT_CASE(cong_test_registry),
+	KUNIT_CASE(cong_test_cubic_reduction),
+	KUNIT_CASE(cong_test_cubic_curve),
+	KUNIT_CASE(cong_test_hystart),
 	KUNIT_CASE(cong_test_sack_recovery),
 	KUNIT_CASE(cong_test_sack_dupacks_start_nothing),
 	KUNIT_CASE(cong_test_dsack_undo),

@@ -1825,8 +1825,9 @@ static void established_dsack_undoes_spurious_recovery(struct kunit *test)
 	fx_peer_sack(f, 0, sacked, 1);
 	fx_expect(f, A, f->iss + 1, PEER_ISS + 1, PEER_MSS);
 	info = fx_info(f);
-	KUNIT_EXPECT_EQ(test, info.snd_cwnd, 5 * PEER_MSS);
-	KUNIT_EXPECT_EQ(test, info.snd_ssthresh, 5 * PEER_MSS);
+	/* CUBIC, the default: beta 0.7 of cwnd. */
+	KUNIT_EXPECT_EQ(test, info.snd_cwnd, 10 * PEER_MSS * 717 / 1024);
+	KUNIT_EXPECT_EQ(test, info.snd_ssthresh, 10 * PEER_MSS * 717 / 1024);
 	/* The original came after all; the resend is reported back twice. */
 	fx_peer_sack(f, 10000, dsack, 1);
 	info = fx_info(f);

@@ -9,21 +9,77 @@
 #include <linux/export.h>
 #include <linux/limits.h>
 #include <linux/minmax.h>
+#include <linux/kernel.h>
+#include <linux/string.h>
+#include <uapi/linux/xtcp.h>
 
 #include "xtcp/cong.h"
 #include "xtcp/seq.h"
 
 #define XTCP_DUPACK_THRESHOLD	3
 
-/* RFC 5681 (4): ssthresh = max(FlightSize / 2, 2 * SMSS). */
-static u32 xtcp_cc_half(u32 flight, u32 mss)
+/* NewReno (Linux's "reno"). RFC 5681 (4): ssthresh = max(FlightSize / 2, 2 * SMSS). */
+u32 xtcp_reno_ssthresh(struct xtcp_cc *cc, u32 flight, u32 mss)
 {
 	return max(flight / 2, 2 * mss);
 }
+EXPORT_SYMBOL_IF_KUNIT(xtcp_reno_ssthresh);
 
-/* RFC 6928's initial window: min(10 * MSS, max(2 * MSS, 14600)). */
-void xtcp_cc_init(struct xtcp_cc *cc, u32 mss, u32 iss)
+/* Avoidance: one SMSS per cwnd of bytes acknowledged (RFC 5681 3.1, RFC 3465 2.1). */
+void xtcp_reno_cong_avoid(struct xtcp_cc *cc, u32 acked, u32 mss, u64 now_ns)
 {
+	cc->bytes_acked += acked;
+	if (cc->bytes_acked >= cc->cwnd) {
+		cc->bytes_acked -= cc->cwnd;
+		if (cc->cwnd <= U32_MAX - mss)
+			cc->cwnd += mss;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_reno_cong_avoid);
+
+const struct xtcp_cc_ops xtcp_reno_ops = {
+	.name = "reno",
+	.id = XTCP_CC_RENO,
+	.ssthresh = xtcp_reno_ssthresh,
+	.cong_avoid = xtcp_reno_cong_avoid,
+};
+EXPORT_SYMBOL_IF_KUNIT(xtcp_reno_ops);
+
+/* The algorithms, in the order net.xtcp.available_congestion_control lists them. */
+static const struct xtcp_cc_ops *const xtcp_cc_all[] = { &xtcp_reno_ops, &xtcp_cubic_ops };
+
+/* The algorithm called name, or NULL (TCP_CONGESTION's ENOENT). */
+const struct xtcp_cc_ops *xtcp_cc_find(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(xtcp_cc_all); i++)
+		if (!strcmp(xtcp_cc_all[i]->name, name))
+			return xtcp_cc_all[i];
+	return NULL;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_find);
+
+/* Their names, space-separated, as tcp_available_congestion_control. */
+void xtcp_cc_available(char *buf, size_t len)
+{
+	unsigned int i;
+	size_t off = 0;
+
+	buf[0] = 0;
+	for (i = 0; i < ARRAY_SIZE(xtcp_cc_all) && off < len; i++)
+		off += scnprintf(buf + off, len - off, "%s%s", i ? " " : "", xtcp_cc_all[i]->name);
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_available);
+
+/*
+ * RFC 6928's initial window: min(10 * MSS, max(2 * MSS, 14600)), and the
+ * algorithm ops (its own state from the start).
+ */
+void xtcp_cc_init(struct xtcp_cc *cc, u32 mss, u32 iss, const struct xtcp_cc_ops *ops)
+{
+	memset(cc, 0, sizeof(*cc));
+	cc->ops = ops;
 	cc->cwnd = min(10 * mss, max(2 * mss, 14600u));
 	cc->ssthresh = U32_MAX;
 	cc->recover = iss;
@@ -32,6 +88,8 @@ void xtcp_cc_init(struct xtcp_cc *cc, u32 mss, u32 iss)
 	cc->in_recovery = false;
 	cc->sack = false;
 	cc->undo_ok = false;
+	if (ops->init)
+		ops->init(cc);
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_init);
 
@@ -84,7 +142,7 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_dsack);
  * what is still outstanding. True: retransmit the first unacknowledged
  * segment (a partial ACK in recovery, RFC 6582 3.2 step 3).
  */
-bool xtcp_cc_ack(struct xtcp_cc *cc, u32 ack, u32 acked, u32 flight, u32 mss)
+bool xtcp_cc_ack(struct xtcp_cc *cc, u32 ack, u32 acked, u32 flight, u32 mss, u64 now_ns)
 {
 	cc->dupacks = 0;
 	if (cc->in_recovery) {
@@ -118,13 +176,8 @@ bool xtcp_cc_ack(struct xtcp_cc *cc, u32 ack, u32 acked, u32 flight, u32 mss)
 		if (!acked)
 			return false;
 	}
-	/* Avoidance: one SMSS per cwnd of bytes acknowledged (2.1, RFC 5681 3.1). */
-	cc->bytes_acked += acked;
-	if (cc->bytes_acked >= cc->cwnd) {
-		cc->bytes_acked -= cc->cwnd;
-		if (cc->cwnd <= U32_MAX - mss)
-			cc->cwnd += mss;
-	}
+	/* Avoidance: the algorithm's. */
+	cc->ops->cong_avoid(cc, acked, mss, now_ns);
 	return false;
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_ack);
@@ -142,7 +195,7 @@ bool xtcp_cc_recovery(struct xtcp_cc *cc, u32 snd_una, u32 snd_nxt, u32 mss)
 	if (cc->in_recovery || !xtcp_seq_after(snd_una, cc->recover))
 		return false;
 	xtcp_cc_undo_mark(cc, snd_una);
-	cc->ssthresh = xtcp_cc_half(snd_nxt - snd_una, mss);
+	cc->ssthresh = cc->ops->ssthresh(cc, snd_nxt - snd_una, mss);
 	cc->recover = snd_nxt;
 	cc->cwnd = cc->ssthresh + (cc->sack ? 0 : XTCP_DUPACK_THRESHOLD * mss);
 	cc->bytes_acked = 0;
@@ -201,7 +254,7 @@ void xtcp_cc_timeout(struct xtcp_cc *cc, u32 snd_una, u32 snd_nxt, u32 mss, bool
 	if (!again && !cc->in_recovery)
 		xtcp_cc_undo_mark(cc, snd_una);
 	if (!again)
-		cc->ssthresh = xtcp_cc_half(snd_nxt - snd_una, mss);
+		cc->ssthresh = cc->ops->ssthresh(cc, snd_nxt - snd_una, mss);
 	cc->cwnd = mss;
 	cc->recover = snd_nxt;
 	cc->bytes_acked = 0;

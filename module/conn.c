@@ -106,7 +106,8 @@ void xtcp_init_sock(struct sock *sk, gfp_t gfp)
 	__skb_queue_head_init(&xs->ooo_queue);
 	spin_lock_init(&xs->queue_lock);
 	xs->mss = XTCP_MSS_DEFAULT;
-	xtcp_cc_init(&xs->cc, xs->mss, 0);
+	xs->cc_ops = xtcp_cc_default(sock_net(sk));
+	xtcp_cc_init(&xs->cc, xs->mss, 0, xs->cc_ops);
 	xs->reordering = XTCP_REORDERING_INIT;
 	xs->rack.reo_wnd_mult = 1;
 	xs->tcb.last_rcv_ns = xtcp_clock_ns();

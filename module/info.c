@@ -47,7 +47,8 @@ void xtcp_get_info(struct sock *sk, struct xtcp_info *info)
 	info->dsacks = READ_ONCE(xs->dsacks);
 	info->undos = READ_ONCE(xs->undos);
 	info->tlps = READ_ONCE(xs->tlps);
-	info->sack = xs->sack_ok;	/* set at the handshake, a bit-field */
+	info->sack = xs->sack_ok;
+	info->cc = READ_ONCE(xs->cc.ops)->id;	/* set at the handshake, a bit-field */
 	if (READ_ONCE(xs->cc.in_recovery))
 		info->ca_state = 1;
 	else if (info->lost)

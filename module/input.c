@@ -249,7 +249,7 @@ void xtcp_apply(struct sock *sk, const struct xtcp_ctx *ctx, struct sk_buff *skb
 			xs->mss = min(xs->mss, seg->mss);
 		else
 			xs->mss = min_t(u16, xs->mss, XTCP_MSS_DEFAULT);
-		xtcp_cc_init(&xs->cc, xs->mss, xs->tcb.iss);
+		xtcp_cc_init(&xs->cc, xs->mss, xs->tcb.iss, xs->cc_ops);
 		xtcp_wscale_agree(sk, seg->wscale);
 		/* RFC 2018 2: SACK only if both SYNs offered it. */
 		xs->sack_ok = xs->sack_ok && seg->sack_ok;
@@ -275,7 +275,8 @@ void xtcp_apply(struct sock *sk, const struct xtcp_ctx *ctx, struct sk_buff *skb
 		xtcp_clean_acked(sk, ctx->now_ns);
 		/* Data, not the SYN's or FIN's number, grows cwnd (as Linux). */
 		acked = xs->bytes_acked - data_acked;
-		if (xtcp_cc_ack(&xs->cc, v->ack, acked, xs->tcb.snd_nxt - xs->tcb.snd_una, xs->mss))
+		if (xtcp_cc_ack(&xs->cc, v->ack, acked, xs->tcb.snd_nxt - xs->tcb.snd_una, xs->mss,
+				ctx->now_ns))
 			xtcp_retransmit(sk);	/* a partial ACK: the next hole */
 		new_ack = true;
 		xtcp_tlp_acked(sk);

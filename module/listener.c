@@ -164,7 +164,8 @@ static struct sock *xtcp_child_new(struct sock *listener, const struct xtcp_syn 
 	xs->tcb.max_snd_wnd = syn->window;
 	xs->tcb.snd_wl1 = syn->irs;
 	xs->tcb.iss = syn->iss;
-	xtcp_cc_init(&xs->cc, xs->mss, xs->tcb.iss);
+	xs->cc_ops = lxs->cc_ops;	/* the listener's, as Linux's children inherit it */
+	xtcp_cc_init(&xs->cc, xs->mss, xs->tcb.iss, xs->cc_ops);
 	xs->sack_ok = syn->sack_ok;	/* both SYNs offered it */
 	xs->cc.sack = xs->sack_ok;
 

@@ -502,7 +502,12 @@ void xtcp_clean_acked(struct sock *sk, u64 now_ns)
 		consume_skb(skb);
 	}
 	/* A round trip under a microsecond (loopback, a coarse clock) counts as 1 us. */
-	if (sent_ns && !ambiguous)
-		xtcp_rtt_update(sk, clamp_t(u64, (now_ns - sent_ns) / NSEC_PER_USEC, 1,
-					    U32_MAX));
+	if (sent_ns && !ambiguous) {
+		u32 rtt_us = clamp_t(u64, (now_ns - sent_ns) / NSEC_PER_USEC, 1, U32_MAX);
+
+		xtcp_rtt_update(sk, rtt_us);
+		if (xs->cc.ops->rtt_sample)
+			xs->cc.ops->rtt_sample(&xs->cc, xs->tcb.snd_una, xs->tcb.snd_nxt, rtt_us,
+					       xs->mss);
+	}
 }

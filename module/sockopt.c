@@ -28,6 +28,36 @@ static bool xtcp_opt_level(int level)
 	return level == xtcp_ipproto || level == IPPROTO_TCP;
 }
 
+/*
+ * XTCP_CONGESTION, as TCP_CONGESTION: a name, not necessarily
+ * NUL-terminated; unknown: ENOENT. The algorithm starts afresh from the
+ * window it finds (tcp_reinit_congestion_control()).
+ */
+static int xtcp_set_congestion(struct sock *sk, sockptr_t optval, unsigned int optlen)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	const struct xtcp_cc_ops *ops;
+	char name[XTCP_CC_NAME_MAX];
+	long n;
+
+	if (optlen < 1)
+		return -EINVAL;
+	n = strncpy_from_sockptr(name, optval, min_t(long, XTCP_CC_NAME_MAX - 1, optlen));
+	if (n < 0)
+		return -EFAULT;
+	name[n] = 0;
+	ops = xtcp_cc_find(name);
+	if (!ops)
+		return -ENOENT;
+	lock_sock(sk);
+	xs->cc_ops = ops;
+	xs->cc.ops = ops;
+	if (ops->init)
+		ops->init(&xs->cc);
+	release_sock(sk);
+	return 0;
+}
+
 int xtcp_setsockopt(struct socket *sock, int level, int optname,
 		    sockptr_t optval, unsigned int optlen)
 {
@@ -37,6 +67,8 @@ int xtcp_setsockopt(struct socket *sock, int level, int optname,
 
 	if (!xtcp_opt_level(level))
 		return -ENOPROTOOPT;
+	if (optname == XTCP_CONGESTION)
+		return xtcp_set_congestion(sk, optval, optlen);
 	if (optlen < sizeof(int))
 		return -EINVAL;
 	if (copy_from_sockptr(&val, optval, sizeof(val)))
@@ -105,6 +137,15 @@ int xtcp_getsockopt(struct socket *sock, int level, int optname,
 		release_sock(sk);
 		len = min_t(unsigned int, len, sizeof(info));
 		if (put_user(len, optlen) || copy_to_user(optval, &info, len))
+			return -EFAULT;
+		return 0;
+	}
+	if (optname == XTCP_CONGESTION) {
+		char name[XTCP_CC_NAME_MAX] = {};
+
+		strscpy(name, READ_ONCE(xs->cc_ops)->name, sizeof(name));
+		len = min_t(unsigned int, len, sizeof(name));
+		if (put_user(len, optlen) || copy_to_user(optval, name, len))
 			return -EFAULT;
 		return 0;
 	}

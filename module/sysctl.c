@@ -8,6 +8,7 @@
 #include <linux/sysctl.h>
 #include <net/net_namespace.h>
 
+#include "xtcp/cong.h"
 #include "xtcp/mem.h"
 #include "xtcp/xtcp.h"
 
@@ -57,6 +58,46 @@ static int xtcp_proc_mem(xtcp_ctl_table *table, int write, void *buffer,
 	}
 	mutex_unlock(&xtcp_mem_mutex);
 	return err;
+}
+
+/*
+ * congestion_control: the algorithm new sockets take, by name, as
+ * tcp_congestion_control (an unknown name is ENOENT, the old one stays);
+ * available_congestion_control: the names there are, read only.
+ */
+static int xtcp_proc_cc(xtcp_ctl_table *table, int write, void *buffer,
+			size_t *lenp, loff_t *ppos)
+{
+	const struct xtcp_cc_ops **cur = table->data, *ops;
+	char name[XTCP_CC_NAME_MAX];
+	struct ctl_table tmp = { .data = name, .maxlen = sizeof(name) };
+	int err;
+
+	strscpy(name, READ_ONCE(*cur)->name, sizeof(name));
+	err = proc_dostring(&tmp, write, buffer, lenp, ppos);
+	if (err || !write)
+		return err;
+	ops = xtcp_cc_find(name);
+	if (!ops)
+		return -ENOENT;
+	WRITE_ONCE(*cur, ops);
+	return 0;
+}
+
+static int xtcp_proc_cc_available(xtcp_ctl_table *table, int write, void *buffer,
+				  size_t *lenp, loff_t *ppos)
+{
+	char names[64];
+	struct ctl_table tmp = { .data = names, .maxlen = sizeof(names) };
+
+	xtcp_cc_available(names, sizeof(names));
+	return proc_dostring(&tmp, write, buffer, lenp, ppos);
+}
+
+/* The algorithm a new socket of net takes. */
+const struct xtcp_cc_ops *xtcp_cc_default(struct net *net)
+{
+	return READ_ONCE(xtcp_net(net)->cc_default);
 }
 
 #define XTCP_SYSCTL_RANGE(name, field, minp, maxp) {			\
@@ -114,6 +155,19 @@ static struct ctl_table xtcp_sysctl_template[] = {
 	XTCP_SYSCTL_RANGE("max_tw_buckets", max_tw_buckets, SYSCTL_ZERO, &xtcp_int_max),
 	XTCP_SYSCTL_RANGE("max_orphans", max_orphans, SYSCTL_ZERO, &xtcp_int_max),
 	XTCP_SYSCTL_RANGE("syncookies", syncookies, SYSCTL_ZERO, SYSCTL_TWO),
+	{
+		.procname = "congestion_control",
+		.data = (void *)offsetof(struct xtcp_net, cc_default),
+		.maxlen = XTCP_CC_NAME_MAX,
+		.mode = 0644,
+		.proc_handler = xtcp_proc_cc,
+	},
+	{
+		.procname = "available_congestion_control",
+		.maxlen = 64,
+		.mode = 0444,
+		.proc_handler = xtcp_proc_cc_available,
+	},
 	{}	/* 6.1 wants a sentinel; 6.12 is told the count instead */
 };
 
@@ -140,6 +194,7 @@ int xtcp_sysctl_init_net(struct net *net)
 	xn->dsack = 1;
 	xn->recovery = 1;
 	xn->early_retrans = 3;
+	xn->cc_default = &xtcp_cubic_ops;	/* as Linux's default */
 	xn->delayed_ack_ms = 40;	/* Linux's TCP_ATO_MIN */
 	/*
 	 * Linux's tcp_wmem/tcp_rmem minimum and maximum; the default is the

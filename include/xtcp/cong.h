@@ -11,7 +11,46 @@
 
 #include <linux/types.h>
 
+struct net;
+struct xtcp_cc;
+
+/*
+ * A congestion control algorithm (as Linux's tcp_congestion_ops): what it
+ * makes ssthresh on a loss, and how cwnd grows past ssthresh. Slow start,
+ * recovery, limited transmit and undo are cong.c's, the same for all.
+ */
+struct xtcp_cc_ops {
+	const char *name;
+	u8 id;				/* XTCP_CC_RENO, ... (uapi) */
+	void (*init)(struct xtcp_cc *cc);
+	u32 (*ssthresh)(struct xtcp_cc *cc, u32 flight, u32 mss);
+	void (*cong_avoid)(struct xtcp_cc *cc, u32 acked, u32 mss, u64 now_ns);
+	/* A round trip measured by the ACK of ack (HyStart); may be NULL. */
+	void (*rtt_sample)(struct xtcp_cc *cc, u32 ack, u32 snd_nxt, u32 rtt_us, u32 mss);
+};
+
+#define XTCP_CC_NAME_MAX	16	/* as TCP_CA_NAME_MAX */
+
+extern const struct xtcp_cc_ops xtcp_reno_ops;
+extern const struct xtcp_cc_ops xtcp_cubic_ops;
+
+/* CUBIC's state (cubic.c, RFC 9438), and HyStart's (RFC 9406). */
+struct xtcp_cubic {
+	u64 epoch_ns;		/* when this avoidance epoch began; 0: none yet */
+	u32 w_max;		/* cwnd before the last reduction, bytes */
+	u32 k_ms;		/* how long the curve takes back to origin */
+	u32 origin;		/* the curve's plateau, bytes */
+	u32 w_est;		/* the Reno-friendly estimate, bytes (RFC 9438 4.3) */
+	u64 acc;		/* growth owed to cwnd, in bytes times cwnd */
+	u64 est_acc;		/* the same for w_est */
+	u32 round_end;		/* HyStart: the round ends when this is ACKed */
+	u32 last_round_min_us;	/* the least round trip of the last round */
+	u32 round_min_us;	/* and of this one, from its first samples */
+	u8 round_samples;
+};
+
 struct xtcp_cc {
+	const struct xtcp_cc_ops *ops;
 	u32 cwnd;		/* bytes the sender may have in flight */
 	u32 ssthresh;
 	u32 recover;		/* RFC 6582: SND.NXT when recovery began */
@@ -28,10 +67,16 @@ struct xtcp_cc {
 	u32 undo_retrans;	/* its retransmissions no DSACK has covered */
 	u32 prior_cwnd;
 	u32 prior_ssthresh;
+	struct xtcp_cubic cubic;
 };
 
-void xtcp_cc_init(struct xtcp_cc *cc, u32 mss, u32 iss);
-bool xtcp_cc_ack(struct xtcp_cc *cc, u32 ack, u32 acked, u32 flight, u32 mss);
+void xtcp_cc_init(struct xtcp_cc *cc, u32 mss, u32 iss, const struct xtcp_cc_ops *ops);
+const struct xtcp_cc_ops *xtcp_cc_find(const char *name);
+const struct xtcp_cc_ops *xtcp_cc_default(struct net *net);
+void xtcp_cc_available(char *buf, size_t len);
+bool xtcp_cc_ack(struct xtcp_cc *cc, u32 ack, u32 acked, u32 flight, u32 mss, u64 now_ns);
+u32 xtcp_reno_ssthresh(struct xtcp_cc *cc, u32 flight, u32 mss);
+void xtcp_reno_cong_avoid(struct xtcp_cc *cc, u32 acked, u32 mss, u64 now_ns);
 bool xtcp_cc_recovery(struct xtcp_cc *cc, u32 snd_una, u32 snd_nxt, u32 mss);
 bool xtcp_cc_dupack(struct xtcp_cc *cc, u32 snd_una, u32 snd_nxt, u32 mss);
 u32 xtcp_cc_send_window(const struct xtcp_cc *cc, u32 mss);

@@ -58,7 +58,8 @@ struct xtcp_sock {
 	u64 bytes_received;
 	u64 segs_in;
 	u64 segs_out;
-	struct xtcp_cc cc;	/* NewReno, cong.c */
+	struct xtcp_cc cc;	/* congestion control, cong.c */
+	const struct xtcp_cc_ops *cc_ops;	/* XTCP_CONGESTION, or the namespace's */
 	/*
 	 * The scoreboard (recovery.c), as Linux's counters, in bytes of
 	 * sequence space: SACKed, taken as lost, and lost but sent again; the

@@ -74,6 +74,8 @@ enum xtcp_mib {
 extern const char * const xtcp_mib_names[XTCP_MIB_MAX];
 
 /* Per network namespace tunables (sysctls) and state. */
+struct xtcp_cc_ops;
+
 struct xtcp_net {
 	struct proc_dir_entry *proc_dir;	/* /proc/net/xtcp */
 	struct ctl_table_header *sysctl;
@@ -93,6 +95,7 @@ struct xtcp_net {
 	int dsack;			/* report data received twice (RFC 2883) */
 	int recovery;			/* 1: RACK's loss detection (tcp_recovery) */
 	int early_retrans;		/* 3, 4: tail loss probes (tcp_early_retrans) */
+	const struct xtcp_cc_ops *cc_default;	/* net.xtcp.congestion_control */
 	int delayed_ack_ms;		/* 0: every segment is ACKed at once */
 	int wmem[3];			/* send buffer: min, default, max */
 	int rmem[3];			/* receive buffer: min, default, max */

@@ -46,6 +46,8 @@ IMPAIRMENTS = [
     ("duplicate 1%", "duplicate 1%", None),
     ("corrupt 1%", "corrupt 1%", None),
     ("loss 2% both ways", "loss 2%", "loss 2%"),
+    # A long fat path: 100 ms round trip, 200 Mbit/s each way (issue 13's CUBIC case).
+    ("delay 50ms rate 200mbit", "delay 50ms rate 200mbit", "delay 50ms rate 200mbit"),
 ]
 
 

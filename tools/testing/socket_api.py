@@ -344,12 +344,26 @@ def s_nodelay_cork(new):
     return out, s.recv(10)
 
 
+def s_congestion(new):
+    """TCP_CONGESTION (13): the default, a change, an unknown name, a short read."""
+    c, srv, ln = pair(new)
+    out = [c.getsockopt(socket.IPPROTO_TCP, 13, 16), err(c.setsockopt, socket.IPPROTO_TCP, 13, b"reno"),
+           c.getsockopt(socket.IPPROTO_TCP, 13, 16), err(c.setsockopt, socket.IPPROTO_TCP, 13, b"nope"),
+           c.getsockopt(socket.IPPROTO_TCP, 13, 16), c.getsockopt(socket.IPPROTO_TCP, 13, 3),
+           err(c.setsockopt, socket.IPPROTO_TCP, 13, b"cubic\0junk"),
+           c.getsockopt(socket.IPPROTO_TCP, 13, 16)]
+    for s in (c, srv, ln):
+        s.close()
+    return out
+
+
 SCENARIOS = [s_bind_twice, s_bind_in_use, s_bind_nonlocal, s_bind_low_port_unprivileged,
              s_reuseaddr_time_wait, s_unconnected, s_connect_errors, s_accept_nonblocking,
              s_recv_flags, s_write_after_shutdown, s_reset, s_reset_then_write, s_poll,
              s_epoll_select, s_sndtimeo, s_nonblocking_connect_black_hole, s_bind_family, s_listen_backlog,
              s_nodelay_cork, s_connect_broadcast_multicast,
-             s_reuseaddr_shares_no_listener_or_4tuple, s_again_after_refused_connect]
+             s_reuseaddr_shares_no_listener_or_4tuple, s_again_after_refused_connect,
+             s_congestion]
 
 new_netns()
 # A neighbour that never answers, for connects that must stay in progress.

@@ -95,6 +95,26 @@ for good in "1 1 1" "1 2 1073741823" "$default"; do
 	echo "$good" >"$f"
 	expect_eq "$(triple "$f")" "$good" "mem='$good' accepted"
 done
+# The congestion control by name, as tcp_congestion_control: an unknown one
+# refused with ENOENT and the old kept; the list read only.
+f=$dir/congestion_control
+tested+=(congestion_control available_congestion_control)
+expect_eq "$(cat "$f")" "cubic" "congestion_control defaults to cubic"
+expect_eq "$(cat $dir/available_congestion_control)" "reno cubic" \
+	"available_congestion_control lists reno and cubic"
+for bad in bbr "" cubicc; do
+	out=$(echo "$bad" 2>&1 >"$f")
+	rc=$?
+	expect_eq "$rc $(cat "$f")" "1 cubic" "congestion_control='$bad' refused, cubic kept"
+	[[ $out == *"No such file or directory"* ]] ||
+		ktest_result 0 "congestion_control='$bad': the refusal is ENOENT ($out)"
+done
+for good in reno cubic; do
+	echo "$good" >"$f"
+	expect_eq "$(cat "$f")" "$good" "congestion_control=$good accepted"
+done
+(echo reno >$dir/available_congestion_control) 2>/dev/null
+ktest_result $(($? != 0)) "available_congestion_control is read only"
 expect_eq "$(ls $dir | sort | tr '\n' ' ')" "$(printf '%s\n' "${tested[@]}" | sort | tr '\n' ' ')" \
 	"every sysctl of $dir is in the table above"
 

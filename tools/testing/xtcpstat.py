@@ -109,6 +109,7 @@ check(mine["snd_cwnd"] == ci["cwnd"] and mine["snd_cwnd"] >= 2 * mine["mss"] and
 check(mine["snd_wscale"] == ci["snd_wscale"] and mine["rcv_wscale"] == ci["rcv_wscale"] and
       mine["rcv_wscale"] > 0 and mine["snd_wscale"] == si["rcv_wscale"],
       "window scaling in use, both shifts as xtcpstat -i shows (%d, %d)" % (mine["snd_wscale"], mine["rcv_wscale"]))
+check(mine["cc"] == 1 and ci["cc"] == "cubic", "CUBIC, the default, in XTCP_INFO and xtcpstat -i")
 check(mine["sack"] == ci["sack"] == 1 and mine["reordering"] == ci["reordering"] == 3 and
       mine["sacked"] == mine["retrans"] == mine["dsacks"] == mine["undos"] == 0,
       "SACK in use, no reordering, nothing SACKed, resent or undone, as xtcpstat -i shows (%s)"

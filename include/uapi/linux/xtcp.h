@@ -74,6 +74,11 @@ enum {
 #define XTCP_KEEPCNT		6	/* unanswered probes before dropping */
 #define XTCP_MAXSEG		2	/* the MSS in use (read only) */
 #define XTCP_INFO		11	/* struct xtcp_info (read only) */
+#define XTCP_CONGESTION		13	/* the congestion control, by name ("cubic", "reno") */
+
+/* struct xtcp_info's cc: the congestion control in use. */
+#define XTCP_CC_RENO		0
+#define XTCP_CC_CUBIC		1
 
 /*
  * getsockopt(fd, SOL_XTCP, XTCP_INFO, &info, &len): a connection's numbers,
@@ -112,7 +117,7 @@ struct xtcp_info {
 	__u32	undos;		/* congestion reductions undone as spurious (RFC 3708) */
 	__u32	tlps;		/* tail loss probes sent (RFC 8985 7) */
 	__u8	sack;		/* 1: SACK in use (both SYNs offered it) */
-	__u8	__pad2;
+	__u8	cc;		/* the congestion control: XTCP_CC_RENO, XTCP_CC_CUBIC */
 	__u16	__pad3;
 	__u32	__pad4;		/* the struct is a whole number of 8 bytes */
 };
