@@ -250,8 +250,8 @@ static void cong_test_dsack_undo(struct kunit *test)
 	/* No reduction yet: a DSACK undoes nothing. */
 	KUNIT_EXPECT_FALSE(test, xtcp_cc_dsack(&cc, una + MSS, 1));
 	KUNIT_EXPECT_TRUE(test, xtcp_cc_recovery(&cc, una, una + 10 * MSS, MSS));
-	xtcp_cc_retransmitted(&cc);
-	xtcp_cc_retransmitted(&cc);
+	xtcp_cc_retransmitted(&cc, 0);
+	xtcp_cc_retransmitted(&cc, 0);
 	/* A DSACK of data from before the reduction's start counts for nothing. */
 	KUNIT_EXPECT_FALSE(test, xtcp_cc_dsack(&cc, una, 1));
 	KUNIT_EXPECT_EQ(test, cc.undo_retrans, 2);
@@ -267,9 +267,88 @@ static void cong_test_dsack_undo(struct kunit *test)
 	/* An RTO: undone too when its one resend is DSACKed (a spurious timeout). */
 	xtcp_cc_timeout(&cc, una, una + 10 * MSS, MSS, false);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, MSS);
-	xtcp_cc_retransmitted(&cc);
+	xtcp_cc_retransmitted(&cc, 0);
 	KUNIT_EXPECT_TRUE(test, xtcp_cc_dsack(&cc, una + MSS, 1));
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 10 * MSS);
+}
+
+/*
+ * RFC 3522 (Eifel): an ACK echoing a TSval older than the first
+ * retransmission's answers the original, and the reduction is undone at
+ * once; one echoing the retransmission's (or later) undoes nothing.
+ */
+static void cong_test_eifel_undo(struct kunit *test)
+{
+	struct xtcp_cc cc;
+	u32 una = ISS + 1;
+
+	xtcp_cc_init(&cc, MSS, ISS, &xtcp_reno_ops);
+	cc.sack = true;
+	/* No reduction, or no retransmission yet: nothing to undo. */
+	KUNIT_EXPECT_FALSE(test, xtcp_cc_eifel(&cc, 50));
+	KUNIT_EXPECT_TRUE(test, xtcp_cc_recovery(&cc, una, una + 10 * MSS, MSS));
+	KUNIT_EXPECT_FALSE(test, xtcp_cc_eifel(&cc, 50));
+	/* The first resend carries TSval 0xfffffff0; the second's is later and not Eifel's. */
+	xtcp_cc_retransmitted(&cc, 0xfffffff0);
+	xtcp_cc_retransmitted(&cc, 0x20);
+	/* The echo of the resend itself, or one after it across 2^32: a real loss. */
+	KUNIT_EXPECT_FALSE(test, xtcp_cc_eifel(&cc, 0xfffffff0));
+	KUNIT_EXPECT_FALSE(test, xtcp_cc_eifel(&cc, 0x10));
+	/* No echo (TSecr 0) proves nothing. */
+	KUNIT_EXPECT_FALSE(test, xtcp_cc_eifel(&cc, 0));
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 5 * MSS);
+	/* An echo from before it: the original arrived; cwnd and ssthresh back. */
+	KUNIT_EXPECT_TRUE(test, xtcp_cc_eifel(&cc, 0xffffffe0));
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 10 * MSS);
+	KUNIT_EXPECT_EQ(test, cc.ssthresh, U32_MAX);
+	KUNIT_EXPECT_FALSE(test, cc.in_recovery);
+	KUNIT_EXPECT_FALSE(test, xtcp_cc_eifel(&cc, 0xffffffe0));
+	/* A spurious RTO, likewise (Linux's tcp_try_undo_loss()). */
+	xtcp_cc_timeout(&cc, una, una + 10 * MSS, MSS, false);
+	xtcp_cc_retransmitted(&cc, 1000);
+	KUNIT_EXPECT_TRUE(test, xtcp_cc_eifel(&cc, 999));
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 10 * MSS);
+}
+
+/*
+ * PRR (RFC 6937), its section 3's example: 20 segments in flight, one
+ * lost, ssthresh 10; every ACK delivers a segment (a SACK). A sender that
+ * keeps pipe at cwnd sends on every other ACK, the retransmission first,
+ * so pipe falls to ssthresh in step with the ACKs, then one a ACK holds
+ * it there (PRR-SSRB); never a burst, never a pause of a round trip.
+ */
+static void cong_test_prr(struct kunit *test)
+{
+	struct xtcp_cc cc;
+	u32 una = ISS + 1, pipe, sent = 0, ack, n;
+
+	xtcp_cc_init(&cc, MSS, ISS, &xtcp_reno_ops);
+	cc.sack = true;
+	cc.cwnd = 20 * MSS;
+	KUNIT_ASSERT_TRUE(test, xtcp_cc_recovery(&cc, una, una + 20 * MSS, MSS));
+	KUNIT_EXPECT_EQ(test, cc.ssthresh, 10 * MSS);
+	/* The ACK that starts recovery SACKed a third segment: 20 - 3 SACKed - 1 lost. */
+	pipe = 16 * MSS;
+	for (ack = 1; ack <= 30; ack++) {
+		xtcp_cc_prr(&cc, pipe, MSS, MSS, false, false);
+		n = cc.cwnd > pipe ? (cc.cwnd - pipe) / MSS : 0;
+		xtcp_cc_sent(&cc, n * MSS);
+		pipe += n * MSS;
+		sent += n;
+		if (ack <= 12)	/* proportional: ssthresh/RecoverFS = 1/2 */
+			KUNIT_EXPECT_EQ_MSG(test, n, ack % 2, "ack %u", ack);
+		if (ack == 12)
+			KUNIT_EXPECT_EQ(test, sent, 6u);
+		if (ack > 14)	/* at ssthresh: one for one */
+			KUNIT_EXPECT_EQ_MSG(test, n, 1u, "ack %u", ack);
+		pipe -= MSS;	/* the next ACK's delivery */
+	}
+	KUNIT_EXPECT_EQ(test, pipe + MSS, 10 * MSS);
+	/* Without SACK (NewReno's inflation), or out of recovery: PRR does nothing. */
+	cc.cwnd = 7 * MSS;
+	cc.sack = false;
+	xtcp_cc_prr(&cc, pipe, MSS, MSS, false, false);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 7 * MSS);
 }
 
 /* The algorithms by name, as TCP_CONGESTION and the sysctls see them. */
@@ -398,6 +477,8 @@ static struct kunit_case cong_test_cases[] = {
 	KUNIT_CASE(cong_test_sack_recovery),
 	KUNIT_CASE(cong_test_sack_dupacks_start_nothing),
 	KUNIT_CASE(cong_test_dsack_undo),
+	KUNIT_CASE(cong_test_eifel_undo),
+	KUNIT_CASE(cong_test_prr),
 	KUNIT_CASE(cong_test_limited_transmit),
 	KUNIT_CASE(cong_test_slow_start),
 	KUNIT_CASE(cong_test_avoidance),

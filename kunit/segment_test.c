@@ -349,6 +349,66 @@ static void segment_test_build_sack_layout(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, xtcp_seg_build(buf, sizeof(buf), &out), 20u);
 }
 
+/*
+ * Linux's layout with timestamps (tcp_options_write()): a SYN's mss,
+ * sackOK, TS, nop, wscale (sackOK where the NOPs would be); without SACK,
+ * nop, nop, TS; an ACK's TS then at most three SACK blocks (40 bytes).
+ */
+static void segment_test_build_timestamps_layout(struct kunit *test)
+{
+	static const u8 syn_opts[] = { 2, 4, 0xff, 0xd7, 4, 2, 8, 10, 0x12, 0x34, 0x56, 0x78,
+				       0, 0, 0, 0, 1, 3, 3, 7 };
+	static const u8 nosack_opts[] = { 2, 4, 0xff, 0xd7, 1, 1, 8, 10, 0x12, 0x34, 0x56,
+					  0x78, 0, 0, 0, 0, 1, 3, 3, 7 };
+	static const u8 ack_opts[] = { 1, 1, 8, 10, 0, 0, 0, 9, 0x12, 0x34, 0x56, 0x78,
+				       1, 1, 5, 26 };
+	struct xtcp_seg out = {
+		.flags = XTCP_FLAG_SYN, .mss = 65495, .sack_ok = 1, .wscale = 7,
+		.ts_ok = 1, .ts_val = 0x12345678,
+	}, in;
+	u8 buf[XTCP_HDR_MAX];
+	unsigned int b;
+
+	KUNIT_ASSERT_EQ(test, xtcp_seg_build(buf, sizeof(buf), &out), 40u);
+	KUNIT_EXPECT_EQ(test, memcmp(buf + XTCP_HDR_MIN, syn_opts, sizeof(syn_opts)), 0);
+	KUNIT_ASSERT_EQ(test, xtcp_seg_parse(buf, 40, &in), XTCP_SEG_OK);
+	KUNIT_EXPECT_TRUE(test, in.sack_ok);
+	KUNIT_EXPECT_TRUE(test, in.ts_ok);
+	KUNIT_EXPECT_EQ(test, in.ts_val, 0x12345678u);
+	KUNIT_EXPECT_EQ(test, in.ts_ecr, 0u);
+	KUNIT_EXPECT_EQ(test, in.mss, 65495);
+	KUNIT_EXPECT_EQ(test, in.wscale, 7);
+
+	out.sack_ok = 0;
+	KUNIT_ASSERT_EQ(test, xtcp_seg_build(buf, sizeof(buf), &out), 40u);
+	KUNIT_EXPECT_EQ(test, memcmp(buf + XTCP_HDR_MIN, nosack_opts, sizeof(nosack_opts)), 0);
+	KUNIT_ASSERT_EQ(test, xtcp_seg_parse(buf, 40, &in), XTCP_SEG_OK);
+	KUNIT_EXPECT_FALSE(test, in.sack_ok);
+	KUNIT_EXPECT_TRUE(test, in.ts_ok);
+
+	memset(&out, 0, sizeof(out));
+	out.flags = XTCP_FLAG_ACK;
+	out.wscale = -1;
+	out.ts_ok = 1;
+	out.ts_val = 9;
+	out.ts_ecr = 0x12345678;
+	out.sack_blocks = 3;
+	for (b = 0; b < 3; b++) {
+		out.sack[b].start = 0x1000 * (2 * b + 1);
+		out.sack[b].end = 0x1000 * (2 * b + 2);
+	}
+	KUNIT_ASSERT_EQ(test, xtcp_seg_build(buf, sizeof(buf), &out), 60u);
+	KUNIT_EXPECT_EQ(test, memcmp(buf + XTCP_HDR_MIN, ack_opts, sizeof(ack_opts)), 0);
+	KUNIT_ASSERT_EQ(test, xtcp_seg_parse(buf, 60, &in), XTCP_SEG_OK);
+	KUNIT_EXPECT_EQ(test, in.ts_val, 9u);
+	KUNIT_EXPECT_EQ(test, in.ts_ecr, 0x12345678u);
+	KUNIT_ASSERT_EQ(test, in.sack_blocks, 3);
+	KUNIT_EXPECT_EQ(test, in.sack[2].end, 0x6000u);
+	/* A fourth block does not fit beside the timestamps. */
+	out.sack_blocks = 4;
+	KUNIT_EXPECT_EQ(test, xtcp_seg_build(buf, sizeof(buf), &out), 32u);
+}
+
 static void segment_test_verdict_names(struct kunit *test)
 {
 	KUNIT_EXPECT_STREQ(test, xtcp_seg_verdict_name(XTCP_SEG_OK), "ok");
@@ -366,6 +426,7 @@ static struct kunit_case segment_test_cases[] = {
 	KUNIT_CASE(segment_test_checksum),
 	KUNIT_CASE(segment_test_sack_timestamps),
 	KUNIT_CASE(segment_test_build_sack_layout),
+	KUNIT_CASE(segment_test_build_timestamps_layout),
 	KUNIT_CASE(segment_test_verdict_names),
 	{}
 };

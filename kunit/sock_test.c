@@ -26,6 +26,7 @@
 #include <net/sock.h>
 
 #include "xtcp/ack.h"
+#include "xtcp/history.h"
 #include "xtcp/input.h"
 #include "xtcp/output.h"
 #include "xtcp/request.h"
@@ -68,7 +69,7 @@ static u16 fx_port = 40000;
 static struct {
 	int rto_min_ms, delayed_ack_ms, syn_retries, synack_retries, retries2, fin_timeout_ms;
 	int challenge_ack_limit, max_tw_buckets, max_orphans, syncookies, sack, dsack, mem[3];
-	int recovery, early_retrans;
+	int recovery, early_retrans, timestamps;
 	long mem_allocated;
 } fx_saved;
 
@@ -109,6 +110,7 @@ static int fx_init(struct kunit *test)
 	fx_saved.syncookies = xn->syncookies;
 	fx_saved.sack = xn->sack;
 	fx_saved.dsack = xn->dsack;
+	fx_saved.timestamps = xn->timestamps;
 	fx_saved.recovery = xn->recovery;
 	fx_saved.early_retrans = xn->early_retrans;
 	memcpy(fx_saved.mem, xn->mem, sizeof(xn->mem));
@@ -466,6 +468,7 @@ static void fx_exit(struct kunit *test)
 	xn->syncookies = fx_saved.syncookies;
 	xn->sack = fx_saved.sack;
 	xn->dsack = fx_saved.dsack;
+	xn->timestamps = fx_saved.timestamps;
 	xn->recovery = fx_saved.recovery;
 	xn->early_retrans = fx_saved.early_retrans;
 	memcpy(xn->mem, fx_saved.mem, sizeof(xn->mem));
@@ -2721,7 +2724,203 @@ static void established_keepalive_not_restarted_by_segment_outside_window(struct
 	KUNIT_EXPECT_EQ(test, sock_error(f->sk), -ETIMEDOUT);
 }
 
+/*
+ * An active open with a peer that offers timestamps (RFC 7323 3.2): our
+ * SYN offered them; the ACK of the SYN,ACK echoes its TSval. Returns our
+ * last TSval.
+ */
+#define PEER_TSVAL	0x7ffffff0u
+
+static u32 fx_ts_established(struct fx *f)
+{
+	struct xtcp_seg seg = {
+		.seq = PEER_ISS, .ack = 0, .flags = S | A, .window = PEER_WND,
+		.mss = PEER_MSS, .wscale = -1, .ts_ok = 1, .ts_val = PEER_TSVAL,
+	}, ack;
+
+	fx_client(f);
+	seg.ack = f->iss + 1;
+	fx_feed_seg(f, &seg, NULL, 0);
+	f->peer_nxt++;
+	ack = fx_expect(f, A, f->iss + 1, PEER_ISS + 1, 0);
+	KUNIT_EXPECT_TRUE(f->test, ack.ts_ok);
+	KUNIT_EXPECT_EQ(f->test, ack.ts_ecr, PEER_TSVAL);
+	KUNIT_ASSERT_EQ(f->test, fx_state(f), XTCP_ESTABLISHED);
+	return ack.ts_val;
+}
+
+/* The peer's next segment in order with TSval tsval and TSecr tsecr. */
+static void fx_ts_peer(struct fx *f, u8 flags, u32 ack, u32 len, u32 tsval, u32 tsecr)
+{
+	struct xtcp_seg seg = {
+		.seq = f->peer_nxt, .ack = ack, .flags = flags, .window = PEER_WND, .wscale = -1,
+		.ts_ok = 1, .ts_val = tsval, .ts_ecr = tsecr,
+	};
+
+	fx_feed_seg(f, &seg, fx_data, len);
+	f->peer_nxt += len + !!(flags & F);
+}
+
+/*
+ * Timestamps agreed: every segment carries them, the payload is 12 bytes
+ * less (Linux's mss_cache), XTCP_INFO says so, and our ACKs echo the
+ * TSval of the segment they answer, across 2^32 of the peer's clock.
+ */
+static void established_timestamps_echoed(struct kunit *test)
+{
+	struct fx *f = test->priv;
+	struct xtcp_seg seg;
+	u32 ours;
+
+	ours = fx_ts_established(f);
+	KUNIT_EXPECT_EQ(test, fx_info(f).timestamps, 1);
+	KUNIT_EXPECT_EQ(test, fx_info(f).mss, PEER_MSS - 12);
+	fx_advance_ms(30);
+	fx_ts_peer(f, P | A, f->iss + 1, 10, PEER_TSVAL + 0x20000000, ours);
+	fx_ts_peer(f, P | A, f->iss + 1, 10, 0x10, ours);	/* newer, past 2^32 */
+	seg = fx_expect(f, A, f->iss + 1, PEER_ISS + 11, 0);
+	KUNIT_EXPECT_EQ(test, seg.ts_ecr, PEER_TSVAL + 0x20000000);
+	seg = fx_expect(f, A, f->iss + 1, PEER_ISS + 21, 0);
+	KUNIT_EXPECT_EQ(test, seg.ts_ecr, 0x10u);
+	/* Our clock runs in milliseconds: 30 of them passed. */
+	KUNIT_EXPECT_GE(test, seg.ts_val - ours, 30u);
+	KUNIT_EXPECT_LT(test, seg.ts_val - ours, 1000u);
+	/* Data carries them too, with a segment's payload 12 bytes short. */
+	KUNIT_ASSERT_EQ(test, fx_send(f, fx_data, 2 * PEER_MSS, 0), 2 * PEER_MSS);
+	seg = fx_expect(f, A, f->iss + 1, PEER_ISS + 21, PEER_MSS - 12);
+	KUNIT_EXPECT_TRUE(test, seg.ts_ok);
+	KUNIT_EXPECT_EQ(test, seg.ts_ecr, 0x10u);
+}
+
+/*
+ * PAWS (RFC 7323 5.3): data with a TSval older than the last one taken is
+ * a duplicate from long ago: dropped unread, counted, answered by an ACK
+ * that echoes the newer TSval.
+ */
+static void established_paws_drops_old_tsval(struct kunit *test)
+{
+	struct fx *f = test->priv;
+	long before = fx_stat(XTCP_MIB_PAWS_REJECTS);
+	struct xtcp_seg seg = {
+		.ack = 0, .flags = P | A, .window = PEER_WND, .wscale = -1,
+		.ts_ok = 1, .ts_val = PEER_TSVAL - 100,
+	};
+	char buf[16];
+
+	fx_ts_established(f);
+	seg.seq = f->peer_nxt;
+	seg.ack = f->iss + 1;
+	fx_feed_seg(f, &seg, fx_data, 10);
+	seg = fx_expect(f, A, f->iss + 1, PEER_ISS + 1, 0);
+	KUNIT_EXPECT_EQ(test, seg.ts_ecr, PEER_TSVAL);
+	KUNIT_EXPECT_EQ(test, fx_stat(XTCP_MIB_PAWS_REJECTS), before + 1);
+	KUNIT_EXPECT_EQ(test, fx_recv(f, buf, sizeof(buf)), -EAGAIN);
+	KUNIT_EXPECT_EQ(test, fx_info(f).bytes_received, 0);
+	/* The same data with a good TSval is taken. */
+	fx_ts_peer(f, P | A, f->iss + 1, 10, PEER_TSVAL + 1, 0);
+	KUNIT_EXPECT_EQ(test, fx_recv(f, buf, sizeof(buf)), 10);
+}
+
+/*
+ * With net.xtcp.timestamps 0 the SYN offers none, and a peer's SYN,ACK
+ * carrying them changes nothing: no timestamps on our segments.
+ */
+static void syn_sent_timestamps_off_neither_offered_nor_taken(struct kunit *test)
+{
+	struct fx *f = test->priv;
+	struct xtcp_seg seg = {
+		.seq = PEER_ISS, .flags = S | A, .window = PEER_WND,
+		.mss = PEER_MSS, .wscale = -1, .ts_ok = 1, .ts_val = PEER_TSVAL,
+	}, out;
+	struct sockaddr_xtcp a = fx_addr(RADDR, RPORT);
+	struct socket *sock;
+
+	fx_net()->timestamps = 0;
+	fx_socket(f, &sock);
+	fx_take(f, sock);
+	KUNIT_ASSERT_EQ(test, kernel_connect(sock, (struct sockaddr *)&a, sizeof(a), O_NONBLOCK),
+			-EINPROGRESS);
+	KUNIT_ASSERT_TRUE(test, fx_pop(f, &out, NULL, 0));
+	KUNIT_EXPECT_FALSE(test, out.ts_ok);
+	f->iss = out.seq;
+	seg.ack = f->iss + 1;
+	fx_feed_seg(f, &seg, NULL, 0);
+	out = fx_expect(f, A, f->iss + 1, PEER_ISS + 1, 0);
+	KUNIT_EXPECT_FALSE(test, out.ts_ok);
+	KUNIT_EXPECT_EQ(test, fx_info(f).timestamps, 0);
+	KUNIT_EXPECT_EQ(test, fx_info(f).mss, PEER_MSS);
+}
+
+/*
+ * RFC 7323 4.1: a retransmitted segment's ACK gives no sample by Karn's
+ * rule, but its echo says which sending it answers: the round trip is
+ * measured from it, and the RTO's reduction stands.
+ */
+static void established_timestamps_time_retransmission(struct kunit *test)
+{
+	struct fx *f = test->priv;
+	long before = fx_stat(XTCP_MIB_EIFEL_UNDOS);
+	struct xtcp_seg first, again;
+
+	fx_ts_established(f);
+	KUNIT_ASSERT_EQ(test, fx_send(f, fx_data, 100, 0), 100);
+	first = fx_expect(f, P | A, f->iss + 1, PEER_ISS + 1, 100);
+	fx_advance_ms(20);
+	KUNIT_ASSERT_TRUE(test, fx_fire(f, XTCP_TIMER_RETRANSMIT));
+	again = fx_expect(f, P | A, f->iss + 1, PEER_ISS + 1, 100);
+	KUNIT_EXPECT_GE(test, again.ts_val - first.ts_val, 20u);
+	KUNIT_EXPECT_EQ(test, fx_info(f).snd_cwnd, PEER_MSS - 12);
+	/* The ACK of the retransmission, 100 ms after it: a 100 ms sample. */
+	fx_advance_ms(100);
+	fx_ts_peer(f, A, f->iss + 101, 0, PEER_TSVAL + 1, again.ts_val);
+	KUNIT_EXPECT_GE(test, fx_info(f).srtt_us, 100000 / 8);
+	KUNIT_EXPECT_EQ(test, fx_stat(XTCP_MIB_EIFEL_UNDOS), before);
+	KUNIT_EXPECT_EQ(test, fx_info(f).undos, 0);
+	KUNIT_EXPECT_LT(test, fx_info(f).snd_cwnd, 2 * PEER_MSS);
+}
+
+/*
+ * Eifel (RFC 3522): an ACK whose echo is older than the retransmission's
+ * TSval answers the original, which was only late: the RTO's reduction is
+ * undone at once.
+ */
+static void established_eifel_undoes_spurious_timeout(struct kunit *test)
+{
+	struct fx *f = test->priv;
+	long before = fx_stat(XTCP_MIB_EIFEL_UNDOS);
+	struct xtcp_history *h;
+	struct xtcp_seg first;
+	u32 cwnd;
+
+	fx_ts_established(f);
+	cwnd = fx_info(f).snd_cwnd;
+	KUNIT_ASSERT_EQ(test, fx_send(f, fx_data, 100, 0), 100);
+	first = fx_expect(f, P | A, f->iss + 1, PEER_ISS + 1, 100);
+	fx_advance_ms(20);
+	KUNIT_ASSERT_TRUE(test, fx_fire(f, XTCP_TIMER_RETRANSMIT));
+	fx_expect(f, P | A, f->iss + 1, PEER_ISS + 1, 100);
+	KUNIT_EXPECT_EQ(test, fx_info(f).snd_cwnd, PEER_MSS - 12);
+	fx_ts_peer(f, A, f->iss + 101, 0, PEER_TSVAL + 1, first.ts_val);
+	KUNIT_EXPECT_EQ(test, fx_stat(XTCP_MIB_EIFEL_UNDOS), before + 1);
+	KUNIT_EXPECT_EQ(test, fx_info(f).undos, 1);
+	KUNIT_EXPECT_GE(test, fx_info(f).snd_cwnd, cwnd);
+	/* The episode in the history, beside the state changes. */
+	h = xtcp_sk(f->sk)->history;
+	KUNIT_ASSERT_NOT_NULL(test, h);
+	KUNIT_EXPECT_STREQ(test, h->e[(h->next + XTCP_HISTORY - 2) % XTCP_HISTORY].event,
+			   "loss: retransmission timeout (RFC 6298)");
+	KUNIT_EXPECT_STREQ(test, h->e[(h->next + XTCP_HISTORY - 1) % XTCP_HISTORY].event,
+			   "undo: the original arrived (RFC 3522)");
+	KUNIT_EXPECT_EQ(test, h->e[(h->next + XTCP_HISTORY - 1) % XTCP_HISTORY].to,
+			XTCP_ESTABLISHED);
+}
+
 static struct kunit_case xtcp_sock_cases[] = {
+	KUNIT_CASE(established_timestamps_echoed),
+	KUNIT_CASE(established_paws_drops_old_tsval),
+	KUNIT_CASE(syn_sent_timestamps_off_neither_offered_nor_taken),
+	KUNIT_CASE(established_timestamps_time_retransmission),
+	KUNIT_CASE(established_eifel_undoes_spurious_timeout),
 	KUNIT_CASE(closed_connect_sends_syn_with_options),
 	KUNIT_CASE(syn_sent_synack_establishes_and_acks),
 	KUNIT_CASE(syn_sent_rst_with_ack_refuses),

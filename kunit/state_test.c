@@ -360,6 +360,7 @@ static void state_test_reset_reply(struct kunit *test)
 
 static void state_test_time_wait(struct kunit *test)
 {
+	static const struct xtcp_ts no_ts;
 	u32 rcv_nxt = IRS + 2;	/* after their FIN */
 	struct xtcp_seg seg = { .wscale = -1 };
 	bool restart;
@@ -367,33 +368,151 @@ static void state_test_time_wait(struct kunit *test)
 	/* Their FIN again: ACK it and restart 2*MSL. */
 	seg.flags = F | A;
 	seg.seq = IRS + 1;
-	KUNIT_EXPECT_EQ(test, xtcp_tw_decide(rcv_nxt, WND, &seg, &restart), XTCP_TW_ACK);
+	KUNIT_EXPECT_EQ(test, xtcp_tw_decide(rcv_nxt, WND, &no_ts, 0, &seg, &restart),
+			XTCP_TW_ACK);
 	KUNIT_EXPECT_TRUE(test, restart);
 	/* An exact RST ends it; an inexact one in window is challenged. */
 	seg.flags = R;
 	seg.seq = rcv_nxt;
-	KUNIT_EXPECT_EQ(test, xtcp_tw_decide(rcv_nxt, WND, &seg, &restart), XTCP_TW_KILL);
+	KUNIT_EXPECT_EQ(test, xtcp_tw_decide(rcv_nxt, WND, &no_ts, 0, &seg, &restart),
+			XTCP_TW_KILL);
 	seg.seq = rcv_nxt + 10;
-	KUNIT_EXPECT_EQ(test, xtcp_tw_decide(rcv_nxt, WND, &seg, &restart),
+	KUNIT_EXPECT_EQ(test, xtcp_tw_decide(rcv_nxt, WND, &no_ts, 0, &seg, &restart),
 			XTCP_TW_CHALLENGE);
 	seg.seq = rcv_nxt + 5 * WND;
-	KUNIT_EXPECT_EQ(test, xtcp_tw_decide(rcv_nxt, WND, &seg, &restart), XTCP_TW_DROP);
+	KUNIT_EXPECT_EQ(test, xtcp_tw_decide(rcv_nxt, WND, &no_ts, 0, &seg, &restart),
+			XTCP_TW_DROP);
 	/* RFC 6191: a SYN above what the old connection used is a new incarnation. */
 	seg.flags = S;
 	seg.seq = rcv_nxt + 100000;
-	KUNIT_EXPECT_EQ(test, xtcp_tw_decide(rcv_nxt, WND, &seg, &restart),
+	KUNIT_EXPECT_EQ(test, xtcp_tw_decide(rcv_nxt, WND, &no_ts, 0, &seg, &restart),
 			XTCP_TW_NEW_SYN);
 	seg.seq = rcv_nxt - 100;
-	KUNIT_EXPECT_EQ(test, xtcp_tw_decide(rcv_nxt, WND, &seg, &restart),
+	KUNIT_EXPECT_EQ(test, xtcp_tw_decide(rcv_nxt, WND, &no_ts, 0, &seg, &restart),
 			XTCP_TW_CHALLENGE);
 	/* A plain ACK in window is dropped; an old one is re-ACKed. */
 	seg.flags = A;
 	seg.seq = rcv_nxt;
-	KUNIT_EXPECT_EQ(test, xtcp_tw_decide(rcv_nxt, WND, &seg, &restart), XTCP_TW_DROP);
+	KUNIT_EXPECT_EQ(test, xtcp_tw_decide(rcv_nxt, WND, &no_ts, 0, &seg, &restart),
+			XTCP_TW_DROP);
 	KUNIT_EXPECT_FALSE(test, restart);
 	seg.seq = rcv_nxt - 50;
-	KUNIT_EXPECT_EQ(test, xtcp_tw_decide(rcv_nxt, WND, &seg, &restart), XTCP_TW_ACK);
+	KUNIT_EXPECT_EQ(test, xtcp_tw_decide(rcv_nxt, WND, &no_ts, 0, &seg, &restart),
+			XTCP_TW_ACK);
 	KUNIT_EXPECT_FALSE(test, restart);
+}
+
+/*
+ * RFC 6191 with timestamps: a SYN whose TSval is newer than the old
+ * incarnation's last reopens even below RCV.NXT; PAWS (RFC 7323 5.3)
+ * re-ACKs an old TSval, and a RST with one is ignored.
+ */
+static void state_test_time_wait_timestamps(struct kunit *test)
+{
+	const struct xtcp_ts ts = { .ok = 1, .recent = 0xfffffff0, .recent_s = 100 };
+	u64 now_ns = 101 * NSEC_PER_SEC;
+	u32 rcv_nxt = IRS + 2;
+	struct xtcp_seg seg = { .wscale = -1, .ts_ok = 1 };
+	bool restart;
+
+	seg.flags = S;
+	seg.seq = rcv_nxt - 100;
+	seg.ts_val = 0x10;	/* newer, across 2^32 */
+	KUNIT_EXPECT_EQ(test, xtcp_tw_decide(rcv_nxt, WND, &ts, now_ns, &seg, &restart),
+			XTCP_TW_NEW_SYN);
+	seg.ts_val = 0xffffff00;	/* older */
+	KUNIT_EXPECT_EQ(test, xtcp_tw_decide(rcv_nxt, WND, &ts, now_ns, &seg, &restart),
+			XTCP_TW_CHALLENGE);
+	/* Newer by sequence alone still reopens, if PAWS passes (Linux's rule). */
+	seg.seq = rcv_nxt + 100000;
+	seg.ts_val = 0xfffffff0;
+	KUNIT_EXPECT_EQ(test, xtcp_tw_decide(rcv_nxt, WND, &ts, now_ns, &seg, &restart),
+			XTCP_TW_NEW_SYN);
+	seg.ts_val = 0xffff0000;
+	KUNIT_EXPECT_EQ(test, xtcp_tw_decide(rcv_nxt, WND, &ts, now_ns, &seg, &restart),
+			XTCP_TW_CHALLENGE);
+	/* Their FIN again with an old TSval: re-ACKed, 2*MSL not restarted. */
+	seg.flags = F | A;
+	seg.seq = IRS + 1;
+	KUNIT_EXPECT_EQ(test, xtcp_tw_decide(rcv_nxt, WND, &ts, now_ns, &seg, &restart),
+			XTCP_TW_ACK);
+	KUNIT_EXPECT_FALSE(test, restart);
+	seg.ts_val = 0xfffffff5;
+	KUNIT_EXPECT_EQ(test, xtcp_tw_decide(rcv_nxt, WND, &ts, now_ns, &seg, &restart),
+			XTCP_TW_ACK);
+	KUNIT_EXPECT_TRUE(test, restart);
+	/* An exact RST with an old TSval is ignored; with a good one it ends the entry. */
+	seg.flags = R;
+	seg.seq = rcv_nxt;
+	seg.ts_val = 0xffff0000;
+	KUNIT_EXPECT_EQ(test, xtcp_tw_decide(rcv_nxt, WND, &ts, now_ns, &seg, &restart),
+			XTCP_TW_DROP);
+	seg.ts_val = 0xfffffff0;
+	KUNIT_EXPECT_EQ(test, xtcp_tw_decide(rcv_nxt, WND, &ts, now_ns, &seg, &restart),
+			XTCP_TW_KILL);
+}
+
+/*
+ * PAWS (RFC 7323 5.3) in a synchronized state: a segment whose TSval is
+ * older than TS.Recent is dropped (drop reason TCP_RFC7323_PAWS, counted
+ * PawsRejects) and answered with an ACK; a RST is judged by its sequence
+ * number alone; a reordered pure duplicate ACK passes (tcp_disordered_ack);
+ * without timestamps on either side nothing is checked.
+ */
+static void state_test_paws(struct kunit *test)
+{
+	struct xtcp_seg seg = {
+		.flags = A, .seq = IRS + 1, .ack = ISS + 1, .wscale = -1, .payload_len = 10,
+		.ts_ok = 1, .ts_val = 0x7ffffff0,
+	};
+	struct xtcp_verdict v;
+	struct xtcp_tcb tcb;
+	struct xtcp_ctx ctx;
+
+	fixture(XTCP_ESTABLISHED, &tcb, &ctx);
+	ctx.now_ns = 200 * NSEC_PER_SEC;
+	tcb.rto_ms = 200;
+	tcb.ts = (struct xtcp_ts){ .ok = 1, .recent = 0x80000010, .recent_s = 150 };
+	xtcp_segment_arrives(&tcb, &ctx, &seg, &v);
+	KUNIT_EXPECT_EQ(test, v.actions, (u32)(SEND_ACK | DROP));
+	KUNIT_EXPECT_EQ(test, v.drop, SKB_DROP_REASON_TCP_RFC7323_PAWS);
+	KUNIT_EXPECT_EQ(test, v.mib, XTCP_MIB_PAWS_REJECTS);
+	/* One tick behind passes (Linux's PAWS window); so does any newer one. */
+	seg.ts_val = 0x8000000f;
+	xtcp_segment_arrives(&tcb, &ctx, &seg, &v);
+	KUNIT_EXPECT_TRUE(test, v.actions & XTCP_ACT_ACCEPT_DATA);
+	seg.ts_val = 0x10;
+	xtcp_segment_arrives(&tcb, &ctx, &seg, &v);
+	KUNIT_EXPECT_TRUE(test, v.actions & XTCP_ACT_ACCEPT_DATA);
+	/* TS.Recent kept over 24 days ago says nothing (5.5). */
+	seg.ts_val = 0x7ffffff0;
+	ctx.now_ns = (150ull + XTCP_PAWS_IDLE_S) * NSEC_PER_SEC;
+	xtcp_segment_arrives(&tcb, &ctx, &seg, &v);
+	KUNIT_EXPECT_TRUE(test, v.actions & XTCP_ACT_ACCEPT_DATA);
+	ctx.now_ns = 200 * NSEC_PER_SEC;
+	/* Timestamps not agreed, or none on the segment: not checked. */
+	tcb.ts.ok = 0;
+	xtcp_segment_arrives(&tcb, &ctx, &seg, &v);
+	KUNIT_EXPECT_TRUE(test, v.actions & XTCP_ACT_ACCEPT_DATA);
+	tcb.ts.ok = 1;
+	seg.ts_ok = 0;
+	xtcp_segment_arrives(&tcb, &ctx, &seg, &v);
+	KUNIT_EXPECT_TRUE(test, v.actions & XTCP_ACT_ACCEPT_DATA);
+	seg.ts_ok = 1;
+	/* An exact RST with an old TSval still resets (as Linux). */
+	seg.flags = R;
+	seg.payload_len = 0;
+	xtcp_segment_arrives(&tcb, &ctx, &seg, &v);
+	KUNIT_EXPECT_TRUE(test, v.actions & RESET);
+	/* A pure duplicate ACK overtaken by a later segment: not a PAWS drop. */
+	seg.flags = A;
+	tcb.snd_nxt = ISS + 101;
+	seg.ts_val = 0x80000010 - 100;	/* 100 ms behind, within the RTO */
+	xtcp_segment_arrives(&tcb, &ctx, &seg, &v);
+	KUNIT_EXPECT_TRUE(test, v.actions & DUPACK);
+	seg.ts_val = 0x80000010 - 300;	/* beyond it */
+	xtcp_segment_arrives(&tcb, &ctx, &seg, &v);
+	KUNIT_EXPECT_EQ(test, v.drop, SKB_DROP_REASON_TCP_RFC7323_PAWS);
 }
 
 static void state_test_user_close(struct kunit *test)
@@ -972,6 +1091,8 @@ static struct kunit_case state_test_cases[] = {
 	KUNIT_CASE(state_test_quickacks),
 	KUNIT_CASE(state_test_reset_reply),
 	KUNIT_CASE(state_test_time_wait),
+	KUNIT_CASE(state_test_time_wait_timestamps),
+	KUNIT_CASE(state_test_paws),
 	KUNIT_CASE(state_test_user_close),
 	KUNIT_CASE(state_test_open_decide),
 	KUNIT_CASE(state_test_close_decide),

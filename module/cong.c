@@ -8,6 +8,7 @@
 #include <kunit/visibility.h>
 #include <linux/export.h>
 #include <linux/limits.h>
+#include <linux/math64.h>
 #include <linux/minmax.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
@@ -103,13 +104,47 @@ static void xtcp_cc_undo_mark(struct xtcp_cc *cc, u32 snd_una)
 	cc->prior_ssthresh = cc->ssthresh;
 }
 
-/* A segment went again while a reduction may be undone. */
-void xtcp_cc_retransmitted(struct xtcp_cc *cc)
+/*
+ * A segment went again, with TSval tsval, while a reduction may be undone;
+ * the first one's TSval is what Eifel compares echoes with (RFC 3522 2).
+ */
+void xtcp_cc_retransmitted(struct xtcp_cc *cc, u32 tsval)
 {
-	if (cc->undo_ok && cc->undo_retrans < U32_MAX)
+	if (!cc->undo_ok)
+		return;
+	if (!cc->undo_retrans)
+		cc->retrans_tsval = tsval;
+	if (cc->undo_retrans < U32_MAX)
 		cc->undo_retrans++;
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_retransmitted);
+
+/* The reduction was spurious: cwnd and ssthresh back, recovery over (tcp_undo_cwnd_reduction()). */
+static void xtcp_cc_undo(struct xtcp_cc *cc)
+{
+	cc->cwnd = max(cc->cwnd, cc->prior_cwnd);
+	cc->ssthresh = max(cc->ssthresh, cc->prior_ssthresh);
+	cc->in_recovery = false;
+	cc->undo_ok = false;
+	cc->bytes_acked = 0;
+}
+
+/*
+ * Eifel detection (RFC 3522, Linux's tcp_packet_delayed()): an ACK of new
+ * data whose TSecr is older than the first retransmission's TSval answers
+ * a segment sent before it: the original arrived, the retransmissions
+ * were spurious, and the reduction is undone at once, a round trip before
+ * a DSACK could say so. True if it was undone.
+ */
+bool xtcp_cc_eifel(struct xtcp_cc *cc, u32 tsecr)
+{
+	if (!cc->undo_ok || !cc->undo_retrans || !tsecr ||
+	    (s32)(tsecr - cc->retrans_tsval) >= 0)
+		return false;
+	xtcp_cc_undo(cc);
+	return true;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_eifel);
 
 /*
  * A DSACK (RFC 2883) says the peer got segs segments ending at end_seq
@@ -118,8 +153,8 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_retransmitted);
  * reduction was spurious and is undone (RFC 3708 3, Linux's
  * tcp_try_undo_dsack()): cwnd and ssthresh back, recovery over. True if
  * it was undone. Unlike Linux, a DSACK after recovery ended still undoes:
- * without timestamps (Eifel), it is the only proof, and it comes a round
- * trip late.
+ * without timestamps (Eifel, below), it is the only proof, and it comes a
+ * round trip late.
  */
 bool xtcp_cc_dsack(struct xtcp_cc *cc, u32 end_seq, u32 segs)
 {
@@ -128,11 +163,7 @@ bool xtcp_cc_dsack(struct xtcp_cc *cc, u32 end_seq, u32 segs)
 	cc->undo_retrans -= min(segs, cc->undo_retrans);
 	if (cc->undo_retrans)
 		return false;
-	cc->cwnd = max(cc->cwnd, cc->prior_cwnd);
-	cc->ssthresh = max(cc->ssthresh, cc->prior_ssthresh);
-	cc->in_recovery = false;
-	cc->undo_ok = false;
-	cc->bytes_acked = 0;
+	xtcp_cc_undo(cc);
 	return true;
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_dsack);
@@ -200,9 +231,48 @@ bool xtcp_cc_recovery(struct xtcp_cc *cc, u32 snd_una, u32 snd_nxt, u32 mss)
 	cc->cwnd = cc->ssthresh + (cc->sack ? 0 : XTCP_DUPACK_THRESHOLD * mss);
 	cc->bytes_acked = 0;
 	cc->in_recovery = true;
+	cc->prr_delivered = 0;
+	cc->prr_out = 0;
 	return true;
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_recovery);
+
+/*
+ * Proportional Rate Reduction (RFC 6937 section 3, Linux's
+ * tcp_cwnd_reduction()), on every ACK of SACK recovery: cwnd is what is
+ * in flight (pipe) plus what the ACKs' deliveries allow, so the sender
+ * slows to ssthresh in step with the ACKs (ssthresh for every RecoverFS
+ * delivered, RecoverFS being cwnd before the loss) rather than pausing,
+ * then bursting; once pipe is at or under ssthresh, it grows back to it
+ * no faster than slow start (PRR-SSRB). delivered: bytes this ACK newly
+ * acknowledged or SACKed; una_advanced, newly_lost: it moved SND.UNA, it
+ * marked something lost. The first retransmission always goes.
+ */
+void xtcp_cc_prr(struct xtcp_cc *cc, u32 pipe, u32 delivered, u32 mss, bool una_advanced,
+		 bool newly_lost)
+{
+	s64 sndcnt;
+
+	if (!cc->in_recovery || !cc->sack || !delivered || !cc->prior_cwnd)
+		return;
+	cc->prr_delivered += delivered;
+	if (pipe > cc->ssthresh) {
+		/* In whole segments, as Linux counts: a part of one rounds up. */
+		u64 due = div_u64((u64)cc->ssthresh * cc->prr_delivered + cc->prior_cwnd - 1,
+				  cc->prior_cwnd);
+
+		sndcnt = (s64)roundup(due, (u64)mss) - cc->prr_out;
+	} else {
+		sndcnt = max_t(s64, (s64)cc->prr_delivered - cc->prr_out, delivered);
+		if (una_advanced && !newly_lost)
+			sndcnt += mss;
+		sndcnt = min_t(s64, cc->ssthresh - pipe, sndcnt);
+	}
+	if (!cc->prr_out)
+		sndcnt = max_t(s64, sndcnt, mss);
+	cc->cwnd = max_t(s64, (s64)pipe + max_t(s64, sndcnt, 0), mss);
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_prr);
 
 /*
  * A duplicate ACK (RFC 5681 section 2's definition, checked by state.c).

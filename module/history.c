@@ -2,7 +2,7 @@
 /*
  * State changes (RFC 9293 3.3.2): every one goes through xtcp_set_state(),
  * which counts it, traces it, and records it in the connection's history
- * for /proc/xtcp/history.
+ * for /proc/xtcp/history; loss recovery's episodes go there too.
  */
 #include "xtcp/history.h"
 #include "xtcp/sock.h"
@@ -20,6 +20,19 @@ void xtcp_history_add(struct xtcp_history *h, int from, int to, const char *why,
 	h->next = (h->next + 1) % XTCP_HISTORY;
 	if (h->count < XTCP_HISTORY)
 		h->count++;
+}
+
+/*
+ * A loss recovery episode began or ended, or a reduction was undone: in
+ * the history beside the state changes (the state stays; why says what
+ * happened) and in the xtcp_recovery tracepoint.
+ */
+void xtcp_recovery_event(struct sock *sk, const char *why)
+{
+	trace_xtcp_recovery(sk, sk->sk_rcv_saddr, sk->sk_num, sk->sk_daddr,
+			    ntohs(sk->sk_dport), sk->sk_state, sk->sk_state, why);
+	xtcp_history_add(xtcp_sk(sk)->history, sk->sk_state, sk->sk_state, why,
+			 xtcp_clock_ns());
 }
 
 /* Every state change goes through here, with its cause in the protocol's words. */

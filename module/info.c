@@ -48,6 +48,7 @@ void xtcp_get_info(struct sock *sk, struct xtcp_info *info)
 	info->undos = READ_ONCE(xs->undos);
 	info->tlps = READ_ONCE(xs->tlps);
 	info->sack = xs->sack_ok;
+	info->timestamps = xs->tcb.ts.ok;
 	info->cc = READ_ONCE(xs->cc.ops)->id;	/* set at the handshake, a bit-field */
 	if (READ_ONCE(xs->cc.in_recovery))
 		info->ca_state = 1;

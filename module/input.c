@@ -240,6 +240,8 @@ void xtcp_apply(struct sock *sk, const struct xtcp_ctx *ctx, struct sk_buff *skb
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	enum skb_drop_reason reason = v->drop;
 	bool consumed = false, new_ack = false, entered;
+	u32 prior_una = xs->tcb.snd_una, prior_sacked = xs->sacked_out;
+	u32 prior_lost = xs->lost_out;
 
 	if (v->actions & XTCP_ACT_SET_IRS) {
 		xs->tcb.rcv_nxt = seg->seq + 1;
@@ -249,12 +251,22 @@ void xtcp_apply(struct sock *sk, const struct xtcp_ctx *ctx, struct sk_buff *skb
 			xs->mss = min(xs->mss, seg->mss);
 		else
 			xs->mss = min_t(u16, xs->mss, XTCP_MSS_DEFAULT);
+		/* RFC 7323 3.2: timestamps only if both SYNs had them. */
+		xs->tcb.ts.ok = xs->tcb.ts.ok && seg->ts_ok;
+		if (xs->tcb.ts.ok) {
+			xs->tcb.ts.recent = seg->ts_val;
+			xs->tcb.ts.recent_s = xtcp_ts_second(ctx->now_ns);
+			xs->mss = xtcp_ts_mss(xs->mss);
+		}
 		xtcp_cc_init(&xs->cc, xs->mss, xs->tcb.iss, xs->cc_ops);
 		xtcp_wscale_agree(sk, seg->wscale);
 		/* RFC 2018 2: SACK only if both SYNs offered it. */
 		xs->sack_ok = xs->sack_ok && seg->sack_ok;
 		xs->cc.sack = xs->sack_ok;
 	}
+	/* RFC 7323 4.3: TS.Recent, before an ACK of ours moves Last.ACK.sent. */
+	if (seg && seg->ts_ok && xs->tcb.ts.ok && !(v->actions & XTCP_ACT_DROP))
+		xtcp_ts_store(&xs->tcb.ts, seg->ts_val, seg->seq, xs->tcb.rcv_wup, ctx->now_ns);
 	if (seg && (seg->flags & XTCP_FLAG_ACK))
 		xs->tcb.probes_out = 0;	/* the peer is there, whatever its window */
 	if (v->actions & XTCP_ACT_WINDOW) {
@@ -265,19 +277,31 @@ void xtcp_apply(struct sock *sk, const struct xtcp_ctx *ctx, struct sk_buff *skb
 	}
 	if (v->actions & XTCP_ACT_ACKED) {
 		u64 data_acked = xs->bytes_acked;
-		u32 acked;
+		u32 acked, ts_rtt_us = 0;
+		bool recovering;
 
 		xs->tcb.snd_una = v->ack;
 		/* A SYN's ACK may move SND.NXT's view on simultaneous open. */
 		if (xtcp_seq_after(xs->tcb.snd_una, xs->tcb.snd_nxt))
 			xs->tcb.snd_nxt = xs->tcb.snd_una;
 		xs->tcb.retries = 0;
-		xtcp_clean_acked(sk, ctx->now_ns);
+		if (seg && seg->ts_ok && xs->tcb.ts.ok) {
+			ts_rtt_us = xtcp_ts_rtt_us(&xs->tcb.ts, seg->ts_ecr, ctx->now_ns);
+			if (xtcp_cc_eifel(&xs->cc, seg->ts_ecr)) {
+				xtcp_recovery_event(sk, "undo: the original arrived (RFC 3522)");
+				xs->undos++;
+				xtcp_inc(sock_net(sk), XTCP_MIB_EIFEL_UNDOS);
+			}
+		}
+		xtcp_clean_acked(sk, ctx->now_ns, ts_rtt_us);
 		/* Data, not the SYN's or FIN's number, grows cwnd (as Linux). */
 		acked = xs->bytes_acked - data_acked;
+		recovering = xs->cc.in_recovery;
 		if (xtcp_cc_ack(&xs->cc, v->ack, acked, xs->tcb.snd_nxt - xs->tcb.snd_una, xs->mss,
 				ctx->now_ns))
 			xtcp_retransmit(sk);	/* a partial ACK: the next hole */
+		if (recovering && !xs->cc.in_recovery)
+			xtcp_recovery_event(sk, "recovered: all sent before it acknowledged");
 		new_ack = true;
 		xtcp_tlp_acked(sk);
 		xtcp_timers_ack_received(sk);
@@ -288,14 +312,25 @@ void xtcp_apply(struct sock *sk, const struct xtcp_ctx *ctx, struct sk_buff *skb
 	 * lost segment resent at once (RFC 6675 5 step 4.2, RFC 8985 6.2).
 	 */
 	if (xs->sack_ok && seg && (seg->sack_blocks || (v->actions & XTCP_ACT_ACKED)) &&
-	    !(v->actions & XTCP_ACT_DROP) && xtcp_sack_update(sk, seg, ctx->now_ns) &&
-	    xtcp_cc_recovery(&xs->cc, xs->tcb.snd_una, xs->tcb.snd_nxt, xs->mss)) {
-		xtcp_inc(sock_net(sk), XTCP_MIB_SACK_RECOVERIES);
-		xtcp_inc(sock_net(sk), XTCP_MIB_FAST_RETRANS);
-		xtcp_resend_lost(sk);
+	    !(v->actions & XTCP_ACT_DROP)) {
+		bool start = xtcp_sack_update(sk, seg, ctx->now_ns) &&
+			     xtcp_cc_recovery(&xs->cc, xs->tcb.snd_una, xs->tcb.snd_nxt, xs->mss);
+		/* PRR (RFC 6937): what this ACK delivered, acknowledged or SACKed. */
+		s32 delivered = (xs->tcb.snd_una - prior_una) + (xs->sacked_out - prior_sacked);
+
+		if (xs->cc.in_recovery && delivered > 0)
+			xtcp_cc_prr(&xs->cc, xtcp_in_flight(xs), delivered, xs->mss,
+				    xs->tcb.snd_una != prior_una, xs->lost_out > prior_lost);
+		if (start) {
+			xtcp_recovery_event(sk, "recovery: SACK loss (RFC 6675)");
+			xtcp_inc(sock_net(sk), XTCP_MIB_SACK_RECOVERIES);
+			xtcp_inc(sock_net(sk), XTCP_MIB_FAST_RETRANS);
+			xtcp_resend_lost(sk);
+		}
 	}
 	if ((v->actions & XTCP_ACT_DUPACK) &&
 	    xtcp_cc_dupack(&xs->cc, xs->tcb.snd_una, xs->tcb.snd_nxt, xs->mss)) {
+		xtcp_recovery_event(sk, "recovery: three duplicate ACKs (RFC 6582)");
 		xtcp_inc(sock_net(sk), XTCP_MIB_FAST_RETRANS);
 		xtcp_retransmit(sk);
 	}

@@ -164,6 +164,11 @@ static struct sock *xtcp_child_new(struct sock *listener, const struct xtcp_syn 
 	xs->tcb.max_snd_wnd = syn->window;
 	xs->tcb.snd_wl1 = syn->irs;
 	xs->tcb.iss = syn->iss;
+	xs->tcb.ts = syn->ts;		/* both SYNs had them: TS.Recent is the SYN's */
+	if (xs->tcb.ts.ok) {
+		xs->tcb.ts.recent_s = xtcp_ts_second(xtcp_clock_ns());
+		xs->mss = xtcp_ts_mss(xs->mss);	/* every segment carries them */
+	}
 	xs->cc_ops = lxs->cc_ops;	/* the listener's, as Linux's children inherit it */
 	xtcp_cc_init(&xs->cc, xs->mss, xs->tcb.iss, xs->cc_ops);
 	xs->sack_ok = syn->sack_ok;	/* both SYNs offered it */
@@ -262,7 +267,7 @@ bool xtcp_child_create(struct sock *listener, struct sk_buff *skb, u64 now_ns)
 		.laddr = ip_hdr(skb)->daddr, .raddr = ip_hdr(skb)->saddr,
 		.lport = th->dest, .rport = th->source, .irs = cb->seq,
 		.mss = cb->mss, .wscale = cb->wscale, .window = cb->window,
-		.sack_ok = cb->sack_ok,
+		.sack_ok = cb->sack_ok, .ts = { .ok = cb->ts_ok, .recent = cb->ts_val },
 	};
 
 	xtcp_syn_answer(listener, &syn);
@@ -303,6 +308,8 @@ bool xtcp_cookie_child(struct sock *listener, struct sk_buff *skb, const struct 
 	struct xtcp_syn syn = {
 		.laddr = ip_hdr(skb)->daddr, .raddr = ip_hdr(skb)->saddr,
 		.lport = th->dest, .rport = th->source, .irs = seg->seq - 1, .iss = seg->ack - 1,
+		/* A peer sends timestamps only if our SYN,ACK did (RFC 7323 3.2). */
+		.ts = { .ok = seg->ts_ok, .recent = seg->ts_val },
 	};
 
 	if (xtcp_cookie_check(syn.laddr, syn.raddr, syn.lport, syn.rport, syn.irs, syn.iss,

@@ -16,6 +16,7 @@
  */
 #include <linux/skbuff.h>
 
+#include "xtcp/history.h"
 #include "xtcp/mem.h"
 #include "xtcp/output.h"
 #include "xtcp/recovery.h"
@@ -89,7 +90,7 @@ int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 			      ntohs(sk->sk_dport), sk->sk_state, sk->sk_state,
 			      "retransmission");
 	cb->sacked |= XTCP_SKB_EVER_RETRANS;
-	xtcp_cc_retransmitted(&xs->cc);
+	xtcp_cc_retransmitted(&xs->cc, xtcp_ts_now(xtcp_clock_ns(), xs->tcb.ts.offset));
 	if ((cb->sacked & (XTCP_SKB_LOST | XTCP_SKB_RETRANS)) == XTCP_SKB_LOST) {
 		cb->sacked |= XTCP_SKB_RETRANS;
 		xs->retrans_out += xtcp_skb_span(skb);
@@ -144,6 +145,8 @@ void xtcp_retransmit_timeout(struct sock *sk)
 	bool reneged = head && head != xs->send_head &&
 		       (XTCP_SKB_CB(head)->sacked & XTCP_SKB_SACKED);
 
+	if (xs->tcb.retries <= 1)
+		xtcp_recovery_event(sk, "loss: retransmission timeout (RFC 6298)");
 	xtcp_cc_timeout(&xs->cc, xs->tcb.snd_una, xs->tcb.snd_nxt, xs->mss, xs->tcb.retries > 1);
 	xs->rack.tlp_out = 0;
 	skb_queue_walk(&sk->sk_write_queue, skb) {
@@ -441,6 +444,7 @@ static unsigned int xtcp_dsack_seen(struct sock *sk, const struct xtcp_seg *seg)
 		xs->rack.dsack_round = xs->tcb.snd_nxt;
 	}
 	if (xtcp_cc_dsack(&xs->cc, b[0].end, DIV_ROUND_UP(b[0].end - b[0].start, mss))) {
+		xtcp_recovery_event(sk, "undo: every resend came twice (RFC 3708)");
 		xs->undos++;
 		xtcp_inc(sock_net(sk), XTCP_MIB_DSACK_UNDOS);
 	}
@@ -474,9 +478,10 @@ bool xtcp_sack_update(struct sock *sk, const struct xtcp_seg *seg, u64 now_ns)
 /*
  * Free what SND.UNA has passed, its marks with it, and measure the round
  * trip by the newest segment it covers, unless one of them was sent more
- * than once (Karn's rule).
+ * than once (Karn's rule): then by the echoed timestamp, ts_rtt_us (RFC
+ * 7323 4.1; 0: none), which says which sending the ACK answers.
  */
-void xtcp_clean_acked(struct sock *sk, u64 now_ns)
+void xtcp_clean_acked(struct sock *sk, u64 now_ns, u32 ts_rtt_us)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	bool sacked = xs->sacked_out, ambiguous = false;
@@ -502,8 +507,9 @@ void xtcp_clean_acked(struct sock *sk, u64 now_ns)
 		consume_skb(skb);
 	}
 	/* A round trip under a microsecond (loopback, a coarse clock) counts as 1 us. */
-	if (sent_ns && !ambiguous) {
-		u32 rtt_us = clamp_t(u64, (now_ns - sent_ns) / NSEC_PER_USEC, 1, U32_MAX);
+	if (sent_ns && (!ambiguous || ts_rtt_us)) {
+		u32 rtt_us = ambiguous ? ts_rtt_us :
+			     clamp_t(u64, (now_ns - sent_ns) / NSEC_PER_USEC, 1, U32_MAX);
 
 		xtcp_rtt_update(sk, rtt_us);
 		if (xs->cc.ops->rtt_sample)

@@ -63,7 +63,8 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_req_put);
 /*
  * What our SYN,ACK answers syn with, as listener would make the child now:
  * our MSS, our window (unscaled: a SYN's), our shift if the peer offered one,
- * SACK-permitted if the peer offered it and net.xtcp.sack allows (RFC 2018 2).
+ * SACK-permitted if the peer offered it and net.xtcp.sack allows (RFC 2018 2),
+ * timestamps likewise (RFC 7323 3.2).
  */
 void xtcp_syn_answer(const struct sock *listener, struct xtcp_syn *syn)
 {
@@ -74,6 +75,7 @@ void xtcp_syn_answer(const struct sock *listener, struct xtcp_syn *syn)
 	syn->rcv_wscale = syn->wscale >= 0 && READ_ONCE(xtcp_net(net)->window_scaling) ?
 			  xtcp_wscale_offered(listener) : -1;
 	syn->sack_ok = syn->sack_ok && READ_ONCE(xtcp_net(net)->sack);
+	xtcp_ts_answer(&syn->ts, net, syn->laddr, syn->raddr);
 }
 
 /* <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>, with the options syn says (a request's or a cookie's). */
@@ -83,7 +85,8 @@ void xtcp_synack_send(struct net *net, const struct xtcp_syn *syn)
 		.src_port = ntohs(syn->lport), .dst_port = ntohs(syn->rport),
 		.seq = syn->iss, .ack = syn->irs + 1, .flags = XTCP_FLAG_SYN | XTCP_FLAG_ACK,
 		.window = syn->rcv_wnd, .mss = syn->adv_mss, .wscale = syn->rcv_wscale,
-		.sack_ok = syn->sack_ok,
+		.sack_ok = syn->sack_ok, .ts_ok = syn->ts.ok, .ts_ecr = syn->ts.recent,
+		.ts_val = xtcp_ts_now(xtcp_clock_ns(), syn->ts.offset),
 	};
 
 	xtcp_send_raw(net, syn->laddr, syn->raddr, &synack);
@@ -198,6 +201,9 @@ static void xtcp_req_tcb(const struct xtcp_req *req, u64 now_ns, struct xtcp_tcb
 	tcb->snd_wl1 = syn->irs;
 	tcb->rcv_nxt = syn->irs + 1;
 	tcb->rcv_wup = tcb->rcv_nxt;
+	tcb->ts = syn->ts;
+	if (tcb->ts.ok)
+		tcb->ts.recent_s = xtcp_ts_second(req->born_ns);
 	tcb->rcv_wnd = syn->rcv_wnd;
 	tcb->rto_ms = xtcp_req_rto_ms(net);
 	tcb->retries = READ_ONCE(req->retries);

@@ -156,9 +156,10 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_seg_parse);
 
 /*
  * Write seg's header into buf and return its length, or 0 if buf is too
- * small. Options in Linux's layout (tcp_options_write()): MSS; NOP, NOP,
- * SACK-permitted; NOP, window scale; NOP, NOP, SACK blocks; NOP-padded to
- * a 32-bit boundary. The checksum is left zero for xtcp_seg_checksum().
+ * small. Options in Linux's layout (tcp_options_write()): MSS; SACK-permitted
+ * and timestamps (NOP, NOP in place of either); NOP, window scale; NOP, NOP,
+ * SACK blocks; NOP-padded to a 32-bit boundary. The checksum is left zero
+ * for xtcp_seg_checksum().
  */
 unsigned int xtcp_seg_build(void *buf, unsigned int buflen,
 			    const struct xtcp_seg *seg)
@@ -173,7 +174,16 @@ unsigned int xtcp_seg_build(void *buf, unsigned int buflen,
 		opt[olen++] = seg->mss >> 8;
 		opt[olen++] = seg->mss & 0xff;
 	}
-	if (seg->sack_ok) {
+	if (seg->ts_ok) {
+		/* SACK-permitted takes the place of the NOPs (Linux's layout). */
+		opt[olen++] = seg->sack_ok ? XTCP_OPT_SACK_PERM : XTCP_OPT_NOP;
+		opt[olen++] = seg->sack_ok ? 2 : XTCP_OPT_NOP;
+		opt[olen++] = XTCP_OPT_TIMESTAMP;
+		opt[olen++] = 10;
+		xtcp_put_be32(opt + olen, seg->ts_val);
+		xtcp_put_be32(opt + olen + 4, seg->ts_ecr);
+		olen += 8;
+	} else if (seg->sack_ok) {
 		opt[olen++] = XTCP_OPT_NOP;
 		opt[olen++] = XTCP_OPT_NOP;
 		opt[olen++] = XTCP_OPT_SACK_PERM;

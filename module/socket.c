@@ -159,6 +159,7 @@ static int xtcp_connect(struct socket *sock, struct sockaddr *uaddr, int len, in
 		xs->mss = xs->adv_mss;
 		xtcp_wscale_offer(sk);
 		xs->sack_ok = READ_ONCE(xtcp_net(net)->sack);
+		xtcp_ts_offer(&xs->tcb.ts, net, sk->sk_rcv_saddr, sk->sk_daddr);
 		xs->tcb.iss = xtcp_isn(sk->sk_rcv_saddr, sk->sk_daddr, htons(sk->sk_num),
 				       sk->sk_dport, ctx.now_ns);
 		xs->tcb.retries = 0;

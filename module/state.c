@@ -209,6 +209,20 @@ static u32 xtcp_data_ack(const struct xtcp_tcb *tcb, const struct xtcp_ctx *ctx,
 	return XTCP_ACT_SEND_ACK;
 }
 
+/*
+ * Linux's tcp_disordered_ack(): a pure duplicate ACK that changes nothing,
+ * overtaken by a later segment by no more than an RTO. PAWS lets it pass
+ * (its old TSval proves nothing wrapped), so it still counts as a
+ * duplicate for fast retransmit.
+ */
+static bool xtcp_disordered_ack(const struct xtcp_tcb *tcb, const struct xtcp_seg *seg)
+{
+	return (seg->flags & XTCP_FLAG_ACK) && !xtcp_seg_len(seg) &&
+	       seg->seq == tcb->rcv_nxt && seg->ack == tcb->snd_una &&
+	       seg->window == tcb->snd_wnd &&
+	       (s32)(tcb->ts.recent - seg->ts_val) <= (s32)tcb->rto_ms;
+}
+
 /* 3.10.7.4, synchronized states (and SYN-RECEIVED) */
 static void xtcp_rcv_synchronized(const struct xtcp_tcb *tcb, const struct xtcp_ctx *ctx,
 				  const struct xtcp_seg *seg, struct xtcp_verdict *v)
@@ -223,6 +237,20 @@ static void xtcp_rcv_synchronized(const struct xtcp_tcb *tcb, const struct xtcp_
 	    seg->seq + 1 == tcb->rcv_nxt) {
 		v->actions = XTCP_ACT_SEND_SYNACK | XTCP_ACT_DROP;
 		v->event = "rcv SYN again";
+		return;
+	}
+
+	/*
+	 * RFC 7323 5.3 R1, before all else as in Linux: a TSval older than
+	 * TS.Recent is a duplicate from long ago (a sequence number wrapped)
+	 * and gets an ACK. A RST is judged by its sequence number alone.
+	 */
+	if (tcb->ts.ok && seg->ts_ok && !(seg->flags & XTCP_FLAG_RST) &&
+	    !xtcp_paws_ok(&tcb->ts, seg->ts_val, ctx->now_ns) && !xtcp_disordered_ack(tcb, seg)) {
+		v->actions = XTCP_ACT_SEND_ACK | XTCP_ACT_DROP;
+		v->drop = SKB_DROP_REASON_TCP_RFC7323_PAWS;
+		v->mib = XTCP_MIB_PAWS_REJECTS;
+		v->event = "rcv segment failing PAWS";
 		return;
 	}
 
@@ -450,16 +478,23 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_segment_arrives);
 /*
  * TIME_WAIT: the only thing that should arrive is a retransmission of the
  * peer's FIN; acknowledge it and restart the 2*MSL timer. An exact RST ends
- * the entry (RFC 9293; RFC 5961 challenges an inexact one). A SYN whose
- * sequence number is beyond what the old connection used starts a new
- * incarnation (RFC 6191 without timestamps, as RFC 1122 4.2.2.13 allows);
- * any other SYN is challenged.
+ * the entry (RFC 9293; RFC 5961 challenges an inexact one). A SYN starts a
+ * new incarnation if its sequence number is beyond what the old connection
+ * used, or, with timestamps, its TSval is newer than the last one seen
+ * (RFC 6191, as Linux's tcp_timewait_state_process()); any other SYN is
+ * challenged. A segment failing PAWS (ts, RFC 7323 5.3) is acknowledged if
+ * it is not a RST, and changes nothing.
  */
-enum xtcp_tw_action xtcp_tw_decide(u32 rcv_nxt, u32 rcv_wnd, const struct xtcp_seg *seg,
-				   bool *restart)
+enum xtcp_tw_action xtcp_tw_decide(u32 rcv_nxt, u32 rcv_wnd, const struct xtcp_ts *ts,
+				   u64 now_ns, const struct xtcp_seg *seg, bool *restart)
 {
+	bool ts_both = ts->ok && seg->ts_ok;
+	bool paws_reject = ts_both && !xtcp_paws_ok(ts, seg->ts_val, now_ns);
+
 	*restart = false;
 	if (seg->flags & XTCP_FLAG_RST) {
+		if (paws_reject)
+			return XTCP_TW_DROP;
 		if (seg->seq == rcv_nxt)
 			return XTCP_TW_KILL;
 		if (xtcp_seq_in_window(seg->seq, rcv_nxt, rcv_nxt + rcv_wnd))
@@ -467,12 +502,16 @@ enum xtcp_tw_action xtcp_tw_decide(u32 rcv_nxt, u32 rcv_wnd, const struct xtcp_s
 		return XTCP_TW_DROP;
 	}
 	if (seg->flags & XTCP_FLAG_SYN) {
-		if (!(seg->flags & XTCP_FLAG_ACK) && xtcp_seq_after(seg->seq, rcv_nxt))
+		if (!(seg->flags & XTCP_FLAG_ACK) && !paws_reject &&
+		    (xtcp_seq_after(seg->seq, rcv_nxt) ||
+		     (ts_both && xtcp_ts_newer_syn(ts, seg->ts_val))))
 			return XTCP_TW_NEW_SYN;
 		return XTCP_TW_CHALLENGE;
 	}
 	if (!(seg->flags & XTCP_FLAG_ACK))
 		return XTCP_TW_DROP;
+	if (paws_reject)
+		return XTCP_TW_ACK;
 	if ((seg->flags & XTCP_FLAG_FIN) &&
 	    seg->seq + seg->payload_len + 1 == rcv_nxt) {
 		*restart = true;	/* our ACK of their FIN was lost */

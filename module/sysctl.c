@@ -137,6 +137,7 @@ static struct ctl_table xtcp_sysctl_template[] = {
 	XTCP_SYSCTL_RANGE("window_scaling", window_scaling, SYSCTL_ZERO, SYSCTL_ONE),
 	XTCP_SYSCTL_RANGE("sack", sack, SYSCTL_ZERO, SYSCTL_ONE),
 	XTCP_SYSCTL_RANGE("dsack", dsack, SYSCTL_ZERO, SYSCTL_ONE),
+	XTCP_SYSCTL_RANGE("timestamps", timestamps, SYSCTL_ZERO, SYSCTL_TWO),
 	XTCP_SYSCTL_RANGE("recovery", recovery, SYSCTL_ZERO, SYSCTL_ONE),
 	XTCP_SYSCTL_RANGE("early_retrans", early_retrans, SYSCTL_ZERO, SYSCTL_FOUR),
 	XTCP_SYSCTL_RANGE("delayed_ack_ms", delayed_ack_ms, SYSCTL_ZERO, &xtcp_delack_max),
@@ -192,6 +193,7 @@ int xtcp_sysctl_init_net(struct net *net)
 	xn->window_scaling = 1;
 	xn->sack = 1;
 	xn->dsack = 1;
+	xn->timestamps = 1;
 	xn->recovery = 1;
 	xn->early_retrans = 3;
 	xn->cc_default = &xtcp_cubic_ops;	/* as Linux's default */

@@ -79,6 +79,7 @@ void xtcp_time_wait(struct sock *sk)
 	tw->rcv_nxt = xs->tcb.rcv_nxt;
 	tw->rcv_wnd = max_t(u32, xtcp_rcv_wnd_left(xs), 1);
 	tw->rcv_wscale = xs->rcv_wscale;
+	tw->ts = xs->tcb.ts;
 	tw->reuse = sk->sk_reuse;
 	/* The entry takes the history over, and keeps it until it ends. */
 	tw->history = xs->history;
@@ -146,12 +147,23 @@ enum xtcp_tw_action xtcp_tw_rcv(struct xtcp_tw *tw, struct sk_buff *skb)
 	bool restart;
 
 	xtcp_seg_of(skb, &seg);
-	action = xtcp_tw_decide(tw->rcv_nxt, tw->rcv_wnd, &seg, &restart);
+	action = xtcp_tw_decide(tw->rcv_nxt, tw->rcv_wnd, &tw->ts, now_ns, &seg, &restart);
+	if (tw->ts.ok && seg.ts_ok && !xtcp_paws_ok(&tw->ts, seg.ts_val, now_ns))
+		xtcp_inc(net, XTCP_MIB_PAWS_REJECTS);
 	switch (action) {
 	case XTCP_TW_ACK:
 	case XTCP_TW_CHALLENGE:
-		if (restart)
+		if (restart) {
 			xtcp_tw_timer_arm(tw);
+			/* The FIN again: its TSval is the one to echo (4.3). */
+			if (tw->ts.ok && seg.ts_ok)
+				xtcp_ts_store(&tw->ts, seg.ts_val, seg.seq, seg.seq, now_ns);
+		}
+		if (tw->ts.ok) {
+			ack.ts_ok = 1;
+			ack.ts_val = xtcp_ts_now(now_ns, tw->ts.offset);
+			ack.ts_ecr = tw->ts.recent;
+		}
 		/* As Linux's TIME_WAIT: dataless segments are answered every 500 ms at most. */
 		if (!xtcp_oow_ack_allowed(net, &seg, now_ns, &tw->last_oow_ack_ns,
 					  &tw->oow_ack_count, XTCP_MIB_TW_ACKS_SKIPPED))

@@ -179,7 +179,8 @@ static void xtcp_fill_sack(struct sock *sk, struct xtcp_seg *seg, u32 len)
 
 	if (room < 4 + 8)
 		return;
-	max = min_t(u32, (room - 4) / 8, XTCP_SACK_BLOCKS_MAX);
+	/* Beside timestamps, the 40 option bytes hold three blocks (RFC 2018 3). */
+	max = min_t(u32, (room - 4) / 8, XTCP_SACK_BLOCKS_MAX - xs->tcb.ts.ok);
 	/* A DSACK first (RFC 2883 4), once. */
 	if (xs->dsack_pending) {
 		seg->sack[n++] = xs->dsack_block;
@@ -210,6 +211,12 @@ static void xtcp_fill_seg(struct sock *sk, struct xtcp_seg *seg, u32 seq, u8 fla
 	}
 	seg->window = xtcp_select_window(sk, flags & XTCP_FLAG_SYN);
 	seg->wscale = -1;
+	/* RFC 7323 3.2: on every segment once agreed (offered on our SYN). */
+	if (xs->tcb.ts.ok) {
+		seg->ts_ok = 1;
+		seg->ts_val = xtcp_ts_now(xtcp_clock_ns(), xs->tcb.ts.offset);
+		seg->ts_ecr = xs->tcb.ts.recent;
+	}
 	if (xs->sack_ok && (xs->num_sacks || xs->dsack_pending) &&
 	    (seg->flags & XTCP_FLAG_ACK) && !(flags & (XTCP_FLAG_SYN | XTCP_FLAG_RST)))
 		xtcp_fill_sack(sk, seg, len);
@@ -248,6 +255,7 @@ int xtcp_transmit(struct sock *sk, struct sk_buff *skb)
 	if (!out)
 		return -ENOBUFS;
 	cb->sent_ns = xtcp_clock_ns();
+	xtcp_cc_sent(&xtcp_sk(sk)->cc, skb->len);
 	xtcp_sk(sk)->segs_out++;
 	xtcp_sk(sk)->bytes_sent += skb->len;
 	xtcp_fill_seg(sk, &seg, cb->seq, cb->flags, skb->len);

@@ -17,7 +17,7 @@
 #include <linux/xtcp.h>
 
 #define PROC_DIR	"/proc/xtcp"
-#define MAX_COLS	32
+#define MAX_COLS	48
 
 /* One /proc listing: its header's column names and its rows. */
 struct table {
@@ -322,11 +322,11 @@ static void show_info_text(const struct table *info, long r)
 	       field(info, r, "cwnd"), field(info, r, "ssthresh"), field(info, r, "lost"),
 	       field(info, r, "ca_state"), field(info, r, "snd_wscale"),
 	       field(info, r, "rcv_wscale"), atof(field(info, r, "ato_us")) / 1000);
-	printf("\t cc:%s sack:%s sacked:%s retrans_out:%s reordering:%s dsacks:%s undos:%s"
-	       " tlps:%s\n",
-	       field(info, r, "cc"), field(info, r, "sack"), field(info, r, "sacked"),
-	       field(info, r, "retrans"), field(info, r, "reordering"), field(info, r, "dsacks"),
-	       field(info, r, "undos"), field(info, r, "tlps"));
+	printf("\t cc:%s sack:%s ts:%s sacked:%s retrans_out:%s reordering:%s dsacks:%s"
+	       " undos:%s tlps:%s\n",
+	       field(info, r, "cc"), field(info, r, "sack"), field(info, r, "timestamps"),
+	       field(info, r, "sacked"), field(info, r, "retrans"), field(info, r, "reordering"),
+	       field(info, r, "dsacks"), field(info, r, "undos"), field(info, r, "tlps"));
 }
 
 static void show_conn_text(const struct table *c, size_t r)

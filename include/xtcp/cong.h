@@ -65,8 +65,11 @@ struct xtcp_cc {
 	bool undo_ok;		/* a reduction since undo_marker may be undone */
 	u32 undo_marker;	/* SND.UNA when it began */
 	u32 undo_retrans;	/* its retransmissions no DSACK has covered */
-	u32 prior_cwnd;
+	u32 retrans_tsval;	/* the TSval of its first retransmission (Eifel) */
+	u32 prior_cwnd;		/* cwnd when the reduction began: PRR's RecoverFS too */
 	u32 prior_ssthresh;
+	u32 prr_delivered;	/* PRR (RFC 6937): delivered since recovery began */
+	u32 prr_out;		/* and sent */
 	struct xtcp_cubic cubic;
 };
 
@@ -80,8 +83,18 @@ void xtcp_reno_cong_avoid(struct xtcp_cc *cc, u32 acked, u32 mss, u64 now_ns);
 bool xtcp_cc_recovery(struct xtcp_cc *cc, u32 snd_una, u32 snd_nxt, u32 mss);
 bool xtcp_cc_dupack(struct xtcp_cc *cc, u32 snd_una, u32 snd_nxt, u32 mss);
 u32 xtcp_cc_send_window(const struct xtcp_cc *cc, u32 mss);
-void xtcp_cc_retransmitted(struct xtcp_cc *cc);
+void xtcp_cc_retransmitted(struct xtcp_cc *cc, u32 tsval);
 bool xtcp_cc_dsack(struct xtcp_cc *cc, u32 end_seq, u32 segs);
+bool xtcp_cc_eifel(struct xtcp_cc *cc, u32 tsecr);
+void xtcp_cc_prr(struct xtcp_cc *cc, u32 pipe, u32 delivered, u32 mss, bool una_advanced,
+		 bool newly_lost);
 void xtcp_cc_timeout(struct xtcp_cc *cc, u32 snd_una, u32 snd_nxt, u32 mss, bool again);
+
+/* Bytes went out (PRR counts them in recovery). */
+static inline void xtcp_cc_sent(struct xtcp_cc *cc, u32 len)
+{
+	if (cc->in_recovery)
+		cc->prr_out += len;
+}
 
 #endif /* _XTCP_CONG_H */

@@ -31,5 +31,6 @@ struct xtcp_history {
 
 void xtcp_history_add(struct xtcp_history *h, int from, int to, const char *why, u64 ns);
 void xtcp_set_state(struct sock *sk, int state, const char *why);
+void xtcp_recovery_event(struct sock *sk, const char *why);
 
 #endif /* _XTCP_HISTORY_H */

@@ -30,6 +30,6 @@ u64 xtcp_tlp_pto_ns(struct sock *sk, u64 now_ns);
 void xtcp_rack_timeout(struct sock *sk, u64 now_ns);
 void xtcp_loss_probe(struct sock *sk);
 void xtcp_tlp_acked(struct sock *sk);
-void xtcp_clean_acked(struct sock *sk, u64 now_ns);
+void xtcp_clean_acked(struct sock *sk, u64 now_ns, u32 ts_rtt_us);
 
 #endif /* _XTCP_RECOVERY_H */

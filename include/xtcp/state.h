@@ -15,6 +15,7 @@
 #include <net/dropreason.h>
 
 #include "xtcp/segment.h"
+#include "xtcp/timestamps.h"
 #include "xtcp/timers.h"
 #include "xtcp/xtcp.h"
 
@@ -42,6 +43,7 @@ struct xtcp_tcb {
 	u8 persist_backoff;	/* window probes since the window last opened */
 	u8 keepalive_probes;	/* keepalive probes unanswered */
 	u64 last_rcv_ns;	/* when the peer last spoke */
+	struct xtcp_ts ts;	/* RFC 7323 timestamps: TS.Recent, our clock's offset */
 };
 
 /*
@@ -144,8 +146,8 @@ enum xtcp_tw_action {
 	XTCP_TW_NEW_SYN,	/* a new incarnation: end the entry, give the SYN to a listener */
 };
 
-enum xtcp_tw_action xtcp_tw_decide(u32 rcv_nxt, u32 rcv_wnd, const struct xtcp_seg *seg,
-				   bool *restart);
+enum xtcp_tw_action xtcp_tw_decide(u32 rcv_nxt, u32 rcv_wnd, const struct xtcp_ts *ts,
+				   u64 now_ns, const struct xtcp_seg *seg, bool *restart);
 
 /* User calls (RFC 9293 3.10.1 OPEN, 3.10.4 CLOSE, and shutdown(SHUT_WR)). */
 int xtcp_open_decide(const struct xtcp_ctx *ctx, bool active, struct xtcp_verdict *v);

@@ -26,6 +26,7 @@ struct xtcp_tw {
 	u32 rcv_nxt;
 	u32 rcv_wnd;
 	u8 rcv_wscale;		/* our window's shift (RFC 7323) */
+	struct xtcp_ts ts;	/* TS.Recent and our clock (RFC 7323, RFC 6191) */
 	u8 dead;		/* out of the table: never armed again */
 	u8 reuse;		/* the socket had SO_REUSEADDR */
 	u32 oow_ack_count;	/* ACKs to dataless segments: rate limited */

@@ -77,6 +77,16 @@ DEFINE_EVENT(xtcp_conn, xtcp_retransmit,
 	     TP_ARGS(skaddr, saddr, sport, daddr, dport, oldstate, newstate, why)
 );
 
+/*
+ * Loss recovery began (fast retransmit, SACK recovery, an RTO) or ended,
+ * or a reduction was undone; the state is the same on both sides.
+ */
+DEFINE_EVENT(xtcp_conn, xtcp_recovery,
+	     TP_PROTO(const void *skaddr, __be32 saddr, u16 sport, __be32 daddr, u16 dport,
+		      int oldstate, int newstate, const char *why),
+	     TP_ARGS(skaddr, saddr, sport, daddr, dport, oldstate, newstate, why)
+);
+
 /* A RST went out: from a socket, or answering a segment for none. */
 TRACE_EVENT(xtcp_send_reset,
 	    TP_PROTO(__be32 saddr, u16 sport, __be32 daddr, u16 dport, u32 seq, u32 ack),

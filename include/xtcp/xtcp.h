@@ -68,6 +68,8 @@ enum xtcp_mib {
 	XTCP_MIB_DSACK_UNDOS,		/* reductions undone: every resend DSACKed (RFC 3708) */
 	XTCP_MIB_RACK_LOSSES,		/* segments RACK took as lost by time (RFC 8985) */
 	XTCP_MIB_TLPS,			/* tail loss probes sent (RFC 8985 7) */
+	XTCP_MIB_PAWS_REJECTS,		/* segments with an old TSval dropped (RFC 7323 5) */
+	XTCP_MIB_EIFEL_UNDOS,		/* undone: TSecr older than the resend (RFC 3522) */
 	XTCP_MIB_MAX
 };
 
@@ -93,6 +95,7 @@ struct xtcp_net {
 	int window_scaling;		/* offer and accept RFC 7323 window scaling */
 	int sack;			/* offer and accept RFC 2018 SACK */
 	int dsack;			/* report data received twice (RFC 2883) */
+	int timestamps;			/* RFC 7323 timestamps: 1 with a random offset, 2 without */
 	int recovery;			/* 1: RACK's loss detection (tcp_recovery) */
 	int early_retrans;		/* 3, 4: tail loss probes (tcp_early_retrans) */
 	const struct xtcp_cc_ops *cc_default;	/* net.xtcp.congestion_control */

@@ -18,12 +18,12 @@ for proto in ("xtcp", "tcp"):
         if m:
             times.setdefault(m.group(2), {})[proto] = (float(m.group(3)), int(m.group(4)))
 mib = int(os.environ.get("XTCP_IMPAIR_MIB", "64"))
-print("%d MiB each way at once, two namespaces over veth, netem; seconds (segments retransmitted)"
-      % mib)
-print("%-24s %16s %16s %8s" % ("path", "xtcp", "Linux TCP", "xtcp/TCP"))
+print("%d MiB (\"one way\": A to B only; else each way at once), two namespaces over veth, "
+      "netem; seconds (segments retransmitted)" % mib)
+print("%-33s %16s %16s %8s" % ("path", "xtcp", "Linux TCP", "xtcp/TCP"))
 for name, t in times.items():
     x, tcp = t.get("xtcp"), t.get("tcp")
     cell = lambda v: "%7.2f (%6d)" % v if v else "%16s" % "-"  # noqa: E731
     ratio = "%8.2f" % (x[0] / tcp[0]) if x and tcp else "%8s" % "-"
-    print("%-24s %s %s %s" % (name, cell(x), cell(tcp), ratio))
+    print("%-33s %s %s %s" % (name, cell(x), cell(tcp), ratio))
 sys.exit(0)

@@ -7,8 +7,10 @@ dropping 5% of what A sends. The capture is taken at B, where the holes
 show and the retransmissions fill them: tshark must see retransmissions,
 no "ACKed unseen segment" (B acknowledges only what it received) and no
 malformed packet, and the bytes must arrive intact. Both SYNs offer SACK
-(RFC 2018), and B's ACKs carry SACK blocks tshark decodes, each above the
-ACK it rides on but a first one reporting data received twice (a DSACK).
+(RFC 2018) and timestamps (RFC 7323), every segment carries timestamps,
+and B's ACKs carry SACK blocks tshark decodes (three at most beside the
+timestamps), each above the ACK it rides on but a first one reporting
+data received twice (a DSACK).
 
 XTCP_SMOKE: also run on Debian's stock kernel.
 """
@@ -63,7 +65,7 @@ out = subprocess.run(
      "-e", "tcp.analysis.retransmission", "-e", "tcp.analysis.fast_retransmission",
      "-e", "tcp.analysis.ack_lost_segment", "-e", "_ws.malformed",
      "-e", "tcp.flags.syn", "-e", "tcp.options.sack_perm", "-e", "tcp.options.sack_le",
-     "-e", "tcp.ack"],
+     "-e", "tcp.ack", "-e", "tcp.options.timestamp.tsval", "-e", "tcp.options.timestamp.tsecr"],
     capture_output=True, text=True)
 check(out.returncode == 0, "tshark reads the capture (%s)" % out.stderr.strip()[:200])
 rows = [line.split(";") for line in out.stdout.splitlines()]
@@ -73,6 +75,10 @@ malformed = sum(1 for r in rows if r[4])
 syns = [r for r in rows if r[5] in ("1", "True")]
 sack_perm = sum(1 for r in syns if r[6])
 sacks = [r for r in rows if r[7]]
+# RFC 7323 3.2: timestamps on every segment once both SYNs had them; a TSecr
+# on all but the opening SYN. tshark decodes both fields.
+no_ts = sum(1 for r in rows if not r[9])
+no_ecr = sum(1 for r in rows if r[5] not in ("1", "True") and not int(r[10] or 0))
 # Edges as tshark shows them: relative to the ISN, as the ACK field. A first
 # block below the ACK is a DSACK (RFC 2883: data received twice); no other.
 edges = [[int(le) for le in r[7].split(",")] for r in sacks]
@@ -89,6 +95,8 @@ print("# %d SYNs, %d offering SACK; %d segments with SACK blocks" % (len(syns), 
                                                                     len(sacks)))
 # A lost SYN+ACK's ACK brings the SYN+ACK again: two SYNs or more, each offering.
 check(len(syns) >= 2 and sack_perm == len(syns), "every SYN and SYN+ACK offers SACK")
+check(no_ts == 0, "every segment carries timestamps tshark decodes (%d without)" % no_ts)
+check(no_ecr == 0, "every segment after the SYNs echoes a TSval (%d without)" % no_ecr)
 check(len(sacks) > 10, "B's ACKs carry SACK blocks (%d)" % len(sacks))
 print("# %d DSACKs" % dsacks)
 check(below == 0, "every SACK block but a first one (a DSACK) lies above the ACK that carries it")

@@ -14,6 +14,13 @@ seconds without progress, 180 by default, fails the transfer and prints
 both ends' connections and a few segments on the wire). The times are printed
 for the record; XTCP_IMPAIR_PROTO=tcp runs the same transfers over Linux
 TCP, which is how tools/bench/impairments compares the two.
+XTCP_IMPAIR_DIRECTIONS="one,both" also runs each path with A sending and B
+only reading ("one"; "both", each way at once, is the default).
+
+Over xtcp, what the loss recovery learns shows in A's counters: 1%
+duplication makes B report DSACKs (RFC 2883) that A takes; on the
+reordering path nothing is lost, so every retransmission A made was
+spurious, and reductions are undone (by DSACK or Eifel) rather than kept.
 
 XTCP_SMOKE, XTCP_STOCK_ONLY: runs on Debian's stock kernel only, since at
 this size the debug kernel under TCG would take longer than CI allows.
@@ -36,6 +43,7 @@ N = int(os.environ.get("XTCP_IMPAIR_MIB", "16")) << 20
 TIMEOUT = float(os.environ.get("XTCP_IMPAIR_TIMEOUT", "180"))
 PROTO = os.environ.get("XTCP_IMPAIR_PROTO", "xtcp")
 PORT = 6000
+DIRECTIONS = os.environ.get("XTCP_IMPAIR_DIRECTIONS", "both").split(",")
 
 # name: (netem on A's side, netem on B's side); each side shapes what it sends.
 IMPAIRMENTS = [
@@ -98,8 +106,9 @@ def dump_state():
 
 
 def exchange(s, send_seed, expect):
-    """Send N bytes of send_seed's pattern while reading the peer's N; SHA-256s equal?"""
-    data = pattern(send_seed)
+    """Send N bytes of send_seed's pattern (none if None) while reading the
+    peer's (expect: N bytes, or None for none); SHA-256s equal?"""
+    data = pattern(send_seed) if send_seed else b""
 
     def sender():
         s.sendall(data)
@@ -109,13 +118,14 @@ def exchange(s, send_seed, expect):
     t.start()
     got, digest = recv_digest(s)
     t.join()
-    return got == N and digest == hashlib.sha256(expect).digest()
+    expect = expect or b""
+    return got == len(expect) and digest == hashlib.sha256(expect).digest()
 
 
-def server(ready_w, port):
+def server(ready_w, port, both):
     s = accept_one("10.9.0.2", port, ready_w, Socket)
     s.settimeout(TIMEOUT)
-    ok = exchange(s, b"B", pattern(b"A"))
+    ok = exchange(s, b"B" if both else None, pattern(b"A"))
     s.close()
     return ok
 
@@ -123,41 +133,58 @@ def server(ready_w, port):
 veth_pair(A, B, "10.9.0")
 times = []
 try:
-    for i, (name, spec_a, spec_b) in enumerate(IMPAIRMENTS):
-        if spec_a:
-            netem(A, "va", spec_a)
-        if spec_b:
-            netem(B, "vb", spec_b)
-        r, w = os.pipe()
-        pid = in_netns(B, server, w, PORT + i)
-        os.read(r, 1)
-        setns(A)
-        before = retransmitted()
-        c = Socket()
-        t0 = time.time()
-        try:
-            c.connect("10.9.0.2", PORT + i)
-            c.settimeout(TIMEOUT)
-            ok = exchange(c, b"A", pattern(b"B"))
-        except OSError as e:
-            print("# %s: %r" % (name, e))
-            ok = False
-            dump_state()
-        took = time.time() - t0
-        c.close()
-        _, status = os.waitpid(pid, 0)
-        retrans = retransmitted() - before
-        times.append((name, took, retrans))
-        check(ok, "%s: %d MiB from A arrive intact at A's SHA-256 (%.1f s, %d retransmitted)"
-              % (name, N >> 20, took, retrans))
-        check(status == 0, "%s: %d MiB from B arrive intact at B's SHA-256" % (name, N >> 20))
-        if name in ("loss 1%", "loss 5%", "loss 2% both ways"):
-            check(retrans > 0, "%s: retransmissions were needed and made" % name)
-        clear(A, "va")
-        clear(B, "vb")
-        time.sleep(0.2)
+    for i, (path, spec_a, spec_b) in enumerate(IMPAIRMENTS):
+        for d, direction in enumerate(DIRECTIONS):
+            both = direction == "both"
+            name = path if both else path + ", one way"
+            if spec_a:
+                netem(A, "va", spec_a)
+            if spec_b:
+                netem(B, "vb", spec_b)
+            r, w = os.pipe()
+            pid = in_netns(B, server, w, PORT + 2 * i + d, both)
+            os.read(r, 1)
+            setns(A)
+            before = retransmitted()
+            mibs = stats() if PROTO == "xtcp" else {}
+            c = Socket()
+            t0 = time.time()
+            try:
+                c.connect("10.9.0.2", PORT + 2 * i + d)
+                c.settimeout(TIMEOUT)
+                ok = exchange(c, b"A", pattern(b"B") if both else None)
+            except OSError as e:
+                print("# %s: %r" % (name, e))
+                ok = False
+                dump_state()
+            took = time.time() - t0
+            c.close()
+            _, status = os.waitpid(pid, 0)
+            retrans = retransmitted() - before
+            times.append((name, took, retrans))
+            check(ok, "%s: %d MiB from %s arrive intact at A's SHA-256 (%.1f s, %d retransmitted)"
+                  % (name, N >> 20, "B" if both else "A (none from B)", took, retrans))
+            check(status == 0, "%s: %d MiB from A arrive intact at B's SHA-256" % (name, N >> 20))
+            if path in ("loss 1%", "loss 5%", "loss 2% both ways"):
+                check(retrans > 0, "%s: retransmissions were needed and made" % name)
+            if mibs:
+                after = stats()
+                delta = {k: after[k] - mibs[k] for k in after}
+                if path == "duplicate 1%":
+                    check(delta["DsacksReceived"] > 0,
+                          "%s: B reports the duplicates as DSACKs, A takes them (%d)"
+                          % (name, delta["DsacksReceived"]))
+                if path.startswith("delay 20ms reorder"):
+                    undos = delta["DsackUndos"] + delta["EifelUndos"]
+                    check(retrans == 0 or undos > 0,
+                          "%s: nothing is lost, so the %d retransmissions were spurious and "
+                          "reductions undone (%d by DSACK, %d by Eifel)"
+                          % (name, retrans, delta["DsackUndos"], delta["EifelUndos"]))
+            clear(A, "va")
+            clear(B, "vb")
+            time.sleep(0.2)
 finally:
     sh("ip netns del %s; ip netns del %s" % (A, B))
 for name, took, retrans in times:
-    print("# time %s %-24s %7.2f s  %6d retransmitted" % (PROTO, name, took, retrans))
+    print("# time %s %-33s %7.2f s  %6d retransmitted" % (PROTO, name, took, retrans))
 finish()

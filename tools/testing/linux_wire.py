@@ -24,9 +24,16 @@ numbers relative to each side's ISS, lengths, flags). Issue 13's list:
   trips later (long before the RTO) the last is sent again as a probe
   (RFC 8985 7); the same for a FIN.
 - syn_options: the SYN's and the SYN+ACK's option bytes (MSS, SACK
-  permitted, window scale, in Linux's order and padding), with SACK on and
-  off (net.xtcp.sack, net.ipv4.tcp_sack). Linux's timestamps are off here
-  (net.ipv4.tcp_timestamps = 0): xtcp has none yet.
+  permitted, timestamps, window scale, in Linux's order and padding), with
+  SACK and timestamps each on and off (net.xtcp.sack and .timestamps,
+  net.ipv4.tcp_sack and tcp_timestamps); a TSval is compared by presence,
+  a TSecr by echoing the peer's TSval.
+- timestamps: a peer that offers timestamps sends data: each ACK echoes
+  the TSval of the segment it answers; two segments at once; data with an
+  older TSval is refused by PAWS and answered with an ACK; after a hole
+  the echo stays the last in-order segment's, and the filling segment's
+  is echoed; our data carries the echo, in segments 12 bytes short of the
+  MSS (RFC 7323 3-5).
 
 The peer offers only an MSS (1000): no SACK, no timestamps, no window
 scaling, so Linux runs NewReno-style (no RACK, no tail loss probe).
@@ -38,7 +45,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "pylib"))
 from xtcptest import (ACK, FIN, IPPROTO, PSH, RST, SYN, Peer, TcpSocket, XSocket,  # noqa: E402
-                      check, finish, sh, sysctl)
+                      check, finish, sh, sysctl, tcp_option)
 
 MSS = 1000
 ISN = 0x10000000
@@ -51,15 +58,13 @@ L = peer.LOCAL
 # none fires between the steps of a scenario, each waiting 0.15 s of quiet.
 sysctl("rto_min_ms", 1000)
 sh("ip route replace 10.7.0.0/24 dev v0 rto_min 1000ms")
-with open("/proc/sys/net/ipv4/tcp_timestamps", "w") as f:
-    f.write("0")
 sport = [41000]
 
 
 class Conn:
     """One crafted connection: the accepted socket and the peer's view of it."""
 
-    def __init__(self, proto, cls, wscale=False, rcvbuf=0, sack=False):
+    def __init__(self, proto, cls, wscale=False, rcvbuf=0, sack=False, tsval=None):
         peer.proto = proto
         ln = cls()
         if rcvbuf:
@@ -70,7 +75,8 @@ class Conn:
         sport[0] += 1
         self.sport = sport[0]
         options = (SACK_OPTIONS if sack else struct.pack("!BBH", 2, 4, MSS)) + \
-            (bytes([1, 3, 3, 7]) if wscale else b"")
+            (bytes([1, 3, 3, 7]) if wscale else b"") + \
+            (ts_option(tsval, 0) if tsval is not None else b"")
         sa, self.sock = peer.connect(ln, self.port, self.sport, ISN, options=options,
                                      window=WINDOW)
         ln.close()
@@ -109,6 +115,60 @@ class Conn:
 
 
 SACK_OPTIONS = struct.pack("!BBH", 2, 4, MSS) + bytes([1, 1, 4, 2])
+
+
+def ts_option(tsval, tsecr):
+    return bytes([1, 1, 8, 10]) + struct.pack("!II", tsval, tsecr)
+
+
+def timestamps(proto, cls):
+    """A peer with timestamps (its clock at 1000): what our ACKs echo, PAWS."""
+    base = 1000
+    c = Conn(proto, cls, tsval=base)
+
+    def send(rel_seq, tsval, n):
+        peer.send(c.sport, c.port, (ISN + 1 + rel_seq) & 0xFFFFFFFF, c.base, ACK | PSH,
+                  window=WINDOW, options=ts_option(tsval, 0), payload=b"t" * n)
+
+    def answers(quiet=0.3):
+        """[(rel ack, echoed TSval less the peer's base)] of what comes back."""
+        got = []
+        while True:
+            s = peer.recv(quiet)
+            if s is None:
+                return got
+            if s["sport"] != c.port or s["dport"] != c.sport:
+                continue
+            ts = tcp_option(s["options"], 8)
+            got.append(((s["ack"] - ISN - 1) & 0xFFFFFFFF, len(s["payload"]),
+                        struct.unpack("!I", ts[4:])[0] - base if ts else None))
+
+    out = {}
+    send(0, base + 10, 100)
+    out["data"] = answers()
+    send(100, base + 11, 100)
+    send(200, base + 12, 100)
+    out["two_segments"] = answers()
+    # PAWS (RFC 7323 5.3): new data, but a TSval older than the last: an ACK, not taken.
+    send(300, base + 5, 100)
+    out["paws_old_tsval"] = answers()
+    # After a hole: TS.Recent stays the last in-order segment's (4.3).
+    send(400, base + 20, 100)
+    out["out_of_order"] = answers()
+    # The hole filled: its TSval is echoed.
+    send(300, base + 21, 100)
+    out["hole_filled"] = answers()
+    # Our data carries the echo too, in segments 12 bytes short of the MSS.
+    c.sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 1 << 20)
+    assert send_all(c, 2500) == 2500
+    out["data_sent"] = answers()
+    c.sock.settimeout(2)
+    got = b""
+    while len(got) < 500:
+        got += c.sock.recv(500 - len(got))
+    out["read"] = len(got)
+    c.close()
+    return out
 
 
 def send_all(c, n, flags=0):
@@ -209,14 +269,42 @@ def quick_ack_big_buffer(proto, cls):
     return quick_ack(proto, cls, wscale=True, rcvbuf=1 << 20)
 
 
+def set_option(proto, name, value):
+    """net.xtcp.NAME or net.ipv4.tcp_NAME."""
+    if proto == IPPROTO:
+        sysctl(name, value)
+    else:
+        with open("/proc/sys/net/ipv4/tcp_%s" % name, "w") as f:
+            f.write(str(value))
+
+
+def options_shape(raw, peer_tsval=None):
+    """Option bytes as hex, a timestamps option's TSval shown as vvvvvvvv
+    (a clock plus a random offset: only its presence is comparable) and
+    its TSecr as 00000000 or, when it echoes the peer's, as eeeeeeee."""
+    raw, i = bytearray(raw), 0
+    while i < len(raw) and raw[i] != 0:
+        if raw[i] == 1:
+            i += 1
+            continue
+        if i + 1 >= len(raw) or raw[i + 1] < 2:
+            break
+        if raw[i] == 8 and raw[i + 1] == 10:
+            ecr, = struct.unpack("!I", raw[i + 6:i + 10])
+            hexed = raw.hex()
+            tail = "eeeeeeee" if ecr == peer_tsval else raw[i + 6:i + 10].hex()
+            return hexed[:2 * i + 4] + "vvvvvvvv" + tail + hexed[2 * i + 20:]
+        i += raw[i + 1]
+    return raw.hex()
+
+
 def syn_options(proto, cls):
     out = {}
-    for sack in (1, 0):
-        if proto == IPPROTO:
-            sysctl("sack", sack)
-        else:
-            with open("/proc/sys/net/ipv4/tcp_sack", "w") as f:
-                f.write(str(sack))
+    peer_tsval = 0x01020304
+    for sack, ts in ((1, 1), (0, 1), (1, 0), (0, 0)):
+        set_option(proto, "sack", sack)
+        set_option(proto, "timestamps", ts)
+        key = "sack_%d_ts_%d" % (sack, ts)
         peer.proto = proto
         peer.drain()
         s = cls()
@@ -228,36 +316,35 @@ def syn_options(proto, cls):
         syn = peer.recv()
         while syn and not syn["flags"] & SYN:
             syn = peer.recv()
-        out["syn_sack_%d" % sack] = syn and syn["options"].hex()
+        out["syn_" + key] = syn and options_shape(syn["options"])
         s.close()
-        # The SYN+ACK answering a peer that offers everything.
+        # The SYN+ACK answering a peer that offers everything, in Linux's layout.
         ln = cls()
         ln.bind(L, 0)
         ln.listen()
         port = ln.getsockname()[1]
         sport[0] += 1
         peer.send(sport[0], port, ISN, 0, SYN, window=WINDOW,
-                  options=struct.pack("!BBH", 2, 4, MSS) + bytes([1, 1, 4, 2, 1, 3, 3, 7]))
+                  options=struct.pack("!BBHBBBBII", 2, 4, MSS, 4, 2, 8, 10, peer_tsval, 0) +
+                  bytes([1, 3, 3, 7]))
         sa = peer.recv()
         while sa and sa["flags"] != SYN | ACK:
             sa = peer.recv()
-        out["synack_sack_%d" % sack] = sa and sa["options"].hex()
+        out["synack_" + key] = sa and options_shape(sa["options"], peer_tsval)
         ln.close()
         if sa:
             peer.send(sport[0], port, ISN + 1, 0, RST)
         peer.drain()
-    if proto == IPPROTO:
-        sysctl("sack", 1)
-    else:
-        with open("/proc/sys/net/ipv4/tcp_sack", "w") as f:
-            f.write("1")
+    set_option(proto, "sack", 1)
+    set_option(proto, "timestamps", 1)
     return out
 
 
 for name, fn in (("syn_options", syn_options), ("psh", psh), ("slow_start", slow_start), ("quick_ack", quick_ack),
                  ("quick_ack_scaled", quick_ack_scaled),
                  ("quick_ack_big_buffer", quick_ack_big_buffer),
-                 ("limited_transmit", limited_transmit), ("tail_loss_probe", tail_loss_probe)):
+                 ("limited_transmit", limited_transmit), ("tail_loss_probe", tail_loss_probe),
+                 ("timestamps", timestamps)):
     seen = {side: fn(proto, cls) for side, proto, cls in SIDES}
     for key in seen["tcp"]:
         x, t = seen["xtcp"][key], seen["tcp"][key]

@@ -40,6 +40,7 @@ rto_max_ms 120000 1000 120000
 window_scaling 1 0 1
 sack 1 0 1
 dsack 1 0 1
+timestamps 1 0 2
 recovery 1 0 1
 early_retrans 3 0 4
 delayed_ack_ms 40 0 500

@@ -114,6 +114,8 @@ check(mine["sack"] == ci["sack"] == 1 and mine["reordering"] == ci["reordering"]
       mine["sacked"] == mine["retrans"] == mine["dsacks"] == mine["undos"] == 0,
       "SACK in use, no reordering, nothing SACKed, resent or undone, as xtcpstat -i shows (%s)"
       % {k: mine[k] for k in ("sack", "reordering", "sacked", "retrans", "dsacks", "undos")})
+check(mine["timestamps"] == ci["timestamps"] == 1 and mine["mss"] == 65495 - 12,
+      "timestamps in use, their 12 bytes out of the loopback MSS as Linux's 65483 (%d)" % mine["mss"])
 check(mine["segs_out"] >= 3 and mine["segs_in"] >= 3, "segments counted both ways (%d out, %d in)" % (mine["segs_out"], mine["segs_in"]))
 short = c1.getsockopt(socket.IPPROTO_TCP, XTCP_INFO, 4)
 check(len(short) == 4 and short[0] == 1, "a short buffer gets the first bytes (state first)")

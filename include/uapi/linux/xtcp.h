@@ -118,7 +118,8 @@ struct xtcp_info {
 	__u32	tlps;		/* tail loss probes sent (RFC 8985 7) */
 	__u8	sack;		/* 1: SACK in use (both SYNs offered it) */
 	__u8	cc;		/* the congestion control: XTCP_CC_RENO, XTCP_CC_CUBIC */
-	__u16	__pad3;
+	__u8	timestamps;	/* 1: RFC 7323 timestamps in use (both SYNs had them) */
+	__u8	__pad3;
 	__u32	__pad4;		/* the struct is a whole number of 8 bytes */
 };
 
