@@ -1840,6 +1840,12 @@ static void established_dsack_undoes_spurious_recovery(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, info.dsacks, 1);
 	KUNIT_EXPECT_EQ(test, info.undos, 1);
 	KUNIT_EXPECT_EQ(test, fx_stat(XTCP_MIB_DSACK_UNDOS), undos + 1);
+	/*
+	 * RACK's reordering window grows a step (RFC 8985 6.2 step 4),
+	 * whatever the ISS: its rounds are counted in bytes acknowledged
+	 * (counted in sequence numbers from 0, half of all ISSs never grew it).
+	 */
+	KUNIT_EXPECT_EQ(test, xtcp_sk(f->sk)->rack.reo_wnd_mult, 2);
 	/* A second DSACK undoes nothing more. */
 	fx_peer_sack(f, 10000, dsack, 1);
 	KUNIT_EXPECT_EQ(test, fx_info(f).undos, 1);

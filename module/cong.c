@@ -120,7 +120,7 @@ void xtcp_cc_retransmitted(struct xtcp_cc *cc, u32 tsval)
 EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_retransmitted);
 
 /* The reduction was spurious: cwnd and ssthresh back, recovery over (tcp_undo_cwnd_reduction()). */
-static void xtcp_cc_undo(struct xtcp_cc *cc)
+void xtcp_cc_undo(struct xtcp_cc *cc)
 {
 	cc->cwnd = max(cc->cwnd, cc->prior_cwnd);
 	cc->ssthresh = max(cc->ssthresh, cc->prior_ssthresh);
@@ -129,20 +129,18 @@ static void xtcp_cc_undo(struct xtcp_cc *cc)
 	cc->bytes_acked = 0;
 }
 
+EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_undo);
+
 /*
  * Eifel detection (RFC 3522, Linux's tcp_packet_delayed()): an ACK of new
  * data whose TSecr is older than the first retransmission's TSval answers
- * a segment sent before it: the original arrived, the retransmissions
- * were spurious, and the reduction is undone at once, a round trip before
- * a DSACK could say so. True if it was undone.
+ * a segment sent before it: the original arrived late, and the reduction
+ * since undo_marker was for nothing (recovery.c decides when to undo it).
  */
-bool xtcp_cc_eifel(struct xtcp_cc *cc, u32 tsecr)
+bool xtcp_cc_eifel(const struct xtcp_cc *cc, u32 tsecr)
 {
-	if (!cc->undo_ok || !cc->undo_retrans || !tsecr ||
-	    (s32)(tsecr - cc->retrans_tsval) >= 0)
-		return false;
-	xtcp_cc_undo(cc);
-	return true;
+	return cc->undo_ok && cc->undo_retrans && tsecr &&
+	       (s32)(tsecr - cc->retrans_tsval) < 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_eifel);
 

@@ -287,11 +287,7 @@ void xtcp_apply(struct sock *sk, const struct xtcp_ctx *ctx, struct sk_buff *skb
 		xs->tcb.retries = 0;
 		if (seg && seg->ts_ok && xs->tcb.ts.ok) {
 			ts_rtt_us = xtcp_ts_rtt_us(&xs->tcb.ts, seg->ts_ecr, ctx->now_ns);
-			if (xtcp_cc_eifel(&xs->cc, seg->ts_ecr)) {
-				xtcp_recovery_event(sk, "undo: the original arrived (RFC 3522)");
-				xs->undos++;
-				xtcp_inc(sock_net(sk), XTCP_MIB_EIFEL_UNDOS);
-			}
+			xtcp_eifel_ack(sk, seg->ts_ecr, prior_una);
 		}
 		xtcp_clean_acked(sk, ctx->now_ns, ts_rtt_us);
 		/* Data, not the SYN's or FIN's number, grows cwnd (as Linux). */

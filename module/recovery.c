@@ -177,6 +177,38 @@ static void xtcp_reordering_seen(struct xtcp_sock *xs, u32 seq, u32 high)
 }
 
 /*
+ * An ACK of new data (SND.UNA was prior_una) echoed tsecr. If it answers
+ * a segment sent before the first retransmission since a reduction (Eifel,
+ * RFC 3522), the hole was filled by the original, late: that is
+ * reordering (Linux's tcp_try_undo_partial() counts it so, and so must
+ * RACK, or on a path where every late segment is resent first it would
+ * never learn a reordering window). The reduction is undone, and what is
+ * marked lost unmarked, once no retransmission is in flight (or at once
+ * after an RTO, as tcp_try_undo_loss()).
+ */
+void xtcp_eifel_ack(struct sock *sk, u32 tsecr, u32 prior_una)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb;
+
+	if (!xtcp_cc_eifel(&xs->cc, tsecr))
+		return;
+	if (xs->sacked_out)
+		xtcp_reordering_seen(xs, prior_una, xs->high_sacked);
+	if (xs->cc.in_recovery && xs->retrans_out)
+		return;
+	xtcp_cc_undo(&xs->cc);
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		if (skb == xs->send_head)
+			break;
+		xtcp_unmark(xs, skb, XTCP_SKB_LOST | XTCP_SKB_RETRANS);
+	}
+	xtcp_recovery_event(sk, "undo: the original arrived (RFC 3522)");
+	xs->undos++;
+	xtcp_inc(sock_net(sk), XTCP_MIB_EIFEL_UNDOS);
+}
+
+/*
  * RACK (RFC 8985 6.2 step 2): skb was delivered (acknowledged or SACKed)
  * at now. The most recently sent segment delivered, and its round trip,
  * are what loss is judged by; a retransmitted one delivered sooner than
@@ -439,9 +471,9 @@ static unsigned int xtcp_dsack_seen(struct sock *sk, const struct xtcp_seg *seg)
 	xs->dsacks++;
 	xtcp_inc(sock_net(sk), XTCP_MIB_DSACKS_RECV);
 	/* RACK: a wider reordering window, a step a round trip (RFC 8985 6.2 step 4). */
-	if (!xtcp_seq_before(xs->tcb.snd_una, xs->rack.dsack_round)) {
+	if (xs->bytes_acked >= xs->rack.dsack_round) {
 		xs->rack.reo_wnd_mult = min_t(u8, xs->rack.reo_wnd_mult + 1, XTCP_REO_WND_MULT_MAX);
-		xs->rack.dsack_round = xs->tcb.snd_nxt;
+		xs->rack.dsack_round = xs->bytes_acked + (xs->tcb.snd_nxt - xs->tcb.snd_una);
 	}
 	if (xtcp_cc_dsack(&xs->cc, b[0].end, DIV_ROUND_UP(b[0].end - b[0].start, mss))) {
 		xtcp_recovery_event(sk, "undo: every resend came twice (RFC 3708)");

@@ -85,7 +85,8 @@ bool xtcp_cc_dupack(struct xtcp_cc *cc, u32 snd_una, u32 snd_nxt, u32 mss);
 u32 xtcp_cc_send_window(const struct xtcp_cc *cc, u32 mss);
 void xtcp_cc_retransmitted(struct xtcp_cc *cc, u32 tsval);
 bool xtcp_cc_dsack(struct xtcp_cc *cc, u32 end_seq, u32 segs);
-bool xtcp_cc_eifel(struct xtcp_cc *cc, u32 tsecr);
+bool xtcp_cc_eifel(const struct xtcp_cc *cc, u32 tsecr);
+void xtcp_cc_undo(struct xtcp_cc *cc);
 void xtcp_cc_prr(struct xtcp_cc *cc, u32 pipe, u32 delivered, u32 mss, bool una_advanced,
 		 bool newly_lost);
 void xtcp_cc_timeout(struct xtcp_cc *cc, u32 snd_una, u32 snd_nxt, u32 mss, bool again);

@@ -31,5 +31,6 @@ void xtcp_rack_timeout(struct sock *sk, u64 now_ns);
 void xtcp_loss_probe(struct sock *sk);
 void xtcp_tlp_acked(struct sock *sk);
 void xtcp_clean_acked(struct sock *sk, u64 now_ns, u32 ts_rtt_us);
+void xtcp_eifel_ack(struct sock *sk, u32 tsecr, u32 prior_una);
 
 #endif /* _XTCP_RECOVERY_H */

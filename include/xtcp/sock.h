@@ -79,7 +79,9 @@ struct xtcp_sock {
 		u64 xmit_ns;		/* when it was last sent; 0: none yet */
 		u32 end_seq;
 		u32 rtt_us;		/* from that sending to its delivery */
-		u32 dsack_round;	/* SND.NXT when reo_wnd_mult last grew */
+		u64 dsack_round;	/* bytes_acked when the round reo_wnd_mult last
+					 * grew in ends (a counter from 0: any ISS)
+					 */
 		u8 reo_wnd_mult;	/* the reordering window in min_rtt/4 steps */
 		u8 tlp_out;		/* a probe is out, for what was sent before tlp_high_seq */
 		u32 tlp_high_seq;

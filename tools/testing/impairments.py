@@ -170,6 +170,9 @@ try:
             if mibs:
                 after = stats()
                 delta = {k: after[k] - mibs[k] for k in after}
+                print("# %s: A's counters: %s" % (name, " ".join(
+                    "%s %d" % (k, v) for k, v in delta.items() if v and k not in
+                    ("InSegs", "OutSegs", "ActiveOpens", "EstabResets", "DelayedACKs"))))
                 if path == "duplicate 1%":
                     check(delta["DsacksReceived"] > 0,
                           "%s: B reports the duplicates as DSACKs, A takes them (%d)"
