@@ -128,7 +128,6 @@ void xtcp_cc_undo(struct xtcp_cc *cc)
 	cc->undo_ok = false;
 	cc->bytes_acked = 0;
 }
-
 EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_undo);
 
 /*
