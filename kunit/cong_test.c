@@ -11,13 +11,20 @@
 #define MSS	1000u
 #define ISS	5000u
 
+/* A sender that fills cwnd every round (xtcp_cc_pushed()), so cwnd may grow. */
+static void cc_init(struct xtcp_cc *cc, u32 mss, const struct xtcp_cc_ops *ops)
+{
+	xtcp_cc_init(cc, mss, ISS, ops);
+	cc->cwnd_limited = true;
+}
+
 /* Slow start: cwnd grows by what each ACK acknowledges, a stretch ACK's all of it (as Linux). */
 static void cong_test_slow_start(struct kunit *test)
 {
 	struct xtcp_cc cc;
 	int i;
 
-	xtcp_cc_init(&cc, MSS, ISS, &xtcp_reno_ops);
+	cc_init(&cc, MSS, &xtcp_reno_ops);
 	/* RFC 6928: min(10 * MSS, max(2 * MSS, 14600)) = 10 * 1000. */
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 10 * MSS);
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, U32_MAX);
@@ -47,7 +54,7 @@ static void cong_test_slow_start(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cc.cwnd, U32_MAX);
 
 	/* A big MSS: the initial window is two segments. */
-	xtcp_cc_init(&cc, 65483, ISS, &xtcp_reno_ops);
+	cc_init(&cc, 65483, &xtcp_reno_ops);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 2 * 65483u);
 }
 
@@ -57,7 +64,7 @@ static void cong_test_avoidance(struct kunit *test)
 	struct xtcp_cc cc;
 	int i;
 
-	xtcp_cc_init(&cc, MSS, ISS, &xtcp_reno_ops);
+	cc_init(&cc, MSS, &xtcp_reno_ops);
 	cc.ssthresh = 10 * MSS;		/* cwnd == ssthresh: avoidance */
 	for (i = 0; i < 9; i++)
 		xtcp_cc_ack(&cc, ISS + 1 + (i + 1) * MSS, MSS, 0, MSS, 0);
@@ -82,7 +89,7 @@ static void cong_test_fast_recovery(struct kunit *test)
 	u32 una = ISS + 1, nxt = ISS + 1 + 20 * MSS;
 	struct xtcp_cc cc;
 
-	xtcp_cc_init(&cc, MSS, ISS, &xtcp_reno_ops);
+	cc_init(&cc, MSS, &xtcp_reno_ops);
 	cc.cwnd = 20 * MSS;
 	KUNIT_EXPECT_FALSE(test, xtcp_cc_dupack(&cc, una, nxt, MSS));
 	KUNIT_EXPECT_FALSE(test, xtcp_cc_dupack(&cc, una, nxt, MSS));
@@ -123,7 +130,7 @@ static void cong_test_recovery_inflation_bounded(struct kunit *test)
 	struct xtcp_cc cc;
 	int i;
 
-	xtcp_cc_init(&cc, mss, ISS, &xtcp_reno_ops);
+	cc_init(&cc, mss, &xtcp_reno_ops);
 	cc.cwnd = 20 * mss;
 	for (i = 0; i < 3; i++)
 		xtcp_cc_dupack(&cc, una, nxt, mss);
@@ -140,7 +147,7 @@ static void cong_test_no_second_recovery(struct kunit *test)
 	u32 una = ISS + 1, nxt = ISS + 1 + 10 * MSS;
 	struct xtcp_cc cc;
 
-	xtcp_cc_init(&cc, MSS, ISS, &xtcp_reno_ops);
+	cc_init(&cc, MSS, &xtcp_reno_ops);
 	xtcp_cc_timeout(&cc, una, nxt, MSS, false);
 	/* After the timeout, recover = nxt: dupacks for una <= recover are ignored. */
 	xtcp_cc_dupack(&cc, una, nxt, MSS);
@@ -156,7 +163,7 @@ static void cong_test_timeout(struct kunit *test)
 	u32 una = ISS + 1, nxt = ISS + 1 + 16 * MSS;
 	struct xtcp_cc cc;
 
-	xtcp_cc_init(&cc, MSS, ISS, &xtcp_reno_ops);
+	cc_init(&cc, MSS, &xtcp_reno_ops);
 	cc.cwnd = 16 * MSS;
 	xtcp_cc_timeout(&cc, una, nxt, MSS, false);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, MSS);
@@ -179,7 +186,7 @@ static void cong_test_limited_transmit(struct kunit *test)
 	struct xtcp_cc cc;
 	u32 una = ISS + 1;
 
-	xtcp_cc_init(&cc, MSS, ISS, &xtcp_reno_ops);
+	cc_init(&cc, MSS, &xtcp_reno_ops);
 	KUNIT_EXPECT_EQ(test, xtcp_cc_send_window(&cc, MSS), 10 * MSS);
 	xtcp_cc_dupack(&cc, una, una + 10 * MSS, MSS);
 	KUNIT_EXPECT_EQ(test, xtcp_cc_send_window(&cc, MSS), 11 * MSS);
@@ -203,7 +210,7 @@ static void cong_test_sack_recovery(struct kunit *test)
 	struct xtcp_cc cc;
 	u32 una = ISS + 1;
 
-	xtcp_cc_init(&cc, MSS, ISS, &xtcp_reno_ops);
+	cc_init(&cc, MSS, &xtcp_reno_ops);
 	cc.sack = true;
 	KUNIT_EXPECT_TRUE(test, xtcp_cc_recovery(&cc, una, una + 10 * MSS, MSS));
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, 5 * MSS);
@@ -231,7 +238,7 @@ static void cong_test_sack_dupacks_start_nothing(struct kunit *test)
 	u32 una = ISS + 1;
 	int i;
 
-	xtcp_cc_init(&cc, MSS, ISS, &xtcp_reno_ops);
+	cc_init(&cc, MSS, &xtcp_reno_ops);
 	cc.sack = true;
 	for (i = 0; i < 5; i++)
 		KUNIT_EXPECT_FALSE(test, xtcp_cc_dupack(&cc, una, una + 10 * MSS, MSS));
@@ -245,7 +252,7 @@ static void cong_test_dsack_undo(struct kunit *test)
 	struct xtcp_cc cc;
 	u32 una = ISS + 1;
 
-	xtcp_cc_init(&cc, MSS, ISS, &xtcp_reno_ops);
+	cc_init(&cc, MSS, &xtcp_reno_ops);
 	cc.sack = true;
 	/* No reduction yet: a DSACK undoes nothing. */
 	KUNIT_EXPECT_FALSE(test, xtcp_cc_dsack(&cc, una + MSS, 1));
@@ -283,7 +290,7 @@ static void cong_test_eifel_undo(struct kunit *test)
 	struct xtcp_cc cc;
 	u32 una = ISS + 1;
 
-	xtcp_cc_init(&cc, MSS, ISS, &xtcp_reno_ops);
+	cc_init(&cc, MSS, &xtcp_reno_ops);
 	cc.sack = true;
 	/* No reduction, or no retransmission yet: nothing to undo. */
 	KUNIT_EXPECT_FALSE(test, xtcp_cc_eifel(&cc, 50));
@@ -323,7 +330,7 @@ static void cong_test_prr(struct kunit *test)
 	struct xtcp_cc cc;
 	u32 una = ISS + 1, pipe, sent = 0, ack, n;
 
-	xtcp_cc_init(&cc, MSS, ISS, &xtcp_reno_ops);
+	cc_init(&cc, MSS, &xtcp_reno_ops);
 	cc.sack = true;
 	cc.cwnd = 20 * MSS;
 	KUNIT_ASSERT_TRUE(test, xtcp_cc_recovery(&cc, una, una + 20 * MSS, MSS));
@@ -352,6 +359,46 @@ static void cong_test_prr(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 7 * MSS);
 }
 
+/*
+ * RFC 7661 / Linux's tcp_is_cwnd_limited(): cwnd grows only while it holds
+ * the sender back; in slow start, while it is under twice the most in
+ * flight. A round is kept until the SND.NXT of its push is acknowledged.
+ */
+static void cong_test_cwnd_limited(struct kunit *test)
+{
+	u32 una = ISS + 1;
+	struct xtcp_cc cc;
+
+	xtcp_cc_init(&cc, MSS, ISS, &xtcp_reno_ops);
+	/* An application writing two segments a round trip: cwnd stays. */
+	xtcp_cc_pushed(&cc, una, una + 2 * MSS, 2 * MSS, false);
+	xtcp_cc_ack(&cc, una + 2 * MSS, 2 * MSS, 0, MSS, 0);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 10 * MSS);
+	/* Six in flight: in slow start cwnd grows while under twice that. */
+	una += 2 * MSS;
+	xtcp_cc_pushed(&cc, una, una + 6 * MSS, 6 * MSS, false);
+	xtcp_cc_ack(&cc, una + 6 * MSS, 6 * MSS, 0, MSS, 0);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 16 * MSS);
+	una += 6 * MSS;
+	xtcp_cc_ack(&cc, una, MSS, 0, MSS, 0);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 16 * MSS);
+	/* Held back by cwnd: it grows, for the whole round. */
+	xtcp_cc_pushed(&cc, una, una + 16 * MSS, 16 * MSS, true);
+	xtcp_cc_ack(&cc, una + 6 * MSS, 6 * MSS, 10 * MSS, MSS, 0);
+	xtcp_cc_pushed(&cc, una + 6 * MSS, una + 16 * MSS, 10 * MSS, false);
+	xtcp_cc_ack(&cc, una + 12 * MSS, 6 * MSS, 4 * MSS, MSS, 0);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 28 * MSS);
+	/* In avoidance too: not limited, no growth. */
+	cc.ssthresh = cc.cwnd;
+	una += 16 * MSS;
+	xtcp_cc_pushed(&cc, una, una + 4 * MSS, 4 * MSS, false);
+	xtcp_cc_ack(&cc, una + 4 * MSS, 4 * MSS, 0, MSS, 0);
+	una += 4 * MSS;
+	xtcp_cc_pushed(&cc, una, una + 24 * MSS, 24 * MSS, false);
+	xtcp_cc_ack(&cc, una + 24 * MSS, 24 * MSS, 0, MSS, 0);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, 28 * MSS);
+}
+
 /* The algorithms by name, as TCP_CONGESTION and the sysctls see them. */
 static void cong_test_registry(struct kunit *test)
 {
@@ -371,7 +418,7 @@ static void cong_test_cubic_reduction(struct kunit *test)
 	struct xtcp_cc cc;
 	u32 una = ISS + 1;
 
-	xtcp_cc_init(&cc, MSS, ISS, &xtcp_cubic_ops);
+	cc_init(&cc, MSS, &xtcp_cubic_ops);
 	cc.sack = true;
 	cc.cwnd = 100 * MSS;
 	KUNIT_EXPECT_TRUE(test, xtcp_cc_recovery(&cc, una, una + 100 * MSS, MSS));
@@ -412,7 +459,7 @@ static void cong_test_cubic_curve(struct kunit *test)
 	s64 t_ms, w, got;
 	int r, i;
 
-	xtcp_cc_init(&cc, MSS, ISS, &xtcp_cubic_ops);
+	cc_init(&cc, MSS, &xtcp_cubic_ops);
 	cc.sack = true;
 	cc.cwnd = 100 * MSS;
 	xtcp_cc_recovery(&cc, una, una + 100 * MSS, MSS);
@@ -447,7 +494,7 @@ static void cong_test_hystart(struct kunit *test)
 	u32 una = ISS + 1;
 	int i;
 
-	xtcp_cc_init(&cc, MSS, ISS, &xtcp_cubic_ops);
+	cc_init(&cc, MSS, &xtcp_cubic_ops);
 	cc.cwnd = 20 * MSS;
 	/* Round 1: eight samples of 10 ms. */
 	for (i = 0; i < 8; i++)
@@ -463,7 +510,7 @@ static void cong_test_hystart(struct kunit *test)
 	xtcp_cubic_ops.rtt_sample(&cc, una + 47 * MSS, una + 60 * MSS, 18000, MSS);
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, 20 * MSS);
 	/* Below 16 segments HyStart does not judge. */
-	xtcp_cc_init(&cc, MSS, ISS, &xtcp_cubic_ops);
+	cc_init(&cc, MSS, &xtcp_cubic_ops);
 	for (i = 0; i < 16; i++)
 		xtcp_cubic_ops.rtt_sample(&cc, una + i * MSS, una + 10 * MSS, 10000 + i * 5000,
 					  MSS);
@@ -480,6 +527,7 @@ static struct kunit_case cong_test_cases[] = {
 	KUNIT_CASE(cong_test_dsack_undo),
 	KUNIT_CASE(cong_test_eifel_undo),
 	KUNIT_CASE(cong_test_prr),
+	KUNIT_CASE(cong_test_cwnd_limited),
 	KUNIT_CASE(cong_test_limited_transmit),
 	KUNIT_CASE(cong_test_slow_start),
 	KUNIT_CASE(cong_test_avoidance),

@@ -84,6 +84,7 @@ void xtcp_cc_init(struct xtcp_cc *cc, u32 mss, u32 iss, const struct xtcp_cc_ops
 	cc->cwnd = min(10 * mss, max(2 * mss, 14600u));
 	cc->ssthresh = U32_MAX;
 	cc->recover = iss;
+	cc->usage_seq = iss;
 	cc->bytes_acked = 0;
 	cc->dupacks = 0;
 	cc->in_recovery = false;
@@ -189,6 +190,9 @@ bool xtcp_cc_ack(struct xtcp_cc *cc, u32 ack, u32 acked, u32 flight, u32 mss, u6
 			cc->cwnd += mss;
 		return true;
 	}
+	/* cwnd grows only if it is what limits the sender (tcp_is_cwnd_limited()). */
+	if (!cc->cwnd_limited && (cc->cwnd >= cc->ssthresh || cc->cwnd >= 2 * (u64)cc->max_flight))
+		return false;
 	/*
 	 * Byte counting (RFC 3465), so the growth does not depend on how many
 	 * ACKs come (the receiver delays every other one). Slow start as
@@ -310,6 +314,23 @@ u32 xtcp_cc_send_window(const struct xtcp_cc *cc, u32 mss)
 	return cc->cwnd + min_t(u32, min_t(u8, cc->dupacks, 2) * mss, U32_MAX - cc->cwnd);
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_send_window);
+
+/*
+ * The sender pushed what it could (Linux's tcp_cwnd_validate()): flight is
+ * in flight now, limited says cwnd held data back. Kept for the round (until
+ * SND.NXT now is acknowledged): that cwnd was the limit, or else the most
+ * that was in flight.
+ */
+void xtcp_cc_pushed(struct xtcp_cc *cc, u32 snd_una, u32 snd_nxt, u32 flight, bool limited)
+{
+	if (!xtcp_seq_before(snd_una, cc->usage_seq) || limited ||
+	    (!cc->cwnd_limited && flight > cc->max_flight)) {
+		cc->cwnd_limited = limited;
+		cc->max_flight = flight;
+		cc->usage_seq = snd_nxt;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_pushed);
 
 /*
  * The RTO ran out (RFC 5681 (4) and 3.1's loss window; RFC 6582 4). again:

@@ -301,6 +301,7 @@ void xtcp_apply(struct sock *sk, const struct xtcp_ctx *ctx, struct sk_buff *skb
 		new_ack = true;
 		xtcp_tlp_acked(sk);
 		xtcp_timers_ack_received(sk);
+		xtcp_sndbuf_expand(sk);
 		sk->sk_write_space(sk);
 	}
 	/*
@@ -339,6 +340,10 @@ void xtcp_apply(struct sock *sk, const struct xtcp_ctx *ctx, struct sk_buff *skb
 			xtcp_dsack_set(sk, seg->seq, xtcp_seq_before(end, xs->tcb.rcv_nxt) ?
 				       end : xs->tcb.rcv_nxt);
 	}
+	/* The receiver's round trip, from its echo of our clock (autotuning). */
+	if ((v->actions & (XTCP_ACT_ACCEPT_DATA | XTCP_ACT_QUEUE_OOO)) && v->data_len &&
+	    seg->ts_ok && xs->tcb.ts.ok)
+		xtcp_rcv_rtt_sample(xs, xtcp_ts_rtt_us(&xs->tcb.ts, seg->ts_ecr, ctx->now_ns));
 	if ((v->actions & XTCP_ACT_ACCEPT_DATA) && v->data_len) {
 		/* Its start we had already (RFC 2883 4.1.1 too). */
 		if (v->data_off && !(seg->flags & XTCP_FLAG_SYN))

@@ -13,10 +13,13 @@
  * the initial namespace, this is per namespace: a container gets its own
  * budget, and a test its own limits.
  */
+#include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/swap.h>
 
 #include "xtcp/mem.h"
+#include "xtcp/output.h"
+#include "xtcp/recovery.h"
 #include "xtcp/sock.h"
 
 static long xtcp_mem_pages(const struct xtcp_net *xn)
@@ -61,6 +64,35 @@ bool xtcp_wmem_full(const struct sock *sk)
 
 	return queued >= xtcp_sndbuf(sk) ||
 	       (queued >= READ_ONCE(xtcp_net(sock_net(sk))->wmem[0]) && xtcp_mem_over(sk));
+}
+
+/*
+ * Send-buffer autotuning (Linux's tcp_sndbuf_expand()), when an ACK made
+ * room and a writer is waiting for it: the buffer grows to hold twice
+ * cwnd's segments (CUBIC's recovery needs 1.7 times), at least ten and
+ * more than the reordering seen, each charged what an skb of a full
+ * segment costs, up to net.xtcp.wmem's maximum; not if SO_SNDBUF set it,
+ * the namespace is under pressure, or cwnd, not the buffer, is the limit.
+ */
+void xtcp_sndbuf_expand(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct socket *sock = sk->sk_socket;
+	u32 per_mss, nr_segs;
+	u64 sndmem;
+
+	if (!sock || !test_bit(SOCK_NOSPACE, &sock->flags) ||
+	    (sk->sk_userlocks & SOCK_SNDBUF_LOCK) || xtcp_mem_pressure(sk) ||
+	    xtcp_in_flight(xs) >= xs->cc.cwnd)
+		return;
+	per_mss = roundup_pow_of_two(xs->mss + XTCP_MAX_HEADER +
+				     SKB_DATA_ALIGN(sizeof(struct skb_shared_info))) +
+		  SKB_DATA_ALIGN(sizeof(struct sk_buff));
+	nr_segs = max3(10u, xs->cc.cwnd / max_t(u32, xs->mss, 1), xs->reordering + 1);
+	sndmem = 2ull * nr_segs * per_mss;
+	sndmem = min_t(u64, sndmem, READ_ONCE(xtcp_net(sock_net(sk))->wmem[XTCP_MEM_MAX]));
+	if (sndmem > READ_ONCE(sk->sk_sndbuf))
+		WRITE_ONCE(sk->sk_sndbuf, sndmem);
 }
 
 static void xtcp_rfree(struct sk_buff *skb)

@@ -267,6 +267,21 @@ bool xtcp_send_new_probe(struct sock *sk)
 }
 
 /*
+ * After a push: whether cwnd held data back (as Linux's tcp_write_xmit()
+ * sees it: something waits and no segment more fits), for cwnd's growth.
+ */
+static void xtcp_push_done(struct sock *sk, bool sent)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 flight = xtcp_in_flight(xs);
+	bool limited = (xs->send_head || xtcp_lost_bytes(xs)) &&
+		       flight + xs->mss > xtcp_cc_send_window(&xs->cc, xs->mss);
+
+	if (sent || limited)
+		xtcp_cc_pushed(&xs->cc, xs->tcb.snd_una, xs->tcb.snd_nxt, flight, limited);
+}
+
+/*
  * Send what the peer's window allows, from send_head on; then the FIN if
  * the user has shut down writing. Arms the retransmission timer for
  * whatever is now in flight, or the persist timer if the window (or a
@@ -286,6 +301,7 @@ void __xtcp_push(struct sock *sk, enum xtcp_push_how how)
 		sent = true;
 	while (xs->send_head && xtcp_send_head(sk, how))
 		sent = true;
+	xtcp_push_done(sk, sent);
 	if (sent)
 		xtcp_timers_data_sent(sk);
 	else if (xs->send_head && xs->tcb.snd_una == xs->tcb.snd_nxt)

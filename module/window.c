@@ -8,6 +8,7 @@
 #include <linux/export.h>
 #include <linux/limits.h>
 #include <linux/math.h>
+#include <linux/math64.h>
 #include <linux/minmax.h>
 #include <net/sock.h>
 
@@ -16,6 +17,7 @@
 #include "xtcp/segment.h"
 #include "xtcp/seq.h"
 #include "xtcp/sock.h"
+#include "xtcp/timers.h"
 #include "xtcp/window.h"
 
 /*
@@ -151,11 +153,65 @@ u16 xtcp_select_window(struct sock *sk, bool syn)
 	return wire;
 }
 
+/*
+ * The receiver's round trip, for autotuning (Linux's
+ * tcp_rcv_rtt_measure_ts()): a data segment's echo of our TSval, smoothed
+ * by 1/8 (RFC 6298's gain).
+ */
+void xtcp_rcv_rtt_sample(struct xtcp_sock *xs, u32 rtt_us)
+{
+	if (!rtt_us)
+		return;
+	xs->rcv_rtt_us = xs->rcv_rtt_us ? xs->rcv_rtt_us - xs->rcv_rtt_us / 8 + rtt_us / 8 : rtt_us;
+}
+
+/*
+ * Receive-buffer autotuning (dynamic right-sizing, Linux's
+ * tcp_rcv_space_adjust()): once a round trip, if the reader took more than
+ * in the last one, the buffer grows so the window (half of it) holds
+ * twice that, plus room for the sender's growth meanwhile: the window
+ * keeps ahead of a sender on a long path. Within net.xtcp.rmem's maximum,
+ * and not if SO_RCVBUF set the buffer. The round trip is the receiver's
+ * (timestamps), else the connection's smoothed one.
+ */
+static void xtcp_rcv_space_adjust(struct sock *sk, u64 now_ns)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 rtt_us = xs->rcv_rtt_us ?: xs->rtt.srtt_us, copied;
+	u64 rcvwin, rcvbuf;
+
+	if (!xs->rcvq.time_ns) {
+		xs->rcvq.time_ns = now_ns;
+		xs->rcvq.seq = xs->copied_seq;
+		xs->rcvq.space = min_t(u32, xs->tcb.rcv_wnd, 10 * (u32)xs->adv_mss) ?: 1;
+		return;
+	}
+	if (!rtt_us || now_ns - xs->rcvq.time_ns < (u64)rtt_us * NSEC_PER_USEC)
+		return;
+	copied = xs->copied_seq - xs->rcvq.seq;
+	if (copied > xs->rcvq.space) {
+		if (!(sk->sk_userlocks & SOCK_RCVBUF_LOCK)) {
+			rcvwin = 2ull * copied + 16 * xs->adv_mss;
+			rcvwin += 2 * div_u64(rcvwin * (copied - xs->rcvq.space), xs->rcvq.space);
+			rcvbuf = min_t(u64, 2 * rcvwin,
+				       READ_ONCE(xtcp_net(sock_net(sk))->rmem[XTCP_MEM_MAX]));
+			if (rcvbuf > READ_ONCE(sk->sk_rcvbuf))
+				WRITE_ONCE(sk->sk_rcvbuf, rcvbuf);
+		}
+		xs->rcvq.space = copied;
+	}
+	xs->rcvq.seq = xs->copied_seq;
+	xs->rcvq.time_ns = now_ns;
+}
+
 /* Tell the peer about room the reader made, when worth it (window.c). */
 void xtcp_window_update(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 clamp = min_t(u32, xtcp_rcvbuf(sk) / 2, (u32)U16_MAX << xs->rcv_wscale);
+	u32 clamp;
+
+	xtcp_rcv_space_adjust(sk, xtcp_clock_ns());
+	clamp = min_t(u32, xtcp_rcvbuf(sk) / 2, (u32)U16_MAX << xs->rcv_wscale);
 
 	if (xtcp_window_update_due(xtcp_rcv_wnd_left(xs), xtcp_rcv_window(sk), clamp, xs->mss) &&
 	    (1 << sk->sk_state) & (XTCPF(XTCP_ESTABLISHED) | XTCPF(XTCP_FIN_WAIT1) |

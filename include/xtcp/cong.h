@@ -68,6 +68,15 @@ struct xtcp_cc {
 	u32 retrans_tsval;	/* the TSval of its first retransmission (Eifel) */
 	u32 prior_cwnd;		/* cwnd when the reduction began: PRR's RecoverFS too */
 	u32 prior_ssthresh;
+	/*
+	 * Whether the sender uses cwnd (Linux's tcp_cwnd_validate(), RFC
+	 * 7661): cwnd grows only when it held data back this round, or in
+	 * slow start while under twice the most in flight; an application
+	 * writing slowly does not inflate it.
+	 */
+	bool cwnd_limited;
+	u32 max_flight;
+	u32 usage_seq;		/* the round ends when this is acknowledged */
 	u32 prr_delivered;	/* PRR (RFC 6937): delivered since recovery began */
 	u32 prr_out;		/* and sent */
 	struct xtcp_cubic cubic;
@@ -90,6 +99,7 @@ void xtcp_cc_undo(struct xtcp_cc *cc);
 void xtcp_cc_prr(struct xtcp_cc *cc, u32 pipe, u32 delivered, u32 mss, bool una_advanced,
 		 bool newly_lost);
 void xtcp_cc_timeout(struct xtcp_cc *cc, u32 snd_una, u32 snd_nxt, u32 mss, bool again);
+void xtcp_cc_pushed(struct xtcp_cc *cc, u32 snd_una, u32 snd_nxt, u32 flight, bool limited);
 
 /* Bytes went out (PRR counts them in recovery). */
 static inline void xtcp_cc_sent(struct xtcp_cc *cc, u32 len)

@@ -24,6 +24,7 @@ void xtcp_set_owner_r(struct sk_buff *skb, struct sock *sk);
 bool xtcp_mem_pressure(const struct sock *sk);
 bool xtcp_rmem_refused(const struct sock *sk);
 bool xtcp_wmem_full(const struct sock *sk);
+void xtcp_sndbuf_expand(struct sock *sk);
 void xtcp_mem_init_net(struct xtcp_net *xn);
 
 #endif /* _XTCP_MEM_H */

@@ -50,6 +50,16 @@ struct xtcp_sock {
 	u8 pingpong:1;		/* interactive: ACKs wait for the reply (ack.c) */
 	u8 quick;		/* ACKs of in-order data still sent at once (ack.c) */
 	u64 last_data_rcv_ns;	/* when in-order data last came; 0: never */
+	/*
+	 * Receive-buffer autotuning (window.c, Linux's rcvq_space): the
+	 * receiver's round trip, and what the reader took since time_ns.
+	 */
+	u32 rcv_rtt_us;
+	struct {
+		u64 time_ns;	/* 0: not begun */
+		u32 seq;	/* copied_seq then */
+		u32 space;	/* what it took in the last round trip */
+	} rcvq;
 	u8 snd_wscale;		/* shift of the peer's windows */
 	u8 rcv_wscale;		/* shift of ours */
 	u32 total_retrans;	/* over the connection's life */
