@@ -12,6 +12,7 @@
 #include <kunit/visibility.h>
 #include <linux/math64.h>
 #include <linux/random.h>
+#include <linux/sizes.h>
 #include <linux/skbuff.h>
 #include <net/ip.h>
 #include <net/protocol.h>
@@ -457,17 +458,21 @@ void xtcp_apply(struct sock *sk, const struct xtcp_ctx *ctx, struct sk_buff *skb
 
 /*
  * Give skb to sk (held by the caller): now, or after the user that owns it
- * (its backlog, bounded). subclass: the lock's lockdep subclass, nested
- * under a listener's or not.
+ * (its backlog, bounded as Linux's tcp_add_backlog() bounds it: twice the
+ * receive buffer, half the send buffer and 64 KiB, since the backlog's
+ * length and the receive queue's memory both reach the receive buffer while
+ * a reader copies a full window). subclass: the lock's lockdep subclass,
+ * nested under a listener's or not.
  */
 static void xtcp_deliver(struct sock *sk, struct sk_buff *skb, int subclass)
 {
 	struct net *net = sock_net(sk);
+	u64 limit = 2ull * xtcp_rcvbuf(sk) + xtcp_sndbuf(sk) / 2 + SZ_64K;
 
 	spin_lock_nested(&sk->sk_lock.slock, subclass);
 	if (!sock_owned_by_user(sk)) {
 		xtcp_rcv_sk(sk, skb);
-	} else if (sk_add_backlog(sk, skb, xtcp_rcvbuf(sk) + xtcp_sndbuf(sk))) {
+	} else if (sk_add_backlog(sk, skb, min_t(u64, limit, UINT_MAX))) {
 		xtcp_inc(net, XTCP_MIB_BACKLOG_DROPS);
 		xtcp_drop(net, skb, SKB_DROP_REASON_SOCKET_BACKLOG);
 	}

@@ -87,8 +87,13 @@ class Conn:
     def rel(self, seq):
         return (seq - self.base) & 0xFFFFFFFF
 
-    def collect(self, quiet=0.15):
-        """What the socket sends until it is quiet: [(rel seq, length, flags, rel ack)]."""
+    def shape(self, s):
+        """A segment as compared: (rel seq, length, flags, rel ack)."""
+        return (self.rel(s["seq"]), len(s["payload"]), s["flags"] & (SYN | FIN | RST | PSH | ACK),
+                (s["ack"] - ISN - 1) & 0xFFFFFFFF)
+
+    def collect(self, quiet=0.15, shape=None):
+        """What the socket sends until it is quiet, each segment as shape (self.shape) makes it."""
         got = []
         while True:
             s = peer.recv(quiet)
@@ -96,9 +101,7 @@ class Conn:
                 return got
             if s["sport"] != self.port or s["dport"] != self.sport:
                 continue
-            flags = s["flags"] & (SYN | FIN | RST | PSH | ACK)
-            got.append((self.rel(s["seq"]), len(s["payload"]), flags,
-                        (s["ack"] - ISN - 1) & 0xFFFFFFFF))
+            got.append((shape or self.shape)(s))
             self.snd_max = max(self.snd_max, self.rel(s["seq"]) + len(s["payload"]))
 
     def ack(self, rel_ack, payload=b""):
@@ -130,18 +133,13 @@ def timestamps(proto, cls):
         peer.send(c.sport, c.port, (ISN + 1 + rel_seq) & 0xFFFFFFFF, c.base, ACK | PSH,
                   window=WINDOW, options=ts_option(tsval, 0), payload=b"t" * n)
 
-    def answers(quiet=0.3):
-        """[(rel ack, echoed TSval less the peer's base)] of what comes back."""
-        got = []
-        while True:
-            s = peer.recv(quiet)
-            if s is None:
-                return got
-            if s["sport"] != c.port or s["dport"] != c.sport:
-                continue
+    def answers():
+        """(rel ack, length, echoed TSval less the peer's base) of what comes back."""
+        def shape(s):
             ts = tcp_option(s["options"], 8)
-            got.append(((s["ack"] - ISN - 1) & 0xFFFFFFFF, len(s["payload"]),
-                        struct.unpack("!I", ts[4:])[0] - base if ts else None))
+            return ((s["ack"] - ISN - 1) & 0xFFFFFFFF, len(s["payload"]),
+                    struct.unpack("!I", ts[4:])[0] - base if ts else None)
+        return c.collect(0.3, shape)
 
     out = {}
     send(0, base + 10, 100)
