@@ -33,6 +33,7 @@
 #include "xtcp/seq.h"
 #include "xtcp/sock.h"
 #include "xtcp/state.h"
+#include "xtcp/syncookies.h"
 #include "xtcp/table.h"
 #include "xtcp/timers.h"
 #include "xtcp/timewait.h"
@@ -758,6 +759,9 @@ static void syn_recv_ack_and_data_behind_busy_listener_reach_child(struct kunit 
 	KUNIT_EXPECT_EQ(test, fx_state(f), XTCP_ESTABLISHED);
 	KUNIT_EXPECT_EQ(test, fx_recv(f, buf, sizeof(buf)), 5);
 	KUNIT_EXPECT_EQ(test, memcmp(buf, fx_data, 5), 0);
+	/* No timestamps: nowhere to keep SACK, so neither offered nor used. */
+	KUNIT_EXPECT_FALSE(test, synack.sack_ok);
+	KUNIT_EXPECT_EQ(test, fx_info(f).sack, 0);
 	/* No RST went out: at most the ACK of the data (delayed or not). */
 	if (fx_pop(f, &synack, NULL, 0))
 		KUNIT_EXPECT_EQ(test, synack.flags, A);
@@ -965,7 +969,7 @@ static void listen_full_syn_queue_answers_with_cookie(struct kunit *test)
 	struct xtcp_seg synack;
 	struct xtcp_seg syn = {
 		.src_port = RPORT + 1, .seq = PEER_ISS, .flags = S, .window = PEER_WND,
-		.mss = PEER_MSS, .wscale = 7,
+		.mss = PEER_MSS, .wscale = 7, .sack_ok = 1,
 	};
 	u8 buf[16];
 
@@ -2921,6 +2925,46 @@ static void established_eifel_undoes_spurious_timeout(struct kunit *test)
 			XTCP_ESTABLISHED);
 }
 
+/*
+ * A SYN cookie with timestamps: the SYN+ACK's TSval carries the peer's SACK
+ * offer in its low bit (Linux's cookie_init_timestamp()), so the ACK's
+ * echo brings it back and the connection uses SACK and timestamps.
+ */
+static void listen_cookie_keeps_sack_in_tsval(struct kunit *test)
+{
+	struct fx *f = test->priv;
+	struct socket *sock = NULL;
+	struct xtcp_seg synack, syn = {
+		.src_port = RPORT, .seq = PEER_ISS, .flags = S, .window = PEER_WND,
+		.mss = PEER_MSS, .wscale = 7, .sack_ok = 1, .ts_ok = 1, .ts_val = PEER_TSVAL,
+	};
+
+	fx_net()->syncookies = 2;
+	fx_listen(f, 1);
+	fx_feed_seg(f, &syn, NULL, 0);
+	KUNIT_ASSERT_TRUE(test, fx_pop(f, &synack, NULL, 0));
+	KUNIT_EXPECT_TRUE(test, synack.sack_ok);
+	KUNIT_EXPECT_TRUE(test, synack.ts_ok);
+	KUNIT_EXPECT_EQ(test, synack.ts_val & 1, 1u);
+	KUNIT_EXPECT_EQ(test, synack.ts_ecr, PEER_TSVAL);
+	f->iss = synack.seq;
+	syn = (struct xtcp_seg){ .src_port = RPORT, .seq = PEER_ISS + 1, .ack = f->iss + 1,
+				 .flags = A, .window = PEER_WND, .wscale = -1, .ts_ok = 1,
+				 .ts_val = PEER_TSVAL + 1, .ts_ecr = synack.ts_val };
+	fx_feed_seg(f, &syn, NULL, 0);
+	KUNIT_ASSERT_EQ(test, kernel_accept(f->listener, &sock, O_NONBLOCK), 0);
+	fx_take(f, sock);
+	KUNIT_EXPECT_EQ(test, fx_state(f), XTCP_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, fx_info(f).sack, 1);
+	KUNIT_EXPECT_EQ(test, fx_info(f).timestamps, 1);
+	/* The peer without SACK: the bit says so, and the connection has none. */
+	KUNIT_EXPECT_EQ(test, xtcp_cookie_tsval(1001, false), 1000u);
+	KUNIT_EXPECT_EQ(test, xtcp_cookie_tsval(1000, true), 999u);
+	KUNIT_EXPECT_EQ(test, xtcp_cookie_tsval(1001, true), 1001u);
+	KUNIT_EXPECT_TRUE(test, xtcp_cookie_ts_sack(999));
+	KUNIT_EXPECT_FALSE(test, xtcp_cookie_ts_sack(1000));
+}
+
 static struct kunit_case xtcp_sock_cases[] = {
 	KUNIT_CASE(established_timestamps_echoed),
 	KUNIT_CASE(established_paws_drops_old_tsval),
@@ -2941,6 +2985,7 @@ static struct kunit_case xtcp_sock_cases[] = {
 	KUNIT_CASE(listen_rst_ignored),
 	KUNIT_CASE(listen_full_backlog_drops_syn),
 	KUNIT_CASE(listen_full_syn_queue_answers_with_cookie),
+	KUNIT_CASE(listen_cookie_keeps_sack_in_tsval),
 	KUNIT_CASE(listen_close_resets_unaccepted_children),
 	KUNIT_CASE(listen_syn_makes_request_not_socket),
 	KUNIT_CASE(syn_recv_ack_establishes_for_accept),

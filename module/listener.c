@@ -280,6 +280,9 @@ bool xtcp_child_create(struct sock *listener, struct sk_buff *skb, u64 now_ns)
 			return false;
 		syn.iss = xtcp_cookie_make(syn.laddr, syn.raddr, syn.lport, syn.rport, syn.irs,
 					   &d, now_ns);
+		syn.cookie = 1;
+		/* Nowhere to keep SACK without timestamps: not offered (as Linux). */
+		syn.sack_ok = syn.sack_ok && syn.ts.ok;
 		WRITE_ONCE(xtcp_sk(listener)->cookie_sent_ns, now_ns);
 		xtcp_inc(net, XTCP_MIB_SYNCOOKIES_SENT);
 		xtcp_synack_send(net, &syn);
@@ -308,8 +311,12 @@ bool xtcp_cookie_child(struct sock *listener, struct sk_buff *skb, const struct 
 	struct xtcp_syn syn = {
 		.laddr = ip_hdr(skb)->daddr, .raddr = ip_hdr(skb)->saddr,
 		.lport = th->dest, .rport = th->source, .irs = seg->seq - 1, .iss = seg->ack - 1,
-		/* A peer sends timestamps only if our SYN,ACK did (RFC 7323 3.2). */
+		/*
+		 * A peer sends timestamps only if our SYN,ACK did (RFC 7323
+		 * 3.2), and then their echo says whether it offered SACK.
+		 */
 		.ts = { .ok = seg->ts_ok, .recent = seg->ts_val },
+		.sack_ok = seg->ts_ok && xtcp_cookie_ts_sack(seg->ts_ecr),
 	};
 
 	if (xtcp_cookie_check(syn.laddr, syn.raddr, syn.lport, syn.rport, syn.irs, syn.iss,

@@ -24,6 +24,7 @@
 #include "xtcp/rtt.h"
 #include "xtcp/sock.h"
 #include "xtcp/state.h"
+#include "xtcp/syncookies.h"
 #include "xtcp/table.h"
 #include "xtcp/timeout.h"
 #include "xtcp/timers.h"
@@ -88,6 +89,9 @@ void xtcp_synack_send(struct net *net, const struct xtcp_syn *syn)
 		.sack_ok = syn->sack_ok, .ts_ok = syn->ts.ok, .ts_ecr = syn->ts.recent,
 		.ts_val = xtcp_ts_now(xtcp_clock_ns(), syn->ts.offset),
 	};
+
+	if (syn->cookie)
+		synack.ts_val = xtcp_cookie_tsval(synack.ts_val, syn->sack_ok);
 
 	xtcp_send_raw(net, syn->laddr, syn->raddr, &synack);
 }

@@ -8,9 +8,10 @@
  * H0 and H1 are SipHash under two secrets; the minute counter makes a
  * cookie good for two minutes; data is 6 bits: the index of the peer's
  * MSS in Linux's table (2 bits) and the peer's window shift (4 bits, 15
- * for none), so window scaling survives a cookie (Linux keeps it only in
- * the timestamp, which xtcp does not send yet). A forged ACK passes with
- * probability 64 / 2^24, about 2^-18.
+ * for none), so window scaling survives a cookie (Linux keeps it in the
+ * timestamp). SACK survives in the SYN+ACK's TSval, when the peer offered
+ * timestamps (xtcp_cookie_tsval(), as Linux's cookie_init_timestamp()). A
+ * forged ACK passes with probability 64 / 2^24, about 2^-18.
  */
 #include <kunit/visibility.h>
 #include <linux/cache.h>
@@ -105,3 +106,17 @@ int xtcp_cookie_check(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport, u3
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_cookie_check);
+
+/*
+ * The TSval of a cookie's SYN+ACK: the clock tsval with its lowest bit
+ * saying whether the peer offered SACK (so the ACK's echo brings it back,
+ * xtcp_cookie_ts_sack()), never ahead of the clock, as Linux's
+ * cookie_init_timestamp() keeps its options in the low bits.
+ */
+u32 xtcp_cookie_tsval(u32 tsval, bool sack)
+{
+	u32 ts = (tsval & ~1u) | sack;
+
+	return (s32)(ts - tsval) > 0 ? ts - 2 : ts;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_cookie_tsval);

@@ -33,6 +33,7 @@ struct xtcp_syn {
 	s8 wscale;		/* the peer's shift, -1: none offered */
 	s8 rcv_wscale;		/* ours, -1: window scaling not in use */
 	u8 sack_ok;		/* the peer offered SACK (answered: we take it) */
+	u8 cookie;		/* iss is a cookie: the TSval carries sack_ok */
 	struct xtcp_ts ts;	/* ok: timestamps offered (answered: taken); recent: its TSval */
 };
 
