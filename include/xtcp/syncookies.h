@@ -21,12 +21,12 @@ int xtcp_cookie_check(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport, u3
 		      u32 cookie, u64 now_ns, struct xtcp_cookie_data *d);
 u16 xtcp_cookie_mss(u16 peer_mss);
 u32 xtcp_cookie_tsval(u32 tsval, bool sack);
+void xtcp_cookie_init(void);
 
 /* The peer's SACK offer, from the echo of a cookie's TSval (xtcp_cookie_tsval()). */
 static inline bool xtcp_cookie_ts_sack(u32 tsecr)
 {
 	return tsecr & 1;
 }
-void xtcp_cookie_init(void);
 
 #endif /* _XTCP_SYNCOOKIES_H */
