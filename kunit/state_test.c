@@ -515,6 +515,58 @@ static void state_test_paws(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, v.drop, SKB_DROP_REASON_TCP_RFC7323_PAWS);
 }
 
+/*
+ * SYN_SENT (Linux's PAWSActiveRejected): a SYN,ACK whose TSecr echoes no
+ * TSval our SYNs could have carried (before the first, or after now) is
+ * answered with a RST, as an unacceptable ACK is; without timestamps on
+ * either side, or with no echo, nothing is checked.
+ */
+static void state_test_syn_sent_echo(struct kunit *test)
+{
+	struct xtcp_seg seg = {
+		.flags = S | A, .seq = IRS, .ack = ISS + 1, .wscale = -1,
+		.ts_ok = 1, .ts_val = 77,
+	};
+	struct xtcp_verdict v;
+	struct xtcp_tcb tcb;
+	struct xtcp_ctx ctx;
+
+	fixture(XTCP_SYN_SENT, &tcb, &ctx);
+	ctx.now_ns = 5000 * NSEC_PER_MSEC;	/* our TSval now: 5000 + offset */
+	tcb.ts = (struct xtcp_ts){ .ok = 1, .offset = 0xfffff000, .syn_tsval = 0xfffff000 + 4000 };
+	/* Our SYN's, or one sent since: an answer. */
+	seg.ts_ecr = 0xfffff000 + 4000;
+	xtcp_segment_arrives(&tcb, &ctx, &seg, &v);
+	KUNIT_EXPECT_EQ(test, v.state, XTCP_ESTABLISHED);
+	seg.ts_ecr = 0xfffff000 + 5000;
+	xtcp_segment_arrives(&tcb, &ctx, &seg, &v);
+	KUNIT_EXPECT_EQ(test, v.state, XTCP_ESTABLISHED);
+	/* Before our first SYN, or from the future: a RST, counted. */
+	seg.ts_ecr = 0xfffff000 + 3999;
+	xtcp_segment_arrives(&tcb, &ctx, &seg, &v);
+	KUNIT_EXPECT_EQ(test, v.state, XTCP_SYN_SENT);
+	KUNIT_EXPECT_EQ(test, v.actions, (u32)(SEND_RST | DROP));
+	KUNIT_EXPECT_EQ(test, v.rst_seq, ISS + 1);
+	KUNIT_EXPECT_EQ(test, v.drop, SKB_DROP_REASON_TCP_RFC7323_PAWS);
+	KUNIT_EXPECT_EQ(test, v.mib, XTCP_MIB_PAWS_REJECTS);
+	seg.ts_ecr = 0xfffff000 + 5001;
+	xtcp_segment_arrives(&tcb, &ctx, &seg, &v);
+	KUNIT_EXPECT_EQ(test, v.actions, (u32)(SEND_RST | DROP));
+	/* A RST with such an echo is dropped, not answered. */
+	seg.flags = R | A;
+	xtcp_segment_arrives(&tcb, &ctx, &seg, &v);
+	KUNIT_EXPECT_EQ(test, v.actions, (u32)DROP);
+	/* No echo, or timestamps not offered: not checked. */
+	seg.flags = S | A;
+	seg.ts_ecr = 0;
+	xtcp_segment_arrives(&tcb, &ctx, &seg, &v);
+	KUNIT_EXPECT_EQ(test, v.state, XTCP_ESTABLISHED);
+	seg.ts_ecr = 1;
+	tcb.ts.ok = 0;
+	xtcp_segment_arrives(&tcb, &ctx, &seg, &v);
+	KUNIT_EXPECT_EQ(test, v.state, XTCP_ESTABLISHED);
+}
+
 static void state_test_user_close(struct kunit *test)
 {
 	KUNIT_EXPECT_EQ(test, xtcp_state_after_close(XTCP_ESTABLISHED), XTCP_FIN_WAIT1);
@@ -1093,6 +1145,7 @@ static struct kunit_case state_test_cases[] = {
 	KUNIT_CASE(state_test_time_wait),
 	KUNIT_CASE(state_test_time_wait_timestamps),
 	KUNIT_CASE(state_test_paws),
+	KUNIT_CASE(state_test_syn_sent_echo),
 	KUNIT_CASE(state_test_user_close),
 	KUNIT_CASE(state_test_open_decide),
 	KUNIT_CASE(state_test_close_decide),

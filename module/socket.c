@@ -160,6 +160,7 @@ static int xtcp_connect(struct socket *sock, struct sockaddr *uaddr, int len, in
 		xtcp_wscale_offer(sk);
 		xs->sack_ok = READ_ONCE(xtcp_net(net)->sack);
 		xtcp_ts_offer(&xs->tcb.ts, net, sk->sk_rcv_saddr, sk->sk_daddr);
+		xs->tcb.ts.syn_tsval = xtcp_ts_now(ctx.now_ns, xs->tcb.ts.offset);
 		xs->tcb.iss = xtcp_isn(sk->sk_rcv_saddr, sk->sk_daddr, htons(sk->sk_num),
 				       sk->sk_dport, ctx.now_ns);
 		xs->tcb.retries = 0;

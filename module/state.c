@@ -107,6 +107,22 @@ static void xtcp_rcv_syn_sent(const struct xtcp_tcb *tcb, const struct xtcp_ctx 
 			verdict_rst(v, seg->ack, 0, XTCP_FLAG_RST);
 		return;
 	}
+	/*
+	 * An echo of no TSval our SYNs carried (between the first one's and
+	 * now): not an answer to them (Linux's PAWSActiveRejected).
+	 */
+	if (has_ack && tcb->ts.ok && seg->ts_ok && seg->ts_ecr &&
+	    seg->ts_ecr - tcb->ts.syn_tsval > xtcp_ts_now(ctx->now_ns, tcb->ts.offset) -
+					      tcb->ts.syn_tsval) {
+		v->event = "rcv SYN,ACK echoing no SYN of ours";
+		v->drop = SKB_DROP_REASON_TCP_RFC7323_PAWS;
+		v->mib = XTCP_MIB_PAWS_REJECTS;
+		if (seg->flags & XTCP_FLAG_RST)
+			v->actions = XTCP_ACT_DROP;
+		else
+			verdict_rst(v, seg->ack, 0, XTCP_FLAG_RST);
+		return;
+	}
 	/* Second: a RST is believed only with an acceptable ACK (RFC 5961 3.2). */
 	if (seg->flags & XTCP_FLAG_RST) {
 		if (has_ack) {

@@ -20,6 +20,7 @@ struct xtcp_ts {
 	u32 recent;		/* TS.Recent: the TSval our ACKs echo (4.3) */
 	u32 recent_s;		/* the clock's second when it was kept; 0: never */
 	u32 offset;		/* added to the millisecond clock for our TSval */
+	u32 syn_tsval;		/* SYN_SENT: the TSval of our first SYN */
 	u8 ok;			/* in use (SYN_SENT: offered) */
 };
 

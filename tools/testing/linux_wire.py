@@ -34,6 +34,9 @@ numbers relative to each side's ISS, lengths, flags). Issue 13's list:
   the echo stays the last in-order segment's, and the filling segment's
   is echoed; our data carries the echo, in segments 12 bytes short of the
   MSS (RFC 7323 3-5).
+- syn_ack_echo: our SYN answered by a SYN+ACK echoing its TSval, one from
+  before it, or one ahead of our clock: an ACK, or a RST (Linux's
+  PAWSActiveRejected).
 
 The peer offers only an MSS (1000): no SACK, no timestamps, no window
 scaling, so Linux runs NewReno-style (no RACK, no tail loss probe).
@@ -122,6 +125,41 @@ SACK_OPTIONS = struct.pack("!BBH", 2, 4, MSS) + bytes([1, 1, 4, 2])
 
 def ts_option(tsval, tsecr):
     return bytes([1, 1, 8, 10]) + struct.pack("!II", tsval, tsecr)
+
+
+def syn_ack_echo(proto, cls):
+    """Our SYN answered by a SYN+ACK whose TSecr echoes its TSval, one before
+    it, or one ahead of our clock: an ACK, or a RST (Linux's
+    PAWSActiveRejected)."""
+    out = {}
+    for name, delta in (("own", 0), ("before_syn", -1000), ("ahead", 100000)):
+        peer.proto = proto
+        peer.drain()
+        s = cls()
+        s.setblocking(False)
+        try:
+            s.connect(peer.REMOTE, 9)
+        except BlockingIOError:
+            pass
+        syn = peer.recv()
+        while syn and not syn["flags"] & SYN:
+            syn = peer.recv()
+        ts = syn and tcp_option(syn["options"], 8)
+        if not ts:
+            out[name] = None
+            s.close()
+            continue
+        tsval, = struct.unpack("!I", ts[:4])
+        peer.send(9, syn["sport"], ISN, (syn["seq"] + 1) & 0xFFFFFFFF, SYN | ACK, window=WINDOW,
+                  options=struct.pack("!BBH", 2, 4, MSS) + ts_option(1000, (tsval + delta) & 0xFFFFFFFF))
+        reply = peer.recv(0.5)
+        while reply and reply["sport"] != syn["sport"]:
+            reply = peer.recv(0.5)
+        out[name] = reply and (reply["flags"] & (SYN | ACK | RST | FIN),
+                               (reply["seq"] - syn["seq"]) & 0xFFFFFFFF)
+        s.close()
+        peer.drain()
+    return out
 
 
 def timestamps(proto, cls):
@@ -342,7 +380,7 @@ for name, fn in (("syn_options", syn_options), ("psh", psh), ("slow_start", slow
                  ("quick_ack_scaled", quick_ack_scaled),
                  ("quick_ack_big_buffer", quick_ack_big_buffer),
                  ("limited_transmit", limited_transmit), ("tail_loss_probe", tail_loss_probe),
-                 ("timestamps", timestamps)):
+                 ("timestamps", timestamps), ("syn_ack_echo", syn_ack_echo)):
     seen = {side: fn(proto, cls) for side, proto, cls in SIDES}
     for key in seen["tcp"]:
         x, t = seen["xtcp"][key], seen["tcp"][key]
