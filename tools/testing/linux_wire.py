@@ -157,6 +157,8 @@ def syn_ack_echo(proto, cls):
             reply = peer.recv(0.5)
         out[name] = reply and (reply["flags"] & (SYN | ACK | RST | FIN),
                                (reply["seq"] - syn["seq"]) & 0xFFFFFFFF)
+        # A RST at once (SO_LINGER 0): no orphan waits for the silent peer's FIN.
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         s.close()
         peer.drain()
     return out
