@@ -127,23 +127,29 @@ def ts_option(tsval, tsecr):
     return bytes([1, 1, 8, 10]) + struct.pack("!II", tsval, tsecr)
 
 
+def active_syn(proto, cls):
+    """A socket of cls connecting to the crafted peer, and its SYN as the peer saw it."""
+    peer.proto = proto
+    peer.drain()
+    s = cls()
+    s.setblocking(False)
+    try:
+        s.connect(peer.REMOTE, 9)
+    except BlockingIOError:
+        pass
+    syn = peer.recv()
+    while syn and not syn["flags"] & SYN:
+        syn = peer.recv()
+    return s, syn
+
+
 def syn_ack_echo(proto, cls):
     """Our SYN answered by a SYN+ACK whose TSecr echoes its TSval, one before
     it, or one ahead of our clock: an ACK, or a RST (Linux's
     PAWSActiveRejected)."""
     out = {}
     for name, delta in (("own", 0), ("before_syn", -1000), ("ahead", 100000)):
-        peer.proto = proto
-        peer.drain()
-        s = cls()
-        s.setblocking(False)
-        try:
-            s.connect(peer.REMOTE, 9)
-        except BlockingIOError:
-            pass
-        syn = peer.recv()
-        while syn and not syn["flags"] & SYN:
-            syn = peer.recv()
+        s, syn = active_syn(proto, cls)
         ts = syn and tcp_option(syn["options"], 8)
         if not ts:
             out[name] = None
@@ -343,17 +349,7 @@ def syn_options(proto, cls):
         set_option(proto, "sack", sack)
         set_option(proto, "timestamps", ts)
         key = "sack_%d_ts_%d" % (sack, ts)
-        peer.proto = proto
-        peer.drain()
-        s = cls()
-        s.setblocking(False)
-        try:
-            s.connect(peer.REMOTE, 9)
-        except BlockingIOError:
-            pass
-        syn = peer.recv()
-        while syn and not syn["flags"] & SYN:
-            syn = peer.recv()
+        s, syn = active_syn(proto, cls)
         out["syn_" + key] = syn and options_shape(syn["options"])
         s.close()
         # The SYN+ACK answering a peer that offers everything, in Linux's layout.
