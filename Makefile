@@ -2,6 +2,7 @@
 #
 #   make                 xtcp.ko against the running kernel (or KDIR=<tree>), and the tools
 #   make demo            boot Debian's kernel in a VM and watch one connection live and die
+#   make bench           Linux TCP and xtcp side by side in one VM: bulk, request/response, connections, memory
 #   make check           every test, in a VM on the debug test kernel and on Debian's stock kernel
 #   make fuzz            the fuzzers for longer (SECONDS=N each, SEED=N) on the debug kernel
 #   make kernel          only build (or find in the cache) the test kernel
@@ -21,9 +22,10 @@ USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -Iinclude/uapi -Itools/lib
 TEST_PROGS := $(patsubst tools/testing/%.c,build/bin/%,$(wildcard tools/testing/*.c)) \
 	      $(patsubst tools/testing/helpers/%.c,build/bin/%,$(wildcard tools/testing/helpers/*.c)) \
 	      $(patsubst tools/examples/%.c,build/bin/%,$(wildcard tools/examples/*.c)) \
+	      $(patsubst tools/bench/%.c,build/bin/%,$(wildcard tools/bench/*.c)) \
 	      $(patsubst tools/%.c,build/bin/%,$(wildcard tools/*.c))
 
-.PHONY: all modules tools vm-init kernel test-modules stock-modules demo bench-impairments check fuzz checkpatch sparse clean
+.PHONY: all modules tools vm-init kernel test-modules stock-modules demo bench bench-impairments check fuzz checkpatch sparse clean
 
 all: modules tools
 
@@ -52,6 +54,10 @@ build/bin/%: tools/examples/%.c $(wildcard tools/lib/*.h) include/uapi/linux/xtc
 	@mkdir -p build/bin
 	$(CC) $(USER_CFLAGS) -o $@ $<
 
+build/bin/%: tools/bench/%.c $(wildcard tools/lib/*.h) include/uapi/linux/xtcp.h
+	@mkdir -p build/bin
+	$(CC) $(USER_CFLAGS) -pthread -o $@ $<
+
 vm-init: build/vm/init
 
 build/vm/init: tools/vm/init.c
@@ -78,6 +84,9 @@ stock-modules:
 
 demo:
 	@tools/demo/run
+
+bench:
+	@tools/bench/bench
 
 bench-impairments:
 	@tools/bench/impairments
