@@ -22,6 +22,14 @@ void xtcp_history_add(struct xtcp_history *h, int from, int to, const char *why,
 		h->count++;
 }
 
+/* The newest entry, or NULL. */
+const struct xtcp_history_entry *xtcp_history_last(const struct xtcp_history *h)
+{
+	if (!h || !h->count)
+		return NULL;
+	return &h->e[(h->next + XTCP_HISTORY - 1) % XTCP_HISTORY];
+}
+
 /*
  * A loss recovery episode began or ended, or a reduction was undone: in
  * the history beside the state changes (the state stays; why says what

@@ -152,6 +152,10 @@ static void xtcp_history_lines(struct seq_file *seq, const struct xtcp_table_ent
 	/* A request's history is its one state change, kept as its birth time. */
 	if (t->req)
 		xtcp_history_line(seq, &e, t->req->born_ns, XTCP_CLOSE, XTCP_SYN_RECV, "rcv SYN");
+	/* Without net.xtcp.tw_history, TIME_WAIT keeps only how it began. */
+	if (t->tw && !h && t->tw->entered.event)
+		xtcp_history_line(seq, &e, t->tw->entered.ns, t->tw->entered.from,
+				  t->tw->entered.to, t->tw->entered.event);
 	if (!h)
 		return;
 	for (i = 0; i < h->count; i++) {

@@ -154,6 +154,7 @@ static struct ctl_table xtcp_sysctl_template[] = {
 	},
 	XTCP_SYSCTL("challenge_ack_limit", challenge_ack_limit, &xtcp_int_max),
 	XTCP_SYSCTL_RANGE("max_tw_buckets", max_tw_buckets, SYSCTL_ZERO, &xtcp_int_max),
+	XTCP_SYSCTL_RANGE("tw_history", tw_history, SYSCTL_ZERO, SYSCTL_ONE),
 	XTCP_SYSCTL_RANGE("max_orphans", max_orphans, SYSCTL_ZERO, &xtcp_int_max),
 	XTCP_SYSCTL_RANGE("syncookies", syncookies, SYSCTL_ZERO, SYSCTL_TWO),
 	{
@@ -218,6 +219,7 @@ int xtcp_sysctl_init_net(struct net *net)
 	xn->challenge_ack_limit = INT_MAX;
 	xn->max_tw_buckets = 262144;
 	xn->max_orphans = 262144;
+	xn->tw_history = 0;		/* TIME_WAIT stays small unless asked */
 	xn->syncookies = 1;		/* as Linux: cookies once the SYN queue is full */
 	xtcp_mem_init_net(xn);
 

@@ -81,9 +81,17 @@ void xtcp_time_wait(struct sock *sk)
 	tw->rcv_wscale = xs->rcv_wscale;
 	tw->ts = xs->tcb.ts;
 	tw->reuse = sk->sk_reuse;
-	/* The entry takes the history over, and keeps it until it ends. */
-	tw->history = xs->history;
-	xs->history = NULL;
+	/*
+	 * Asked for, the entry takes the whole history over and keeps it
+	 * until it ends; else only the change that brought it here, so that
+	 * it stays a fraction of the socket it replaces.
+	 */
+	if (xtcp_history_last(xs->history))
+		tw->entered = *xtcp_history_last(xs->history);
+	if (READ_ONCE(xn->tw_history)) {
+		tw->history = xs->history;
+		xs->history = NULL;
+	}
 	spin_lock_init(&tw->lock);
 	INIT_HLIST_NODE(&tw->node);
 	INIT_HLIST_NODE(&tw->port_node);

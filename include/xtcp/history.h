@@ -13,21 +13,25 @@ struct sock;
 
 /*
  * A connection's last state changes, each with its time and cause.
- * Allocated apart from the socket so that a TIME_WAIT entry can take it
- * over and stay small.
+ * Allocated apart from the socket so that a TIME_WAIT entry takes it over
+ * only when net.xtcp.tw_history asks, and stays small otherwise.
  */
 #define XTCP_HISTORY	16
+
+struct xtcp_history_entry {
+	u64 ns;			/* ktime_get_ns() */
+	u8 from;
+	u8 to;
+	const char *event;	/* a string literal; NULL: none */
+};
 
 struct xtcp_history {
 	u8 next;		/* where the next entry goes */
 	u8 count;
-	struct {
-		u64 ns;		/* ktime_get_ns() */
-		u8 from;
-		u8 to;
-		const char *event;	/* a string literal */
-	} e[XTCP_HISTORY];
+	struct xtcp_history_entry e[XTCP_HISTORY];
 };
+
+const struct xtcp_history_entry *xtcp_history_last(const struct xtcp_history *h);
 
 void xtcp_history_add(struct xtcp_history *h, int from, int to, const char *why, u64 ns);
 void xtcp_set_state(struct sock *sk, int state, const char *why);

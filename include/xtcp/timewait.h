@@ -8,10 +8,10 @@
 #include <linux/skbuff.h>
 #include <net/net_namespace.h>
 
+#include "xtcp/history.h"
 #include "xtcp/state.h"
 
 struct sock;
-struct xtcp_history;
 
 struct xtcp_tw {
 	struct hlist_node node;
@@ -31,7 +31,8 @@ struct xtcp_tw {
 	u8 reuse;		/* the socket had SO_REUSEADDR */
 	u32 oow_ack_count;	/* ACKs to dataless segments: rate limited */
 	u64 last_oow_ack_ns;
-	struct xtcp_history *history;	/* taken over from the socket */
+	struct xtcp_history *history;	/* taken over (net.xtcp.tw_history), or NULL */
+	struct xtcp_history_entry entered;	/* how it came into TIME_WAIT */
 	spinlock_t lock;	/* dead and arming the timer */
 	struct hrtimer timer;
 	struct rcu_head rcu;

@@ -104,6 +104,7 @@ struct xtcp_net {
 	int rmem[3];			/* receive buffer: min, default, max */
 	int challenge_ack_limit;	/* per second, this namespace; INT_MAX: none */
 	int max_tw_buckets;		/* TIME_WAIT entries, this namespace */
+	int tw_history;			/* TIME_WAIT entries keep the whole history */
 	int max_orphans;		/* orphans (all namespaces) before close() resets */
 	int syncookies;			/* 0 never, 1 when the SYN queue is full, 2 always */
 	int mem[3];			/* pages: low, pressure, high (mem.c) */

@@ -124,6 +124,9 @@ def main():
         subprocess.run(["mount", "-t", "tracefs", "tracefs", TRACE], check=True)
     old_msl = open("/proc/sys/net/xtcp/msl_ms").read().strip()
     write("/proc/sys/net/xtcp/msl_ms", MSL_MS)
+    # The client's whole history, read in TIME_WAIT: the entry keeps it when asked.
+    old_tw_history = open("/proc/sys/net/xtcp/tw_history").read().strip()
+    write("/proc/sys/net/xtcp/tw_history", 1)
     old_clock = open(TRACE + "/trace_clock").read().split("[")[1].split("]")[0]
     write(TRACE + "/tracing_on", 0)
     write(TRACE + "/trace_clock", "mono")
@@ -173,6 +176,7 @@ def main():
     write(TRACE + "/events/net/net_dev_queue/enable", 0)
     write(TRACE + "/trace_clock", old_clock)
     write("/proc/sys/net/xtcp/msl_ms", old_msl)
+    write("/proc/sys/net/xtcp/tw_history", old_tw_history)
     write(TRACE + "/tracing_on", 1)
     stats = subprocess.run([BIN + "/xtcpstat", "-s"], capture_output=True, text=True).stdout
 

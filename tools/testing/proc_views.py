@@ -30,6 +30,8 @@ conn = conn_row
 new_netns()
 with open("/proc/sys/net/xtcp/msl_ms", "w") as f:
     f.write("30000")
+with open("/proc/sys/net/xtcp/tw_history", "w") as f:
+    f.write("1")
 c, s, ln = loopback_pair()
 cl = "%s:%d" % c.getsockname()
 sl = "%s:%d" % ln.getsockname()
@@ -68,6 +70,22 @@ tw = conn(cl, sl)
 check(tw and tw["state"] == "TIME_WAIT" and tw["timer"] == "time_wait" and
       55000 < int(tw["timer_ms"]) <= 60000, "TIME_WAIT's timer: %s ms of 60000 left"
       % (tw and tw["timer_ms"]))
+
+# Unless net.xtcp.tw_history asks, a TIME_WAIT entry keeps only how it began.
+with open("/proc/sys/net/xtcp/tw_history", "w") as f:
+    f.write("0")
+c, s, ln = loopback_pair()
+cl = "%s:%d" % c.getsockname()
+sl = "%s:%d" % ln.getsockname()
+c.shutdown(socket.SHUT_WR)
+s.recv(1)
+s.close()
+time.sleep(0.2)
+h = history(cl, sl)
+check(conn(cl, sl)["state"] == "TIME_WAIT" and
+      [(f, t, e) for _, f, t, e in h] == [("FIN_WAIT2", "TIME_WAIT", "rcv FIN")],
+      "tw_history 0: the TIME_WAIT entry's history is the one change into it: %r"
+      % [x[1:] for x in h])
 
 # A SYN into a black hole: the retransmit timer counts down; retrans grows.
 sh("ip link add v0 type veth peer name v1 && ip addr add 10.7.0.1/24 dev v0 && "

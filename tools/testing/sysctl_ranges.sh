@@ -46,6 +46,7 @@ early_retrans 3 0 4
 delayed_ack_ms 40 0 500
 challenge_ack_limit 2147483647 1 2147483647
 max_tw_buckets 262144 0 2147483647
+tw_history 0 0 1
 max_orphans 262144 0 2147483647
 syncookies 1 0 2
 TABLE
