@@ -10,6 +10,7 @@
 #include <net/netns/generic.h>
 
 #include "xtcp/input.h"
+#include "xtcp/offload.h"
 #include "xtcp/request.h"
 #include "xtcp/sock.h"
 #include "xtcp/syncookies.h"
@@ -104,17 +105,18 @@ static int __init xtcp_init(void)
 		       xtcp_family, err);
 		goto err_pernet;
 	}
-	if (inet_add_protocol(&xtcp_net_protocol, xtcp_ipproto) < 0) {
+	if (xtcp_offload_init() < 0 || inet_add_protocol(&xtcp_net_protocol, xtcp_ipproto) < 0) {
 		pr_err("xtcp: IP protocol %d is taken; load with ipproto=N\n",
 		       xtcp_ipproto);
 		err = -EBUSY;
-		goto err_sock;
+		goto err_offload;
 	}
 	pr_info("xtcp: loaded (family %d, IP protocol %d)\n", xtcp_family,
 		xtcp_ipproto);
 	return 0;
 
-err_sock:
+err_offload:
+	xtcp_offload_exit();
 	sock_unregister(xtcp_family);
 err_pernet:
 	unregister_pernet_subsys(&xtcp_net_ops);
@@ -133,6 +135,7 @@ static void __exit xtcp_exit(void)
 {
 	/* Waits for readers of the slot: no segment is inside xtcp after it. */
 	inet_del_protocol(&xtcp_net_protocol, xtcp_ipproto);
+	xtcp_offload_exit();
 	sock_unregister(xtcp_family);
 	unregister_pernet_subsys(&xtcp_net_ops);
 	xtcp_proc_exit();

@@ -223,8 +223,11 @@ static void xtcp_send_cond_of(const struct sock *sk, const struct sk_buff *skb,
 	c->cwnd = xtcp_cc_send_window(&xs->cc, xs->mss);
 }
 
-/* Send send_head (or what fits of it); false if nothing could go. */
-static bool xtcp_send_head(struct sock *sk, enum xtcp_push_how how)
+/*
+ * Send send_head (or what fits of it), in burst if given; false if nothing
+ * could go.
+ */
+static bool xtcp_send_head(struct sock *sk, enum xtcp_push_how how, struct xtcp_burst *burst)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb = xs->send_head;
@@ -238,7 +241,7 @@ static bool xtcp_send_head(struct sock *sk, enum xtcp_push_how how)
 		return false;
 	if (len < skb->len && xtcp_fragment(sk, skb, len))
 		return false;
-	if (xtcp_transmit(sk, skb))
+	if (burst ? xtcp_burst_add(sk, burst, skb) : xtcp_transmit(sk, skb))
 		return false;
 	xs->tcb.snd_nxt = XTCP_SKB_CB(skb)->end_seq;
 	if (skb->len)
@@ -263,7 +266,7 @@ bool xtcp_send_new_probe(struct sock *sk)
 	if (!skb || !skb->len ||
 	    xtcp_seq_after(XTCP_SKB_CB(skb)->end_seq, xs->tcb.snd_una + xs->tcb.snd_wnd))
 		return false;
-	return xtcp_send_head(sk, XTCP_PUSH_PROBE);
+	return xtcp_send_head(sk, XTCP_PUSH_PROBE, NULL);
 }
 
 /*
@@ -290,6 +293,7 @@ static void xtcp_push_done(struct sock *sk, bool sent)
 void __xtcp_push(struct sock *sk, enum xtcp_push_how how)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_burst burst = {};
 	bool sent = false;
 
 	if (xs->fin_queued && !xs->fin_sent &&
@@ -299,8 +303,9 @@ void __xtcp_push(struct sock *sk, enum xtcp_push_how how)
 	while (xtcp_lost_bytes(xs) && xtcp_in_flight(xs) < xs->cc.cwnd &&
 	       xtcp_resend_lost(sk))
 		sent = true;
-	while (xs->send_head && xtcp_send_head(sk, how))
+	while (xs->send_head && xtcp_send_head(sk, how, &burst))
 		sent = true;
+	xtcp_burst_flush(sk, &burst);
 	xtcp_push_done(sk, sent);
 	if (sent)
 		xtcp_timers_data_sent(sk);
@@ -316,7 +321,7 @@ void xtcp_window_probe(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	if (xs->send_head && xtcp_send_head(sk, XTCP_PUSH_PROBE)) {
+	if (xs->send_head && xtcp_send_head(sk, XTCP_PUSH_PROBE, NULL)) {
 		xtcp_timers_data_sent(sk);
 		return;
 	}

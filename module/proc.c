@@ -283,6 +283,7 @@ const char * const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_TLPS]			= "LossProbes",
 	[XTCP_MIB_PAWS_REJECTS]		= "PawsRejects",
 	[XTCP_MIB_EIFEL_UNDOS]		= "EifelUndos",
+	[XTCP_MIB_OUT_GSO]		= "OutGsoPackets",
 };
 
 /* /proc/xtcp/stats: one "Name value" line per counter. */

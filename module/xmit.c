@@ -1,15 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * One segment out over IPv4. An xtcp socket is not an inet_sock, so it
- * routes with ip_route_output_key() and sends with ip_local_out() itself.
- * A data segment is a clone of its write-queue skb with the headers pushed
- * in front (as TCP does), so a retransmission is the same skb sent again.
+ * Segments out over IPv4. An xtcp socket is not an inet_sock, so it routes
+ * with ip_route_output_key() and sends with ip_local_out() itself. A data
+ * segment is a clone of its write-queue skb with the headers pushed in
+ * front (as TCP does), so a retransmission is the same skb sent again.
+ * The checksum is left to the device, or to the stack just before it
+ * (CHECKSUM_PARTIAL, as TCP's). New full segments sent in one push leave
+ * as one GSO packet where the route stays in this host (a burst, below).
  */
 #include <kunit/visibility.h>
+#include <linux/if_ether.h>
 #include <linux/skbuff.h>
 #include <net/checksum.h>
 #include <net/ip.h>
+#include <net/protocol.h>
 #include <net/route.h>
+#include <net/rtnetlink.h>
 
 #include "xtcp/input.h"
 #include "xtcp/output.h"
@@ -52,24 +58,71 @@ xtcp_xmit_hook_t xtcp_xmit_hook;
 EXPORT_SYMBOL_IF_KUNIT(xtcp_xmit_hook);
 #endif
 
-/* The checksum over the pseudo-header (RFC 9293 3.1), xtcp's protocol number in it. */
+#if IS_ENABLED(CONFIG_KUNIT)
+/* The whole checksum (RFC 9293 3.1), xtcp's protocol number in the pseudo-header. */
 static void xtcp_checksum(struct sk_buff *skb, struct tcphdr *th, __be32 saddr, __be32 daddr)
 {
 	th->check = 0;
 	th->check = csum_tcpudp_magic(saddr, daddr, skb->len, xtcp_ipproto,
 				      skb_checksum(skb, 0, skb->len, 0));
 }
+#endif
+
+/*
+ * The pseudo-header's sum only; whoever needs the whole (the device, or
+ * skb_checksum_help() before a device that cannot) adds the segment's
+ * (as __tcp_v4_send_check()). On loopback and veth nobody needs it: the
+ * receiver takes CHECKSUM_PARTIAL as verified.
+ */
+static void xtcp_checksum_partial(struct sk_buff *skb, struct tcphdr *th, __be32 saddr,
+				  __be32 daddr)
+{
+	th->check = ~csum_tcpudp_magic(saddr, daddr, skb->len, xtcp_ipproto, 0);
+	skb->ip_summed = CHECKSUM_PARTIAL;
+	skb->csum_start = skb_transport_header(skb) - skb->head;
+	skb->csum_offset = offsetof(struct tcphdr, check);
+}
 
 static void xtcp_output_count(struct net *net, __be32 saddr, __be32 daddr,
-			      const struct xtcp_seg *seg)
+			      const struct xtcp_seg *seg, u16 segs)
 {
-	xtcp_inc(net, XTCP_MIB_OUT_SEGS);
+	xtcp_add(net, XTCP_MIB_OUT_SEGS, segs);
 	if (seg->flags & XTCP_FLAG_RST) {
 		xtcp_inc(net, XTCP_MIB_OUT_RSTS);
 		trace_xtcp_send_reset(saddr, seg->src_port, daddr, seg->dst_port,
 				      seg->seq, seg->ack);
 	}
 }
+
+/* Push seg's header onto skb (whose data is the payload); NULL (skb freed) if it cannot. */
+static struct tcphdr *xtcp_push_header(struct sk_buff *skb, const struct xtcp_seg *seg)
+{
+	unsigned int hdr_len;
+	u8 hdr[XTCP_HDR_MAX];
+	struct tcphdr *th;
+
+	hdr_len = xtcp_seg_build(hdr, sizeof(hdr), seg);
+	if (!hdr_len || skb_headroom(skb) < hdr_len + sizeof(struct iphdr) + LL_MAX_HEADER) {
+		kfree_skb(skb);
+		return NULL;
+	}
+	th = skb_push(skb, hdr_len);
+	memcpy(th, hdr, hdr_len);
+	skb_reset_transport_header(skb);
+	return th;
+}
+
+static bool xtcp_kunit_peer(void)
+{
+#if IS_ENABLED(CONFIG_KUNIT)
+	return READ_ONCE(xtcp_xmit_hook);
+#else
+	return false;
+#endif
+}
+
+static int xtcp_ip_out(struct net *net, struct rtable *rt, const struct flowi4 *fl4,
+		       struct sk_buff *skb, const struct xtcp_seg *seg);
 
 /*
  * Push seg's header onto skb (whose data is the payload), checksum it, add
@@ -81,22 +134,14 @@ static int xtcp_output(struct net *net, __be32 saddr, __be32 daddr,
 	struct flowi4 fl4;
 	struct rtable *rt;
 	struct tcphdr *th;
-	struct iphdr *iph;
-	unsigned int hdr_len;
-	u8 hdr[XTCP_HDR_MAX];
 
-	hdr_len = xtcp_seg_build(hdr, sizeof(hdr), seg);
-	if (!hdr_len || skb_headroom(skb) < hdr_len + sizeof(*iph) + LL_MAX_HEADER) {
-		kfree_skb(skb);
+	th = xtcp_push_header(skb, seg);
+	if (!th)
 		return -EINVAL;
-	}
-	th = skb_push(skb, hdr_len);
-	memcpy(th, hdr, hdr_len);
-	skb_reset_transport_header(skb);
 #if IS_ENABLED(CONFIG_KUNIT)
-	if (READ_ONCE(xtcp_xmit_hook)) {
+	if (xtcp_kunit_peer()) {
 		xtcp_checksum(skb, th, saddr, daddr);
-		xtcp_output_count(net, saddr, daddr, seg);
+		xtcp_output_count(net, saddr, daddr, seg, 1);
 		return xtcp_xmit_hook(skb, saddr, daddr);
 	}
 #endif
@@ -105,7 +150,16 @@ static int xtcp_output(struct net *net, __be32 saddr, __be32 daddr,
 		kfree_skb_reason(skb, SKB_DROP_REASON_IP_OUTNOROUTES);
 		return PTR_ERR(rt);
 	}
-	xtcp_checksum(skb, th, fl4.saddr, fl4.daddr);
+	return xtcp_ip_out(net, rt, &fl4, skb, seg);
+}
+
+/* skb, its xtcp header pushed, out on rt with an IPv4 header. Consumes skb and rt. */
+static int xtcp_ip_out(struct net *net, struct rtable *rt, const struct flowi4 *fl4,
+		       struct sk_buff *skb, const struct xtcp_seg *seg)
+{
+	struct iphdr *iph;
+
+	xtcp_checksum_partial(skb, tcp_hdr(skb), fl4->saddr, fl4->daddr);
 
 	/* skb->cb is IP's from here (IPCB): xtcp's control block must not leak in. */
 	memset(skb->cb, 0, sizeof(skb->cb));
@@ -117,14 +171,17 @@ static int xtcp_output(struct net *net, __be32 saddr, __be32 daddr,
 	iph->frag_off = htons(IP_DF);
 	iph->ttl = ip4_dst_hoplimit(&rt->dst);
 	iph->protocol = xtcp_ipproto;
-	iph->saddr = fl4.saddr;
-	iph->daddr = fl4.daddr;
+	iph->saddr = fl4->saddr;
+	iph->daddr = fl4->daddr;
 	iph->tot_len = htons(skb->len);
-	ip_select_ident(net, skb, NULL);
+	if (skb_is_gso(skb))
+		ip_select_ident_segs(net, skb, NULL, skb_shinfo(skb)->gso_segs);
+	else
+		ip_select_ident(net, skb, NULL);
 	skb->protocol = htons(ETH_P_IP);
-	skb->ip_summed = CHECKSUM_NONE;
 	skb_dst_set(skb, &rt->dst);
-	xtcp_output_count(net, fl4.saddr, fl4.daddr, seg);
+	xtcp_output_count(net, fl4->saddr, fl4->daddr, seg, skb_is_gso(skb) ?
+			  skb_shinfo(skb)->gso_segs : 1);
 	return ip_local_out(net, NULL, skb);
 }
 
@@ -244,8 +301,22 @@ int xtcp_send_control(struct sock *sk, u8 flags)
 	return xtcp_output(sock_net(sk), sk->sk_rcv_saddr, sk->sk_daddr, skb, &seg);
 }
 
-/* Send one skb of the write queue (a clone: the original stays until ACKed). */
-int xtcp_transmit(struct sock *sk, struct sk_buff *skb)
+/* skb of the write queue is sent now: its time, and the counts. */
+static void xtcp_sent(struct sock *sk, struct sk_buff *skb, u64 now_ns)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	XTCP_SKB_CB(skb)->sent_ns = now_ns;
+	xtcp_cc_sent(&xs->cc, skb->len);
+	xs->segs_out++;
+	xs->bytes_sent += skb->len;
+}
+
+/*
+ * Send one skb of the write queue (a clone: the original stays until
+ * ACKed); count it as sent unless a burst already has.
+ */
+static int xtcp_transmit_copy(struct sock *sk, struct sk_buff *skb, bool count)
 {
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	struct sk_buff *out;
@@ -254,10 +325,126 @@ int xtcp_transmit(struct sock *sk, struct sk_buff *skb)
 	out = skb_cloned(skb) ? pskb_copy(skb, GFP_ATOMIC) : skb_clone(skb, GFP_ATOMIC);
 	if (!out)
 		return -ENOBUFS;
-	cb->sent_ns = xtcp_clock_ns();
-	xtcp_cc_sent(&xtcp_sk(sk)->cc, skb->len);
-	xtcp_sk(sk)->segs_out++;
-	xtcp_sk(sk)->bytes_sent += skb->len;
+	if (count)
+		xtcp_sent(sk, skb, xtcp_clock_ns());
 	xtcp_fill_seg(sk, &seg, cb->seq, cb->flags, skb->len);
 	return xtcp_output(sock_net(sk), sk->sk_rcv_saddr, sk->sk_daddr, out, &seg);
+}
+
+int xtcp_transmit(struct sock *sk, struct sk_buff *skb)
+{
+	return xtcp_transmit_copy(sk, skb, true);
+}
+
+/*
+ * GSO (as TCP's TSO packets): a burst's full segments leave as one packet
+ * of gso_segs segments of gso_size bytes each (the last may be shorter),
+ * under the first one's header, cut only where they must be: at a device
+ * that cannot take it whole, by xtcp_gso_segment(). On loopback and veth
+ * the receiver takes it whole, as one segment. Only those two, since the
+ * packet stays in this host there, where xtcp's own offload cuts it: a
+ * NIC's TSO or a virtio host would take it for TCP's.
+ */
+static bool xtcp_gso_dev(const struct net_device *dev, u16 segs, u32 len)
+{
+	bool local = (dev->flags & IFF_LOOPBACK) ||
+		     (dev->rtnl_link_ops && !strcmp(dev->rtnl_link_ops->kind, "veth"));
+
+	return local && (dev->features & NETIF_F_GSO) && segs <= READ_ONCE(dev->gso_max_segs) &&
+	       len + sizeof(struct iphdr) + XTCP_HDR_MAX <= READ_ONCE(dev->gso_max_size);
+}
+
+/* The burst's segments in one skb: page fragments, copied from the write queue. */
+static struct sk_buff *xtcp_burst_skb(const struct xtcp_burst *b, u16 mss)
+{
+	struct sk_buff *out, *skb = b->first;
+	u32 off = 0;
+	int err, i;
+
+	out = alloc_skb_with_frags(XTCP_MAX_HEADER, b->len, PAGE_ALLOC_COSTLY_ORDER, &err,
+				   GFP_ATOMIC);
+	if (!out)
+		return NULL;
+	skb_reserve(out, XTCP_MAX_HEADER);
+	out->len = b->len;
+	out->data_len = b->len;
+	for (i = 0; i < b->segs; i++, skb = skb->next) {
+		if (skb_store_bits(out, off, skb->data, skb->len)) {
+			kfree_skb(out);
+			return NULL;
+		}
+		off += skb->len;
+	}
+	skb_shinfo(out)->gso_size = mss;
+	skb_shinfo(out)->gso_type = SKB_GSO_TCPV4;
+	skb_shinfo(out)->gso_segs = b->segs;
+	return out;
+}
+
+/*
+ * A push's new data segments go through here. One joins the burst if it
+ * continues it (right after it, the burst's last one full-sized, no SYN or
+ * FIN, at most 64 KiB in all), and is counted as sent at once; PSH or a
+ * short segment ends the burst. Nonzero only if skb could not go: a burst
+ * that fails later is lost as a drop on the path is, and repaired so.
+ */
+int xtcp_burst_add(struct sock *sk, struct xtcp_burst *b, struct sk_buff *skb)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u8 flags = XTCP_SKB_CB(skb)->flags;
+
+	if (b->segs && (b->last_len != xs->mss || b->len + skb->len > XTCP_GSO_MAX ||
+			skb != b->last->next))
+		xtcp_burst_flush(sk, b);
+	if (!skb->len || (flags & (XTCP_FLAG_SYN | XTCP_FLAG_FIN)) || skb_is_nonlinear(skb)) {
+		xtcp_burst_flush(sk, b);
+		return xtcp_transmit(sk, skb);
+	}
+	if (!b->segs) {
+		b->first = skb;
+		b->now_ns = xtcp_clock_ns();
+	}
+	b->last = skb;
+	b->segs++;
+	b->len += skb->len;
+	b->last_len = skb->len;
+	xtcp_sent(sk, skb, b->now_ns);
+	if ((flags & XTCP_FLAG_PSH) || skb->len < xs->mss)
+		xtcp_burst_flush(sk, b);
+	return 0;
+}
+
+/* Send the burst: one GSO packet where the route allows, else segment by segment. */
+void xtcp_burst_flush(struct sock *sk, struct xtcp_burst *b)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct net *net = sock_net(sk);
+	struct sk_buff *skb = b->first, *out;
+	struct xtcp_seg seg;
+	struct flowi4 fl4;
+	struct rtable *rt;
+	int i;
+
+	if (!b->segs)
+		return;
+	if (b->segs > 1 && !xtcp_kunit_peer()) {
+		rt = xtcp_route(net, sk->sk_rcv_saddr, sk->sk_daddr, &fl4);
+		if (!IS_ERR(rt) && xtcp_gso_dev(rt->dst.dev, b->segs, b->len)) {
+			out = xtcp_burst_skb(b, xs->mss);
+			xtcp_fill_seg(sk, &seg, XTCP_SKB_CB(b->first)->seq,
+				      XTCP_SKB_CB(b->last)->flags, b->len);
+			if (out && xtcp_push_header(out, &seg)) {
+				xtcp_inc(net, XTCP_MIB_OUT_GSO);
+				xtcp_ip_out(net, rt, &fl4, out, &seg);
+				goto done;
+			}
+		}
+		if (!IS_ERR(rt))
+			ip_rt_put(rt);
+	}
+	for (i = 0; i < b->segs; i++, skb = skb->next)
+		xtcp_transmit_copy(sk, skb, false);
+done:
+	b->segs = 0;
+	b->len = 0;
 }

@@ -30,6 +30,21 @@ extern xtcp_xmit_hook_t xtcp_xmit_hook;
 u16 xtcp_route_mss(struct net *net, __be32 saddr, __be32 daddr);
 int xtcp_send_control(struct sock *sk, u8 flags);
 int xtcp_transmit(struct sock *sk, struct sk_buff *skb);
+
+/* A GSO packet's payload at most: its IPv4 length fits 16 bits. */
+#define XTCP_GSO_MAX	(0xffff - sizeof(struct iphdr) - XTCP_HDR_MAX)
+
+/* New segments a push sends together: one GSO packet where the route allows. */
+struct xtcp_burst {
+	struct sk_buff *first, *last;	/* in the write queue, in order */
+	u64 now_ns;			/* when they went */
+	u32 len;			/* their payload */
+	u32 last_len;
+	u16 segs;
+};
+
+int xtcp_burst_add(struct sock *sk, struct xtcp_burst *b, struct sk_buff *skb);
+void xtcp_burst_flush(struct sock *sk, struct xtcp_burst *b);
 void xtcp_send_raw(struct net *net, __be32 saddr, __be32 daddr,
 		   const struct xtcp_seg *seg);
 void xtcp_send_rst_to(struct net *net, const struct sk_buff *skb,

@@ -70,6 +70,7 @@ enum xtcp_mib {
 	XTCP_MIB_TLPS,			/* tail loss probes sent (RFC 8985 7) */
 	XTCP_MIB_PAWS_REJECTS,		/* segments with an old TSval dropped (RFC 7323 5) */
 	XTCP_MIB_EIFEL_UNDOS,		/* undone: TSecr older than the resend (RFC 3522) */
+	XTCP_MIB_OUT_GSO,		/* GSO packets sent: several segments in one */
 	XTCP_MIB_MAX
 };
 

@@ -3,7 +3,9 @@
 """A transfer through 5% loss, captured and decoded by tshark as TCP.
 
 Two namespaces over veth (MTU 1500, so 4 MiB is ~3000 segments), netem
-dropping 5% of what A sends. The capture is taken at B, where the holes
+dropping 5% of what A sends. A's veth takes one segment a packet
+(gso_max_segs 1, as a NIC without TSO), so that netem drops segments, not
+GSO packets, and the capture shows each as a wire would. The capture is taken at B, where the holes
 show and the retransmissions fill them: tshark must see retransmissions,
 no "ACKed unseen segment" (B acknowledges only what it received) and no
 malformed packet, and the bytes must arrive intact. Both SYNs offer SACK
@@ -40,6 +42,7 @@ def server(ready_w):
 
 veth_pair(A, B, "10.10.0")
 try:
+    sh("ip -n %s link set va gso_max_segs 1" % A)
     sh("ip netns exec %s tc qdisc add dev va root netem loss 5%%" % A)
     dump = start_tcpdump(["ip", "netns", "exec", B, "tcpdump", "-i", "vb", "-U", "-s", "128",
                           "-w", pcap, "ip proto %d" % IPPROTO])
