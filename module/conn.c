@@ -31,6 +31,7 @@ static void xtcp_purge_queues(struct sock *sk)
 	__skb_queue_purge(&sk->sk_write_queue);
 	xtcp_wmem_add(sk, -sk->sk_wmem_queued);
 	xtcp_sk(sk)->send_head = NULL;
+	xtcp_sk(sk)->resent_queued = 0;
 }
 
 /*

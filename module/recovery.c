@@ -89,6 +89,8 @@ int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 	trace_xtcp_retransmit(sk, sk->sk_rcv_saddr, sk->sk_num, sk->sk_daddr,
 			      ntohs(sk->sk_dport), sk->sk_state, sk->sk_state,
 			      "retransmission");
+	if (!(cb->sacked & XTCP_SKB_EVER_RETRANS))
+		xs->resent_queued++;
 	cb->sacked |= XTCP_SKB_EVER_RETRANS;
 	xtcp_cc_retransmitted(&xs->cc, xtcp_ts_now(xtcp_clock_ns(), xs->tcb.ts.offset));
 	if ((cb->sacked & (XTCP_SKB_LOST | XTCP_SKB_RETRANS)) == XTCP_SKB_LOST) {
@@ -252,6 +254,10 @@ static u64 xtcp_rack_reo_wnd_ns(const struct xtcp_sock *xs)
  * segment and not delivered is lost once its own round trip plus the
  * reordering window has passed; a retransmission so judged is lost again.
  * Returns how long until the next such verdict is due (0: none is).
+ * While no segment in the queue was sent twice, the queue is in sending
+ * order too, so the walk ends at the first segment sent after the RACK
+ * one (as Linux's walk of its time-sorted list): one step per ACK on a
+ * clean path, not one per segment in flight.
  */
 static u64 xtcp_rack_detect(struct sock *sk, u64 now_ns)
 {
@@ -274,8 +280,11 @@ static u64 xtcp_rack_detect(struct sock *sk, u64 now_ns)
 			continue;
 		if (cb->sent_ns > xs->rack.xmit_ns ||
 		    (cb->sent_ns == xs->rack.xmit_ns &&
-		     !xtcp_seq_before(cb->end_seq, xs->rack.end_seq)))
+		     !xtcp_seq_before(cb->end_seq, xs->rack.end_seq))) {
+			if (!xs->resent_queued)
+				break;
 			continue;
+		}
 		due = cb->sent_ns + (u64)xs->rack.rtt_us * NSEC_PER_USEC + reo_wnd;
 		if (due > now_ns) {
 			wait = max(wait, due - now_ns);
@@ -526,6 +535,8 @@ void xtcp_clean_acked(struct sock *sk, u64 now_ns, u32 ts_rtt_us)
 		u8 marks = XTCP_SKB_CB(skb)->sacked;
 
 		ambiguous |= !!(marks & XTCP_SKB_EVER_RETRANS);
+		if (marks & XTCP_SKB_EVER_RETRANS)
+			xs->resent_queued--;
 		/* Sent once, not SACKed, yet below what was: it came late. */
 		if (sacked && !(marks & (XTCP_SKB_EVER_RETRANS | XTCP_SKB_SACKED)))
 			xtcp_reordering_seen(xs, XTCP_SKB_CB(skb)->seq, prior_high);

@@ -79,6 +79,7 @@ struct xtcp_sock {
 	u32 sacked_segs;	/* segments SACKed: IsLost counts them too */
 	u32 lost_out;
 	u32 retrans_out;
+	u32 resent_queued;	/* skbs in the write queue sent more than once */
 	u32 high_sacked;	/* the highest sequence SACKed, while sacked_out */
 	u32 reordering;		/* segments of reordering seen, 3 to 300 (tp->reordering) */
 	u32 dsacks;		/* DSACKs received (XTCP_INFO) */
