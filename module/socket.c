@@ -148,6 +148,7 @@ static int xtcp_connect(struct socket *sock, struct sockaddr *uaddr, int len, in
 		if (!sk->sk_rcv_saddr)
 			sk->sk_rcv_saddr = fl4.saddr;
 		sk->sk_daddr = fl4.daddr;
+		sk_dst_reset(sk);	/* the route xmit.c caches is this peer's */
 		sk->sk_dport = addr->sxtcp_port;
 		err = sk->sk_num ? xtcp_port_again(sk, false) : xtcp_bind_port(sk, 0, false);
 		if (err)

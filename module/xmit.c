@@ -185,6 +185,47 @@ static int xtcp_ip_out(struct net *net, struct rtable *rt, const struct flowi4 *
 	return ip_local_out(net, NULL, skb);
 }
 
+/*
+ * A connection's route, cached on the socket (sk_dst_cache, as TCP's) and
+ * checked for validity each time (a change in the routes bumps the
+ * generation the check reads): one route lookup for a connection, not one
+ * for each segment. Returned held.
+ */
+static struct rtable *xtcp_sk_route(struct sock *sk, struct flowi4 *fl4)
+{
+	struct dst_entry *dst = sk_dst_check(sk, 0);
+	struct rtable *rt;
+
+	if (dst) {
+		memset(fl4, 0, sizeof(*fl4));
+		fl4->saddr = sk->sk_rcv_saddr;
+		fl4->daddr = sk->sk_daddr;
+		return container_of(dst, struct rtable, dst);
+	}
+	rt = xtcp_route(sock_net(sk), sk->sk_rcv_saddr, sk->sk_daddr, fl4);
+	if (!IS_ERR(rt))
+		sk_dst_set(sk, dst_clone(&rt->dst));
+	return rt;
+}
+
+/* xtcp_output() for a connection's segment, on its cached route. Consumes skb. */
+static int xtcp_output_sk(struct sock *sk, struct sk_buff *skb, const struct xtcp_seg *seg)
+{
+	struct flowi4 fl4;
+	struct rtable *rt;
+
+	if (xtcp_kunit_peer())
+		return xtcp_output(sock_net(sk), sk->sk_rcv_saddr, sk->sk_daddr, skb, seg);
+	if (!xtcp_push_header(skb, seg))
+		return -EINVAL;
+	rt = xtcp_sk_route(sk, &fl4);
+	if (IS_ERR(rt)) {
+		kfree_skb_reason(skb, SKB_DROP_REASON_IP_OUTNOROUTES);
+		return PTR_ERR(rt);
+	}
+	return xtcp_ip_out(sock_net(sk), rt, &fl4, skb, seg);
+}
+
 /* A header-only segment not tied to a socket: RSTs, TIME_WAIT's ACKs. */
 void xtcp_send_raw(struct net *net, __be32 saddr, __be32 daddr,
 		   const struct xtcp_seg *seg)
@@ -298,7 +339,7 @@ int xtcp_send_control(struct sock *sk, u8 flags)
 	skb_reserve(skb, XTCP_MAX_HEADER);
 	xtcp_fill_seg(sk, &seg, xtcp_sk(sk)->tcb.snd_nxt, flags, 0);
 	xtcp_sk(sk)->segs_out++;
-	return xtcp_output(sock_net(sk), sk->sk_rcv_saddr, sk->sk_daddr, skb, &seg);
+	return xtcp_output_sk(sk, skb, &seg);
 }
 
 /* skb of the write queue is sent now: its time, and the counts. */
@@ -328,7 +369,7 @@ static int xtcp_transmit_copy(struct sock *sk, struct sk_buff *skb, bool count)
 	if (count)
 		xtcp_sent(sk, skb, xtcp_clock_ns());
 	xtcp_fill_seg(sk, &seg, cb->seq, cb->flags, skb->len);
-	return xtcp_output(sock_net(sk), sk->sk_rcv_saddr, sk->sk_daddr, out, &seg);
+	return xtcp_output_sk(sk, out, &seg);
 }
 
 int xtcp_transmit(struct sock *sk, struct sk_buff *skb)
@@ -428,7 +469,7 @@ void xtcp_burst_flush(struct sock *sk, struct xtcp_burst *b)
 	if (!b->segs)
 		return;
 	if (b->segs > 1 && !xtcp_kunit_peer()) {
-		rt = xtcp_route(net, sk->sk_rcv_saddr, sk->sk_daddr, &fl4);
+		rt = xtcp_sk_route(sk, &fl4);
 		if (!IS_ERR(rt) && xtcp_gso_dev(rt->dst.dev, b->segs, b->len)) {
 			out = xtcp_burst_skb(b, xs->mss);
 			xtcp_fill_seg(sk, &seg, XTCP_SKB_CB(b->first)->seq,
