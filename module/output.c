@@ -30,6 +30,51 @@ void xtcp_queue_tail(struct sock *sk, struct sk_buff *skb)
 }
 
 /*
+ * Copy len bytes of the user's data onto the end of skb, into page
+ * fragments (the socket's or the task's page_frag, as TCP's): no zeroed
+ * kmalloc for each segment, and the pages go out as they are (a GSO
+ * packet takes references, loopback hands them to the receiver). Returns
+ * the bytes copied, fewer if skb has no fragment left; if none, -EFAULT
+ * or -ENOBUFS.
+ */
+int xtcp_copy_to_frags(struct sock *sk, struct sk_buff *skb, struct iov_iter *from, int len)
+{
+	struct page_frag *pfrag = sk_page_frag(sk);
+	int done = 0, err = 0;
+
+	while (done < len) {
+		int i = skb_shinfo(skb)->nr_frags, copy, got;
+		bool merge;
+
+		if (!sk_page_frag_refill(sk, pfrag)) {
+			err = -ENOBUFS;
+			break;
+		}
+		merge = skb_can_coalesce(skb, i, pfrag->page, pfrag->offset);
+		if (!merge && i >= MAX_SKB_FRAGS)
+			break;
+		copy = min_t(int, len - done, pfrag->size - pfrag->offset);
+		got = copy_page_from_iter(pfrag->page, pfrag->offset, copy, from);
+		if (!got) {
+			err = -EFAULT;
+			break;
+		}
+		if (merge) {
+			skb_frag_size_add(&skb_shinfo(skb)->frags[i - 1], got);
+		} else {
+			skb_fill_page_desc(skb, i, pfrag->page, pfrag->offset, got);
+			get_page(pfrag->page);
+		}
+		pfrag->offset += got;
+		skb->len += got;
+		skb->data_len += got;
+		skb->truesize += got;
+		done += got;
+	}
+	return done ?: err;
+}
+
+/*
  * Copy up to len bytes of the user's data onto the end of the write
  * queue's last skb while it is unsent and short of a full segment, so
  * small writes held by Nagle or a cork leave as one segment. Returns the
@@ -39,31 +84,19 @@ int xtcp_append_tail(struct sock *sk, struct iov_iter *from, size_t len)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *tail = skb_peek_tail(&sk->sk_write_queue);
-	unsigned int truesize;
-	int room;
+	int copied;
 
 	if (!xs->send_head || !tail || tail->len >= xs->mss || skb_cloned(tail) ||
 	    (XTCP_SKB_CB(tail)->flags & (XTCP_FLAG_SYN | XTCP_FLAG_FIN)))
 		return 0;
 	len = min_t(size_t, len, xs->mss - tail->len);
-	room = skb_tailroom(tail);
-	if (room < len) {
-		/* Grow by at least the data held, so byte-sized writes cost linear time. */
-		int grow = max_t(int, len - room,
-				 min_t(int, tail->len, xs->mss - tail->len - room));
-
-		truesize = tail->truesize;
-		if (pskb_expand_head(tail, 0, grow, sk->sk_allocation))
-			return 0;
-		xtcp_wmem_add(sk, tail->truesize - truesize);
-	}
-	if (!copy_from_iter_full(skb_put(tail, len), len, from)) {
-		__skb_trim(tail, tail->len - len);
-		return -EFAULT;
-	}
-	XTCP_SKB_CB(tail)->end_seq += len;
+	copied = xtcp_copy_to_frags(sk, tail, from, len);
+	if (copied <= 0)	/* a new skb tries again, and says why it cannot */
+		return copied == -EFAULT ? -EFAULT : 0;
+	xtcp_wmem_add(sk, copied);
+	XTCP_SKB_CB(tail)->end_seq += copied;
 	WRITE_ONCE(xs->write_seq, XTCP_SKB_CB(tail)->end_seq);
-	return len;
+	return copied;
 }
 
 /*
@@ -132,28 +165,31 @@ static void xtcp_queue_fin(struct sock *sk)
 
 /*
  * Cut an unsent skb after len bytes; the rest becomes a new skb right after
- * it in the write queue (as tcp_fragment()). Data skbs are linear.
+ * it in the write queue (as tcp_fragment()), its page fragments moved over.
  */
 static int xtcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len)
 {
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
-	u32 rest = skb->len - len;
+	u32 linear = skb_headlen(skb) > len ? skb_headlen(skb) - len : 0;
 	struct sk_buff *tail;
+	u32 moved;
 
-	tail = alloc_skb(XTCP_MAX_HEADER + rest, GFP_ATOMIC);
+	tail = alloc_skb(XTCP_MAX_HEADER + linear, GFP_ATOMIC);
 	if (!tail)
 		return -ENOBUFS;
 	skb_reserve(tail, XTCP_MAX_HEADER);
-	skb_put_data(tail, skb->data + len, rest);
+	skb_split(skb, tail, len);
+	moved = tail->data_len;
+	tail->truesize += moved;
+	skb->truesize -= moved;
 	XTCP_SKB_CB(tail)->seq = cb->seq + len;
 	XTCP_SKB_CB(tail)->end_seq = cb->end_seq;
 	/* As tcp_fragment(): PSH and FIN belong to the end, the second part. */
 	XTCP_SKB_CB(tail)->flags = cb->flags;
 	cb->flags &= ~(XTCP_FLAG_PSH | XTCP_FLAG_FIN);
 	cb->end_seq = cb->seq + len;
-	skb_trim(skb, len);
 	__skb_queue_after(&sk->sk_write_queue, skb, tail);
-	xtcp_wmem_add(sk, tail->truesize);
+	xtcp_wmem_add(sk, tail->truesize - moved);
 	return 0;
 }
 

@@ -417,17 +417,19 @@ static int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 			continue;
 		}
 		chunk = min_t(size_t, size - copied, xs->mss);
-		skb = alloc_skb(XTCP_MAX_HEADER + chunk, sk->sk_allocation);
+		skb = alloc_skb(XTCP_MAX_HEADER, sk->sk_allocation);
 		if (!skb) {
 			err = -ENOBUFS;
 			goto error;
 		}
 		skb_reserve(skb, XTCP_MAX_HEADER);
-		if (!copy_from_iter_full(skb_put(skb, chunk), chunk, &msg->msg_iter)) {
+		err = xtcp_copy_to_frags(sk, skb, &msg->msg_iter, chunk);
+		if (err <= 0) {
 			kfree_skb(skb);
-			err = -EFAULT;
+			err = err ?: -ENOBUFS;
 			goto error;
 		}
+		chunk = err;
 		tail = skb_peek_tail(&sk->sk_write_queue);
 		XTCP_SKB_CB(skb)->seq = tail ? XTCP_SKB_CB(tail)->end_seq : xs->tcb.snd_nxt;
 		XTCP_SKB_CB(skb)->end_seq = XTCP_SKB_CB(skb)->seq + chunk;

@@ -6,7 +6,8 @@
  * front (as TCP does), so a retransmission is the same skb sent again.
  * The checksum is left to the device, or to the stack just before it
  * (CHECKSUM_PARTIAL, as TCP's). New full segments sent in one push leave
- * as one GSO packet where the route stays in this host (a burst, below).
+ * as one GSO packet where the route stays in this host (a burst, below),
+ * sharing the write queue's pages.
  */
 #include <kunit/visibility.h>
 #include <linux/if_ether.h>
@@ -395,26 +396,56 @@ static bool xtcp_gso_dev(const struct net_device *dev, u16 segs, u32 len)
 	       len + sizeof(struct iphdr) + XTCP_HDR_MAX <= READ_ONCE(dev->gso_max_size);
 }
 
-/* The burst's segments in one skb: page fragments, copied from the write queue. */
+/*
+ * from's page fragments onto the end of to, as references (merged with
+ * to's last where they run on in the same page). Nonzero if they do not
+ * fit in MAX_SKB_FRAGS.
+ */
+static int xtcp_frags_append(struct sk_buff *to, const struct sk_buff *from)
+{
+	const struct skb_shared_info *sh = skb_shinfo(from);
+	int j;
+
+	for (j = 0; j < sh->nr_frags; j++) {
+		const skb_frag_t *f = &sh->frags[j];
+		int n = skb_shinfo(to)->nr_frags;
+		u32 size = skb_frag_size(f);
+
+		if (skb_can_coalesce(to, n, skb_frag_page(f), skb_frag_off(f))) {
+			skb_frag_size_add(&skb_shinfo(to)->frags[n - 1], size);
+		} else {
+			if (n >= MAX_SKB_FRAGS)
+				return -EMSGSIZE;
+			skb_fill_page_desc(to, n, skb_frag_page(f), skb_frag_off(f), size);
+			get_page(skb_frag_page(f));
+		}
+		to->len += size;
+		to->data_len += size;
+		to->truesize += size;
+	}
+	return 0;
+}
+
+/*
+ * The burst's segments in one skb, without a copy: it takes references to
+ * their pages (the write queue's skbs keep theirs until ACKed, as a clone
+ * shares them). NULL if a segment's data is not all in pages or they do
+ * not fit in one skb: then they go one by one.
+ */
 static struct sk_buff *xtcp_burst_skb(const struct xtcp_burst *b, u16 mss)
 {
 	struct sk_buff *out, *skb = b->first;
-	u32 off = 0;
-	int err, i;
+	int i;
 
-	out = alloc_skb_with_frags(XTCP_MAX_HEADER, b->len, PAGE_ALLOC_COSTLY_ORDER, &err,
-				   GFP_ATOMIC);
+	out = alloc_skb(XTCP_MAX_HEADER, GFP_ATOMIC);
 	if (!out)
 		return NULL;
 	skb_reserve(out, XTCP_MAX_HEADER);
-	out->len = b->len;
-	out->data_len = b->len;
 	for (i = 0; i < b->segs; i++, skb = skb->next) {
-		if (skb_store_bits(out, off, skb->data, skb->len)) {
+		if (skb_headlen(skb) || xtcp_frags_append(out, skb)) {
 			kfree_skb(out);
 			return NULL;
 		}
-		off += skb->len;
 	}
 	skb_shinfo(out)->gso_size = mss;
 	skb_shinfo(out)->gso_type = SKB_GSO_TCPV4;
@@ -437,7 +468,7 @@ int xtcp_burst_add(struct sock *sk, struct xtcp_burst *b, struct sk_buff *skb)
 	if (b->segs && (b->last_len != xs->mss || b->len + skb->len > XTCP_GSO_MAX ||
 			skb != b->last->next))
 		xtcp_burst_flush(sk, b);
-	if (!skb->len || (flags & (XTCP_FLAG_SYN | XTCP_FLAG_FIN)) || skb_is_nonlinear(skb)) {
+	if (!skb->len || (flags & (XTCP_FLAG_SYN | XTCP_FLAG_FIN))) {
 		xtcp_burst_flush(sk, b);
 		return xtcp_transmit(sk, skb);
 	}

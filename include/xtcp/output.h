@@ -86,6 +86,7 @@ static inline void xtcp_push(struct sock *sk)
 void xtcp_queue_tail(struct sock *sk, struct sk_buff *skb);
 void xtcp_mark_push(struct sock *sk);
 bool xtcp_forced_push(const struct xtcp_sock *xs);
+int xtcp_copy_to_frags(struct sock *sk, struct sk_buff *skb, struct iov_iter *from, int len);
 int xtcp_append_tail(struct sock *sk, struct iov_iter *from, size_t len);
 void xtcp_window_probe(struct sock *sk);
 bool xtcp_send_new_probe(struct sock *sk);
