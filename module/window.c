@@ -72,13 +72,20 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_window_update_due);
 /*
  * The room we can offer: half the free receive buffer (the rest covers
  * skb overhead), at most what 16 bits hold at our window-scale shift;
- * none while the namespace is over net.xtcp.mem's high mark.
+ * none while the namespace is over net.xtcp.mem's high mark. Receiver
+ * SWS avoidance (RFC 9293 3.8.6.2.2) as Linux's __tcp_select_window():
+ * with less than half the buffer's window free, less than a segment (or a
+ * sixteenth of the buffer) is offered as none, and the window opens again
+ * by a segment at least (xtcp_window_update_due()).
  */
 u32 xtcp_rcv_window(const struct sock *sk)
 {
 	int free = xtcp_rcvbuf(sk) - atomic_read(&sk->sk_rmem_alloc);
 	u32 wnd = free > 0 && !xtcp_rmem_refused(sk) ? free / 2 : 0;
+	u32 full = xtcp_rcvbuf(sk) / 2;
 
+	if (wnd < full / 2 && (wnd < xtcp_sk(sk)->mss || wnd < full / 8))
+		wnd = 0;
 	return min_t(u32, wnd, (u32)U16_MAX << xtcp_sk(sk)->rcv_wscale);
 }
 
