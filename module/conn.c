@@ -65,6 +65,9 @@ void xtcp_done(struct sock *sk, int err, const char *why)
 static void xtcp_sk_destruct(struct sock *sk)
 {
 	kfree(xtcp_sk(sk)->history);
+	/* The route xmit.c cached (the core leaves it to the protocol, as inet_sock_destruct()). */
+	dst_release(rcu_dereference_protected(sk->sk_dst_cache, 1));
+	RCU_INIT_POINTER(sk->sk_dst_cache, NULL);
 	__skb_queue_purge(&sk->sk_receive_queue);
 	xtcp_purge_queues(sk);
 	/* A timer's own handler may drop the last reference: queued is the bug. */
