@@ -71,14 +71,18 @@ def repeated(metrics, args, ns=None, addr="127.0.0.1"):
     return got
 
 
-def slab_bytes():
-    """Kernel memory in slab objects in use: each cache's active objects times their size."""
-    total = 0
+def slab_caches():
+    """Kernel memory in slab objects in use, by cache: active objects times their size."""
+    caches = {}
     with open("/proc/slabinfo") as f:
         for line in f.readlines()[2:]:
             w = line.split()
-            total += int(w[1]) * int(w[3])
-    return total
+            caches[w[0]] = caches.get(w[0], 0) + int(w[1]) * int(w[3])
+    return caches
+
+
+def slab_bytes():
+    return sum(slab_caches().values())
 
 
 def settle():
@@ -119,7 +123,8 @@ def idle(proto, marks, results):
     server = start([proto, "serve", "127.0.0.1", str(PORT[proto])], ns, "serving")
     holder = start([proto, "hold", "127.0.0.1", str(HOLD_PORT[proto])], ns, "holding")
     settle()
-    base = slab_bytes()
+    base_caches = slab_caches()
+    base = sum(base_caches.values())
     opener = start([proto, "open", "127.0.0.1", str(HOLD_PORT[proto])] + [str(m) for m in marks],
                    ns)
     for mark in marks:
@@ -127,7 +132,11 @@ def idle(proto, marks, results):
         if line.split() != ["open", str(mark)]:
             sys.exit("xbench open: %r" % line)
         settle()
-        results["mem", mark][proto] = (slab_bytes() - base) / mark
+        caches = slab_caches()
+        results["mem", mark][proto] = (sum(caches.values()) - base) / mark
+        if mark == marks[-1]:
+            results["caches"][proto] = sorted(
+                ((caches[c] - base_caches.get(c, 0)) / mark, c) for c in caches)[::-1][:8]
         results["proc", mark][proto] = client([proto, "read", PROC[proto]], ns)["ms"]
         if mark == marks[-1]:
             for _ in range(REPS):
@@ -195,7 +204,7 @@ def main():
     if wanted("idle"):
         marks = sorted({m for m in (1000, 10000, CONNS) if m <= CONNS})
         results = {k: {} for k in [("mem", m) for m in marks] + [("proc", m) for m in marks]}
-        results.update(rr_idle={p: [] for p in PROTOS}, tw={}, tw_n={})
+        results.update(rr_idle={p: [] for p in PROTOS}, tw={}, tw_n={}, caches={})
         empty = {p: [] for p in PROTOS}
         for _ in range(REPS):
             for p in PROTOS:
@@ -224,6 +233,12 @@ def main():
         p.kill()
         p.wait()
     report()
+    if wanted("idle"):
+        print("\nWhere an idle connection's memory goes (bytes per connection, both ends, "
+              "by slab cache; caches of the same size may be merged):")
+        for p in PROTOS:
+            print("  %-5s %s" % (p, ", ".join("%s %.0f" % (c, b)
+                                           for b, c in results["caches"][p] if b >= 16)))
 
 
 def cell(values):
