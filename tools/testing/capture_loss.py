@@ -18,13 +18,13 @@ XTCP_SMOKE: also run on Debian's stock kernel.
 """
 import hashlib
 import os
-import socket
 import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "pylib"))
-from xtcptest import (IPPROTO, XSocket, accept_one, check, finish, in_netns,  # noqa: E402
-                      recv_digest, setns, sh, start_tcpdump, stop_tcpdump, veth_pair)
+from xtcptest import (IPPROTO, accept_one, check, finish, in_netns,  # noqa: E402
+                      recv_digest, send_all_and_close, setns, sh, start_tcpdump, stop_tcpdump,
+                      veth_pair)
 
 A, B = "xtcp-ca-%d" % os.getpid(), "xtcp-cb-%d" % os.getpid()
 N = 4 << 20
@@ -50,12 +50,7 @@ try:
     pid = in_netns(B, server, w)
     os.read(r, 1)
     setns(A)
-    c = XSocket()
-    c.connect("10.10.0.2", PORT)
-    c.sendall(data)
-    c.shutdown(socket.SHUT_WR)
-    c.recv(1)
-    c.close()
+    send_all_and_close("10.10.0.2", PORT, data)
     _, status = os.waitpid(pid, 0)
     check(status == 0, "4 MiB through 5% loss arrive intact (SHA-256 at the receiver)")
     stop_tcpdump(dump, pcap)

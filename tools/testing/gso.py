@@ -25,8 +25,8 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "pylib"))
-from xtcptest import (XSocket, accept_one, check, finish, in_netns, recv_digest,  # noqa: E402
-                      setns, sh, stats, veth_pair)
+from xtcptest import (accept_one, check, finish, in_netns, recv_digest,  # noqa: E402
+                      send_all_and_close, setns, sh, stats, veth_pair)
 
 A, B = "xtcp-ga-%d" % os.getpid(), "xtcp-gb-%d" % os.getpid()
 N = 4 << 20
@@ -62,12 +62,7 @@ def transfer(port):
     pid = in_netns(B, server, w, port)
     os.read(r, 1)
     before, out_before, gso_before = tx_packets("va"), stats()["OutSegs"], stats()["OutGsoPackets"]
-    c = XSocket()
-    c.connect("10.12.0.2", port)
-    c.sendall(data)
-    c.shutdown(socket.SHUT_WR)
-    c.recv(1)
-    c.close()
+    send_all_and_close("10.12.0.2", port, data)
     _, status = os.waitpid(pid, 0)
     return (status == 0, tx_packets("va") - before, stats()["OutSegs"] - out_before,
             stats()["OutGsoPackets"] - gso_before)

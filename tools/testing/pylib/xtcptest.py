@@ -456,6 +456,16 @@ def accept_one(ip, port, ready_w, new=None):
     return s
 
 
+def send_all_and_close(ip, port, data):
+    """Connect to ip:port, send data, half-close, and close once the peer has."""
+    c = XSocket()
+    c.connect(ip, port)
+    c.sendall(data)
+    c.shutdown(socket.SHUT_WR)
+    c.recv(1)
+    c.close()
+
+
 def recv_digest(s):
     """Read s to EOF: (bytes read, their SHA-256)."""
     h, got = hashlib.sha256(), 0
