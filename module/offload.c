@@ -4,9 +4,9 @@
  * one for its own): a GSO packet that xmit.c's burst made is cut here into
  * its segments when it meets a device that cannot take it whole (or netem
  * corrupting it), exactly as tcp_gso_segment() cuts TCP's: xtcp's header
- * is TCP's layout. Each segment gets its sequence number; FIN, PSH and
- * CWR stay on the last (RFC 9293 3.10.7 reads them there); the checksum,
- * over xtcp's pseudo-header, is adjusted for each segment's length.
+ * is TCP's layout. Each segment gets its sequence number; FIN and PSH
+ * stay on the last, CWR on the first (as TCP's); the checksum, over
+ * xtcp's pseudo-header, is adjusted for each segment's length.
  */
 #include <linux/skbuff.h>
 #include <linux/tcp.h>
