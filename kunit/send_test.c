@@ -65,6 +65,23 @@ static const struct send_case send_cases[] = {
 	  .sends = 1 },
 	{ "window probe ignores cwnd and the cork", 100, 2 * MSS, MSS, 65535, 65535,
 	  .cork = true, .how = XTCP_PUSH_PROBE, .sends = 100 },
+	/* An skb of several segments (GSO routes): whole segments, as tcp_mss_split_point(). */
+	{ "several segments, open windows: all", 10 * MSS, 0, 20 * MSS, 65535, 65535,
+	  .sends = 10 * MSS },
+	{ "several segments, cwnd takes three", 10 * MSS, 2 * MSS, 5 * MSS, 65535, 65535,
+	  .sends = 3 * MSS },
+	{ "several segments, cwnd room under one: held", 10 * MSS, 2 * MSS, 2 * MSS + 500,
+	  65535, 65535, .sends = 0 },
+	{ "several segments, the peer's window takes four", 10 * MSS, 0, 20 * MSS, 4 * MSS + 300,
+	  65535, .sends = 4 * MSS },
+	{ "several and a partial, a small one unacked: the partial waits", 3 * MSS + 100, 100,
+	  20 * MSS, 65535, 65535, .small_unacked = true, .sends = 3 * MSS },
+	{ "several and a partial, NODELAY: all", 3 * MSS + 100, 100, 20 * MSS, 65535, 65535,
+	  .small_unacked = true, .nodelay = true, .sends = 3 * MSS + 100 },
+	{ "several and a partial, nothing small unacked: all", 3 * MSS + 100, 0, 20 * MSS,
+	  65535, 65535, .sends = 3 * MSS + 100 },
+	{ "several and a partial, corked: the whole ones", 3 * MSS + 100, 0, 20 * MSS,
+	  65535, 65535, .cork = true, .sends = 3 * MSS },
 };
 
 static void send_case_desc(const struct send_case *c, char *desc)

@@ -8,6 +8,9 @@
  */
 #include <kunit/visibility.h>
 #include <linux/skbuff.h>
+#ifdef XTCP_HAVE_SKBUFF_REF_H
+#include <linux/skbuff_ref.h>
+#endif
 #include <linux/uio.h>
 
 #include "xtcp/ack.h"
@@ -75,8 +78,20 @@ int xtcp_copy_to_frags(struct sock *sk, struct sk_buff *skb, struct iov_iter *fr
 }
 
 /*
+ * How much one write-queue skb holds (Linux's size_goal): where the route
+ * takes xtcp's GSO packets, the whole segments one carries, so that 64 KiB
+ * costs one skb and not 45, and goes as one; else one segment.
+ */
+u32 xtcp_size_goal(const struct xtcp_sock *xs)
+{
+	if (!xs->gso_ok || !xs->mss || xs->mss > XTCP_GSO_MAX / 2)
+		return xs->mss;
+	return XTCP_GSO_MAX / xs->mss * xs->mss;
+}
+
+/*
  * Copy up to len bytes of the user's data onto the end of the write
- * queue's last skb while it is unsent and short of a full segment, so
+ * queue's last skb while it is unsent and short of the size goal, so
  * small writes held by Nagle or a cork leave as one segment. Returns the
  * bytes taken (0: start a new skb) or -EFAULT.
  */
@@ -84,12 +99,13 @@ int xtcp_append_tail(struct sock *sk, struct iov_iter *from, size_t len)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *tail = skb_peek_tail(&sk->sk_write_queue);
+	u32 goal = xtcp_size_goal(xs);
 	int copied;
 
-	if (!xs->send_head || !tail || tail->len >= xs->mss || skb_cloned(tail) ||
+	if (!xs->send_head || !tail || tail->len >= goal || skb_cloned(tail) ||
 	    (XTCP_SKB_CB(tail)->flags & (XTCP_FLAG_SYN | XTCP_FLAG_FIN)))
 		return 0;
-	len = min_t(size_t, len, xs->mss - tail->len);
+	len = min_t(size_t, len, goal - tail->len);
 	copied = xtcp_copy_to_frags(sk, tail, from, len);
 	if (copied <= 0)	/* a new skb tries again, and says why it cannot */
 		return copied == -EFAULT ? -EFAULT : 0;
@@ -164,16 +180,37 @@ static void xtcp_queue_fin(struct sock *sk)
 }
 
 /*
- * Cut an unsent skb after len bytes; the rest becomes a new skb right after
- * it in the write queue (as tcp_fragment()), its page fragments moved over.
+ * A write-queue skb about to change: if a clone in flight shares its data,
+ * it takes a copy of its own (skb_unclone()), charged as before
+ * (skb_unclone_keeptruesize(), which 6.1 does not export).
  */
-static int xtcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len)
+static int xtcp_unclone(struct sk_buff *skb)
 {
-	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
-	u32 linear = skb_headlen(skb) > len ? skb_headlen(skb) - len : 0;
-	struct sk_buff *tail;
-	u32 moved;
+	unsigned int truesize = skb->truesize;
+	int err = skb_unclone(skb, GFP_ATOMIC);
 
+	skb->truesize = truesize;
+	return err;
+}
+
+/*
+ * Cut a write-queue skb after len bytes; the rest becomes a new skb right
+ * after it (as tcp_fragment()), its page fragments moved over. A sent one
+ * may be cut too (a SACK block's edge, what cwnd lets go again): both parts
+ * keep its sending time and marks, whose byte counts do not change; it
+ * must not be marked SACKed, whose count is in segments.
+ */
+int xtcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	struct sk_buff *tail;
+	u32 linear, moved;
+
+	/* A clone in flight shares the fragments skb_split() moves. */
+	if (xtcp_unclone(skb))
+		return -ENOBUFS;
+	linear = skb_headlen(skb) > len ? skb_headlen(skb) - len : 0;
 	tail = alloc_skb(XTCP_MAX_HEADER + linear, GFP_ATOMIC);
 	if (!tail)
 		return -ENOBUFS;
@@ -182,14 +219,56 @@ static int xtcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len)
 	moved = tail->data_len;
 	tail->truesize += moved;
 	skb->truesize -= moved;
+	*XTCP_SKB_CB(tail) = *cb;
 	XTCP_SKB_CB(tail)->seq = cb->seq + len;
-	XTCP_SKB_CB(tail)->end_seq = cb->end_seq;
 	/* As tcp_fragment(): PSH and FIN belong to the end, the second part. */
-	XTCP_SKB_CB(tail)->flags = cb->flags;
 	cb->flags &= ~(XTCP_FLAG_PSH | XTCP_FLAG_FIN);
 	cb->end_seq = cb->seq + len;
+	if (cb->sacked & XTCP_SKB_EVER_RETRANS)
+		xs->resent_queued++;
 	__skb_queue_after(&sk->sk_write_queue, skb, tail);
 	xtcp_wmem_add(sk, tail->truesize - moved);
+	return 0;
+}
+
+/*
+ * SND.UNA passed the first len bytes of a sent skb: free them now (as
+ * tcp_trim_head()), not when the rest is acknowledged. The caller keeps
+ * the scoreboard's counts.
+ */
+int xtcp_trim_head(struct sock *sk, struct sk_buff *skb, u32 len)
+{
+	u32 head = min(len, skb_headlen(skb)), eat = len - head;
+	struct skb_shared_info *sh;
+	int i, k = 0;
+
+	/* A clone in flight shares the fragments this changes. */
+	if (xtcp_unclone(skb))
+		return -ENOBUFS;
+	sh = skb_shinfo(skb);
+	__skb_pull(skb, head);
+	for (i = 0; i < sh->nr_frags; i++) {
+		u32 size = skb_frag_size(&sh->frags[i]);
+
+		if (size <= eat) {
+			skb_frag_unref(skb, i);
+			eat -= size;
+			continue;
+		}
+		sh->frags[k] = sh->frags[i];
+		if (eat) {
+			skb_frag_off_add(&sh->frags[k], eat);
+			skb_frag_size_sub(&sh->frags[k], eat);
+			eat = 0;
+		}
+		k++;
+	}
+	sh->nr_frags = k;
+	skb->data_len -= len - head;
+	skb->len -= len - head;
+	skb->truesize -= len;
+	xtcp_wmem_add(sk, -(int)len);
+	XTCP_SKB_CB(skb)->seq += len;
 	return 0;
 }
 
@@ -212,13 +291,15 @@ static bool xtcp_nagle_holds(const struct xtcp_tcb *tcb, const struct xtcp_send_
 }
 
 /*
- * The send decision: how much of the first unsent segment may go now: all
- * of it, a part that fills the window, or nothing. The congestion window
- * (RFC 5681) lets a segment go if it fits, or if nothing is in flight;
- * Nagle and the cork may hold a small one; RFC 9293 3.8.6.2.1 (sender's
- * silly window avoidance) sends a part only if it is a full segment or half
- * the largest window the peer has offered, unless a window probe takes
- * whatever fits. Pure: KUnit's xtcp_send suite drives it.
+ * The send decision: how much of the first unsent skb may go now: all of
+ * it, a part that fills a window, or nothing. The congestion window (RFC
+ * 5681) lets a segment go if it fits, or if nothing is in flight, and of
+ * an skb of several segments the whole ones that fit (Linux's
+ * tcp_mss_split_point()); Nagle and the cork may hold a small one, or the
+ * partial segment at the end of a longer one; RFC 9293 3.8.6.2.1 (sender's
+ * silly window avoidance) sends a part only if it is a full segment or
+ * half the largest window the peer has offered, unless a window probe
+ * takes whatever fits. Pure: KUnit's xtcp_send suite drives it.
  */
 u32 xtcp_send_decide(const struct xtcp_tcb *tcb, const struct xtcp_send_cond *c,
 		     enum xtcp_push_how how)
@@ -226,16 +307,31 @@ u32 xtcp_send_decide(const struct xtcp_tcb *tcb, const struct xtcp_send_cond *c,
 	u32 wnd_end = tcb->snd_una + tcb->snd_wnd;
 	u32 room = xtcp_seq_after(wnd_end, c->seq) ? wnd_end - c->seq : 0;
 	bool probe = how == XTCP_PUSH_PROBE;
+	u32 mss = max_t(u32, c->mss, 1), len = c->len;
 
 	/* SYN and FIN take no window. */
-	if (!c->len)
+	if (!len)
 		return 0;
-	if (!probe && c->in_flight && c->in_flight + c->len > c->cwnd)
-		return 0;
+	if (!probe && c->in_flight && c->in_flight + len > c->cwnd) {
+		u32 cwnd_room = c->cwnd > c->in_flight ? c->cwnd - c->in_flight : 0;
+
+		len = cwnd_room - cwnd_room % mss;
+		if (!len)
+			return 0;
+	}
 	if (!probe && xtcp_nagle_holds(tcb, c, how))
 		return 0;
-	if (room >= c->len)
-		return c->len;
+	if (!probe && len == c->len && len > mss && len % mss) {
+		struct xtcp_send_cond tail = *c;
+
+		tail.len = len % mss;
+		if (xtcp_nagle_holds(tcb, &tail, how))
+			len -= tail.len;
+	}
+	if (room >= len)
+		return len;
+	if (!probe && room >= mss)
+		return room - room % mss;
 	if (probe || room >= min_t(u32, c->mss, tcb->max_snd_wnd / 2))
 		return room;
 	return 0;
@@ -282,8 +378,8 @@ static bool xtcp_send_head(struct sock *sk, enum xtcp_push_how how, struct xtcp_
 	xs->tcb.snd_nxt = XTCP_SKB_CB(skb)->end_seq;
 	if (skb->len)
 		xtcp_ack_data_sent(sk, XTCP_SKB_CB(skb)->sent_ns);
-	if (skb->len && skb->len < xs->mss)
-		xs->tcb.snd_sml = xs->tcb.snd_nxt;	/* for Nagle */
+	if (skb->len && skb->len % max_t(u32, xs->mss, 1))
+		xs->tcb.snd_sml = xs->tcb.snd_nxt;	/* for Nagle: it ends short */
 	xs->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
 			NULL : skb_queue_next(&sk->sk_write_queue, skb);
 	return true;
@@ -299,8 +395,12 @@ bool xtcp_send_new_probe(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb = xs->send_head;
 
-	if (!skb || !skb->len ||
-	    xtcp_seq_after(XTCP_SKB_CB(skb)->end_seq, xs->tcb.snd_una + xs->tcb.snd_wnd))
+	if (!skb || !skb->len)
+		return false;
+	/* One segment (tcp_send_loss_probe() sends one). */
+	if (skb->len > xs->mss && xtcp_fragment(sk, skb, xs->mss))
+		return false;
+	if (xtcp_seq_after(XTCP_SKB_CB(skb)->end_seq, xs->tcb.snd_una + xs->tcb.snd_wnd))
 		return false;
 	return xtcp_send_head(sk, XTCP_PUSH_PROBE, NULL);
 }

@@ -60,7 +60,7 @@ static void xtcp_unmark(struct xtcp_sock *xs, struct sk_buff *skb, u8 marks)
 	marks &= cb->sacked;
 	if (marks & XTCP_SKB_SACKED) {
 		xs->sacked_out -= span;
-		xs->sacked_segs--;
+		xs->sacked_segs -= xtcp_skb_pcount(skb, xs->mss);
 	}
 	if (marks & XTCP_SKB_LOST)
 		xs->lost_out -= span;
@@ -102,6 +102,20 @@ int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 }
 
 /*
+ * Send skb again, at most segs segments of it: the rest, cut off, waits
+ * its turn (tcp_retransmit_skb() cuts at what cwnd allows). SACKed skbs,
+ * whose count is in segments, are not cut.
+ */
+static int xtcp_retransmit_part(struct sock *sk, struct sk_buff *skb, u32 segs)
+{
+	u32 mss = max_t(u32, xtcp_sk(sk)->mss, 1);
+
+	if (xtcp_skb_pcount(skb, mss) > segs && !(XTCP_SKB_CB(skb)->sacked & XTCP_SKB_SACKED))
+		xtcp_fragment(sk, skb, max_t(u32, segs, 1) * mss);
+	return xtcp_retransmit_skb(sk, skb);
+}
+
+/*
  * Send the oldest unacknowledged segment again, whatever cwnd says: the
  * RTO ran out, three duplicate ACKs or a partial ACK said it is lost, or a
  * SYN came again. It is taken as lost, and as sent again.
@@ -113,13 +127,18 @@ void xtcp_retransmit(struct sock *sk)
 	if (!skb || skb == xtcp_sk(sk)->send_head)
 		return;
 	xtcp_mark_lost(xtcp_sk(sk), skb);
-	xtcp_retransmit_skb(sk, skb);
+	xtcp_retransmit_part(sk, skb, 1);
 }
 
-/* The oldest segment lost and not yet sent again goes. False if none went. */
+/*
+ * The oldest segment lost and not yet sent again goes, with those after it
+ * in its skb as far as cwnd allows (one at least). False if none went.
+ */
 bool xtcp_resend_lost(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 flight = xtcp_in_flight(xs), mss = max_t(u32, xs->mss, 1);
+	u32 room = xs->cc.cwnd > flight ? xs->cc.cwnd - flight : 0;
 	struct sk_buff *skb;
 
 	skb_queue_walk(&sk->sk_write_queue, skb) {
@@ -128,7 +147,7 @@ bool xtcp_resend_lost(struct sock *sk)
 		if (skb == xs->send_head)
 			break;
 		if ((marks & (XTCP_SKB_LOST | XTCP_SKB_RETRANS)) == XTCP_SKB_LOST)
-			return !xtcp_retransmit_skb(sk, skb);
+			return !xtcp_retransmit_part(sk, skb, room / mss);
 	}
 	return false;
 }
@@ -374,8 +393,13 @@ void xtcp_loss_probe(struct sock *sk)
 			break;
 		last = skb;
 	}
-	if (last)
-		xtcp_retransmit_skb(sk, last);
+	if (!last)
+		return;
+	/* Only the last segment of an skb of several (tcp_send_loss_probe()). */
+	if (xtcp_skb_pcount(last, xs->mss) > 1 && !(XTCP_SKB_CB(last)->sacked & XTCP_SKB_SACKED) &&
+	    !xtcp_fragment(sk, last, last->len - (last->len % xs->mss ?: xs->mss)))
+		last = skb_queue_next(&sk->sk_write_queue, last);
+	xtcp_retransmit_skb(sk, last);
 }
 
 /* The ACK passed what was sent before the probe: another may go. */
@@ -415,8 +439,15 @@ static unsigned int xtcp_sack_mark(struct sock *sk, const struct xtcp_seg *seg,
 
 			if (skb == xs->send_head || !xtcp_seq_before(cb->seq, end))
 				break;
-			if (xtcp_seq_before(cb->seq, start) || xtcp_seq_after(cb->end_seq, end) ||
-			    (cb->sacked & XTCP_SKB_SACKED))
+			if (cb->sacked & XTCP_SKB_SACKED)
+				continue;
+			/* A block's edge inside an skb of several segments cuts it there. */
+			if (xtcp_seq_before(cb->seq, start) && xtcp_seq_after(cb->end_seq, start) &&
+			    !xtcp_fragment(sk, skb, start - cb->seq))
+				continue;
+			if (xtcp_seq_after(cb->end_seq, end) && xtcp_seq_before(cb->seq, end))
+				xtcp_fragment(sk, skb, end - cb->seq);
+			if (xtcp_seq_before(cb->seq, start) || xtcp_seq_after(cb->end_seq, end))
 				continue;
 			if (!(cb->sacked & XTCP_SKB_EVER_RETRANS))
 				xtcp_reordering_seen(xs, cb->seq, prior_high);
@@ -426,7 +457,7 @@ static unsigned int xtcp_sack_mark(struct sock *sk, const struct xtcp_seg *seg,
 				xs->high_sacked = cb->end_seq;
 			cb->sacked |= XTCP_SKB_SACKED;
 			xs->sacked_out += xtcp_skb_span(skb);
-			xs->sacked_segs++;
+			xs->sacked_segs += xtcp_skb_pcount(skb, xs->mss);
 		}
 	}
 	return taken;
@@ -517,6 +548,28 @@ bool xtcp_sack_update(struct sock *sk, const struct xtcp_seg *seg, u64 now_ns)
 }
 
 /*
+ * SND.UNA is inside skb, an skb of several segments: the bytes it passed
+ * are freed now (tcp_tso_acked()), and their marks' counts. A SACKed skb
+ * keeps them until the rest is acknowledged. True if it was trimmed.
+ */
+static bool xtcp_ack_part(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	u32 acked = xs->tcb.snd_una - cb->seq;
+	u8 marks = cb->sacked;
+
+	if (!skb->len || (marks & XTCP_SKB_SACKED) || xtcp_trim_head(sk, skb, acked))
+		return false;
+	if (marks & XTCP_SKB_LOST)
+		xs->lost_out -= acked;
+	if (marks & XTCP_SKB_RETRANS)
+		xs->retrans_out -= acked;
+	xs->bytes_acked += acked;
+	return true;
+}
+
+/*
  * Free what SND.UNA has passed, its marks with it, and measure the round
  * trip by the newest segment it covers, unless one of them was sent more
  * than once (Karn's rule): then by the echoed timestamp, ts_rtt_us (RFC
@@ -548,6 +601,12 @@ void xtcp_clean_acked(struct sock *sk, u64 now_ns, u32 ts_rtt_us)
 		__skb_unlink(skb, &sk->sk_write_queue);
 		xtcp_wmem_add(sk, -skb->truesize);
 		consume_skb(skb);
+	}
+	if (skb && skb != xs->send_head &&
+	    xtcp_seq_after(xs->tcb.snd_una, XTCP_SKB_CB(skb)->seq) && xtcp_ack_part(sk, skb)) {
+		ambiguous |= !!(XTCP_SKB_CB(skb)->sacked & XTCP_SKB_EVER_RETRANS);
+		xtcp_rack_advance(xs, skb, now_ns);
+		sent_ns = XTCP_SKB_CB(skb)->sent_ns;
 	}
 	/* A round trip under a microsecond (loopback, a coarse clock) counts as 1 us. */
 	if (sent_ns && (!ambiguous || ts_rtt_us)) {

@@ -416,7 +416,7 @@ static int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 			copied += err;
 			continue;
 		}
-		chunk = min_t(size_t, size - copied, xs->mss);
+		chunk = min_t(size_t, size - copied, xtcp_size_goal(xs));
 		skb = alloc_skb(XTCP_MAX_HEADER, sk->sk_allocation);
 		if (!skb) {
 			err = -ENOBUFS;

@@ -20,6 +20,7 @@
 
 #include "xtcp/input.h"
 #include "xtcp/output.h"
+#include "xtcp/seq.h"
 #include "xtcp/sock.h"
 #include "xtcp/state.h"
 #include "xtcp/timers.h"
@@ -187,6 +188,30 @@ static int xtcp_ip_out(struct net *net, struct rtable *rt, const struct flowi4 *
 }
 
 /*
+ * GSO (as TCP's TSO packets): a burst's full segments leave as one packet
+ * of gso_segs segments of gso_size bytes each (the last may be shorter),
+ * under the first one's header, cut only where they must be: at a device
+ * that cannot take it whole, by xtcp_gso_segment(). On loopback and veth
+ * the receiver takes it whole, as one segment. Only those two, since the
+ * packet stays in this host there, where xtcp's own offload cuts it: a
+ * NIC's TSO or a virtio host would take it for TCP's.
+ */
+static bool xtcp_gso_fits(const struct net_device *dev, u32 segs, u32 len)
+{
+	return (dev->features & NETIF_F_GSO) && segs <= READ_ONCE(dev->gso_max_segs) &&
+	       len + sizeof(struct iphdr) + XTCP_HDR_MAX <= READ_ONCE(dev->gso_max_size);
+}
+
+/* Whether a route's device takes GSO packets of XTCP_GSO_MAX (xs->gso_ok). */
+static bool xtcp_gso_dev(const struct net_device *dev, u16 mss)
+{
+	bool local = (dev->flags & IFF_LOOPBACK) ||
+		     (dev->rtnl_link_ops && !strcmp(dev->rtnl_link_ops->kind, "veth"));
+
+	return local && xtcp_gso_fits(dev, XTCP_GSO_MAX / max_t(u16, mss, 1), XTCP_GSO_MAX);
+}
+
+/*
  * A connection's route, cached on the socket (sk_dst_cache, as TCP's) and
  * checked for validity each time (a change in the routes bumps the
  * generation the check reads): one route lookup for a connection, not one
@@ -204,8 +229,10 @@ static struct rtable *xtcp_sk_route(struct sock *sk, struct flowi4 *fl4)
 		return container_of(dst, struct rtable, dst);
 	}
 	rt = xtcp_route(sock_net(sk), sk->sk_rcv_saddr, sk->sk_daddr, fl4);
-	if (!IS_ERR(rt))
-		sk_dst_set(sk, dst_clone(&rt->dst));
+	if (IS_ERR(rt))
+		return rt;
+	sk_dst_set(sk, dst_clone(&rt->dst));
+	xtcp_sk(sk)->gso_ok = xtcp_gso_dev(rt->dst.dev, xtcp_sk(sk)->mss);
 	return rt;
 }
 
@@ -350,7 +377,7 @@ static void xtcp_sent(struct sock *sk, struct sk_buff *skb, u64 now_ns)
 
 	XTCP_SKB_CB(skb)->sent_ns = now_ns;
 	xtcp_cc_sent(&xs->cc, skb->len);
-	xs->segs_out++;
+	xs->segs_out += xtcp_skb_pcount(skb, xs->mss);
 	xs->bytes_sent += skb->len;
 }
 
@@ -373,27 +400,30 @@ static int xtcp_transmit_copy(struct sock *sk, struct sk_buff *skb, bool count)
 	return xtcp_output_sk(sk, out, &seg);
 }
 
-int xtcp_transmit(struct sock *sk, struct sk_buff *skb)
+/* skb joins burst b: it is sent now. */
+static void xtcp_burst_take(struct sock *sk, struct xtcp_burst *b, struct sk_buff *skb)
 {
-	return xtcp_transmit_copy(sk, skb, true);
+	if (!b->skbs)
+		b->first = skb;
+	b->last = skb;
+	b->skbs++;
+	b->segs += xtcp_skb_pcount(skb, xtcp_sk(sk)->mss);
+	b->len += skb->len;
+	b->last_len = skb->len;
+	xtcp_sent(sk, skb, b->now_ns);
 }
 
-/*
- * GSO (as TCP's TSO packets): a burst's full segments leave as one packet
- * of gso_segs segments of gso_size bytes each (the last may be shorter),
- * under the first one's header, cut only where they must be: at a device
- * that cannot take it whole, by xtcp_gso_segment(). On loopback and veth
- * the receiver takes it whole, as one segment. Only those two, since the
- * packet stays in this host there, where xtcp's own offload cuts it: a
- * NIC's TSO or a virtio host would take it for TCP's.
- */
-static bool xtcp_gso_dev(const struct net_device *dev, u16 segs, u32 len)
+/* Send skb of the write queue; one of several segments goes as a GSO burst of one. */
+int xtcp_transmit(struct sock *sk, struct sk_buff *skb)
 {
-	bool local = (dev->flags & IFF_LOOPBACK) ||
-		     (dev->rtnl_link_ops && !strcmp(dev->rtnl_link_ops->kind, "veth"));
+	struct xtcp_burst b = {};
 
-	return local && (dev->features & NETIF_F_GSO) && segs <= READ_ONCE(dev->gso_max_segs) &&
-	       len + sizeof(struct iphdr) + XTCP_HDR_MAX <= READ_ONCE(dev->gso_max_size);
+	if (xtcp_skb_pcount(skb, xtcp_sk(sk)->mss) == 1)
+		return xtcp_transmit_copy(sk, skb, true);
+	b.now_ns = xtcp_clock_ns();
+	xtcp_burst_take(sk, &b, skb);
+	xtcp_burst_flush(sk, &b);
+	return 0;
 }
 
 /*
@@ -441,7 +471,7 @@ static struct sk_buff *xtcp_burst_skb(const struct xtcp_burst *b, u16 mss)
 	if (!out)
 		return NULL;
 	skb_reserve(out, XTCP_MAX_HEADER);
-	for (i = 0; i < b->segs; i++, skb = skb->next) {
+	for (i = 0; i < b->skbs; i++, skb = skb->next) {
 		if (skb_headlen(skb) || xtcp_frags_append(out, skb)) {
 			kfree_skb(out);
 			return NULL;
@@ -455,38 +485,37 @@ static struct sk_buff *xtcp_burst_skb(const struct xtcp_burst *b, u16 mss)
 
 /*
  * A push's new data segments go through here. One joins the burst if it
- * continues it (right after it, the burst's last one full-sized, no SYN or
- * FIN, at most 64 KiB in all), and is counted as sent at once; PSH or a
- * short segment ends the burst. Nonzero only if skb could not go: a burst
- * that fails later is lost as a drop on the path is, and repaired so.
+ * continues it (right after it, the burst's last segment full-sized, no
+ * SYN or FIN, at most 64 KiB in all), and is counted as sent at once; PSH
+ * or a short segment ends the burst. Nonzero only if skb could not go: a
+ * burst that fails later is lost as a drop on the path is, and repaired so.
  */
 int xtcp_burst_add(struct sock *sk, struct xtcp_burst *b, struct sk_buff *skb)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 mss = max_t(u32, xs->mss, 1);
 	u8 flags = XTCP_SKB_CB(skb)->flags;
 
-	if (b->segs && (b->last_len != xs->mss || b->len + skb->len > XTCP_GSO_MAX ||
+	if (b->skbs && (b->last_len % mss || b->len + skb->len > XTCP_GSO_MAX ||
 			skb != b->last->next))
 		xtcp_burst_flush(sk, b);
 	if (!skb->len || (flags & (XTCP_FLAG_SYN | XTCP_FLAG_FIN))) {
 		xtcp_burst_flush(sk, b);
 		return xtcp_transmit(sk, skb);
 	}
-	if (!b->segs) {
-		b->first = skb;
+	if (!b->skbs)
 		b->now_ns = xtcp_clock_ns();
-	}
-	b->last = skb;
-	b->segs++;
-	b->len += skb->len;
-	b->last_len = skb->len;
-	xtcp_sent(sk, skb, b->now_ns);
-	if ((flags & XTCP_FLAG_PSH) || skb->len < xs->mss)
+	xtcp_burst_take(sk, b, skb);
+	if ((flags & XTCP_FLAG_PSH) || skb->len % mss)
 		xtcp_burst_flush(sk, b);
 	return 0;
 }
 
-/* Send the burst: one GSO packet where the route allows, else segment by segment. */
+/*
+ * Send the burst: one GSO packet where the route allows, else segment by
+ * segment, an skb of several cut into segments first (their marks and
+ * sending time go with them).
+ */
 void xtcp_burst_flush(struct sock *sk, struct xtcp_burst *b)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
@@ -495,13 +524,13 @@ void xtcp_burst_flush(struct sock *sk, struct xtcp_burst *b)
 	struct xtcp_seg seg;
 	struct flowi4 fl4;
 	struct rtable *rt;
-	int i;
+	u32 end_seq;
 
-	if (!b->segs)
+	if (!b->skbs)
 		return;
 	if (b->segs > 1 && !xtcp_kunit_peer()) {
 		rt = xtcp_sk_route(sk, &fl4);
-		if (!IS_ERR(rt) && xtcp_gso_dev(rt->dst.dev, b->segs, b->len)) {
+		if (!IS_ERR(rt) && xs->gso_ok && xtcp_gso_fits(rt->dst.dev, b->segs, b->len)) {
 			out = xtcp_burst_skb(b, xs->mss);
 			xtcp_fill_seg(sk, &seg, XTCP_SKB_CB(b->first)->seq,
 				      XTCP_SKB_CB(b->last)->flags, b->len);
@@ -514,9 +543,18 @@ void xtcp_burst_flush(struct sock *sk, struct xtcp_burst *b)
 		if (!IS_ERR(rt))
 			ip_rt_put(rt);
 	}
-	for (i = 0; i < b->segs; i++, skb = skb->next)
+	end_seq = XTCP_SKB_CB(b->last)->end_seq;
+	while (xtcp_seq_before(XTCP_SKB_CB(skb)->seq, end_seq)) {
+		/* Not cut: it goes whole, too long, and is lost as a drop is. */
+		if (skb->len > xs->mss)
+			xtcp_fragment(sk, skb, xs->mss);
 		xtcp_transmit_copy(sk, skb, false);
+		if (skb_queue_is_last(&sk->sk_write_queue, skb))
+			break;
+		skb = skb_queue_next(&sk->sk_write_queue, skb);
+	}
 done:
+	b->skbs = 0;
 	b->segs = 0;
 	b->len = 0;
 }

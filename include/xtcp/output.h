@@ -39,8 +39,9 @@ struct xtcp_burst {
 	struct sk_buff *first, *last;	/* in the write queue, in order */
 	u64 now_ns;			/* when they went */
 	u32 len;			/* their payload */
-	u32 last_len;
-	u16 segs;
+	u32 last_len;			/* the last skb's */
+	u16 skbs;
+	u16 segs;			/* on the wire: MSS-sized, the last may be less */
 };
 
 int xtcp_burst_add(struct sock *sk, struct xtcp_burst *b, struct sk_buff *skb);
@@ -53,6 +54,9 @@ void xtcp_send_reset_reply(struct net *net, struct sk_buff *skb);
 
 /* output.c */
 int xtcp_queue_syn(struct sock *sk, u8 flags);
+u32 xtcp_size_goal(const struct xtcp_sock *xs);
+int xtcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len);
+int xtcp_trim_head(struct sock *sk, struct sk_buff *skb, u32 len);
 /*
  * How a push treats the last, partial segment: Nagle's algorithm and
  * XTCP_CORK may hold it (NAGLE), MSG_MORE holds it too (MORE), XTCP_NODELAY

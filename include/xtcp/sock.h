@@ -48,6 +48,7 @@ struct xtcp_sock {
 	u8 cork:1;		/* XTCP_CORK */
 	u8 orphan_counted:1;	/* closed by the user, in xtcp_orphan_count until CLOSE */
 	u8 pingpong:1;		/* interactive: ACKs wait for the reply (ack.c) */
+	u8 gso_ok:1;		/* the route's device takes xtcp's GSO packets (xmit.c) */
 	u8 quick;		/* ACKs of in-order data still sent at once (ack.c) */
 	u64 last_data_rcv_ns;	/* when in-order data last came; 0: never */
 	/*
@@ -175,6 +176,16 @@ struct xtcp_skb_cb {
 };
 
 #define XTCP_SKB_CB(skb) ((struct xtcp_skb_cb *)&((skb)->cb[0]))
+
+/*
+ * The segments a write-queue skb makes on the wire (Linux's
+ * tcp_skb_pcount()): where the route takes GSO packets an skb holds up to
+ * 64 KiB, sent as one; a SYN or FIN alone is one.
+ */
+static inline u32 xtcp_skb_pcount(const struct sk_buff *skb, u16 mss)
+{
+	return mss && skb->len > mss ? DIV_ROUND_UP(skb->len, mss) : 1;
+}
 
 /* A sent skb's marks (recovery.c), as Linux's TCPCB_SACKED_ACKED etc. */
 #define XTCP_SKB_SACKED		0x01	/* the peer holds it (RFC 2018) */
