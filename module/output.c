@@ -207,6 +207,9 @@ int xtcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len)
 	struct sk_buff *tail;
 	u32 linear, moved;
 
+	/* Both parts hold data: a SYN or FIN alone is never cut. */
+	if (!len || len >= skb->len)
+		return -EINVAL;
 	/* A clone in flight shares the fragments skb_split() moves. */
 	if (xtcp_unclone(skb))
 		return -ENOBUFS;

@@ -108,10 +108,10 @@ int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
  */
 static int xtcp_retransmit_part(struct sock *sk, struct sk_buff *skb, u32 segs)
 {
-	u32 mss = max_t(u32, xtcp_sk(sk)->mss, 1);
+	u32 most = max_t(u32, segs, 1) * max_t(u32, xtcp_sk(sk)->mss, 1);
 
-	if (xtcp_skb_pcount(skb, mss) > segs && !(XTCP_SKB_CB(skb)->sacked & XTCP_SKB_SACKED))
-		xtcp_fragment(sk, skb, max_t(u32, segs, 1) * mss);
+	if (skb->len > most && !(XTCP_SKB_CB(skb)->sacked & XTCP_SKB_SACKED))
+		xtcp_fragment(sk, skb, most);
 	return xtcp_retransmit_skb(sk, skb);
 }
 
