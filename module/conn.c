@@ -105,8 +105,8 @@ void xtcp_init_sock(struct sock *sk, gfp_t gfp)
 	INIT_LIST_HEAD(&xs->child_node);
 	INIT_LIST_HEAD(&xs->syn_queue);
 	INIT_LIST_HEAD(&xs->accept_queue);
-	INIT_HLIST_NODE(&xs->bind_node);
-	INIT_HLIST_NODE(&xs->conn_node);
+	xs->bind_node.pprev = NULL;	/* unhashed */
+	xs->conn_node.pprev = NULL;
 	__skb_queue_head_init(&xs->ooo_queue);
 	spin_lock_init(&xs->queue_lock);
 	xs->mss = XTCP_MSS_DEFAULT;

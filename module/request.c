@@ -130,7 +130,7 @@ bool xtcp_req_new(struct sock *listener, const struct xtcp_syn *syn, u64 now_ns)
 	req->syn = *syn;
 	req->born_ns = now_ns;
 	spin_lock_init(&req->lock);
-	INIT_HLIST_NODE(&req->node);
+	req->node.pprev = NULL;		/* unhashed */
 	xtcp_req_timer_init(req);
 	/* On the SYN queue exactly while in the table: xtcp_req_end() takes both. */
 	spin_lock_bh(&lxs->queue_lock);

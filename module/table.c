@@ -2,12 +2,19 @@
 /*
  * Who owns which ports and connections: the bind table (by local port), the
  * connection table (by 4-tuple), the request table (SYN_RECV, by 4-tuple)
- * and the TIME_WAIT table (both ways). One lock covers them all; lookups
- * take a reference on what they return.
+ * and the TIME_WAIT table (both ways). Changes take one lock; the lookups
+ * of the receive path take none: they walk the lists under RCU (everything
+ * in them is freed after a grace period) and take a reference only if the
+ * object is still alive and still matches, as __inet_lookup_established().
+ * The lists end in a nulls marker that names their bucket: a walk that
+ * ends in another bucket's (its entry moved while the walk stood on it)
+ * starts again.
  */
 #include <kunit/visibility.h>
 #include <linux/jhash.h>
 #include <linux/random.h>
+#include <linux/rculist.h>
+#include <linux/rculist_nulls.h>
 #include <linux/seq_file.h>
 #include <net/ip.h>
 
@@ -24,10 +31,10 @@
 #define XTCP_HASH_BITS	14
 #define XTCP_BUCKETS	BIT(XTCP_HASH_BITS)
 
-static struct hlist_head xtcp_bind_hash[XTCP_BUCKETS];
-static struct hlist_head xtcp_conn_hash[XTCP_BUCKETS];
-static struct hlist_head xtcp_req_buckets[XTCP_BUCKETS];
-static struct hlist_head xtcp_tw_buckets[XTCP_BUCKETS];
+static struct hlist_nulls_head xtcp_bind_hash[XTCP_BUCKETS];
+static struct hlist_nulls_head xtcp_conn_hash[XTCP_BUCKETS];
+static struct hlist_nulls_head xtcp_req_buckets[XTCP_BUCKETS];
+static struct hlist_nulls_head xtcp_tw_buckets[XTCP_BUCKETS];
 static struct hlist_head xtcp_tw_port_buckets[XTCP_BUCKETS];
 static DEFINE_SPINLOCK(xtcp_table_lock);
 static u32 xtcp_hash_seed __read_mostly;
@@ -51,10 +58,10 @@ int xtcp_table_init(void)
 
 	xtcp_hash_seed = get_random_u32();
 	for (i = 0; i < XTCP_BUCKETS; i++) {
-		INIT_HLIST_HEAD(&xtcp_bind_hash[i]);
-		INIT_HLIST_HEAD(&xtcp_conn_hash[i]);
-		INIT_HLIST_HEAD(&xtcp_req_buckets[i]);
-		INIT_HLIST_HEAD(&xtcp_tw_buckets[i]);
+		INIT_HLIST_NULLS_HEAD(&xtcp_bind_hash[i], i);
+		INIT_HLIST_NULLS_HEAD(&xtcp_conn_hash[i], i);
+		INIT_HLIST_NULLS_HEAD(&xtcp_req_buckets[i], i);
+		INIT_HLIST_NULLS_HEAD(&xtcp_tw_buckets[i], i);
 		INIT_HLIST_HEAD(&xtcp_tw_port_buckets[i]);
 	}
 	return 0;
@@ -65,10 +72,10 @@ void xtcp_table_exit(void)
 	int i;
 
 	for (i = 0; i < XTCP_BUCKETS; i++) {
-		WARN_ON(!hlist_empty(&xtcp_bind_hash[i]));
-		WARN_ON(!hlist_empty(&xtcp_conn_hash[i]));
-		WARN_ON(!hlist_empty(&xtcp_req_buckets[i]));
-		WARN_ON(!hlist_empty(&xtcp_tw_buckets[i]));
+		WARN_ON(!hlist_nulls_empty(&xtcp_bind_hash[i]));
+		WARN_ON(!hlist_nulls_empty(&xtcp_conn_hash[i]));
+		WARN_ON(!hlist_nulls_empty(&xtcp_req_buckets[i]));
+		WARN_ON(!hlist_nulls_empty(&xtcp_tw_buckets[i]));
 	}
 }
 
@@ -87,10 +94,11 @@ static bool xtcp_port_free(struct sock *sk, u16 port, bool reuse)
 {
 	struct net *net = sock_net(sk);
 	u32 b = xtcp_port_bucket(net, port);
+	struct hlist_nulls_node *node;
 	struct xtcp_sock *xs;
 	struct xtcp_tw *tw;
 
-	hlist_for_each_entry(xs, &xtcp_bind_hash[b], bind_node) {
+	hlist_nulls_for_each_entry(xs, node, &xtcp_bind_hash[b], bind_node) {
 		struct sock *other = &xs->sk;
 
 		if (other == sk || other->sk_num != port || !net_eq(sock_net(other), net))
@@ -112,8 +120,8 @@ static bool xtcp_port_free(struct sock *sk, u16 port, bool reuse)
 static void __xtcp_bind(struct sock *sk, u16 port)
 {
 	sk->sk_num = port;
-	hlist_add_head(&xtcp_sk(sk)->bind_node,
-		       &xtcp_bind_hash[xtcp_port_bucket(sock_net(sk), port)]);
+	hlist_nulls_add_head_rcu(&xtcp_sk(sk)->bind_node,
+				 &xtcp_bind_hash[xtcp_port_bucket(sock_net(sk), port)]);
 	sock_hold(sk);
 }
 
@@ -162,24 +170,24 @@ int xtcp_port_again(struct sock *sk, bool listen)
 	int err = 0;
 
 	spin_lock_bh(&xtcp_table_lock);
-	if ((hlist_unhashed(&xs->bind_node) || listen) &&
+	if ((hlist_nulls_unhashed(&xs->bind_node) || listen) &&
 	    !xtcp_port_free(sk, sk->sk_num, sk->sk_reuse))
 		err = -EADDRINUSE;
-	else if (hlist_unhashed(&xs->bind_node))
+	else if (hlist_nulls_unhashed(&xs->bind_node))
 		__xtcp_bind(sk, sk->sk_num);
 	spin_unlock_bh(&xtcp_table_lock);
 	return err;
 }
 
 /* Take sk out of the table node is in, if any, with the table's reference. */
-static void xtcp_table_del(struct sock *sk, struct hlist_node *node)
+static void xtcp_table_del(struct sock *sk, struct hlist_nulls_node *node)
 {
 	bool was_in;
 
 	spin_lock_bh(&xtcp_table_lock);
-	was_in = !hlist_unhashed(node);
+	was_in = !hlist_nulls_unhashed(node);
 	if (was_in)
-		hlist_del_init(node);
+		hlist_nulls_del_init_rcu(node);
 	spin_unlock_bh(&xtcp_table_lock);
 	if (was_in)
 		__sock_put(sk);
@@ -198,8 +206,8 @@ void xtcp_hash_conn(struct sock *sk)
 				 sk->sk_daddr, sk->sk_dport);
 
 	spin_lock_bh(&xtcp_table_lock);
-	if (hlist_unhashed(&xs->conn_node)) {
-		hlist_add_head(&xs->conn_node, &xtcp_conn_hash[b]);
+	if (hlist_nulls_unhashed(&xs->conn_node)) {
+		hlist_nulls_add_head_rcu(&xs->conn_node, &xtcp_conn_hash[b]);
 		sock_hold(sk);
 	}
 	spin_unlock_bh(&xtcp_table_lock);
@@ -208,6 +216,13 @@ void xtcp_hash_conn(struct sock *sk)
 void xtcp_unhash_conn(struct sock *sk)
 {
 	xtcp_table_del(sk, &xtcp_sk(sk)->conn_node);
+}
+
+static bool xtcp_conn_match(const struct sock *sk, const struct net *net, __be32 saddr,
+			    __be16 sport, __be32 daddr, __be16 dport)
+{
+	return sk->sk_daddr == saddr && sk->sk_dport == sport && sk->sk_rcv_saddr == daddr &&
+	       htons(sk->sk_num) == dport && net_eq(sock_net(sk), net);
 }
 
 /*
@@ -219,23 +234,31 @@ struct sock *xtcp_lookup_conn(struct net *net, __be32 saddr, __be16 sport,
 			      __be32 daddr, __be16 dport)
 {
 	u32 b = xtcp_conn_bucket(net, daddr, dport, saddr, sport);
-	struct sock *found = NULL;
+	struct hlist_nulls_node *node;
 	struct xtcp_sock *xs;
+	struct sock *sk;
 
-	spin_lock(&xtcp_table_lock);
-	hlist_for_each_entry(xs, &xtcp_conn_hash[b], conn_node) {
-		struct sock *sk = &xs->sk;
-
-		if (sk->sk_daddr == saddr && sk->sk_dport == sport &&
-		    sk->sk_rcv_saddr == daddr && htons(sk->sk_num) == dport &&
-		    net_eq(sock_net(sk), net)) {
-			found = sk;
-			sock_hold(found);
+	rcu_read_lock();
+begin:
+	hlist_nulls_for_each_entry_rcu(xs, node, &xtcp_conn_hash[b], conn_node) {
+		sk = &xs->sk;
+		if (!xtcp_conn_match(sk, net, saddr, sport, daddr, dport))
+			continue;
+		/* Closing, its last reference gone: as good as not there. */
+		if (unlikely(!refcount_inc_not_zero(&sk->sk_refcnt)))
 			break;
+		if (unlikely(!xtcp_conn_match(sk, net, saddr, sport, daddr, dport))) {
+			sock_put(sk);
+			goto begin;
 		}
+		goto out;
 	}
-	spin_unlock(&xtcp_table_lock);
-	return found;
+	if (get_nulls_value(node) != b)
+		goto begin;
+	sk = NULL;
+out:
+	rcu_read_unlock();
+	return sk;
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_lookup_conn);
 
@@ -266,32 +289,61 @@ bool xtcp_tuple_in_use(struct sock *sk)
 	return taken;
 }
 
+static bool xtcp_listener_match(const struct sock *sk, const struct net *net, __be32 daddr,
+				__be16 dport)
+{
+	return sk->sk_state == XTCP_LISTEN && htons(sk->sk_num) == dport &&
+	       net_eq(sock_net(sk), net) &&
+	       (sk->sk_rcv_saddr == daddr || sk->sk_rcv_saddr == htonl(INADDR_ANY));
+}
+
 /* A listener on daddr:dport (an exact address before INADDR_ANY), held. */
 struct sock *xtcp_lookup_listener(struct net *net, __be32 daddr, __be16 dport)
 {
 	u32 b = xtcp_port_bucket(net, ntohs(dport));
-	struct sock *found = NULL;
+	struct hlist_nulls_node *node;
+	struct sock *found;
 	struct xtcp_sock *xs;
+	bool exact;
 
-	spin_lock(&xtcp_table_lock);
-	hlist_for_each_entry(xs, &xtcp_bind_hash[b], bind_node) {
+	rcu_read_lock();
+begin:
+	found = NULL;
+	exact = false;
+	hlist_nulls_for_each_entry_rcu(xs, node, &xtcp_bind_hash[b], bind_node) {
 		struct sock *sk = &xs->sk;
 
-		if (sk->sk_state != XTCP_LISTEN || htons(sk->sk_num) != dport ||
-		    !net_eq(sock_net(sk), net))
+		if (!xtcp_listener_match(sk, net, daddr, dport))
 			continue;
 		if (sk->sk_rcv_saddr == daddr) {
 			found = sk;
-			goto out;
+			exact = true;
+			break;
 		}
-		if (sk->sk_rcv_saddr == htonl(INADDR_ANY) && !found)
+		if (!found)
 			found = sk;
 	}
-out:
-	if (found)
-		sock_hold(found);
-	spin_unlock(&xtcp_table_lock);
+	if (!exact && get_nulls_value(node) != b)
+		goto begin;
+	if (found) {
+		if (unlikely(!refcount_inc_not_zero(&found->sk_refcnt))) {
+			found = NULL;
+		} else if (unlikely(!xtcp_listener_match(found, net, daddr, dport))) {
+			sock_put(found);
+			goto begin;
+		}
+	}
+	rcu_read_unlock();
 	return found;
+}
+
+static bool xtcp_req_match(const struct xtcp_req *req, const struct net *net, __be32 saddr,
+			   __be16 sport, __be32 daddr, __be16 dport)
+{
+	const struct xtcp_syn *syn = &req->syn;
+
+	return syn->raddr == saddr && syn->rport == sport && syn->laddr == daddr &&
+	       syn->lport == dport && net_eq(sock_net(req->listener), net);
 }
 
 /* The request (SYN_RECV) a segment from saddr:sport to daddr:dport belongs to, held. */
@@ -299,21 +351,24 @@ struct xtcp_req *xtcp_req_lookup(struct net *net, __be32 saddr, __be16 sport,
 				 __be32 daddr, __be16 dport)
 {
 	u32 b = xtcp_conn_bucket(net, daddr, dport, saddr, sport);
-	struct xtcp_req *req, *found = NULL;
+	struct hlist_nulls_node *node;
+	struct xtcp_req *req;
 
-	spin_lock(&xtcp_table_lock);
-	hlist_for_each_entry(req, &xtcp_req_buckets[b], node) {
-		const struct xtcp_syn *syn = &req->syn;
-
-		if (syn->raddr == saddr && syn->rport == sport && syn->laddr == daddr &&
-		    syn->lport == dport && net_eq(sock_net(req->listener), net)) {
-			found = req;
-			refcount_inc(&found->refcnt);
+	rcu_read_lock();
+begin:
+	hlist_nulls_for_each_entry_rcu(req, node, &xtcp_req_buckets[b], node) {
+		if (!xtcp_req_match(req, net, saddr, sport, daddr, dport))
+			continue;
+		if (unlikely(!refcount_inc_not_zero(&req->refcnt)))
 			break;
-		}
+		goto out;
 	}
-	spin_unlock(&xtcp_table_lock);
-	return found;
+	if (get_nulls_value(node) != b)
+		goto begin;
+	req = NULL;
+out:
+	rcu_read_unlock();
+	return req;
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_req_lookup);
 
@@ -325,7 +380,7 @@ void xtcp_req_hash(struct xtcp_req *req)
 				 syn->rport);
 
 	spin_lock_bh(&xtcp_table_lock);
-	hlist_add_head(&req->node, &xtcp_req_buckets[b]);
+	hlist_nulls_add_head_rcu(&req->node, &xtcp_req_buckets[b]);
 	refcount_inc(&req->refcnt);
 	spin_unlock_bh(&xtcp_table_lock);
 }
@@ -336,9 +391,9 @@ bool xtcp_req_unhash(struct xtcp_req *req)
 	bool was_hashed;
 
 	spin_lock_bh(&xtcp_table_lock);
-	was_hashed = !hlist_unhashed(&req->node);
+	was_hashed = !hlist_nulls_unhashed(&req->node);
 	if (was_hashed)
-		hlist_del_init(&req->node);
+		hlist_nulls_del_init_rcu(&req->node);
 	spin_lock(&req->lock);
 	req->dead = 1;
 	spin_unlock(&req->lock);
@@ -346,24 +401,35 @@ bool xtcp_req_unhash(struct xtcp_req *req)
 	return was_hashed;
 }
 
+static bool xtcp_tw_match(const struct xtcp_tw *tw, const struct net *net, __be32 saddr,
+			  __be16 sport, __be32 daddr, __be16 dport)
+{
+	return tw->daddr == saddr && tw->dport == sport && tw->saddr == daddr &&
+	       tw->sport == dport && net_eq(read_pnet(&tw->net), net) && !READ_ONCE(tw->dead);
+}
+
 struct xtcp_tw *xtcp_tw_lookup(struct net *net, __be32 saddr, __be16 sport,
 			       __be32 daddr, __be16 dport)
 {
 	u32 b = xtcp_conn_bucket(net, daddr, dport, saddr, sport);
-	struct xtcp_tw *tw, *found = NULL;
+	struct hlist_nulls_node *node;
+	struct xtcp_tw *tw;
 
-	spin_lock(&xtcp_table_lock);
-	hlist_for_each_entry(tw, &xtcp_tw_buckets[b], node) {
-		if (tw->daddr == saddr && tw->dport == sport && tw->saddr == daddr &&
-		    tw->sport == dport && net_eq(read_pnet(&tw->net), net) &&
-		    !tw->dead) {
-			found = tw;
-			refcount_inc(&found->refcnt);
+	rcu_read_lock();
+begin:
+	hlist_nulls_for_each_entry_rcu(tw, node, &xtcp_tw_buckets[b], node) {
+		if (!xtcp_tw_match(tw, net, saddr, sport, daddr, dport))
+			continue;
+		if (unlikely(!refcount_inc_not_zero(&tw->refcnt)))
 			break;
-		}
+		goto out;
 	}
-	spin_unlock(&xtcp_table_lock);
-	return found;
+	if (get_nulls_value(node) != b)
+		goto begin;
+	tw = NULL;
+out:
+	rcu_read_unlock();
+	return tw;
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_lookup);
 
@@ -375,7 +441,7 @@ void xtcp_tw_hash(struct xtcp_tw *tw)
 	u32 pb = xtcp_port_bucket(net, ntohs(tw->sport));
 
 	spin_lock_bh(&xtcp_table_lock);
-	hlist_add_head(&tw->node, &xtcp_tw_buckets[b]);
+	hlist_nulls_add_head_rcu(&tw->node, &xtcp_tw_buckets[b]);
 	hlist_add_head(&tw->port_node, &xtcp_tw_port_buckets[pb]);
 	refcount_inc(&tw->refcnt);
 	spin_unlock_bh(&xtcp_table_lock);
@@ -387,13 +453,13 @@ bool xtcp_tw_unhash(struct xtcp_tw *tw)
 	bool was_hashed;
 
 	spin_lock_bh(&xtcp_table_lock);
-	was_hashed = !hlist_unhashed(&tw->node);
+	was_hashed = !hlist_nulls_unhashed(&tw->node);
 	if (was_hashed) {
-		hlist_del_init(&tw->node);
+		hlist_nulls_del_init_rcu(&tw->node);
 		hlist_del_init(&tw->port_node);
 	}
 	spin_lock(&tw->lock);
-	tw->dead = 1;
+	WRITE_ONCE(tw->dead, 1);
 	spin_unlock(&tw->lock);
 	spin_unlock_bh(&xtcp_table_lock);
 	return was_hashed;
@@ -402,13 +468,14 @@ bool xtcp_tw_unhash(struct xtcp_tw *tw)
 /* Every TIME_WAIT entry of net (or of every namespace if net is NULL). */
 void xtcp_tw_flush(struct net *net)
 {
+	struct hlist_nulls_node *node;
 	struct xtcp_tw *tw;
 	int i;
 
 	for (i = 0; i < XTCP_BUCKETS; i++) {
 again:
 		spin_lock_bh(&xtcp_table_lock);
-		hlist_for_each_entry(tw, &xtcp_tw_buckets[i], node) {
+		hlist_nulls_for_each_entry(tw, node, &xtcp_tw_buckets[i], node) {
 			if (net && !net_eq(read_pnet(&tw->net), net))
 				continue;
 			refcount_inc(&tw->refcnt);
@@ -433,7 +500,7 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_flush);
  */
 enum { XTCP_LIST_BIND, XTCP_LIST_CONN, XTCP_LIST_REQ, XTCP_LIST_TW, XTCP_LISTS };
 
-static struct hlist_node *xtcp_list_first(int list, int bucket)
+static struct hlist_nulls_node *xtcp_list_first(int list, int bucket)
 {
 	switch (list) {
 	case XTCP_LIST_BIND:
@@ -447,32 +514,37 @@ static struct hlist_node *xtcp_list_first(int list, int bucket)
 	}
 }
 
-static bool xtcp_iter_match(int list, struct hlist_node *node, const struct net *net)
+static bool xtcp_iter_match(int list, struct hlist_nulls_node *node, const struct net *net)
 {
 	struct xtcp_sock *xs;
 
 	switch (list) {
 	case XTCP_LIST_BIND:
 		/* A connected socket is listed once, from the connection table. */
-		xs = hlist_entry(node, struct xtcp_sock, bind_node);
-		return net_eq(sock_net(&xs->sk), net) && hlist_unhashed(&xs->conn_node);
+		xs = hlist_nulls_entry(node, struct xtcp_sock, bind_node);
+		return net_eq(sock_net(&xs->sk), net) && hlist_nulls_unhashed(&xs->conn_node);
 	case XTCP_LIST_CONN:
-		xs = hlist_entry(node, struct xtcp_sock, conn_node);
+		xs = hlist_nulls_entry(node, struct xtcp_sock, conn_node);
 		return net_eq(sock_net(&xs->sk), net);
 	case XTCP_LIST_REQ:
-		return net_eq(sock_net(hlist_entry(node, struct xtcp_req, node)->listener), net);
+		return net_eq(sock_net(hlist_nulls_entry(node, struct xtcp_req, node)->listener),
+			      net);
 	default:
-		return net_eq(read_pnet(&hlist_entry(node, struct xtcp_tw, node)->net), net);
+		return net_eq(read_pnet(&hlist_nulls_entry(node, struct xtcp_tw, node)->net), net);
 	}
 }
 
-/* The first match at or after node in the iterator's list, then in the lists after it. */
-static struct hlist_node *xtcp_iter_from(struct xtcp_table_iter *it, struct hlist_node *node)
+/*
+ * The first match at or after node in the iterator's list, then in the
+ * lists after it (node NULL: none in this list).
+ */
+static struct hlist_nulls_node *xtcp_iter_from(struct xtcp_table_iter *it,
+					       struct hlist_nulls_node *node)
 {
 	struct net *net = seq_file_net(it->seq);
 
 	for (;;) {
-		for (; node; node = node->next)
+		for (; node && !is_a_nulls(node); node = node->next)
 			if (xtcp_iter_match(it->list, node, net))
 				return it->node = node;
 		it->offset = 0;
@@ -486,13 +558,13 @@ static struct hlist_node *xtcp_iter_from(struct xtcp_table_iter *it, struct hlis
 }
 
 /* Back to the entry the iterator was at before the lock was dropped. */
-static struct hlist_node *xtcp_iter_seek(struct xtcp_table_iter *it)
+static struct hlist_nulls_node *xtcp_iter_seek(struct xtcp_table_iter *it)
 {
 	struct net *net = seq_file_net(it->seq);
-	struct hlist_node *node = xtcp_list_first(it->list, it->bucket);
+	struct hlist_nulls_node *node = xtcp_list_first(it->list, it->bucket);
 	int skip = it->offset;
 
-	for (; node; node = node->next)
+	for (; !is_a_nulls(node); node = node->next)
 		if (xtcp_iter_match(it->list, node, net) && skip-- == 0)
 			return it->node = node;
 	/* Entries left the list meanwhile: go on with the next list. */
@@ -504,13 +576,13 @@ void xtcp_table_iter_entry(const struct xtcp_table_iter *it, struct xtcp_table_e
 {
 	memset(e, 0, sizeof(*e));
 	if (it->list == XTCP_LIST_BIND)
-		e->sk = &hlist_entry(it->node, struct xtcp_sock, bind_node)->sk;
+		e->sk = &hlist_nulls_entry(it->node, struct xtcp_sock, bind_node)->sk;
 	else if (it->list == XTCP_LIST_CONN)
-		e->sk = &hlist_entry(it->node, struct xtcp_sock, conn_node)->sk;
+		e->sk = &hlist_nulls_entry(it->node, struct xtcp_sock, conn_node)->sk;
 	else if (it->list == XTCP_LIST_REQ)
-		e->req = hlist_entry(it->node, struct xtcp_req, node);
+		e->req = hlist_nulls_entry(it->node, struct xtcp_req, node);
 	else
-		e->tw = hlist_entry(it->node, struct xtcp_tw, node);
+		e->tw = hlist_nulls_entry(it->node, struct xtcp_tw, node);
 }
 
 /* Position 0 is the header line (SEQ_START_TOKEN); entry k is position k + 1. */
@@ -518,7 +590,7 @@ void *xtcp_table_seq_start(struct seq_file *seq, loff_t *pos)
 	__acquires(&xtcp_table_lock)
 {
 	struct xtcp_table_iter *it = seq->private;
-	struct hlist_node *node = NULL;
+	struct hlist_nulls_node *node = NULL;
 	loff_t i;
 
 	spin_lock_bh(&xtcp_table_lock);
@@ -547,7 +619,7 @@ out:
 void *xtcp_table_seq_next(struct seq_file *seq, void *v, loff_t *pos)
 {
 	struct xtcp_table_iter *it = seq->private;
-	struct hlist_node *node;
+	struct hlist_nulls_node *node;
 
 	if (v == SEQ_START_TOKEN) {
 		node = xtcp_iter_from(it, xtcp_list_first(it->list, it->bucket));

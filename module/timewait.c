@@ -93,7 +93,7 @@ void xtcp_time_wait(struct sock *sk)
 		xs->history = NULL;
 	}
 	spin_lock_init(&tw->lock);
-	INIT_HLIST_NODE(&tw->node);
+	tw->node.pprev = NULL;		/* unhashed */
 	INIT_HLIST_NODE(&tw->port_node);
 	xtcp_tw_timer_init(tw);
 	xtcp_tw_hash(tw);

@@ -10,6 +10,7 @@
 
 #include <linux/hrtimer.h>
 #include <linux/list.h>
+#include <linux/list_nulls.h>
 #include <linux/refcount.h>
 #include <linux/skbuff.h>
 
@@ -44,7 +45,7 @@ struct xtcp_syn {
  * reference on its listener.
  */
 struct xtcp_req {
-	struct hlist_node node;		/* the request table, by 4-tuple */
+	struct hlist_nulls_node node;	/* the request table, by 4-tuple */
 	struct list_head syn_node;	/* its listener's SYN queue */
 	refcount_t refcnt;
 	struct sock *listener;

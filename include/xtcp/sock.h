@@ -7,6 +7,7 @@
 #define _XTCP_SOCK_H
 
 #include <linux/hrtimer.h>
+#include <linux/list_nulls.h>
 #include <linux/skbuff.h>
 #include <net/sock.h>
 
@@ -125,8 +126,8 @@ struct xtcp_sock {
 #define XTCP_DEFER_DELACK	2
 
 	/* Tables: a node is unhashed when the socket is not in that table. */
-	struct hlist_node bind_node;
-	struct hlist_node conn_node;
+	struct hlist_nulls_node bind_node;
+	struct hlist_nulls_node conn_node;
 
 	/*
 	 * Listener: half-open requests (struct xtcp_req, request.c) and

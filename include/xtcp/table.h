@@ -6,6 +6,7 @@
 #ifndef _XTCP_TABLE_H
 #define _XTCP_TABLE_H
 
+#include <linux/list_nulls.h>
 #include <linux/seq_file_net.h>
 #include <linux/types.h>
 
@@ -39,7 +40,7 @@ void xtcp_tw_flush(struct net *net);
 struct xtcp_table_iter {
 	struct seq_net_private p;	/* first: seq_file_net() reads it */
 	struct seq_file *seq;
-	struct hlist_node *node;	/* valid only between start and stop */
+	struct hlist_nulls_node *node;	/* valid only between start and stop */
 	int bucket;
 	int list;
 	int offset;			/* matches before node in its list */

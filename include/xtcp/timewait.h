@@ -4,6 +4,7 @@
 #define _XTCP_TIMEWAIT_H
 
 #include <linux/hrtimer.h>
+#include <linux/list_nulls.h>
 #include <linux/refcount.h>
 #include <linux/skbuff.h>
 #include <net/net_namespace.h>
@@ -14,7 +15,7 @@
 struct sock;
 
 struct xtcp_tw {
-	struct hlist_node node;
+	struct hlist_nulls_node node;
 	struct hlist_node port_node;
 	refcount_t refcnt;
 	possible_net_t net;
