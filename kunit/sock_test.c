@@ -1926,6 +1926,55 @@ static void established_tlp_resends_last_segment(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fx_timer(f), XTCP_TIMER_LOSS_PROBE);
 }
 
+/*
+ * A sent skb is cut only strictly inside: a cut at either end, or past it,
+ * would leave a part claiming bytes it has none of. The parts go again as
+ * they are, with the original's bytes, and an ACK inside one frees its
+ * head (xtcp_trim_head()), so that what goes next is the rest.
+ */
+static void established_sent_skb_cut_only_inside(struct kunit *test)
+{
+	struct fx *f = test->priv;
+	struct sk_buff *skb, *next;
+	struct xtcp_seg seg;
+	u8 buf[500];
+
+	fx_established(f);
+	KUNIT_ASSERT_EQ(test, fx_send(f, fx_data, 500, 0), 500);
+	fx_expect(f, P | A, f->iss + 1, PEER_ISS + 1, 500);
+	lock_sock(f->sk);
+	skb = skb_peek(&f->sk->sk_write_queue);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	KUNIT_EXPECT_EQ(test, xtcp_fragment(f->sk, skb, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, xtcp_fragment(f->sk, skb, 500), -EINVAL);
+	KUNIT_EXPECT_EQ(test, xtcp_fragment(f->sk, skb, PEER_MSS), -EINVAL);
+	KUNIT_EXPECT_EQ(test, skb->len, 500);
+	KUNIT_ASSERT_EQ(test, xtcp_fragment(f->sk, skb, 200), 0);
+	next = skb_queue_next(&f->sk->sk_write_queue, skb);
+	KUNIT_EXPECT_EQ(test, skb->len, 200);
+	KUNIT_EXPECT_EQ(test, next->len, 300);
+	KUNIT_EXPECT_EQ(test, XTCP_SKB_CB(next)->seq, XTCP_SKB_CB(skb)->end_seq);
+	KUNIT_EXPECT_EQ(test, XTCP_SKB_CB(next)->end_seq, f->iss + 501);
+	release_sock(f->sk);
+	KUNIT_ASSERT_TRUE(test, fx_fire(f, XTCP_TIMER_RETRANSMIT));
+	KUNIT_ASSERT_TRUE(test, fx_pop(f, &seg, buf, sizeof(buf)));
+	KUNIT_EXPECT_EQ(test, seg.seq, f->iss + 1);
+	KUNIT_EXPECT_EQ(test, seg.payload_len, 200);
+	KUNIT_EXPECT_EQ(test, memcmp(buf, fx_data, 200), 0);
+	while (fx_pop(f, &seg, NULL, 0))
+		;
+	/* 100 acknowledged: 100 of the first part are freed, 400 remain. */
+	fx_peer_sack(f, 100, NULL, 0);
+	KUNIT_EXPECT_EQ(test, fx_info(f).unacked, 400);
+	while (fx_pop(f, &seg, NULL, 0))
+		;
+	KUNIT_ASSERT_TRUE(test, fx_fire(f, XTCP_TIMER_RETRANSMIT));
+	KUNIT_ASSERT_TRUE(test, fx_pop(f, &seg, buf, sizeof(buf)));
+	KUNIT_EXPECT_EQ(test, seg.seq, f->iss + 101);
+	KUNIT_EXPECT_EQ(test, seg.payload_len, 100);
+	KUNIT_EXPECT_EQ(test, memcmp(buf, fx_data + 100, 100), 0);
+}
+
 /* A probe takes new data if the window does, whatever cwnd says; early_retrans 0: none. */
 static void established_tlp_sends_new_data_or_none_when_off(struct kunit *test)
 {
@@ -3041,6 +3090,7 @@ static struct kunit_case xtcp_sock_cases[] = {
 	KUNIT_CASE(established_rack_resends_lost_retransmission),
 	KUNIT_CASE(established_rack_reorder_timer_marks_lost),
 	KUNIT_CASE(established_tlp_resends_last_segment),
+	KUNIT_CASE(established_sent_skb_cut_only_inside),
 	KUNIT_CASE(established_tlp_sends_new_data_or_none_when_off),
 	KUNIT_CASE(established_out_of_order_dupack_then_fill),
 	KUNIT_CASE(established_segment_outside_window_acked_not_taken),

@@ -233,6 +233,7 @@ int xtcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len)
 	xtcp_wmem_add(sk, tail->truesize - moved);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(xtcp_fragment);
 
 /*
  * SND.UNA passed the first len bytes of a sent skb: free them now (as
