@@ -84,8 +84,10 @@ int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	/* Segments, not skbs, as Linux counts (an skb may hold 45). */
+	u32 segs = xtcp_skb_pcount(skb, xs->mss);
 
-	xtcp_inc(sock_net(sk), XTCP_MIB_RETRANS_SEGS);
+	xtcp_add(sock_net(sk), XTCP_MIB_RETRANS_SEGS, segs);
 	trace_xtcp_retransmit(sk, sk->sk_rcv_saddr, sk->sk_num, sk->sk_daddr,
 			      ntohs(sk->sk_dport), sk->sk_state, sk->sk_state,
 			      "retransmission");
@@ -97,7 +99,7 @@ int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 		cb->sacked |= XTCP_SKB_RETRANS;
 		xs->retrans_out += xtcp_skb_span(skb);
 	}
-	xs->total_retrans++;
+	xs->total_retrans += segs;
 	return xtcp_transmit(sk, skb);
 }
 
