@@ -409,7 +409,6 @@ static void xtcp_burst_take(struct sock *sk, struct xtcp_burst *b, struct sk_buf
 	b->skbs++;
 	b->segs += xtcp_skb_pcount(skb, xtcp_sk(sk)->mss);
 	b->len += skb->len;
-	b->last_len = skb->len;
 	xtcp_sent(sk, skb, b->now_ns);
 }
 
@@ -496,7 +495,7 @@ int xtcp_burst_add(struct sock *sk, struct xtcp_burst *b, struct sk_buff *skb)
 	u32 mss = max_t(u32, xs->mss, 1);
 	u8 flags = XTCP_SKB_CB(skb)->flags;
 
-	if (b->skbs && (b->last_len % mss || b->len + skb->len > XTCP_GSO_MAX ||
+	if (b->skbs && (b->last->len % mss || b->len + skb->len > XTCP_GSO_MAX ||
 			skb != b->last->next))
 		xtcp_burst_flush(sk, b);
 	if (!skb->len || (flags & (XTCP_FLAG_SYN | XTCP_FLAG_FIN))) {

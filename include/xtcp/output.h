@@ -39,7 +39,6 @@ struct xtcp_burst {
 	struct sk_buff *first, *last;	/* in the write queue, in order */
 	u64 now_ns;			/* when they went */
 	u32 len;			/* their payload */
-	u32 last_len;			/* the last skb's */
 	u16 skbs;
 	u16 segs;			/* on the wire: MSS-sized, the last may be less */
 };
