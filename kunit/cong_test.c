@@ -357,6 +357,23 @@ static void cong_test_prr(struct kunit *test)
 	cc.sack = false;
 	xtcp_cc_prr(&cc, pipe, MSS, MSS, false, false);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, 7 * MSS);
+	/*
+	 * The same start; after the retransmission, an ACK that delivered
+	 * nothing but let RACK mark three more lost (pipe down by three):
+	 * nothing more may go. RFC 6937 computes on every ACK; cwnd left as it
+	 * was (Linux skips such an ACK) would send all three at once.
+	 */
+	cc_init(&cc, MSS, &xtcp_reno_ops);
+	cc.sack = true;
+	cc.cwnd = 20 * MSS;
+	KUNIT_ASSERT_TRUE(test, xtcp_cc_recovery(&cc, una, una + 20 * MSS, MSS));
+	pipe = 16 * MSS;
+	xtcp_cc_prr(&cc, pipe, MSS, MSS, false, false);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, pipe + MSS);
+	xtcp_cc_sent(&cc, MSS);
+	pipe += MSS - 3 * MSS;
+	xtcp_cc_prr(&cc, pipe, 0, MSS, false, true);
+	KUNIT_EXPECT_EQ(test, cc.cwnd, pipe);
 }
 
 /*

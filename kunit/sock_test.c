@@ -1859,13 +1859,47 @@ static void established_dsack_undoes_spurious_recovery(struct kunit *test)
  * RACK (RFC 8985 6): a retransmission that is lost too is found by time
  * when data sent after it is SACKed, and goes again, with no RTO.
  */
+/*
+ * An undone reduction is forgotten with its episode (Linux returns to
+ * Open): a loss found next, still below the old episode's SND.NXT mark,
+ * starts a recovery of its own, cwnd reduced, rather than being resent
+ * outside recovery with the whole restored window.
+ */
+static void established_loss_after_undo_starts_recovery(struct kunit *test)
+{
+	static const u32 sacked[][2] = { { 1000, 10000 } };
+	static const u32 dsack[][2] = { { 0, 1000 } };
+	static const u32 again[][2] = { { 11000, 15000 } };
+	struct fx *f = test->priv;
+
+	fx_dupthresh_only();
+	KUNIT_ASSERT_EQ(test, fx_sack_sent(f, 10), 10);
+	fx_peer_sack(f, 0, sacked, 1);
+	fx_expect(f, A, f->iss + 1, PEER_ISS + 1, PEER_MSS);
+	/* The resend is reported twice: undone; SND.UNA is at, not past, the episode's end. */
+	fx_peer_sack(f, 10000, dsack, 1);
+	KUNIT_ASSERT_EQ(test, fx_info(f).undos, 1);
+	KUNIT_ASSERT_EQ(test, fx_info(f).ca_state, 0);
+	KUNIT_ASSERT_EQ(test, fx_send(f, fx_data, 4 * PEER_MSS, 0), 4 * PEER_MSS);
+	KUNIT_ASSERT_EQ(test, fx_send(f, fx_data, PEER_MSS, 0), PEER_MSS);
+	fx_expect(f, A, f->iss + 1 + 10 * PEER_MSS, PEER_ISS + 1, PEER_MSS);
+	fx_expect(f, A, f->iss + 1 + 11 * PEER_MSS, PEER_ISS + 1, PEER_MSS);
+	fx_expect(f, A, f->iss + 1 + 12 * PEER_MSS, PEER_ISS + 1, PEER_MSS);
+	fx_expect(f, P | A, f->iss + 1 + 13 * PEER_MSS, PEER_ISS + 1, PEER_MSS);
+	fx_expect(f, P | A, f->iss + 1 + 14 * PEER_MSS, PEER_ISS + 1, PEER_MSS);
+	fx_peer_sack(f, 10000, again, 1);
+	KUNIT_EXPECT_EQ(test, fx_info(f).ca_state, 1);
+	KUNIT_EXPECT_EQ(test, fx_info(f).snd_ssthresh, 10 * PEER_MSS * 717 / 1024);
+	fx_expect(f, A, f->iss + 1 + 10 * PEER_MSS, PEER_ISS + 1, PEER_MSS);
+}
+
 static void established_rack_resends_lost_retransmission(struct kunit *test)
 {
 	static const u32 sacked[][2] = { { 1000, 10000 } };
 	static const u32 later[][2] = { { 1000, 12000 } };
 	struct fx *f = test->priv;
-	long rack = fx_stat(XTCP_MIB_RACK_LOSSES);
 	struct xtcp_seg seg;
+	long rack;
 
 	KUNIT_ASSERT_EQ(test, fx_sack_sent(f, 20), 10);
 	fx_advance_ms(FX_SACK_RTT_MS);
@@ -1877,6 +1911,7 @@ static void established_rack_resends_lost_retransmission(struct kunit *test)
 	while (fx_pop(f, &seg, NULL, 0))
 		;
 	/* What was sent after the resend arrives; the resend does not: lost again. */
+	rack = fx_stat(XTCP_MIB_RACK_LOSSES);
 	fx_advance_ms(FX_SACK_RTT_MS);
 	fx_peer_sack(f, 0, later, 1);
 	fx_expect(f, A, f->iss + 1, PEER_ISS + 1, PEER_MSS);
@@ -1885,6 +1920,34 @@ static void established_rack_resends_lost_retransmission(struct kunit *test)
 }
 
 /* RACK's reordering window: a hole below one SACKed segment waits, then is lost by the timer. */
+/*
+ * RFC 8985 6.2 step 2 in the order Linux's tcp_ack() takes an ACK (SACK
+ * blocks, then the cumulative ACK): an ACK that moves SND.UNA sets
+ * RACK.rtt by the segment it acknowledges, not by a later one it SACKs, so
+ * the segments a reordering path overtook wait that longer round trip.
+ */
+static void established_rack_rtt_from_cumulative_ack(struct kunit *test)
+{
+	static const u32 sacked[][2] = { { 4000, 5000 } };
+	struct fx *f = test->priv;
+
+	KUNIT_ASSERT_EQ(test, fx_sack_sent(f, 4), 4);
+	fx_advance_ms(200);
+	KUNIT_ASSERT_EQ(test, fx_send(f, fx_data, PEER_MSS, 0), PEER_MSS);
+	fx_expect(f, P | A, f->iss + 1 + 4 * PEER_MSS, PEER_ISS + 1, PEER_MSS);
+	/* The first arrives after 250 ms, the fifth after 50: RACK.rtt is 250 ms. */
+	fx_advance_ms(50);
+	fx_peer_sack(f, PEER_MSS, sacked, 1);
+	fx_expect_none(f);
+	KUNIT_EXPECT_EQ(test, fx_timer(f), XTCP_TIMER_REORDER);
+	KUNIT_EXPECT_EQ(test, fx_info(f).ca_state, 0);
+	/* A reordering window (a quarter of the least round trip) later, lost. */
+	fx_advance_ms(250 / 4 + 1);
+	KUNIT_ASSERT_TRUE(test, fx_fire(f, XTCP_TIMER_REORDER));
+	fx_expect(f, A, f->iss + 1 + PEER_MSS, PEER_ISS + 1, PEER_MSS);
+	KUNIT_EXPECT_EQ(test, fx_info(f).ca_state, 1);
+}
+
 static void established_rack_reorder_timer_marks_lost(struct kunit *test)
 {
 	static const u32 sacked[][2] = { { 2000, 3000 } };
@@ -1897,10 +1960,14 @@ static void established_rack_reorder_timer_marks_lost(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fx_timer(f), XTCP_TIMER_REORDER);
 	fx_advance_ms(FX_SACK_RTT_MS / 4 + 1);
 	KUNIT_ASSERT_TRUE(test, fx_fire(f, XTCP_TIMER_REORDER));
+	/* Both are lost; PRR lets one segment go, as Linux's tcp_cwnd_reduction(sk, 1, ...). */
 	fx_expect(f, A, f->iss + 1, PEER_ISS + 1, PEER_MSS);
-	fx_expect(f, A, f->iss + 1 + PEER_MSS, PEER_ISS + 1, PEER_MSS);
+	fx_expect_none(f);
 	KUNIT_EXPECT_EQ(test, fx_info(f).ca_state, 1);
 	KUNIT_EXPECT_EQ(test, fx_timer(f), XTCP_TIMER_RETRANSMIT);
+	/* Its ACK delivers a segment: the other goes. */
+	fx_peer_sack(f, PEER_MSS, sacked, 1);
+	fx_expect(f, A, f->iss + 1 + PEER_MSS, PEER_ISS + 1, PEER_MSS);
 }
 
 /* TLP (RFC 8985 7): unanswered, the last segment goes again as a probe before the RTO. */
@@ -3087,7 +3154,9 @@ static struct kunit_case xtcp_sock_cases[] = {
 	KUNIT_CASE(established_sack_reordering_raises_dupthresh),
 	KUNIT_CASE(established_duplicate_data_dsacked),
 	KUNIT_CASE(established_dsack_undoes_spurious_recovery),
+	KUNIT_CASE(established_loss_after_undo_starts_recovery),
 	KUNIT_CASE(established_rack_resends_lost_retransmission),
+	KUNIT_CASE(established_rack_rtt_from_cumulative_ack),
 	KUNIT_CASE(established_rack_reorder_timer_marks_lost),
 	KUNIT_CASE(established_tlp_resends_last_segment),
 	KUNIT_CASE(established_sent_skb_cut_only_inside),

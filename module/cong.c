@@ -120,12 +120,18 @@ void xtcp_cc_retransmitted(struct xtcp_cc *cc, u32 tsval)
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_retransmitted);
 
-/* The reduction was spurious: cwnd and ssthresh back, recovery over (tcp_undo_cwnd_reduction()). */
+/*
+ * The reduction was spurious: cwnd and ssthresh back, recovery over
+ * (tcp_undo_cwnd_reduction()). The episode is forgotten with it: a loss
+ * found next starts a recovery of its own, as Linux returns to Open,
+ * rather than being resent with the whole restored cwnd.
+ */
 void xtcp_cc_undo(struct xtcp_cc *cc)
 {
 	cc->cwnd = max(cc->cwnd, cc->prior_cwnd);
 	cc->ssthresh = max(cc->ssthresh, cc->prior_ssthresh);
 	cc->in_recovery = false;
+	cc->recover = cc->undo_marker - 1;
 	cc->undo_ok = false;
 	cc->bytes_acked = 0;
 }
@@ -247,14 +253,17 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_recovery);
  * then bursting; once pipe is at or under ssthresh, it grows back to it
  * no faster than slow start (PRR-SSRB). delivered: bytes this ACK newly
  * acknowledged or SACKed; una_advanced, newly_lost: it moved SND.UNA, it
- * marked something lost. The first retransmission always goes.
+ * marked something lost. The first retransmission always goes. An ACK
+ * that delivered nothing is taken too, as RFC 6937 computes on every ACK
+ * (Linux skips it): RACK marks by time, so such an ACK can mark much
+ * lost, and cwnd left as it was would let all of it go at once.
  */
 void xtcp_cc_prr(struct xtcp_cc *cc, u32 pipe, u32 delivered, u32 mss, bool una_advanced,
 		 bool newly_lost)
 {
 	s64 sndcnt;
 
-	if (!cc->in_recovery || !cc->sack || !delivered || !cc->prior_cwnd)
+	if (!cc->in_recovery || !cc->sack || !cc->prior_cwnd)
 		return;
 	cc->prr_delivered += delivered;
 	if (pipe > cc->ssthresh) {

@@ -440,7 +440,8 @@ void __xtcp_push(struct sock *sk, enum xtcp_push_how how)
 	    ((1 << sk->sk_state) & (XTCPF(XTCP_FIN_WAIT1) | XTCPF(XTCP_LAST_ACK) |
 				    XTCPF(XTCP_CLOSING))))
 		xtcp_queue_fin(sk);
-	while (xtcp_lost_bytes(xs) && xtcp_in_flight(xs) < xs->cc.cwnd &&
+	/* Unless the ACK just taken said to wait (tcp_try_undo_partial()): new data then. */
+	while (!xs->rack.hold && xtcp_lost_bytes(xs) && xtcp_in_flight(xs) < xs->cc.cwnd &&
 	       xtcp_resend_lost(sk))
 		sent = true;
 	while (xs->send_head && xtcp_send_head(sk, how, &burst))

@@ -207,19 +207,21 @@ static void xtcp_reordering_seen(struct xtcp_sock *xs, u32 seq, u32 high)
  * RACK, or on a path where every late segment is resent first it would
  * never learn a reordering window). The reduction is undone, and what is
  * marked lost unmarked, once no retransmission is in flight (or at once
- * after an RTO, as tcp_try_undo_loss()).
+ * after an RTO, as tcp_try_undo_loss()). While some are, the reordering
+ * is deeper than was thought: true, this ACK marks nothing more lost
+ * (Linux's tcp_try_undo_partial(): "do not mark more packets lost").
  */
-void xtcp_eifel_ack(struct sock *sk, u32 tsecr, u32 prior_una)
+bool xtcp_eifel_ack(struct sock *sk, u32 tsecr, u32 prior_una)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb;
 
 	if (!xtcp_cc_eifel(&xs->cc, tsecr))
-		return;
+		return false;
 	if (xs->sacked_out)
 		xtcp_reordering_seen(xs, prior_una, xs->high_sacked);
 	if (xs->cc.in_recovery && xs->retrans_out)
-		return;
+		return true;
 	xtcp_cc_undo(&xs->cc);
 	skb_queue_walk(&sk->sk_write_queue, skb) {
 		if (skb == xs->send_head)
@@ -229,27 +231,35 @@ void xtcp_eifel_ack(struct sock *sk, u32 tsecr, u32 prior_una)
 	xtcp_recovery_event(sk, "undo: the original arrived (RFC 3522)");
 	xs->undos++;
 	xtcp_inc(sock_net(sk), XTCP_MIB_EIFEL_UNDOS);
+	return false;
 }
 
 /*
  * RACK (RFC 8985 6.2 step 2): skb was delivered (acknowledged or SACKed)
- * at now. The most recently sent segment delivered, and its round trip,
- * are what loss is judged by; a retransmitted one delivered sooner than
- * the least round trip is the original's delivery, not its own.
+ * at now. RACK.rtt is the round trip of the segment delivered last
+ * (take_rtt), the segment most recently sent of all delivered is the one
+ * loss is judged against; a retransmitted one delivered sooner than the
+ * least round trip is the original's delivery, not its own. Linux takes
+ * the SACK blocks first and the cumulative ACK after (tcp_ack()), so on a
+ * reordering path RACK.rtt is mostly that of a late segment, and the
+ * segments overtaken wait that long before they are judged lost: an ACK
+ * that moved SND.UNA keeps its round trip against its SACK blocks.
  */
-static void xtcp_rack_advance(struct xtcp_sock *xs, const struct sk_buff *skb, u64 now_ns)
+static void xtcp_rack_advance(struct xtcp_sock *xs, const struct sk_buff *skb, u64 now_ns,
+			      bool take_rtt)
 {
 	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	u64 rtt_us = (now_ns - cb->sent_ns) / NSEC_PER_USEC;
 
 	if ((cb->sacked & XTCP_SKB_EVER_RETRANS) && rtt_us < xs->rtt.min_rtt_us)
 		return;
+	if (take_rtt || !xs->rack.rtt_us)
+		xs->rack.rtt_us = clamp_t(u64, rtt_us, 1, U32_MAX);
 	if (cb->sent_ns < xs->rack.xmit_ns ||
 	    (cb->sent_ns == xs->rack.xmit_ns && !xtcp_seq_after(cb->end_seq, xs->rack.end_seq)))
 		return;
 	xs->rack.xmit_ns = cb->sent_ns;
 	xs->rack.end_seq = cb->end_seq;
-	xs->rack.rtt_us = clamp_t(u64, rtt_us, 1, U32_MAX);
 }
 
 /*
@@ -324,9 +334,18 @@ void xtcp_rack_timeout(struct sock *sk, u64 now_ns)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u64 wait = xtcp_rack_detect(sk, now_ns);
+	bool start = xtcp_lost_bytes(xs) &&
+		     xtcp_cc_recovery(&xs->cc, xs->tcb.snd_una, xs->tcb.snd_nxt, xs->mss);
 
-	if (xtcp_lost_bytes(xs) &&
-	    xtcp_cc_recovery(&xs->cc, xs->tcb.snd_una, xs->tcb.snd_nxt, xs->mss)) {
+	/*
+	 * PRR as on an ACK: one segment delivered when this starts recovery
+	 * (Linux's tcp_cwnd_reduction(sk, 1, ...)), none otherwise, so what
+	 * the timer marked lost goes as the ACKs allow, not at once.
+	 */
+	if (xs->cc.in_recovery)
+		xtcp_cc_prr(&xs->cc, xtcp_in_flight(xs), start ? xs->mss : 0, xs->mss, false, true);
+	if (start) {
+		xtcp_recovery_event(sk, "recovery: RACK reordering timer (RFC 8985 6.3)");
 		xtcp_inc(sock_net(sk), XTCP_MIB_SACK_RECOVERIES);
 		xtcp_inc(sock_net(sk), XTCP_MIB_FAST_RETRANS);
 		xtcp_resend_lost(sk);
@@ -421,7 +440,7 @@ void xtcp_tlp_acked(struct sock *sk)
  * blocks were taken.
  */
 static unsigned int xtcp_sack_mark(struct sock *sk, const struct xtcp_seg *seg,
-				   unsigned int first, u64 now_ns)
+				   unsigned int first, bool acked, u64 now_ns)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 prior_high = xs->sacked_out ? xs->high_sacked : xs->tcb.snd_una;
@@ -453,7 +472,7 @@ static unsigned int xtcp_sack_mark(struct sock *sk, const struct xtcp_seg *seg,
 				continue;
 			if (!(cb->sacked & XTCP_SKB_EVER_RETRANS))
 				xtcp_reordering_seen(xs, cb->seq, prior_high);
-			xtcp_rack_advance(xs, skb, now_ns);
+			xtcp_rack_advance(xs, skb, now_ns, !acked);
 			xtcp_unmark(xs, skb, XTCP_SKB_LOST | XTCP_SKB_RETRANS);
 			if (!xs->sacked_out || xtcp_seq_after(cb->end_seq, xs->high_sacked))
 				xs->high_sacked = cb->end_seq;
@@ -485,7 +504,7 @@ static void xtcp_sack_mark_lost(struct sock *sk)
 			break;
 		if (cb->sacked & XTCP_SKB_SACKED) {
 			above -= xtcp_skb_span(skb);
-			segs--;
+			segs -= xtcp_skb_pcount(skb, xs->mss);
 		} else {
 			xtcp_mark_lost(xs, skb);
 		}
@@ -527,23 +546,26 @@ static unsigned int xtcp_dsack_seen(struct sock *sk, const struct xtcp_seg *seg)
 
 /*
  * An ACK came on a connection that uses SACK: mark what its blocks say the
- * peer holds, then what is lost, by DupThresh (RFC 6675 IsLost) and by
- * time (RACK, RFC 8985), arming RACK's timer for what may yet be. True if
+ * peer holds, then what is lost: by time (RACK, RFC 8985), arming RACK's
+ * timer for what may yet be, unless hold (the ACK showed deeper reordering
+ * than was thought); with net.xtcp.recovery 0, by DupThresh (RFC 6675
+ * IsLost) instead, as Linux uses one or the other. True if
  * something is lost and not yet sent again: loss recovery starts (RFC
  * 8985 6.2, as Linux's tcp_time_to_recover()).
  */
-bool xtcp_sack_update(struct sock *sk, const struct xtcp_seg *seg, u64 now_ns)
+bool xtcp_sack_update(struct sock *sk, const struct xtcp_seg *seg, u32 prior_una, bool hold,
+		      u64 now_ns)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	unsigned int dsack = xtcp_dsack_seen(sk, seg), taken;
 	u64 wait;
 
-	taken = xtcp_sack_mark(sk, seg, dsack, now_ns);
+	taken = xtcp_sack_mark(sk, seg, dsack, xs->tcb.snd_una != prior_una, now_ns);
 	xtcp_add(sock_net(sk), XTCP_MIB_SACK_BLOCKS_RECV, taken);
 	xtcp_add(sock_net(sk), XTCP_MIB_SACK_DISCARDS, seg->sack_blocks - dsack - taken);
-	if (xs->sacked_out)
+	if (xs->sacked_out && !READ_ONCE(xtcp_net(sock_net(sk))->recovery))
 		xtcp_sack_mark_lost(sk);
-	wait = xtcp_rack_detect(sk, now_ns);
+	wait = hold ? 0 : xtcp_rack_detect(sk, now_ns);
 	if (wait)
 		xtcp_timers_reorder(sk, wait);
 	return xtcp_lost_bytes(xs);
@@ -596,7 +618,7 @@ void xtcp_clean_acked(struct sock *sk, u64 now_ns, u32 ts_rtt_us)
 		if (sacked && !(marks & (XTCP_SKB_EVER_RETRANS | XTCP_SKB_SACKED)))
 			xtcp_reordering_seen(xs, XTCP_SKB_CB(skb)->seq, prior_high);
 		if (!(marks & XTCP_SKB_SACKED))
-			xtcp_rack_advance(xs, skb, now_ns);
+			xtcp_rack_advance(xs, skb, now_ns, true);
 		sent_ns = XTCP_SKB_CB(skb)->sent_ns;
 		xtcp_unmark(xs, skb, XTCP_SKB_SACKED | XTCP_SKB_LOST | XTCP_SKB_RETRANS);
 		xs->bytes_acked += skb->len;
@@ -607,7 +629,7 @@ void xtcp_clean_acked(struct sock *sk, u64 now_ns, u32 ts_rtt_us)
 	if (skb && skb != xs->send_head &&
 	    xtcp_seq_after(xs->tcb.snd_una, XTCP_SKB_CB(skb)->seq) && xtcp_ack_part(sk, skb)) {
 		ambiguous |= !!(XTCP_SKB_CB(skb)->sacked & XTCP_SKB_EVER_RETRANS);
-		xtcp_rack_advance(xs, skb, now_ns);
+		xtcp_rack_advance(xs, skb, now_ns, true);
 		sent_ns = XTCP_SKB_CB(skb)->sent_ns;
 	}
 	/* A round trip under a microsecond (loopback, a coarse clock) counts as 1 us. */

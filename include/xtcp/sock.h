@@ -97,6 +97,9 @@ struct xtcp_sock {
 					 */
 		u8 reo_wnd_mult;	/* the reordering window in min_rtt/4 steps */
 		u8 tlp_out;		/* a probe is out, for what was sent before tlp_high_seq */
+		u8 hold;		/* the ACK being taken showed deeper reordering
+					 * than was thought: it resends nothing
+					 */
 		u32 tlp_high_seq;
 	} rack;
 	u32 undos;		/* reductions undone (XTCP_INFO) */
