@@ -414,10 +414,17 @@ void xtcp_timers_ack_received(struct sock *sk)
 		xtcp_arm_retransmit(sk);
 }
 
-/* RACK: a segment may be lost once ns more have passed (RFC 8985 6.3). */
+/*
+ * RACK: a segment may be lost once ns more have passed (RFC 8985 6.3).
+ * Linux arms this timer 2 ms later, in jiffies rounded up
+ * (tcp_rack_mark_lost(): TCP_TIMEOUT_MIN_US; 6.1 added two jiffies): at HZ
+ * 250, 2 to 6 ms past the reordering window, time a late segment on a
+ * reordering path may still arrive in. The same here, so RACK's timer
+ * judges no sooner than Linux's.
+ */
 void xtcp_timers_reorder(struct sock *sk, u64 ns)
 {
-	xtcp_arm(sk, XTCP_TIMER_REORDER, ns);
+	xtcp_arm(sk, XTCP_TIMER_REORDER, roundup(ns + 2 * NSEC_PER_MSEC, TICK_NSEC));
 }
 
 /* After RACK's timer: the RTO (or a probe) again for what is in flight. */
