@@ -29,6 +29,7 @@
 #include "xtcp/history.h"
 #include "xtcp/input.h"
 #include "xtcp/output.h"
+#include "xtcp/recovery.h"
 #include "xtcp/request.h"
 #include "xtcp/seq.h"
 #include "xtcp/sock.h"
@@ -1971,6 +1972,26 @@ static void established_rack_reorder_timer_marks_lost(struct kunit *test)
 }
 
 /* TLP (RFC 8985 7): unanswered, the last segment goes again as a probe before the RTO. */
+/*
+ * The probe timeout as Linux's tcp_schedule_loss_probe(): two smoothed
+ * round trips and 2 ms with more than a segment out, rounded up to a jiffy
+ * (usecs_to_jiffies()), so a probe goes no sooner than Linux's would.
+ */
+static void established_tlp_timeout_in_jiffies(struct kunit *test)
+{
+	struct fx *f = test->priv;
+	u64 pto, least;
+
+	KUNIT_ASSERT_EQ(test, fx_sack_sent(f, 3), 3);
+	least = 2 * (u64)xtcp_sk(f->sk)->rtt.srtt_us * NSEC_PER_USEC + 2 * NSEC_PER_MSEC;
+	lock_sock(f->sk);
+	pto = xtcp_tlp_pto_ns(f->sk, xtcp_clock_ns());
+	release_sock(f->sk);
+	KUNIT_EXPECT_EQ(test, pto % TICK_NSEC, 0);
+	KUNIT_EXPECT_GE(test, pto, least);
+	KUNIT_EXPECT_LT(test, pto, least + TICK_NSEC);
+}
+
 static void established_tlp_resends_last_segment(struct kunit *test)
 {
 	struct fx *f = test->priv;
@@ -3158,6 +3179,7 @@ static struct kunit_case xtcp_sock_cases[] = {
 	KUNIT_CASE(established_rack_resends_lost_retransmission),
 	KUNIT_CASE(established_rack_rtt_from_cumulative_ack),
 	KUNIT_CASE(established_rack_reorder_timer_marks_lost),
+	KUNIT_CASE(established_tlp_timeout_in_jiffies),
 	KUNIT_CASE(established_tlp_resends_last_segment),
 	KUNIT_CASE(established_sent_skb_cut_only_inside),
 	KUNIT_CASE(established_tlp_sends_new_data_or_none_when_off),

@@ -14,6 +14,8 @@
  * one the peer holds. What SND.UNA passes is freed and timed (RFC 6298,
  * Karn's rule). cong.c decides cwnd; this file decides what to resend.
  */
+#include <kunit/visibility.h>
+#include <linux/export.h>
 #include <linux/skbuff.h>
 
 #include "xtcp/history.h"
@@ -361,8 +363,11 @@ void xtcp_rack_timeout(struct sock *sk, u64 now_ns)
  * The probe timeout (RFC 8985 7.2, as Linux's tcp_schedule_loss_probe()):
  * with SACK in use, nothing lost and no probe out, two smoothed round
  * trips after now, plus the minimum RTO if a single segment is out (its
- * ACK may be delayed), or 2 ms; never past the RTO of the oldest segment.
- * 0: no probe now.
+ * ACK may be delayed), or 2 ms, rounded up to a jiffy as Linux's
+ * usecs_to_jiffies() (a pause of the receiver longer than two round trips
+ * is common under load; a probe sooner than Linux's is one Linux would
+ * not send, and comes back a DSACK); never past the RTO of the oldest
+ * segment. 0: no probe now.
  */
 u64 xtcp_tlp_pto_ns(struct sock *sk, u64 now_ns)
 {
@@ -383,11 +388,13 @@ u64 xtcp_tlp_pto_ns(struct sock *sk, u64 now_ns)
 		pto += (u64)READ_ONCE(xtcp_net(sock_net(sk))->rto_min_ms) * NSEC_PER_MSEC;
 	else
 		pto += 2 * NSEC_PER_MSEC;
+	pto = roundup(pto, TICK_NSEC);
 	rto_at = XTCP_SKB_CB(head)->sent_ns + (u64)xs->tcb.rto_ms * NSEC_PER_MSEC;
 	if (rto_at > now_ns)
 		pto = min(pto, rto_at - now_ns);
 	return pto;
 }
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tlp_pto_ns);
 
 /*
  * The probe timer expired (RFC 8985 7.3): one new segment if the peer's
