@@ -8,12 +8,15 @@ import sys
 
 TEST = os.path.join(os.path.dirname(__file__), "../testing/impairments.py")
 times = {}
+counters = []
 for proto in ("xtcp", "tcp"):
     out = subprocess.run([TEST], env=dict(os.environ, XTCP_IMPAIR_PROTO=proto),
                          capture_output=True, text=True).stdout
     for line in out.splitlines():
         if line.startswith("not ok"):
             print("# %s: %s" % (proto, line))
+        if "A's counters:" in line:
+            counters.append("# %-4s %s" % (proto, line[2:]))
         m = re.match(r"# time (\S+) (.+?)\s+([\d.]+) s\s+(\d+) retransmitted", line)
         if m:
             times.setdefault(m.group(2), {})[proto] = (float(m.group(3)), int(m.group(4)))
@@ -26,4 +29,6 @@ for name, t in times.items():
     cell = lambda v: "%7.2f (%6d)" % v if v else "%16s" % "-"  # noqa: E731
     ratio = "%8.2f" % (x[0] / tcp[0]) if x and tcp else "%8s" % "-"
     print("%-33s %s %s %s" % (name, cell(x), cell(tcp), ratio))
+# What each protocol's loss recovery did, by its own counters (/proc/xtcp/stats; TcpExt).
+print("\n".join(counters))
 sys.exit(0)
