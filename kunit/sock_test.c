@@ -1837,6 +1837,7 @@ static void established_dsack_undoes_spurious_recovery(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, info.snd_cwnd, 10 * PEER_MSS * 717 / 1024);
 	KUNIT_EXPECT_EQ(test, info.snd_ssthresh, 10 * PEER_MSS * 717 / 1024);
 	/* The original came after all; the resend is reported back twice. */
+	xtcp_sk(f->sk)->reord_seen = 1;	/* RACK's window widens once reordering is seen */
 	fx_peer_sack(f, 10000, dsack, 1);
 	info = fx_info(f);
 	KUNIT_EXPECT_EQ(test, info.snd_cwnd, 10 * PEER_MSS);
@@ -1860,6 +1861,26 @@ static void established_dsack_undoes_spurious_recovery(struct kunit *test)
  * RACK (RFC 8985 6): a retransmission that is lost too is found by time
  * when data sent after it is SACKed, and goes again, with no RTO.
  */
+/*
+ * A DSACK for data never sent twice is dubious (Linux's tcp_dsack_seen()):
+ * the network duplicated it, or the peer lies to stretch RACK's window.
+ * It is counted, and changes nothing.
+ */
+static void established_dsack_of_data_never_resent_changes_nothing(struct kunit *test)
+{
+	static const u32 dsack[][2] = { { 0, 1000 } };
+	struct fx *f = test->priv;
+	long undos = fx_stat(XTCP_MIB_DSACK_UNDOS);
+
+	KUNIT_ASSERT_EQ(test, fx_sack_sent(f, 10), 10);
+	xtcp_sk(f->sk)->reord_seen = 1;
+	fx_peer_sack(f, 10000, dsack, 1);
+	KUNIT_EXPECT_EQ(test, fx_info(f).dsacks, 1);
+	KUNIT_EXPECT_EQ(test, fx_info(f).undos, 0);
+	KUNIT_EXPECT_EQ(test, fx_stat(XTCP_MIB_DSACK_UNDOS), undos);
+	KUNIT_EXPECT_EQ(test, xtcp_sk(f->sk)->rack.reo_wnd_mult, 1);
+}
+
 /*
  * An undone reduction is forgotten with its episode (Linux returns to
  * Open): a loss found next, still below the old episode's SND.NXT mark,
@@ -3175,6 +3196,7 @@ static struct kunit_case xtcp_sock_cases[] = {
 	KUNIT_CASE(established_sack_reordering_raises_dupthresh),
 	KUNIT_CASE(established_duplicate_data_dsacked),
 	KUNIT_CASE(established_dsack_undoes_spurious_recovery),
+	KUNIT_CASE(established_dsack_of_data_never_resent_changes_nothing),
 	KUNIT_CASE(established_loss_after_undo_starts_recovery),
 	KUNIT_CASE(established_rack_resends_lost_retransmission),
 	KUNIT_CASE(established_rack_rtt_from_cumulative_ack),

@@ -523,12 +523,17 @@ static void xtcp_sack_mark_lost(struct sock *sk)
  * DSACK: the peer got those bytes twice. It counts against the
  * retransmissions of the last reduction (cong.c may undo it) and is no
  * SACK of data in flight. Returns 1 if the first block was one.
+ *
+ * As Linux's tcp_dsack_seen(), one is dubious, and taken for nothing, if
+ * it is wider than any window the peer offered or if more segments have
+ * been reported twice than were ever sent twice: the network duplicated
+ * them, or the peer says so to undo a reduction or stretch RACK's window.
  */
 static unsigned int xtcp_dsack_seen(struct sock *sk, const struct xtcp_seg *seg)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	const struct xtcp_sack_block *b = seg->sack;
-	u32 mss = max_t(u32, xs->mss, 1);
+	u32 mss = max_t(u32, xs->mss, 1), len, segs;
 
 	if (!seg->sack_blocks || !xtcp_seq_before(b[0].start, b[0].end))
 		return 0;
@@ -538,12 +543,24 @@ static unsigned int xtcp_dsack_seen(struct sock *sk, const struct xtcp_seg *seg)
 		return 0;
 	xs->dsacks++;
 	xtcp_inc(sock_net(sk), XTCP_MIB_DSACKS_RECV);
-	/* RACK: a wider reordering window, a step a round trip (RFC 8985 6.2 step 4). */
-	if (xs->bytes_acked >= xs->rack.dsack_round) {
+	len = b[0].end - b[0].start;
+	if (len > xs->tcb.max_snd_wnd)
+		return 0;
+	segs = DIV_ROUND_UP(len, mss);
+	xs->dsack_dups += segs;
+	if (xs->dsack_dups > xs->total_retrans)
+		return 0;
+	/*
+	 * RACK: a wider reordering window, a step a round trip (RFC 8985 6.2
+	 * step 4), once reordering has been seen, and not for the DSACK of a
+	 * loss probe, which the timer sent, not a RACK verdict (Linux).
+	 */
+	if (xs->reord_seen && !(len <= mss && b[0].end == xs->rack.tlp_high_seq) &&
+	    xs->bytes_acked >= xs->rack.dsack_round) {
 		xs->rack.reo_wnd_mult = min_t(u8, xs->rack.reo_wnd_mult + 1, XTCP_REO_WND_MULT_MAX);
 		xs->rack.dsack_round = xs->bytes_acked + (xs->tcb.snd_nxt - xs->tcb.snd_una);
 	}
-	if (xtcp_cc_dsack(&xs->cc, b[0].end, DIV_ROUND_UP(b[0].end - b[0].start, mss))) {
+	if (xtcp_cc_dsack(&xs->cc, b[0].end, segs)) {
 		xtcp_recovery_event(sk, "undo: every resend came twice (RFC 3708)");
 		xs->undos++;
 		xtcp_inc(sock_net(sk), XTCP_MIB_DSACK_UNDOS);

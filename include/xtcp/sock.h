@@ -85,6 +85,7 @@ struct xtcp_sock {
 	u32 high_sacked;	/* the highest sequence SACKed, while sacked_out */
 	u32 reordering;		/* segments of reordering seen, 3 to 300 (tp->reordering) */
 	u32 dsacks;		/* DSACKs received (XTCP_INFO) */
+	u32 dsack_dups;		/* segments they said came twice (Linux's dsack_dups) */
 	u32 reord_seen;		/* times reordering was seen (RACK's reo_wnd) */
 	u32 tlps;		/* tail loss probes sent (XTCP_INFO) */
 	/* RACK-TLP (RFC 8985, recovery.c): the last sent segment delivered, the probe. */
