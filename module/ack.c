@@ -52,7 +52,7 @@ void xtcp_ack_data_received(struct sock *sk, u64 now_ns, u32 len)
 
 	if (xtcp_ack_idle(xs, now_ns)) {
 		/* The segment size as Linux first guesses it: this one's, 536 at least. */
-		u32 rcv_mss = clamp_t(u32, len, XTCP_RCV_MSS_MIN, max_t(u32, xs->mss, 1));
+		u32 rcv_mss = clamp_t(u32, len, XTCP_RCV_MSS_MIN, xtcp_mss(xs));
 
 		xs->quick = max(xs->quick, xtcp_quickacks(xs->tcb.rcv_wnd, rcv_mss));
 	}

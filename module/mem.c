@@ -88,7 +88,7 @@ void xtcp_sndbuf_expand(struct sock *sk)
 	per_mss = roundup_pow_of_two(xs->mss + XTCP_MAX_HEADER +
 				     SKB_DATA_ALIGN(sizeof(struct skb_shared_info))) +
 		  SKB_DATA_ALIGN(sizeof(struct sk_buff));
-	nr_segs = max3(10u, xs->cc.cwnd / max_t(u32, xs->mss, 1), xs->reordering + 1);
+	nr_segs = max3(10u, xs->cc.cwnd / xtcp_mss(xs), xs->reordering + 1);
 	sndmem = 2ull * nr_segs * per_mss;
 	sndmem = min_t(u64, sndmem, READ_ONCE(xtcp_net(sock_net(sk))->wmem[XTCP_MEM_MAX]));
 	if (sndmem > READ_ONCE(sk->sk_sndbuf))

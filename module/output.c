@@ -382,7 +382,7 @@ static bool xtcp_send_head(struct sock *sk, enum xtcp_push_how how, struct xtcp_
 	xs->tcb.snd_nxt = XTCP_SKB_CB(skb)->end_seq;
 	if (skb->len)
 		xtcp_ack_data_sent(sk, XTCP_SKB_CB(skb)->sent_ns);
-	if (skb->len && skb->len % max_t(u32, xs->mss, 1))
+	if (skb->len && skb->len % xtcp_mss(xs))
 		xs->tcb.snd_sml = xs->tcb.snd_nxt;	/* for Nagle: it ends short */
 	xs->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
 			NULL : skb_queue_next(&sk->sk_write_queue, skb);

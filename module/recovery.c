@@ -112,7 +112,7 @@ int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
  */
 static int xtcp_retransmit_part(struct sock *sk, struct sk_buff *skb, u32 segs)
 {
-	u32 most = max_t(u32, segs, 1) * max_t(u32, xtcp_sk(sk)->mss, 1);
+	u32 most = max_t(u32, segs, 1) * xtcp_mss(xtcp_sk(sk));
 
 	if (skb->len > most && !(XTCP_SKB_CB(skb)->sacked & XTCP_SKB_SACKED))
 		xtcp_fragment(sk, skb, most);
@@ -141,7 +141,7 @@ void xtcp_retransmit(struct sock *sk)
 bool xtcp_resend_lost(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 flight = xtcp_in_flight(xs), mss = max_t(u32, xs->mss, 1);
+	u32 flight = xtcp_in_flight(xs), mss = xtcp_mss(xs);
 	u32 room = xs->cc.cwnd > flight ? xs->cc.cwnd - flight : 0;
 	struct sk_buff *skb;
 
@@ -191,7 +191,7 @@ void xtcp_retransmit_timeout(struct sock *sk)
  */
 static void xtcp_reordering_seen(struct xtcp_sock *xs, u32 seq, u32 high)
 {
-	u32 mss = max_t(u32, xs->mss, 1), segs;
+	u32 mss = xtcp_mss(xs), segs;
 
 	if (!xtcp_seq_before(seq, high))
 		return;
@@ -533,7 +533,7 @@ static unsigned int xtcp_dsack_seen(struct sock *sk, const struct xtcp_seg *seg)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	const struct xtcp_sack_block *b = seg->sack;
-	u32 mss = max_t(u32, xs->mss, 1), len, segs;
+	u32 mss = xtcp_mss(xs), len, segs;
 
 	if (!seg->sack_blocks || !xtcp_seq_before(b[0].start, b[0].end))
 		return 0;

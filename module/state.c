@@ -90,6 +90,15 @@ static void xtcp_rcv_listen(const struct xtcp_ctx *ctx, const struct xtcp_seg *s
 	v->event = "rcv segment without SYN in LISTEN";
 }
 
+/* A segment whose ACK answers no SYN of ours: <SEQ=SEG.ACK><CTL=RST>, unless it is a RST. */
+static void syn_sent_reject(const struct xtcp_seg *seg, struct xtcp_verdict *v)
+{
+	if (seg->flags & XTCP_FLAG_RST)
+		v->actions = XTCP_ACT_DROP;
+	else
+		verdict_rst(v, seg->ack, 0, XTCP_FLAG_RST);
+}
+
 /* 3.10.7.3, SYN-SENT */
 static void xtcp_rcv_syn_sent(const struct xtcp_tcb *tcb, const struct xtcp_ctx *ctx,
 			      const struct xtcp_seg *seg, struct xtcp_verdict *v)
@@ -101,10 +110,7 @@ static void xtcp_rcv_syn_sent(const struct xtcp_tcb *tcb, const struct xtcp_ctx 
 			xtcp_seq_after(seg->ack, tcb->snd_nxt))) {
 		v->event = "rcv unacceptable ACK in SYN_SENT";
 		v->drop = SKB_DROP_REASON_TCP_INVALID_SEQUENCE;
-		if (seg->flags & XTCP_FLAG_RST)
-			v->actions = XTCP_ACT_DROP;
-		else
-			verdict_rst(v, seg->ack, 0, XTCP_FLAG_RST);
+		syn_sent_reject(seg, v);
 		return;
 	}
 	/*
@@ -117,10 +123,7 @@ static void xtcp_rcv_syn_sent(const struct xtcp_tcb *tcb, const struct xtcp_ctx 
 		v->event = "rcv SYN,ACK echoing no SYN of ours";
 		v->drop = SKB_DROP_REASON_TCP_RFC7323_PAWS;
 		v->mib = XTCP_MIB_PAWS_REJECTS;
-		if (seg->flags & XTCP_FLAG_RST)
-			v->actions = XTCP_ACT_DROP;
-		else
-			verdict_rst(v, seg->ack, 0, XTCP_FLAG_RST);
+		syn_sent_reject(seg, v);
 		return;
 	}
 	/* Second: a RST is believed only with an acceptable ACK (RFC 5961 3.2). */

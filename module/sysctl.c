@@ -201,8 +201,8 @@ int xtcp_sysctl_init_net(struct net *net)
 	xn->delayed_ack_ms = 40;	/* Linux's TCP_ATO_MIN */
 	/*
 	 * Linux's tcp_wmem/tcp_rmem minimum and maximum; the default is the
-	 * socket core's (net.core.wmem_default), since xtcp does not grow
-	 * buffers on its own as TCP's autotuning does.
+	 * socket core's (net.core.wmem_default), from which autotuning grows
+	 * a buffer toward the maximum (window.c, as tcp_rcv_space_adjust()).
 	 */
 	xn->wmem[XTCP_MEM_MIN] = 4096;
 	xn->wmem[XTCP_MEM_DEFAULT] = 212992;

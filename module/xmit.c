@@ -492,7 +492,7 @@ static struct sk_buff *xtcp_burst_skb(const struct xtcp_burst *b, u16 mss)
 int xtcp_burst_add(struct sock *sk, struct xtcp_burst *b, struct sk_buff *skb)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 mss = max_t(u32, xs->mss, 1);
+	u32 mss = xtcp_mss(xs);
 	u8 flags = XTCP_SKB_CB(skb)->flags;
 
 	if (b->skbs && (b->last->len % mss || b->len + skb->len > XTCP_GSO_MAX ||

@@ -192,6 +192,12 @@ static inline u32 xtcp_skb_pcount(const struct sk_buff *skb, u16 mss)
 	return mss && skb->len > mss ? DIV_ROUND_UP(skb->len, mss) : 1;
 }
 
+/* The MSS as a divisor: never 0, as before the handshake sets it. */
+static inline u32 xtcp_mss(const struct xtcp_sock *xs)
+{
+	return max_t(u32, xs->mss, 1);
+}
+
 /* A sent skb's marks (recovery.c), as Linux's TCPCB_SACKED_ACKED etc. */
 #define XTCP_SKB_SACKED		0x01	/* the peer holds it (RFC 2018) */
 #define XTCP_SKB_LOST		0x02	/* taken as lost: to be sent again */
