@@ -88,7 +88,7 @@ static struct xtcp_net *fx_net(void)
 
 static long fx_stat(enum xtcp_mib field)
 {
-	return atomic_long_read(&fx_net()->mib[field]);
+	return xtcp_mib_read(fx_net(), field);
 }
 
 static int fx_init(struct kunit *test)

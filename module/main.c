@@ -38,16 +38,38 @@ struct xtcp_net *xtcp_net(const struct net *net)
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_net);
 
+/* A counter: the sum of every CPU's (snmp_fold_field()). */
+unsigned long xtcp_mib_read(const struct xtcp_net *xn, enum xtcp_mib field)
+{
+	unsigned long sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += per_cpu_ptr(xn->mib, cpu)->v[field];
+	return sum;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_mib_read);
+
 static int __net_init xtcp_init_net(struct net *net)
 {
+	struct xtcp_net *xn = xtcp_net(net);
 	int err;
 
+	xn->mib = alloc_percpu(struct xtcp_mib_cpu);
+	if (!xn->mib)
+		return -ENOMEM;
 	err = xtcp_sysctl_init_net(net);
 	if (err)
-		return err;
+		goto err_mib;
 	err = xtcp_proc_init_net(net);
 	if (err)
-		xtcp_sysctl_exit_net(net);
+		goto err_sysctl;
+	return 0;
+
+err_sysctl:
+	xtcp_sysctl_exit_net(net);
+err_mib:
+	free_percpu(xn->mib);
 	return err;
 }
 
@@ -57,6 +79,7 @@ static void __net_exit xtcp_exit_net(struct net *net)
 	xtcp_tw_flush(net);
 	xtcp_proc_exit_net(net);
 	xtcp_sysctl_exit_net(net);
+	free_percpu(xtcp_net(net)->mib);
 }
 
 static struct pernet_operations xtcp_net_ops = {

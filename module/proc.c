@@ -293,7 +293,7 @@ static int xtcp_stats_show(struct seq_file *seq, void *v)
 	int i;
 
 	for (i = 0; i < XTCP_MIB_MAX; i++)
-		seq_printf(seq, "%s %ld\n", xtcp_mib_names[i], atomic_long_read(&xn->mib[i]));
+		seq_printf(seq, "%s %lu\n", xtcp_mib_names[i], xtcp_mib_read(xn, i));
 	return 0;
 }
 

@@ -8,6 +8,7 @@
 #define _XTCP_XTCP_H
 
 #include <linux/atomic.h>
+#include <linux/percpu.h>
 #include <net/net_namespace.h>
 #include <uapi/linux/xtcp.h>
 
@@ -76,6 +77,11 @@ enum xtcp_mib {
 
 extern const char * const xtcp_mib_names[XTCP_MIB_MAX];
 
+/* The counters, one set per CPU (as Linux's SNMP MIBs): summed when read. */
+struct xtcp_mib_cpu {
+	unsigned long v[XTCP_MIB_MAX];
+};
+
 /* Per network namespace tunables (sysctls) and state. */
 struct xtcp_cc_ops;
 
@@ -114,7 +120,7 @@ struct xtcp_net {
 	u32 challenge_second;		/* the second challenge_left counts down in */
 	u32 challenge_left;
 	atomic_t tw_count;		/* TIME_WAIT entries in the table */
-	atomic_long_t mib[XTCP_MIB_MAX];
+	struct xtcp_mib_cpu __percpu *mib;
 };
 
 enum { XTCP_MEM_MIN, XTCP_MEM_DEFAULT, XTCP_MEM_MAX };
@@ -126,14 +132,16 @@ extern atomic_t xtcp_orphan_count;
 
 static inline void xtcp_inc(const struct net *net, enum xtcp_mib field)
 {
-	atomic_long_inc(&xtcp_net(net)->mib[field]);
+	this_cpu_inc(xtcp_net(net)->mib->v[field]);
 }
 
 static inline void xtcp_add(const struct net *net, enum xtcp_mib field, long n)
 {
 	if (n)
-		atomic_long_add(n, &xtcp_net(net)->mib[field]);
+		this_cpu_add(xtcp_net(net)->mib->v[field], n);
 }
+
+unsigned long xtcp_mib_read(const struct xtcp_net *xn, enum xtcp_mib field);
 
 /* main.c's parts, each set up per namespace or once. */
 int xtcp_proc_init_net(struct net *net);	/* proc.c */
