@@ -30,13 +30,8 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_ipproto);
 module_param_named(ipproto, xtcp_ipproto, int, 0444);
 MODULE_PARM_DESC(ipproto, "IP protocol number of xtcp segments (default 253, RFC 3692)");
 
-static unsigned int xtcp_net_id __read_mostly;
-
-struct xtcp_net *xtcp_net(const struct net *net)
-{
-	return net_generic(net, xtcp_net_id);
-}
-EXPORT_SYMBOL_IF_KUNIT(xtcp_net);
+unsigned int xtcp_net_id __read_mostly;
+EXPORT_SYMBOL_IF_KUNIT(xtcp_net_id);
 
 /* A counter: the sum of every CPU's (snmp_fold_field()). */
 unsigned long xtcp_mib_read(const struct xtcp_net *xn, enum xtcp_mib field)

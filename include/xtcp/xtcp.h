@@ -10,6 +10,7 @@
 #include <linux/atomic.h>
 #include <linux/percpu.h>
 #include <net/net_namespace.h>
+#include <net/netns/generic.h>
 #include <uapi/linux/xtcp.h>
 
 /* Module parameters: the address family and IP protocol number in force. */
@@ -125,7 +126,13 @@ struct xtcp_net {
 
 enum { XTCP_MEM_MIN, XTCP_MEM_DEFAULT, XTCP_MEM_MAX };
 
-struct xtcp_net *xtcp_net(const struct net *net);
+/* Inline: it is read for a sysctl or a counter several times a segment. */
+extern unsigned int xtcp_net_id;
+
+static inline struct xtcp_net *xtcp_net(const struct net *net)
+{
+	return net_generic(net, xtcp_net_id);
+}
 
 /* Sockets closed by the user and not yet CLOSED, in every namespace. */
 extern atomic_t xtcp_orphan_count;
