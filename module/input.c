@@ -240,7 +240,7 @@ void xtcp_apply(struct sock *sk, const struct xtcp_ctx *ctx, struct sk_buff *skb
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	enum skb_drop_reason reason = v->drop;
-	bool consumed = false, new_ack = false, hold = false, entered;
+	bool consumed = false, new_ack = false, entered;
 	u32 prior_una = xs->tcb.snd_una, prior_sacked = xs->sacked_out;
 	u32 prior_lost = xs->lost_out;
 
@@ -288,8 +288,7 @@ void xtcp_apply(struct sock *sk, const struct xtcp_ctx *ctx, struct sk_buff *skb
 		xs->tcb.retries = 0;
 		if (seg && seg->ts_ok && xs->tcb.ts.ok) {
 			ts_rtt_us = xtcp_ts_rtt_us(&xs->tcb.ts, seg->ts_ecr, ctx->now_ns);
-			hold = xtcp_eifel_ack(sk, seg->ts_ecr, prior_una);
-			xs->rack.hold = hold;
+			xtcp_eifel_ack(sk, seg->ts_ecr, prior_una);
 		}
 		xtcp_clean_acked(sk, ctx->now_ns, ts_rtt_us);
 		/* Data, not the SYN's or FIN's number, grows cwnd (as Linux). */
@@ -312,7 +311,7 @@ void xtcp_apply(struct sock *sk, const struct xtcp_ctx *ctx, struct sk_buff *skb
 	 */
 	if (xs->sack_ok && seg && (seg->sack_blocks || (v->actions & XTCP_ACT_ACKED)) &&
 	    !(v->actions & XTCP_ACT_DROP)) {
-		bool start = xtcp_sack_update(sk, seg, prior_una, hold, ctx->now_ns) &&
+		bool start = xtcp_sack_update(sk, seg, prior_una, ctx->now_ns) &&
 			     xtcp_cc_recovery(&xs->cc, xs->tcb.snd_una, xs->tcb.snd_nxt, xs->mss);
 		/* PRR (RFC 6937): what this ACK delivered, acknowledged or SACKed. */
 		s32 delivered = (xs->tcb.snd_una - prior_una) + (xs->sacked_out - prior_sacked);
@@ -453,7 +452,7 @@ void xtcp_apply(struct sock *sk, const struct xtcp_ctx *ctx, struct sk_buff *skb
 			break;
 		}
 	}
-	xs->rack.hold = 0;
+	xs->rack.hold = 0;	/* xtcp_eifel_ack()'s hold lasts for this ACK only */
 	if (skb && !consumed)
 		xtcp_drop(sock_net(sk), skb, reason);
 }

@@ -210,20 +210,23 @@ static void xtcp_reordering_seen(struct xtcp_sock *xs, u32 seq, u32 high)
  * never learn a reordering window). The reduction is undone, and what is
  * marked lost unmarked, once no retransmission is in flight (or at once
  * after an RTO, as tcp_try_undo_loss()). While some are, the reordering
- * is deeper than was thought: true, this ACK marks nothing more lost
- * (Linux's tcp_try_undo_partial(): "do not mark more packets lost").
+ * is deeper than was thought: this ACK marks nothing more lost and
+ * resends nothing (rack.hold, until xtcp_apply() is done with it; Linux's
+ * tcp_try_undo_partial(): "do not mark more packets lost").
  */
-bool xtcp_eifel_ack(struct sock *sk, u32 tsecr, u32 prior_una)
+void xtcp_eifel_ack(struct sock *sk, u32 tsecr, u32 prior_una)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb;
 
 	if (!xtcp_cc_eifel(&xs->cc, tsecr))
-		return false;
+		return;
 	if (xs->sacked_out)
 		xtcp_reordering_seen(xs, prior_una, xs->high_sacked);
-	if (xs->cc.in_recovery && xs->retrans_out)
-		return true;
+	if (xs->cc.in_recovery && xs->retrans_out) {
+		xs->rack.hold = 1;
+		return;
+	}
 	xtcp_cc_undo(&xs->cc);
 	skb_queue_walk(&sk->sk_write_queue, skb) {
 		if (skb == xs->send_head)
@@ -233,7 +236,6 @@ bool xtcp_eifel_ack(struct sock *sk, u32 tsecr, u32 prior_una)
 	xtcp_recovery_event(sk, "undo: the original arrived (RFC 3522)");
 	xs->undos++;
 	xtcp_inc(sock_net(sk), XTCP_MIB_EIFEL_UNDOS);
-	return false;
 }
 
 /*
@@ -571,14 +573,13 @@ static unsigned int xtcp_dsack_seen(struct sock *sk, const struct xtcp_seg *seg)
 /*
  * An ACK came on a connection that uses SACK: mark what its blocks say the
  * peer holds, then what is lost: by time (RACK, RFC 8985), arming RACK's
- * timer for what may yet be, unless hold (the ACK showed deeper reordering
- * than was thought); with net.xtcp.recovery 0, by DupThresh (RFC 6675
+ * timer for what may yet be, unless rack.hold (the ACK showed deeper
+ * reordering than was thought); with net.xtcp.recovery 0, by DupThresh (RFC 6675
  * IsLost) instead, as Linux uses one or the other. True if
  * something is lost and not yet sent again: loss recovery starts (RFC
  * 8985 6.2, as Linux's tcp_time_to_recover()).
  */
-bool xtcp_sack_update(struct sock *sk, const struct xtcp_seg *seg, u32 prior_una, bool hold,
-		      u64 now_ns)
+bool xtcp_sack_update(struct sock *sk, const struct xtcp_seg *seg, u32 prior_una, u64 now_ns)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	unsigned int dsack = xtcp_dsack_seen(sk, seg), taken;
@@ -589,7 +590,7 @@ bool xtcp_sack_update(struct sock *sk, const struct xtcp_seg *seg, u32 prior_una
 	xtcp_add(sock_net(sk), XTCP_MIB_SACK_DISCARDS, seg->sack_blocks - dsack - taken);
 	if (xs->sacked_out && !READ_ONCE(xtcp_net(sock_net(sk))->recovery))
 		xtcp_sack_mark_lost(sk);
-	wait = hold ? 0 : xtcp_rack_detect(sk, now_ns);
+	wait = xs->rack.hold ? 0 : xtcp_rack_detect(sk, now_ns);
 	if (wait)
 		xtcp_timers_reorder(sk, wait);
 	return xtcp_lost_bytes(xs);

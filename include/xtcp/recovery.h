@@ -25,13 +25,12 @@ void xtcp_retransmit(struct sock *sk);
 bool xtcp_resend_lost(struct sock *sk);
 int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb);
 void xtcp_retransmit_timeout(struct sock *sk);
-bool xtcp_sack_update(struct sock *sk, const struct xtcp_seg *seg, u32 prior_una, bool hold,
-		      u64 now_ns);
+bool xtcp_sack_update(struct sock *sk, const struct xtcp_seg *seg, u32 prior_una, u64 now_ns);
 u64 xtcp_tlp_pto_ns(struct sock *sk, u64 now_ns);
 void xtcp_rack_timeout(struct sock *sk, u64 now_ns);
 void xtcp_loss_probe(struct sock *sk);
 void xtcp_tlp_acked(struct sock *sk);
 void xtcp_clean_acked(struct sock *sk, u64 now_ns, u32 ts_rtt_us);
-bool xtcp_eifel_ack(struct sock *sk, u32 tsecr, u32 prior_una);
+void xtcp_eifel_ack(struct sock *sk, u32 tsecr, u32 prior_una);
 
 #endif /* _XTCP_RECOVERY_H */
