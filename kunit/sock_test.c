@@ -2446,19 +2446,60 @@ static struct xtcp_tw *fx_time_wait(struct fx *f)
 static void time_wait_lasts_2msl_then_ends(struct kunit *test)
 {
 	struct fx *f = test->priv;
-	s64 left_ms, msl = fx_net()->msl_ms;
+	struct xtcp_net *xn = fx_net();
+	s64 msl = xn->msl_ms;
 	struct xtcp_tw *tw;
 
 	fx_established(f);
 	tw = fx_time_wait(f);
-	left_ms = ktime_to_ms(hrtimer_get_remaining(&tw->timer));
-	KUNIT_EXPECT_GT(test, left_ms, 2 * msl - 1000);
-	KUNIT_EXPECT_LE(test, left_ms, 2 * msl);
-	/* 2*MSL later (fired by hand): the entry is gone. */
-	KUNIT_ASSERT_EQ(test, hrtimer_try_to_cancel(&tw->timer), 1);
-	local_bh_disable();
-	tw->timer.function(&tw->timer);
-	local_bh_enable();
+	KUNIT_EXPECT_GT(test, xtcp_tw_timer_ms_left(tw), 2 * msl - 1000);
+	KUNIT_EXPECT_LE(test, xtcp_tw_timer_ms_left(tw), 2 * msl);
+	/* The namespace's one timer is armed, for no later than this entry. */
+	KUNIT_EXPECT_TRUE(test, hrtimer_active(&xn->tw_timer));
+	KUNIT_EXPECT_LE(test, ktime_to_ms(hrtimer_get_remaining(&xn->tw_timer)), 2 * msl);
+	/* A second short of 2*MSL: still there. */
+	fx_advance_ms(2 * msl - 1000);
+	xtcp_tw_timers_run(xn);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(tw->dead), 0);
+	KUNIT_EXPECT_LE(test, xtcp_tw_timer_ms_left(tw), 1000);
+	xtcp_tw_put(tw);
+	tw = fx_tw(f);
+	KUNIT_ASSERT_NOT_NULL(test, tw);
+	/* 2*MSL: the entry is gone. */
+	fx_advance_ms(1000);
+	xtcp_tw_timers_run(xn);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(tw->dead), 1);
+	xtcp_tw_put(tw);
+	KUNIT_EXPECT_NULL(test, fx_tw(f));
+}
+
+/*
+ * The peer's FIN again (our last ACK was lost) restarts 2*MSL (RFC 9293
+ * 3.10.7.4): the entry goes behind those that came after it, and lives
+ * 2*MSL from the FIN.
+ */
+static void time_wait_retransmitted_fin_restarts_2msl(struct kunit *test)
+{
+	struct fx *f = test->priv;
+	struct xtcp_net *xn = fx_net();
+	s64 msl = xn->msl_ms;
+	struct xtcp_tw *tw;
+
+	fx_established(f);
+	tw = fx_time_wait(f);
+	fx_advance_ms(msl);
+	fx_feed(f, F | A, PEER_ISS + 1, f->iss + 2, NULL, 0);
+	fx_expect(f, A, f->iss + 2, PEER_ISS + 2, 0);
+	KUNIT_EXPECT_GT(test, xtcp_tw_timer_ms_left(tw), 2 * msl - 1000);
+	KUNIT_EXPECT_PTR_EQ(test, list_last_entry(&xn->tw_queue, struct xtcp_tw, queue), tw);
+	/* 2*MSL from entry: still there. */
+	fx_advance_ms(msl);
+	xtcp_tw_timers_run(xn);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(tw->dead), 0);
+	/* 2*MSL from the FIN: gone. */
+	fx_advance_ms(msl);
+	xtcp_tw_timers_run(xn);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(tw->dead), 1);
 	xtcp_tw_put(tw);
 	KUNIT_EXPECT_NULL(test, fx_tw(f));
 }
@@ -3220,6 +3261,7 @@ static struct kunit_case xtcp_sock_cases[] = {
 	KUNIT_CASE(established_close_counts_orphan_until_closed),
 	KUNIT_CASE(fin_wait1_fin_resent_until_acked),
 	KUNIT_CASE(time_wait_lasts_2msl_then_ends),
+	KUNIT_CASE(time_wait_retransmitted_fin_restarts_2msl),
 	KUNIT_CASE(time_wait_new_syn_starts_new_incarnation),
 	KUNIT_CASE(last_ack_ack_ends_without_time_wait),
 	KUNIT_CASE(syn_recv_late_ack_after_synack_resend),

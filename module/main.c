@@ -15,6 +15,7 @@
 #include "xtcp/sock.h"
 #include "xtcp/syncookies.h"
 #include "xtcp/table.h"
+#include "xtcp/timers.h"
 #include "xtcp/timewait.h"
 
 #define CREATE_TRACE_POINTS
@@ -50,6 +51,7 @@ static int __net_init xtcp_init_net(struct net *net)
 	struct xtcp_net *xn = xtcp_net(net);
 	int err;
 
+	xtcp_tw_timers_init_net(xn);
 	xn->mib = alloc_percpu(struct xtcp_mib_cpu);
 	if (!xn->mib)
 		return -ENOMEM;
@@ -72,6 +74,7 @@ static void __net_exit xtcp_exit_net(struct net *net)
 {
 	/* Live sockets hold their namespace; TIME_WAIT entries do not. */
 	xtcp_tw_flush(net);
+	xtcp_tw_timers_exit_net(xtcp_net(net));
 	xtcp_proc_exit_net(net);
 	xtcp_sysctl_exit_net(net);
 	free_percpu(xtcp_net(net)->mib);

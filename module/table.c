@@ -458,9 +458,10 @@ bool xtcp_tw_unhash(struct xtcp_tw *tw)
 		hlist_nulls_del_init_rcu(&tw->node);
 		hlist_del_init(&tw->port_node);
 	}
-	spin_lock(&tw->lock);
+	/* Under the lock that queues it: never queued for 2*MSL again. */
+	spin_lock(&xtcp_net(read_pnet(&tw->net))->tw_lock);
 	WRITE_ONCE(tw->dead, 1);
-	spin_unlock(&tw->lock);
+	spin_unlock(&xtcp_net(read_pnet(&tw->net))->tw_lock);
 	spin_unlock_bh(&xtcp_table_lock);
 	return was_hashed;
 }

@@ -21,7 +21,10 @@
  *   delayed_ack  delack_timer: the ACK held back for in-order data (RFC
  *                9293 3.8.6.3), sent after net.xtcp.delayed_ack_ms unless a
  *                segment we send first carries it.
- *   time_wait    tw->timer: TIME_WAIT's 2*MSL.
+ *   time_wait    xn->tw_timer: TIME_WAIT's 2*MSL. Every entry lives the
+ *                same 2*MSL, so a namespace keeps its entries in one queue
+ *                in order of expiry and one timer for the first, where a
+ *                timer each would cost an entry a quarter of its size.
  *   retransmit   req->timer: a request's SYN,ACK sent again, as a socket's
  *                in SYN_RECV would be (request.c).
  *
@@ -542,47 +545,117 @@ void xtcp_timers_stop_sync(struct sock *sk)
 		__sock_put(sk);
 }
 
-static enum hrtimer_restart xtcp_tw_fire(struct hrtimer *t)
+/*
+ * End every entry whose 2*MSL is over, then arm the timer for the next.
+ * An entry leaves the queue dead, so nothing queues it again; the queue's
+ * reference is then the caller's.
+ */
+static void xtcp_tw_timers_reap(struct xtcp_net *xn, u64 until_ns)
 {
-	return xtcp_tw_expire(t);
+	struct xtcp_tw *tw;
+
+	for (;;) {
+		spin_lock_bh(&xn->tw_lock);
+		tw = list_first_entry_or_null(&xn->tw_queue, struct xtcp_tw, queue);
+		if (!tw || tw->expires_ns > until_ns)
+			break;
+		list_del_init(&tw->queue);
+		WRITE_ONCE(tw->dead, 1);
+		spin_unlock_bh(&xn->tw_lock);
+		xtcp_tw_expire(tw);
+	}
+	/* From inside the handler too: hrtimer_start() re-queues a running timer. */
+	if (tw)
+		hrtimer_start(&xn->tw_timer, ns_to_ktime(tw->expires_ns - min(tw->expires_ns, until_ns)),
+			      HRTIMER_MODE_REL_SOFT);
+	spin_unlock_bh(&xn->tw_lock);
 }
 
-void xtcp_tw_timer_init(struct xtcp_tw *tw)
+/* The time_wait timer fired, or KUnit moved the clock past 2*MSL. */
+void xtcp_tw_timers_run(struct xtcp_net *xn)
 {
-	hrtimer_init(&tw->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
-	tw->timer.function = xtcp_tw_fire;
+	xtcp_tw_timers_reap(xn, xtcp_clock_ns());
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_timers_run);
+
+static enum hrtimer_restart xtcp_tw_fire(struct hrtimer *t)
+{
+	xtcp_tw_timers_run(container_of(t, struct xtcp_net, tw_timer));
+	return HRTIMER_NORESTART;
+}
+
+void xtcp_tw_timers_init_net(struct xtcp_net *xn)
+{
+	spin_lock_init(&xn->tw_lock);
+	INIT_LIST_HEAD(&xn->tw_queue);
+	hrtimer_init(&xn->tw_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
+	xn->tw_timer.function = xtcp_tw_fire;
+}
+
+/* The namespace goes, its entries flushed: the timer stops, and anything left ends. */
+void xtcp_tw_timers_exit_net(struct xtcp_net *xn)
+{
+	xtcp_tw_timers_reap(xn, U64_MAX);
+	/* A handler that ran meanwhile may have armed it for what just ended. */
+	hrtimer_cancel(&xn->tw_timer);
 }
 
 /*
  * TIME_WAIT lasts 2*MSL from entry, and again from each retransmitted FIN
- * (RFC 9293 3.10.7.4). A dead entry is never armed again.
+ * (RFC 9293 3.10.7.4): the entry goes to the queue's tail (further in only
+ * if net.xtcp.msl shrank since older entries came). A dead entry is never
+ * queued again. The queue holds a reference.
  */
 void xtcp_tw_timer_arm(struct xtcp_tw *tw)
 {
 	struct xtcp_net *xn = xtcp_net(read_pnet(&tw->net));
-	int was;
+	u64 now_ns = xtcp_clock_ns();
+	struct xtcp_tw *pos;
 
-	spin_lock_bh(&tw->lock);
-	if (!tw->dead) {
-		was = hrtimer_try_to_cancel(&tw->timer);
-		hrtimer_start(&tw->timer, ns_to_ktime(2ULL * xn->msl_ms * NSEC_PER_MSEC),
+	spin_lock_bh(&xn->tw_lock);
+	if (tw->dead)
+		goto out;
+	if (list_empty(&tw->queue))
+		refcount_inc(&tw->refcnt);
+	else
+		list_del(&tw->queue);
+	tw->expires_ns = now_ns + 2ULL * READ_ONCE(xn->msl_ms) * NSEC_PER_MSEC;
+	list_for_each_entry_reverse(pos, &xn->tw_queue, queue)
+		if (pos->expires_ns <= tw->expires_ns)
+			break;
+	list_add(&tw->queue, &pos->queue);
+	/* First in the queue: the timer is for it (else for one before it). */
+	if (xn->tw_queue.next == &tw->queue)
+		hrtimer_start(&xn->tw_timer, ns_to_ktime(tw->expires_ns - now_ns),
 			      HRTIMER_MODE_REL_SOFT);
-		if (was != 1)
-			refcount_inc(&tw->refcnt);
-	}
-	spin_unlock_bh(&tw->lock);
+out:
+	spin_unlock_bh(&xn->tw_lock);
 }
 
 /* For /proc: the milliseconds TIME_WAIT has left. */
 s64 xtcp_tw_timer_ms_left(const struct xtcp_tw *tw)
 {
-	return xtcp_ms_left(&tw->timer);
-}
+	s64 left_ns = (s64)(READ_ONCE(tw->expires_ns) - xtcp_clock_ns());
 
-/* After tw is dead (never armed again): wait out a running handler. */
-bool xtcp_tw_timer_stop_sync(struct xtcp_tw *tw)
+	return max_t(s64, div_s64(left_ns, NSEC_PER_MSEC), 0);
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_timer_ms_left);
+
+/*
+ * tw is dead (xtcp_tw_unhash()): out of the queue. True if this call took
+ * it out, and with it the queue's reference. The timer stays for the
+ * others: one that finds nothing due only arms itself again.
+ */
+bool xtcp_tw_timer_stop(struct xtcp_tw *tw)
 {
-	return hrtimer_cancel(&tw->timer);
+	struct xtcp_net *xn = xtcp_net(read_pnet(&tw->net));
+	bool queued;
+
+	spin_lock_bh(&xn->tw_lock);
+	queued = !list_empty(&tw->queue);
+	list_del_init(&tw->queue);
+	spin_unlock_bh(&xn->tw_lock);
+	return queued;
 }
 
 static enum hrtimer_restart xtcp_req_fire(struct hrtimer *t)

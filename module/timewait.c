@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * TIME_WAIT as a small object (about 150 bytes instead of a whole socket):
- * the 4-tuple, the two sequence numbers it must answer with, and its timer.
+ * TIME_WAIT as a small object (176 bytes instead of a whole socket): the
+ * 4-tuple, the two sequence numbers it must answer with, and its place in
+ * the namespace's queue of entries waiting out 2*MSL (timers.c).
  * The socket it came from is closed at once, so close() never waits.
  *
- * References: the table holds one while the entry is hashed, an armed
- * timer holds one, and a lookup holds one until xtcp_tw_put().
+ * References: the table holds one while the entry is hashed, the
+ * namespace's queue of entries waiting out 2*MSL holds one, and a lookup
+ * holds one until xtcp_tw_put().
  */
 #include <kunit/visibility.h>
 #include <linux/slab.h>
@@ -25,8 +27,8 @@ static struct kmem_cache *xtcp_tw_cachep __read_mostly;
 
 int xtcp_tw_init(void)
 {
-	xtcp_tw_cachep = kmem_cache_create("xtcp_time_wait", sizeof(struct xtcp_tw),
-					   0, SLAB_HWCACHE_ALIGN, NULL);
+	/* Not cache-aligned: with 100k entries, size matters more (as Linux's). */
+	xtcp_tw_cachep = kmem_cache_create("xtcp_time_wait", sizeof(struct xtcp_tw), 0, 0, NULL);
 	return xtcp_tw_cachep ? 0 : -ENOMEM;
 }
 
@@ -92,10 +94,9 @@ void xtcp_time_wait(struct sock *sk)
 		tw->history = xs->history;
 		xs->history = NULL;
 	}
-	spin_lock_init(&tw->lock);
 	tw->node.pprev = NULL;		/* unhashed */
 	INIT_HLIST_NODE(&tw->port_node);
-	xtcp_tw_timer_init(tw);
+	INIT_LIST_HEAD(&tw->queue);
 	xtcp_tw_hash(tw);
 	xtcp_tw_timer_arm(tw);
 	xtcp_tw_put(tw);
@@ -117,22 +118,19 @@ static void xtcp_tw_end(struct xtcp_tw *tw, const char *why)
 	xtcp_tw_put(tw);
 }
 
-/* End the entry now: out of the table, timer stopped. Caller holds a reference. */
+/* End the entry now: out of the table and the timer's queue. Caller holds a reference. */
 void xtcp_tw_kill(struct xtcp_tw *tw, const char *why)
 {
 	xtcp_tw_end(tw, why);
-	if (xtcp_tw_timer_stop_sync(tw))
+	if (xtcp_tw_timer_stop(tw))
 		xtcp_tw_put(tw);
 }
 
-/* The 2*MSL timer ran out (timers.c calls this, holding the timer's reference). */
-enum hrtimer_restart xtcp_tw_expire(struct hrtimer *timer)
+/* 2*MSL is over (timers.c calls this with the queue's reference, now ours). */
+void xtcp_tw_expire(struct xtcp_tw *tw)
 {
-	struct xtcp_tw *tw = container_of(timer, struct xtcp_tw, timer);
-
 	xtcp_tw_end(tw, "timer TIME_WAIT");
 	xtcp_tw_put(tw);
-	return HRTIMER_NORESTART;
 }
 
 /*

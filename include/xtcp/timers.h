@@ -13,6 +13,7 @@
 
 struct net;
 struct sock;
+struct xtcp_net;
 struct xtcp_req;
 struct xtcp_timer_cfg;
 struct xtcp_tw;
@@ -67,11 +68,13 @@ void xtcp_timers_stop_sync(struct sock *sk);
 void xtcp_release_cb(struct sock *sk);
 bool xtcp_timer_fire_now(struct sock *sk, enum xtcp_timer which);
 
-/* TIME_WAIT's entry. */
-void xtcp_tw_timer_init(struct xtcp_tw *tw);
+/* TIME_WAIT's entries: one queue and one timer a namespace. */
+void xtcp_tw_timers_init_net(struct xtcp_net *xn);
+void xtcp_tw_timers_exit_net(struct xtcp_net *xn);
 void xtcp_tw_timer_arm(struct xtcp_tw *tw);
-bool xtcp_tw_timer_stop_sync(struct xtcp_tw *tw);
+bool xtcp_tw_timer_stop(struct xtcp_tw *tw);
 s64 xtcp_tw_timer_ms_left(const struct xtcp_tw *tw);
+void xtcp_tw_timers_run(struct xtcp_net *xn);
 
 /* A request's SYN,ACK timer. */
 void xtcp_req_timer_init(struct xtcp_req *req);

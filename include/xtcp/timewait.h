@@ -3,7 +3,7 @@
 #ifndef _XTCP_TIMEWAIT_H
 #define _XTCP_TIMEWAIT_H
 
-#include <linux/hrtimer.h>
+#include <linux/list.h>
 #include <linux/list_nulls.h>
 #include <linux/refcount.h>
 #include <linux/skbuff.h>
@@ -17,8 +17,10 @@ struct sock;
 struct xtcp_tw {
 	struct hlist_nulls_node node;
 	struct hlist_node port_node;
-	refcount_t refcnt;
+	struct list_head queue;		/* the namespace's, in order of expiry (timers.c) */
+	u64 expires_ns;		/* xtcp_clock_ns() when 2*MSL is over */
 	possible_net_t net;
+	refcount_t refcnt;
 	__be32 saddr;		/* local */
 	__be32 daddr;		/* remote */
 	__be16 sport;
@@ -26,16 +28,14 @@ struct xtcp_tw {
 	u32 snd_nxt;
 	u32 rcv_nxt;
 	u32 rcv_wnd;
-	u8 rcv_wscale;		/* our window's shift (RFC 7323) */
-	struct xtcp_ts ts;	/* TS.Recent and our clock (RFC 7323, RFC 6191) */
-	u8 dead;		/* out of the table: never armed again */
-	u8 reuse;		/* the socket had SO_REUSEADDR */
 	u32 oow_ack_count;	/* ACKs to dataless segments: rate limited */
+	struct xtcp_ts ts;	/* TS.Recent and our clock (RFC 7323, RFC 6191) */
+	u8 rcv_wscale;		/* our window's shift (RFC 7323) */
+	u8 dead;		/* out of the table: never queued again (xn->tw_lock) */
+	u8 reuse;		/* the socket had SO_REUSEADDR */
 	u64 last_oow_ack_ns;
 	struct xtcp_history *history;	/* taken over (net.xtcp.tw_history), or NULL */
 	struct xtcp_history_entry entered;	/* how it came into TIME_WAIT */
-	spinlock_t lock;	/* dead and arming the timer */
-	struct hrtimer timer;
 	struct rcu_head rcu;
 };
 
@@ -45,6 +45,6 @@ void xtcp_time_wait(struct sock *sk);
 enum xtcp_tw_action xtcp_tw_rcv(struct xtcp_tw *tw, struct sk_buff *skb);
 void xtcp_tw_put(struct xtcp_tw *tw);
 void xtcp_tw_kill(struct xtcp_tw *tw, const char *why);
-enum hrtimer_restart xtcp_tw_expire(struct hrtimer *timer);
+void xtcp_tw_expire(struct xtcp_tw *tw);
 
 #endif /* _XTCP_TIMEWAIT_H */

@@ -8,6 +8,8 @@
 #define _XTCP_XTCP_H
 
 #include <linux/atomic.h>
+#include <linux/hrtimer.h>
+#include <linux/list.h>
 #include <linux/percpu.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
@@ -121,6 +123,9 @@ struct xtcp_net {
 	u32 challenge_second;		/* the second challenge_left counts down in */
 	u32 challenge_left;
 	atomic_t tw_count;		/* TIME_WAIT entries in the table */
+	spinlock_t tw_lock;		/* tw_queue, tw_timer, and each entry's dead */
+	struct list_head tw_queue;	/* TIME_WAIT entries, the first to expire first */
+	struct hrtimer tw_timer;	/* for tw_queue's first entry */
 	struct xtcp_mib_cpu __percpu *mib;
 };
 
