@@ -566,7 +566,7 @@ static void xtcp_tw_timers_reap(struct xtcp_net *xn, u64 until_ns)
 	}
 	/* From inside the handler too: hrtimer_start() re-queues a running timer. */
 	if (tw)
-		hrtimer_start(&xn->tw_timer, ns_to_ktime(tw->expires_ns - min(tw->expires_ns, until_ns)),
+		hrtimer_start(&xn->tw_timer, ns_to_ktime(tw->expires_ns - until_ns),
 			      HRTIMER_MODE_REL_SOFT);
 	spin_unlock_bh(&xn->tw_lock);
 }
