@@ -1079,6 +1079,66 @@ static void established_ack_measures_rtt(struct kunit *test)
 	KUNIT_EXPECT_GE(test, info.rttvar_us, (3 * before.rttvar_us + 50000 - before.srtt_us) / 4);
 }
 
+/*
+ * An ACK for segments sent at different times: SRTT takes the round trip
+ * of the oldest (its ACK was due first), the least round trip that of the
+ * newest, as Linux's tcp_ack_update_rtt() (seq_rtt_us, ca_rtt_us).
+ */
+static void established_ack_of_two_sends_measures_oldest(struct kunit *test)
+{
+	struct fx *f = test->priv;
+	struct xtcp_info before, info;
+
+	fx_established(f);
+	before = fx_info(f);
+	KUNIT_ASSERT_EQ(test, fx_send(f, fx_data, PEER_MSS, 0), PEER_MSS);
+	fx_expect(f, P | A, f->iss + 1, PEER_ISS + 1, PEER_MSS);
+	fx_advance_ms(40);
+	KUNIT_ASSERT_EQ(test, fx_send(f, fx_data, PEER_MSS, 0), PEER_MSS);
+	fx_expect(f, P | A, f->iss + 1 + PEER_MSS, PEER_ISS + 1, PEER_MSS);
+	fx_advance_ms(10);
+	fx_peer(f, A, f->iss + 1 + 2 * PEER_MSS, NULL, 0);
+	info = fx_info(f);
+	/* R = 50 ms (and the little real time that passed), not 10 ms. */
+	KUNIT_EXPECT_GE(test, info.srtt_us, (7 * before.srtt_us + 50000) / 8);
+	KUNIT_EXPECT_LT(test, info.srtt_us, (7 * before.srtt_us + 1000000) / 8);
+	KUNIT_EXPECT_LE(test, xtcp_sk(f->sk)->rtt.min_rtt_us, 1000000);
+	KUNIT_EXPECT_LT(test, xtcp_sk(f->sk)->rtt.min_rtt_us, 50000);
+}
+
+/*
+ * The retransmission timer fires while the user holds the socket, so its
+ * expiry waits for release_sock(); an ACK waiting in the backlog before it
+ * acknowledges part of the data and restarts the timer (RFC 6298 5.3).
+ * The expiry that waited is then stale and sends nothing (Linux's
+ * tcp_write_timer_handler() finds icsk_timeout moved).
+ */
+static void established_timer_fired_while_user_held_socket_then_rearmed_sends_nothing(
+	struct kunit *test)
+{
+	struct fx *f = test->priv;
+	long before = fx_stat(XTCP_MIB_RETRANS_SEGS);
+	enum xtcp_timer which;
+
+	fx_established(f);
+	KUNIT_ASSERT_EQ(test, fx_send(f, fx_data, 100, 0), 100);
+	fx_expect(f, P | A, f->iss + 1, PEER_ISS + 1, 100);
+	which = fx_timer(f);
+	KUNIT_ASSERT_NE(test, which, XTCP_TIMER_OFF);
+	lock_sock(f->sk);
+	KUNIT_ASSERT_TRUE(test, fx_fire(f, which));
+	fx_peer(f, A, f->iss + 51, NULL, 0);
+	release_sock(f->sk);
+	fx_expect_none(f);
+	KUNIT_EXPECT_EQ(test, fx_stat(XTCP_MIB_RETRANS_SEGS), before);
+	KUNIT_EXPECT_EQ(test, fx_info(f).unacked, 50);
+	/* Armed again for what is left, and it resends that when it expires. */
+	which = fx_timer(f);
+	KUNIT_ASSERT_NE(test, which, XTCP_TIMER_OFF);
+	KUNIT_ASSERT_TRUE(test, fx_fire(f, which));
+	fx_expect(f, P | A, f->iss + 51, PEER_ISS + 1, 50);
+}
+
 static void established_timeout_resends_first_backed_off(struct kunit *test)
 {
 	struct fx *f = test->priv;
@@ -3199,6 +3259,8 @@ static struct kunit_case xtcp_sock_cases[] = {
 	KUNIT_CASE(established_send_splits_at_mss),
 	KUNIT_CASE(established_ack_frees_and_stops_timer),
 	KUNIT_CASE(established_ack_measures_rtt),
+	KUNIT_CASE(established_ack_of_two_sends_measures_oldest),
+	KUNIT_CASE(established_timer_fired_while_user_held_socket_then_rearmed_sends_nothing),
 	KUNIT_CASE(established_timeout_resends_first_backed_off),
 	KUNIT_CASE(established_gives_up_after_retries2),
 	KUNIT_CASE(established_three_dupacks_fast_retransmit),

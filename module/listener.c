@@ -242,9 +242,12 @@ static bool xtcp_child_make(struct sock *listener, const struct xtcp_syn *syn,
 		xtcp_sk(sk)->prev_state = XTCP_CLOSE;
 		sk->sk_state = XTCP_SYN_RECV;
 		/* RFC 6298 3 (Karn): a SYN,ACK sent once times the round trip. */
-		if (!READ_ONCE(req->retries))
-			xtcp_rtt_update(sk, clamp_t(u64, div_u64(now_ns - req->born_ns,
-								 NSEC_PER_USEC), 1, U32_MAX));
+		if (!READ_ONCE(req->retries)) {
+			u32 r_us = clamp_t(u64, div_u64(now_ns - req->born_ns, NSEC_PER_USEC),
+					   1, U32_MAX);
+
+			xtcp_rtt_update(sk, r_us, r_us);
+		}
 	}
 	xtcp_child_start(sk, skb, now_ns);
 	return true;

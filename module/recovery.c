@@ -620,16 +620,19 @@ static bool xtcp_ack_part(struct sock *sk, struct sk_buff *skb)
 
 /*
  * Free what SND.UNA has passed, its marks with it, and measure the round
- * trip by the newest segment it covers, unless one of them was sent more
- * than once (Karn's rule): then by the echoed timestamp, ts_rtt_us (RFC
- * 7323 4.1; 0: none), which says which sending the ACK answers.
+ * trip as Linux's tcp_clean_rtx_queue() and tcp_ack_update_rtt() do: SRTT
+ * by the oldest segment it covers that was sent once and not SACKed (its
+ * ACK was due first), the least round trip and congestion control by the
+ * newest. If one of them was sent more than once (Karn's rule), or none
+ * qualifies, by the echoed timestamp instead, ts_rtt_us (RFC 7323 4.1; 0:
+ * none), which says which sending the ACK answers.
  */
 void xtcp_clean_acked(struct sock *sk, u64 now_ns, u32 ts_rtt_us)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	bool sacked = xs->sacked_out, ambiguous = false;
-	u32 prior_high = xs->high_sacked;
-	u64 sent_ns = 0;
+	bool sacked = xs->sacked_out, ambiguous = false, acked = false;
+	u32 prior_high = xs->high_sacked, oldest_us, newest_us;
+	u64 first_ns = 0, last_ns = 0;
 	struct sk_buff *skb;
 
 	while ((skb = skb_peek(&sk->sk_write_queue)) && skb != xs->send_head &&
@@ -644,7 +647,11 @@ void xtcp_clean_acked(struct sock *sk, u64 now_ns, u32 ts_rtt_us)
 			xtcp_reordering_seen(xs, XTCP_SKB_CB(skb)->seq, prior_high);
 		if (!(marks & XTCP_SKB_SACKED))
 			xtcp_rack_advance(xs, skb, now_ns, true);
-		sent_ns = XTCP_SKB_CB(skb)->sent_ns;
+		if (!(marks & (XTCP_SKB_SACKED | XTCP_SKB_EVER_RETRANS))) {
+			last_ns = XTCP_SKB_CB(skb)->sent_ns;
+			first_ns = first_ns ?: last_ns;
+		}
+		acked = true;
 		xtcp_unmark(xs, skb, XTCP_SKB_SACKED | XTCP_SKB_LOST | XTCP_SKB_RETRANS);
 		xs->bytes_acked += skb->len;
 		__skb_unlink(skb, &sk->sk_write_queue);
@@ -655,16 +662,25 @@ void xtcp_clean_acked(struct sock *sk, u64 now_ns, u32 ts_rtt_us)
 	    xtcp_seq_after(xs->tcb.snd_una, XTCP_SKB_CB(skb)->seq) && xtcp_ack_part(sk, skb)) {
 		ambiguous |= !!(XTCP_SKB_CB(skb)->sacked & XTCP_SKB_EVER_RETRANS);
 		xtcp_rack_advance(xs, skb, now_ns, true);
-		sent_ns = XTCP_SKB_CB(skb)->sent_ns;
+		if (!(XTCP_SKB_CB(skb)->sacked & XTCP_SKB_EVER_RETRANS)) {
+			last_ns = XTCP_SKB_CB(skb)->sent_ns;
+			first_ns = first_ns ?: last_ns;
+		}
+		acked = true;
 	}
-	/* A round trip under a microsecond (loopback, a coarse clock) counts as 1 us. */
-	if (sent_ns && (!ambiguous || ts_rtt_us)) {
-		u32 rtt_us = ambiguous ? ts_rtt_us :
-			     clamp_t(u64, (now_ns - sent_ns) / NSEC_PER_USEC, 1, U32_MAX);
-
-		xtcp_rtt_update(sk, rtt_us);
-		if (xs->cc.ops->rtt_sample)
-			xs->cc.ops->rtt_sample(&xs->cc, xs->tcb.snd_una, xs->tcb.snd_nxt, rtt_us,
-					       xs->mss);
+	if (!acked)
+		return;
+	if (first_ns && !ambiguous) {
+		/* Under a microsecond (loopback, a coarse clock) counts as 1 us. */
+		oldest_us = clamp_t(u64, (now_ns - first_ns) / NSEC_PER_USEC, 1, U32_MAX);
+		newest_us = clamp_t(u64, (now_ns - last_ns) / NSEC_PER_USEC, 1, U32_MAX);
+	} else if (ts_rtt_us) {
+		oldest_us = ts_rtt_us;
+		newest_us = ts_rtt_us;
+	} else {
+		return;
 	}
+	xtcp_rtt_update(sk, oldest_us, newest_us);
+	if (xs->cc.ops->rtt_sample)
+		xs->cc.ops->rtt_sample(&xs->cc, xs->tcb.snd_una, xs->tcb.snd_nxt, newest_us, xs->mss);
 }

@@ -62,16 +62,20 @@ u32 xtcp_rto_ms(const struct xtcp_rtt *rtt, u32 min_ms, u32 max_ms)
 EXPORT_SYMBOL_IF_KUNIT(xtcp_rto_ms);
 
 /*
- * A round trip of r_us was measured (0: none, just apply the sysctls):
- * the RTO follows RFC 6298 from now on.
+ * A round trip of r_us was measured (0: none, just apply the sysctls),
+ * and newest_us by the newest segment the ACK covers (at most r_us; the
+ * least round trip takes it, as Linux's tcp_update_rtt_min()): the RTO
+ * follows RFC 6298 from now on.
  */
-void xtcp_rtt_update(struct sock *sk, u32 r_us)
+void xtcp_rtt_update(struct sock *sk, u32 r_us, u32 newest_us)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_net *xn = xtcp_net(sock_net(sk));
 
 	if (r_us)
 		xtcp_rtt_sample(&xs->rtt, r_us);
+	if (newest_us && newest_us < xs->rtt.min_rtt_us)
+		xs->rtt.min_rtt_us = newest_us;
 	xs->tcb.rto_ms = xtcp_rto_ms(&xs->rtt, READ_ONCE(xn->rto_min_ms),
 				     READ_ONCE(xn->rto_max_ms));
 }

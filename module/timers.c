@@ -92,6 +92,30 @@ static struct hrtimer *xtcp_hrtimer_of(struct xtcp_sock *xs, enum xtcp_timer whi
 }
 
 /*
+ * The bit that says an expiry of t fired while the user held the socket
+ * and was left to release_sock().
+ */
+static int xtcp_defer_bit_of(struct xtcp_sock *xs, const struct hrtimer *t)
+{
+	if (t == &xs->rtx_timer)
+		return XTCP_DEFER_RTX;
+	return t == &xs->state_timer ? XTCP_DEFER_STATE : XTCP_DEFER_DELACK;
+}
+
+/*
+ * t is armed anew or stopped: an expiry of it left to release_sock() is
+ * forgotten, as Linux's deferred handlers find icsk_timeout moved or the
+ * timer no longer pending and do nothing (tcp_write_timer_handler()).
+ */
+static void xtcp_forget_deferred(struct sock *sk, const struct hrtimer *t)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (test_and_clear_bit(xtcp_defer_bit_of(xs, t), &xs->deferred))
+		__sock_put(sk);
+}
+
+/*
  * (Re)arm the hrtimer of which to fire in ns, for which. An armed timer
  * holds a reference on the socket: a new one unless a pending instance
  * was cancelled, whose reference carries over. Inside the timer's own
@@ -108,19 +132,26 @@ static void xtcp_arm(struct sock *sk, enum xtcp_timer which, u64 ns)
 	int was = hrtimer_try_to_cancel(t);
 	bool pending = was == 1 || (was == -1 && hrtimer_is_queued(t));
 
+	xtcp_forget_deferred(sk, t);
 	WRITE_ONCE(*purpose, which);
 	hrtimer_start(t, ns_to_ktime(ns), HRTIMER_MODE_REL_SOFT);
 	if (!pending)
 		sock_hold(sk);
 }
 
-/* Is which the purpose its hrtimer is armed for? */
+/*
+ * Is which the purpose its hrtimer is armed for? One that fired while the
+ * user held the socket still is, until release_sock() runs it (as Linux's
+ * icsk_pending).
+ */
 static bool xtcp_armed(struct sock *sk, enum xtcp_timer which)
 {
+	struct xtcp_sock *xs = xtcp_sk(sk);
 	u8 *purpose;
-	struct hrtimer *t = xtcp_hrtimer_of(xtcp_sk(sk), which, &purpose);
+	struct hrtimer *t = xtcp_hrtimer_of(xs, which, &purpose);
 
-	return hrtimer_is_queued(t) && READ_ONCE(*purpose) == which;
+	return (hrtimer_is_queued(t) || test_bit(xtcp_defer_bit_of(xs, t), &xs->deferred)) &&
+	       READ_ONCE(*purpose) == which;
 }
 
 /* Stop the hrtimer of which, whatever it is armed for; its reference goes. */
@@ -131,6 +162,7 @@ static void xtcp_disarm(struct sock *sk, enum xtcp_timer which)
 
 	if (hrtimer_try_to_cancel(t) == 1)
 		__sock_put(sk);
+	xtcp_forget_deferred(sk, t);
 }
 
 static s64 xtcp_ms_left(const struct hrtimer *t)
@@ -351,16 +383,20 @@ void xtcp_release_cb(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
+	/* Armed again meanwhile (the arm and the expiry raced): that one is due later. */
 	if (test_and_clear_bit(XTCP_DEFER_RTX, &xs->deferred)) {
-		xtcp_rtx_timeout(sk);
+		if (!hrtimer_is_queued(&xs->rtx_timer))
+			xtcp_rtx_timeout(sk);
 		__sock_put(sk);
 	}
 	if (test_and_clear_bit(XTCP_DEFER_STATE, &xs->deferred)) {
-		xtcp_state_timeout(sk);
+		if (!hrtimer_is_queued(&xs->state_timer))
+			xtcp_state_timeout(sk);
 		__sock_put(sk);
 	}
 	if (test_and_clear_bit(XTCP_DEFER_DELACK, &xs->deferred)) {
-		xtcp_delack_timeout(sk);
+		if (!hrtimer_is_queued(&xs->delack_timer))
+			xtcp_delack_timeout(sk);
 		__sock_put(sk);
 	}
 }
@@ -369,7 +405,7 @@ void xtcp_timers_init(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	xtcp_rtt_update(sk, 0);
+	xtcp_rtt_update(sk, 0, 0);
 	hrtimer_init(&xs->rtx_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
 	xs->rtx_timer.function = xtcp_rtx_fire;
 	hrtimer_init(&xs->state_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);

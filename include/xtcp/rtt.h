@@ -29,6 +29,6 @@ static inline u64 xtcp_rto_backoff_ns(u32 rto_ms, unsigned int retries, u32 max_
 	return (u64)xtcp_rto_backoff_ms(rto_ms, retries, max_ms) * NSEC_PER_MSEC;
 }
 
-void xtcp_rtt_update(struct sock *sk, u32 r_us);
+void xtcp_rtt_update(struct sock *sk, u32 r_us, u32 newest_us);
 
 #endif /* _XTCP_RTT_H */
