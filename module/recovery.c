@@ -682,5 +682,6 @@ void xtcp_clean_acked(struct sock *sk, u64 now_ns, u32 ts_rtt_us)
 	}
 	xtcp_rtt_update(sk, oldest_us, newest_us);
 	if (xs->cc.ops->rtt_sample)
-		xs->cc.ops->rtt_sample(&xs->cc, xs->tcb.snd_una, xs->tcb.snd_nxt, newest_us, xs->mss);
+		xs->cc.ops->rtt_sample(&xs->cc, xs->tcb.snd_una, xs->tcb.snd_nxt, newest_us,
+				       xs->mss);
 }
