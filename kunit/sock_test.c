@@ -1113,8 +1113,7 @@ static void established_ack_of_two_sends_measures_oldest(struct kunit *test)
  * The expiry that waited is then stale and sends nothing (Linux's
  * tcp_write_timer_handler() finds icsk_timeout moved).
  */
-static void established_timer_fired_while_user_held_socket_then_rearmed_sends_nothing(
-	struct kunit *test)
+static void established_timer_deferred_then_rearmed_sends_nothing(struct kunit *test)
 {
 	struct fx *f = test->priv;
 	long before = fx_stat(XTCP_MIB_RETRANS_SEGS);
@@ -3260,7 +3259,7 @@ static struct kunit_case xtcp_sock_cases[] = {
 	KUNIT_CASE(established_ack_frees_and_stops_timer),
 	KUNIT_CASE(established_ack_measures_rtt),
 	KUNIT_CASE(established_ack_of_two_sends_measures_oldest),
-	KUNIT_CASE(established_timer_fired_while_user_held_socket_then_rearmed_sends_nothing),
+	KUNIT_CASE(established_timer_deferred_then_rearmed_sends_nothing),
 	KUNIT_CASE(established_timeout_resends_first_backed_off),
 	KUNIT_CASE(established_gives_up_after_retries2),
 	KUNIT_CASE(established_three_dupacks_fast_retransmit),
