@@ -2502,6 +2502,25 @@ static struct xtcp_tw *fx_time_wait(struct fx *f)
 	return tw;
 }
 
+/*
+ * ms later the namespace's TIME_WAIT timer runs: tw is still in the table,
+ * or gone (then the caller's reference goes too).
+ */
+static void fx_tw_later(struct fx *f, struct xtcp_tw *tw, u64 ms, bool gone)
+{
+	struct xtcp_tw *found;
+
+	fx_advance_ms(ms);
+	xtcp_tw_timers_run(fx_net());
+	KUNIT_EXPECT_EQ(f->test, READ_ONCE(tw->dead), gone);
+	found = fx_tw(f);
+	KUNIT_EXPECT_PTR_EQ(f->test, found, gone ? NULL : tw);
+	if (found)
+		xtcp_tw_put(found);
+	if (gone)
+		xtcp_tw_put(tw);
+}
+
 static void time_wait_lasts_2msl_then_ends(struct kunit *test)
 {
 	struct fx *f = test->priv;
@@ -2516,20 +2535,10 @@ static void time_wait_lasts_2msl_then_ends(struct kunit *test)
 	/* The namespace's one timer is armed, for no later than this entry. */
 	KUNIT_EXPECT_TRUE(test, hrtimer_active(&xn->tw_timer));
 	KUNIT_EXPECT_LE(test, ktime_to_ms(hrtimer_get_remaining(&xn->tw_timer)), 2 * msl);
-	/* A second short of 2*MSL: still there. */
-	fx_advance_ms(2 * msl - 1000);
-	xtcp_tw_timers_run(xn);
-	KUNIT_EXPECT_EQ(test, READ_ONCE(tw->dead), 0);
+	/* A second short of 2*MSL: still there; at 2*MSL, gone. */
+	fx_tw_later(f, tw, 2 * msl - 1000, false);
 	KUNIT_EXPECT_LE(test, xtcp_tw_timer_ms_left(tw), 1000);
-	xtcp_tw_put(tw);
-	tw = fx_tw(f);
-	KUNIT_ASSERT_NOT_NULL(test, tw);
-	/* 2*MSL: the entry is gone. */
-	fx_advance_ms(1000);
-	xtcp_tw_timers_run(xn);
-	KUNIT_EXPECT_EQ(test, READ_ONCE(tw->dead), 1);
-	xtcp_tw_put(tw);
-	KUNIT_EXPECT_NULL(test, fx_tw(f));
+	fx_tw_later(f, tw, 1000, true);
 }
 
 /*
@@ -2551,16 +2560,9 @@ static void time_wait_retransmitted_fin_restarts_2msl(struct kunit *test)
 	fx_expect(f, A, f->iss + 2, PEER_ISS + 2, 0);
 	KUNIT_EXPECT_GT(test, xtcp_tw_timer_ms_left(tw), 2 * msl - 1000);
 	KUNIT_EXPECT_PTR_EQ(test, list_last_entry(&xn->tw_queue, struct xtcp_tw, queue), tw);
-	/* 2*MSL from entry: still there. */
-	fx_advance_ms(msl);
-	xtcp_tw_timers_run(xn);
-	KUNIT_EXPECT_EQ(test, READ_ONCE(tw->dead), 0);
-	/* 2*MSL from the FIN: gone. */
-	fx_advance_ms(msl);
-	xtcp_tw_timers_run(xn);
-	KUNIT_EXPECT_EQ(test, READ_ONCE(tw->dead), 1);
-	xtcp_tw_put(tw);
-	KUNIT_EXPECT_NULL(test, fx_tw(f));
+	/* 2*MSL from entry: still there; 2*MSL from the FIN: gone. */
+	fx_tw_later(f, tw, msl, false);
+	fx_tw_later(f, tw, msl, true);
 }
 
 static void time_wait_new_syn_starts_new_incarnation(struct kunit *test)
