@@ -1917,10 +1917,6 @@ static void established_dsack_undoes_spurious_recovery(struct kunit *test)
 }
 
 /*
- * RACK (RFC 8985 6): a retransmission that is lost too is found by time
- * when data sent after it is SACKed, and goes again, with no RTO.
- */
-/*
  * A DSACK for data never sent twice is dubious (Linux's tcp_dsack_seen()):
  * the network duplicated it, or the peer lies to stretch RACK's window.
  * It is counted, and changes nothing.
@@ -1938,6 +1934,50 @@ static void established_dsack_of_data_never_resent_changes_nothing(struct kunit 
 	KUNIT_EXPECT_EQ(test, fx_info(f).undos, 0);
 	KUNIT_EXPECT_EQ(test, fx_stat(XTCP_MIB_DSACK_UNDOS), undos);
 	KUNIT_EXPECT_EQ(test, xtcp_sk(f->sk)->rack.reo_wnd_mult, 1);
+}
+
+/*
+ * RACK's window, widened by a DSACK round, lasts 16 recoveries that end
+ * without being undone, then is a quarter of the least round trip again
+ * (RFC 8985 6.2 step 4, Linux's reo_wnd_persist): reordering seen once is
+ * not assumed for the connection's life. Each episode here: ten segments,
+ * the second lost (SACK shows the rest), resent, then all acknowledged.
+ */
+static void established_reo_wnd_one_step_again_after_16_recoveries(struct kunit *test)
+{
+	static const u32 sacked[][2] = { { 1000, 10000 } };
+	static const u32 dsack[][2] = { { 0, 1000 } };
+	u8 *buf = kunit_kzalloc(test, 10 * PEER_MSS, GFP_KERNEL);
+	struct fx *f = test->priv;
+	struct xtcp_sock *xs;
+	u32 i;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	fx_dupthresh_only();
+	KUNIT_ASSERT_EQ(test, fx_sack_sent(f, 10), 10);
+	xs = xtcp_sk(f->sk);
+	fx_peer_sack(f, 0, sacked, 1);
+	fx_expect(f, A, f->iss + 1, PEER_ISS + 1, PEER_MSS);
+	xs->reord_seen = 1;
+	fx_peer_sack(f, 10000, dsack, 1);
+	KUNIT_ASSERT_EQ(test, xs->rack.reo_wnd_mult, 2);
+	for (i = 1; i <= XTCP_RACK_RECOVERY_THRESH; i++) {
+		u32 base = 10000 * i;
+		const u32 hole[][2] = { { base + 2000, base + 10000 } };
+		struct xtcp_seg seg;
+
+		xs->cc.cwnd = 10 * PEER_MSS;	/* each episode sends ten */
+		KUNIT_ASSERT_EQ(test, fx_send(f, buf, 10 * PEER_MSS, 0), 10 * PEER_MSS);
+		while (fx_pop(f, &seg, NULL, 0))
+			;
+		fx_peer_sack(f, base + 1000, hole, 1);
+		KUNIT_ASSERT_EQ(test, fx_info(f).ca_state, 1);
+		fx_expect(f, A, f->iss + 1 + base + 1000, PEER_ISS + 1, PEER_MSS);
+		fx_peer_sack(f, base + 10000, NULL, 0);
+		KUNIT_ASSERT_EQ(test, fx_info(f).ca_state, 0);
+		KUNIT_EXPECT_EQ(test, xs->rack.reo_wnd_mult, i < XTCP_RACK_RECOVERY_THRESH ? 2 : 1);
+	}
+	KUNIT_EXPECT_EQ(test, fx_info(f).undos, 1);
 }
 
 /*
@@ -1974,6 +2014,10 @@ static void established_loss_after_undo_starts_recovery(struct kunit *test)
 	fx_expect(f, A, f->iss + 1 + 10 * PEER_MSS, PEER_ISS + 1, PEER_MSS);
 }
 
+/*
+ * RACK (RFC 8985 6): a retransmission that is lost too is found by time
+ * when data sent after it is SACKed, and goes again, with no RTO.
+ */
 static void established_rack_resends_lost_retransmission(struct kunit *test)
 {
 	static const u32 sacked[][2] = { { 1000, 10000 } };
@@ -3305,6 +3349,7 @@ static struct kunit_case xtcp_sock_cases[] = {
 	KUNIT_CASE(established_duplicate_data_dsacked),
 	KUNIT_CASE(established_dsack_undoes_spurious_recovery),
 	KUNIT_CASE(established_dsack_of_data_never_resent_changes_nothing),
+	KUNIT_CASE(established_reo_wnd_one_step_again_after_16_recoveries),
 	KUNIT_CASE(established_loss_after_undo_starts_recovery),
 	KUNIT_CASE(established_rack_resends_lost_retransmission),
 	KUNIT_CASE(established_rack_rtt_from_cumulative_ack),

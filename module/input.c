@@ -297,8 +297,10 @@ void xtcp_apply(struct sock *sk, const struct xtcp_ctx *ctx, struct sk_buff *skb
 		if (xtcp_cc_ack(&xs->cc, v->ack, acked, xs->tcb.snd_nxt - xs->tcb.snd_una, xs->mss,
 				ctx->now_ns))
 			xtcp_retransmit(sk);	/* a partial ACK: the next hole */
-		if (recovering && !xs->cc.in_recovery)
+		if (recovering && !xs->cc.in_recovery) {
 			xtcp_recovery_event(sk, "recovered: all sent before it acknowledged");
+			xtcp_rack_recovered(xs);
+		}
 		new_ack = true;
 		xtcp_tlp_acked(sk);
 		xtcp_timers_ack_received(sk);

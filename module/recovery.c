@@ -559,15 +559,32 @@ static unsigned int xtcp_dsack_seen(struct sock *sk, const struct xtcp_seg *seg)
 	 */
 	if (xs->reord_seen && !(len <= mss && b[0].end == xs->rack.tlp_high_seq) &&
 	    xs->bytes_acked >= xs->rack.dsack_round) {
-		xs->rack.reo_wnd_mult = min_t(u8, xs->rack.reo_wnd_mult + 1, XTCP_REO_WND_MULT_MAX);
+		xs->rack.reo_wnd_mult = min_t(u32, xs->rack.reo_wnd_mult + 1,
+					      XTCP_REO_WND_MULT_MAX);
 		xs->rack.dsack_round = xs->bytes_acked + (xs->tcb.snd_nxt - xs->tcb.snd_una);
+		xs->rack.reo_wnd_persist = XTCP_RACK_RECOVERY_THRESH;
 	}
 	if (xtcp_cc_dsack(&xs->cc, b[0].end, segs)) {
+		/* A recovery undone by DSACKs: the window lasts one more (Linux). */
+		xs->rack.reo_wnd_persist = min_t(u32, xs->rack.reo_wnd_persist + 1,
+						 XTCP_RACK_RECOVERY_THRESH);
 		xtcp_recovery_event(sk, "undo: every resend came twice (RFC 3708)");
 		xs->undos++;
 		xtcp_inc(sock_net(sk), XTCP_MIB_DSACK_UNDOS);
 	}
 	return 1;
+}
+
+/*
+ * A recovery ended, not undone (Linux's tcp_try_undo_recovery()): the
+ * reordering that widened RACK's window has not been seen for
+ * XTCP_RACK_RECOVERY_THRESH of them, and the window is a quarter of the
+ * least round trip again (RFC 8985 6.2 step 4, reo_wnd_persist).
+ */
+void xtcp_rack_recovered(struct xtcp_sock *xs)
+{
+	if (xs->rack.reo_wnd_persist && !--xs->rack.reo_wnd_persist)
+		xs->rack.reo_wnd_mult = 1;
 }
 
 /*

@@ -12,7 +12,8 @@
 
 #define XTCP_REORDERING_INIT	3	/* Linux's tcp_reordering: RFC 6675's DupThresh */
 #define XTCP_REORDERING_MAX	300	/* Linux's tcp_max_reordering */
-#define XTCP_REO_WND_MULT_MAX	16	/* RACK's reordering window: at most 4 min_rtt */
+#define XTCP_REO_WND_MULT_MAX	255	/* Linux's u8 reo_wnd_steps: SRTT caps the window */
+#define XTCP_RACK_RECOVERY_THRESH 16	/* recoveries a widened window lasts (Linux's) */
 
 struct sk_buff;
 struct sock;
@@ -32,5 +33,6 @@ void xtcp_loss_probe(struct sock *sk);
 void xtcp_tlp_acked(struct sock *sk);
 void xtcp_clean_acked(struct sock *sk, u64 now_ns, u32 ts_rtt_us);
 void xtcp_eifel_ack(struct sock *sk, u32 tsecr, u32 prior_una);
+void xtcp_rack_recovered(struct xtcp_sock *xs);
 
 #endif /* _XTCP_RECOVERY_H */

@@ -97,6 +97,7 @@ struct xtcp_sock {
 					 * grew in ends (a counter from 0: any ISS)
 					 */
 		u8 reo_wnd_mult;	/* the reordering window in min_rtt/4 steps */
+		u8 reo_wnd_persist;	/* recoveries not undone before it is 1 again */
 		u8 tlp_out;		/* a probe is out, for what was sent before tlp_high_seq */
 		u8 hold;		/* the ACK being taken showed deeper reordering
 					 * than was thought: it resends nothing
