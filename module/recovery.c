@@ -636,6 +636,21 @@ static bool xtcp_ack_part(struct sock *sk, struct sk_buff *skb)
 }
 
 /*
+ * An acknowledged skb sent once and not SACKed times the round trip
+ * (tcp_clean_rtx_queue()'s first_ackt and last_ackt): the first such sets
+ * first_ns, each sets last_ns.
+ */
+static void xtcp_rtt_sent_times(const struct sk_buff *skb, u64 *first_ns, u64 *last_ns)
+{
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+	if (cb->sacked & (XTCP_SKB_SACKED | XTCP_SKB_EVER_RETRANS))
+		return;
+	*last_ns = cb->sent_ns;
+	*first_ns = *first_ns ?: *last_ns;
+}
+
+/*
  * Free what SND.UNA has passed, its marks with it, and measure the round
  * trip as Linux's tcp_clean_rtx_queue() and tcp_ack_update_rtt() do: SRTT
  * by the oldest segment it covers that was sent once and not SACKed (its
@@ -664,10 +679,7 @@ void xtcp_clean_acked(struct sock *sk, u64 now_ns, u32 ts_rtt_us)
 			xtcp_reordering_seen(xs, XTCP_SKB_CB(skb)->seq, prior_high);
 		if (!(marks & XTCP_SKB_SACKED))
 			xtcp_rack_advance(xs, skb, now_ns, true);
-		if (!(marks & (XTCP_SKB_SACKED | XTCP_SKB_EVER_RETRANS))) {
-			last_ns = XTCP_SKB_CB(skb)->sent_ns;
-			first_ns = first_ns ?: last_ns;
-		}
+		xtcp_rtt_sent_times(skb, &first_ns, &last_ns);
 		acked = true;
 		xtcp_unmark(xs, skb, XTCP_SKB_SACKED | XTCP_SKB_LOST | XTCP_SKB_RETRANS);
 		xs->bytes_acked += skb->len;
@@ -679,10 +691,7 @@ void xtcp_clean_acked(struct sock *sk, u64 now_ns, u32 ts_rtt_us)
 	    xtcp_seq_after(xs->tcb.snd_una, XTCP_SKB_CB(skb)->seq) && xtcp_ack_part(sk, skb)) {
 		ambiguous |= !!(XTCP_SKB_CB(skb)->sacked & XTCP_SKB_EVER_RETRANS);
 		xtcp_rack_advance(xs, skb, now_ns, true);
-		if (!(XTCP_SKB_CB(skb)->sacked & XTCP_SKB_EVER_RETRANS)) {
-			last_ns = XTCP_SKB_CB(skb)->sent_ns;
-			first_ns = first_ns ?: last_ns;
-		}
+		xtcp_rtt_sent_times(skb, &first_ns, &last_ns);
 		acked = true;
 	}
 	if (!acked)
