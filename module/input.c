@@ -421,7 +421,7 @@ void xtcp_apply(struct sock *sk, const struct xtcp_ctx *ctx, struct sk_buff *skb
 			xtcp_ack_sent_for_data(sk);
 		xtcp_send_control(sk, XTCP_FLAG_ACK);
 	} else if (v->actions & XTCP_ACT_DELAY_ACK) {
-		xtcp_timers_ack_owed(sk);
+		xtcp_timers_ack_owed(sk, ctx->now_ns);
 	}
 
 	if (v->actions & XTCP_ACT_SYNCHRONIZED) {

@@ -553,13 +553,13 @@ static int xtcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len, int
 			}
 		}
 		if (!(flags & MSG_PEEK))
-			xtcp_window_update(sk);
+			xtcp_window_update(sk, copied > 0);
 		sk_wait_data(sk, &timeo, skb_peek_tail(&sk->sk_receive_queue) == last ?
 			     last : NULL);
 	}
 done:
 	if (!(flags & MSG_PEEK))
-		xtcp_window_update(sk);
+		xtcp_window_update(sk, copied > 0);
 out:
 	release_sock(sk);
 	return copied ? copied : err;

@@ -116,16 +116,17 @@ static void xtcp_forget_deferred(struct sock *sk, const struct hrtimer *t)
 }
 
 /*
- * (Re)arm the hrtimer of which to fire in ns, for which. An armed timer
- * holds a reference on the socket: a new one unless a pending instance
- * was cancelled, whose reference carries over. Inside the timer's own
- * handler (the cancel reports -1) the event may have armed it again
- * already, e.g. a verdict's persist timer, then the data its window probe
- * sent: that pending instance's reference carries over as well (it cannot
- * expire before the handler returns: it waits on the same CPU base).
- * Callers hold the socket's lock.
+ * (Re)arm the hrtimer of which to fire at expires (mode: in that long, or
+ * then), for which. An armed timer holds a reference on the socket: a new
+ * one unless a pending instance was cancelled, whose reference carries
+ * over. Inside the timer's own handler (the cancel reports -1) the event
+ * may have armed it again already, e.g. a verdict's persist timer, then
+ * the data its window probe sent: that pending instance's reference
+ * carries over as well (it cannot expire before the handler returns: it
+ * waits on the same CPU base). Callers hold the socket's lock.
  */
-static void xtcp_arm(struct sock *sk, enum xtcp_timer which, u64 ns)
+static void xtcp_arm_mode(struct sock *sk, enum xtcp_timer which, ktime_t expires,
+			  enum hrtimer_mode mode)
 {
 	u8 *purpose;
 	struct hrtimer *t = xtcp_hrtimer_of(xtcp_sk(sk), which, &purpose);
@@ -134,9 +135,25 @@ static void xtcp_arm(struct sock *sk, enum xtcp_timer which, u64 ns)
 
 	xtcp_forget_deferred(sk, t);
 	WRITE_ONCE(*purpose, which);
-	hrtimer_start(t, ns_to_ktime(ns), HRTIMER_MODE_REL_SOFT);
+	hrtimer_start(t, expires, mode);
 	if (!pending)
 		sock_hold(sk);
+}
+
+/* xtcp_arm_mode() in ns from now. */
+static void xtcp_arm(struct sock *sk, enum xtcp_timer which, u64 ns)
+{
+	xtcp_arm_mode(sk, which, ns_to_ktime(ns), HRTIMER_MODE_REL_SOFT);
+}
+
+/*
+ * xtcp_arm_mode() at at_ns, a time from xtcp_clock_ns(): where the caller
+ * has read the clock already, the hrtimer need not read it again (under
+ * TCG a read of the HPET costs more than the rest of an arming).
+ */
+static void xtcp_arm_at(struct sock *sk, enum xtcp_timer which, u64 at_ns)
+{
+	xtcp_arm_mode(sk, which, xtcp_clock_ktime(at_ns), HRTIMER_MODE_ABS_SOFT);
 }
 
 /*
@@ -214,12 +231,12 @@ static void xtcp_arm_retransmit(struct sock *sk)
  */
 static bool xtcp_arm_loss_probe(struct sock *sk)
 {
-	u64 pto = xtcp_tlp_pto_ns(sk, xtcp_clock_ns());
+	u64 now_ns = xtcp_clock_ns(), pto = xtcp_tlp_pto_ns(sk, now_ns);
 
 	if (!pto)
 		return false;
 	xtcp_sk(sk)->tcb.persist_backoff = 0;
-	xtcp_arm(sk, XTCP_TIMER_LOSS_PROBE, pto);
+	xtcp_arm_at(sk, XTCP_TIMER_LOSS_PROBE, now_ns + pto);
 	return true;
 }
 
@@ -531,17 +548,17 @@ void xtcp_timers_orphan_fin_wait2(struct sock *sk)
 }
 
 /*
- * In-order data came and may wait for its ACK: within delayed_ack_ms of
- * the first such segment, however many follow (one full-sized segment at
- * most; state.c ACKs the second at once).
+ * In-order data came at now_ns and may wait for its ACK: within
+ * delayed_ack_ms of the first such segment, however many follow (one
+ * full-sized segment at most; state.c ACKs the second at once).
  */
-void xtcp_timers_ack_owed(struct sock *sk)
+void xtcp_timers_ack_owed(struct sock *sk, u64 now_ns)
 {
 	u32 ms = READ_ONCE(xtcp_net(sock_net(sk))->delayed_ack_ms);
 
 	if (xtcp_armed(sk, XTCP_TIMER_DELACK))
 		return;
-	xtcp_arm(sk, XTCP_TIMER_DELACK, (u64)ms * NSEC_PER_MSEC);
+	xtcp_arm_at(sk, XTCP_TIMER_DELACK, now_ns + (u64)ms * NSEC_PER_MSEC);
 }
 
 /* A segment carrying our ACK went out: nothing is owed any more. */

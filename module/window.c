@@ -211,13 +211,19 @@ static void xtcp_rcv_space_adjust(struct sock *sk, u64 now_ns)
 	xs->rcvq.time_ns = now_ns;
 }
 
-/* Tell the peer about room the reader made, when worth it (window.c). */
-void xtcp_window_update(struct sock *sk)
+/*
+ * Tell the peer about room the reader made, when worth it; if it copied
+ * something, autotuning measures it (as tcp_recvmsg() calls
+ * tcp_rcv_space_adjust() only after a copy: a read that finds nothing
+ * reads no clock).
+ */
+void xtcp_window_update(struct sock *sk, bool copied)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 clamp;
 
-	xtcp_rcv_space_adjust(sk, xtcp_clock_ns());
+	if (copied)
+		xtcp_rcv_space_adjust(sk, xtcp_clock_ns());
 	clamp = min_t(u32, xtcp_rcvbuf(sk) / 2, (u32)U16_MAX << xs->rcv_wscale);
 
 	if (xtcp_window_update_due(xtcp_rcv_wnd_left(xs), xtcp_rcv_window(sk), clamp, xs->mss) &&

@@ -319,7 +319,12 @@ static void xtcp_fill_sack(struct sock *sk, struct xtcp_seg *seg, u32 len)
 	seg->sack_blocks = n;
 }
 
-static void xtcp_fill_seg(struct sock *sk, struct xtcp_seg *seg, u32 seq, u8 flags, u32 len)
+/*
+ * The header of a segment sent at now_ns (its TSval): one clock read for
+ * a segment's sending and its timestamp, as Linux's tcp_mstamp.
+ */
+static void xtcp_fill_seg(struct sock *sk, struct xtcp_seg *seg, u32 seq, u8 flags, u32 len,
+			  u64 now_ns)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
@@ -340,7 +345,7 @@ static void xtcp_fill_seg(struct sock *sk, struct xtcp_seg *seg, u32 seq, u8 fla
 	/* RFC 7323 3.2: on every segment once agreed (offered on our SYN). */
 	if (xs->tcb.ts.ok) {
 		seg->ts_ok = 1;
-		seg->ts_val = xtcp_ts_now(xtcp_clock_ns(), xs->tcb.ts.offset);
+		seg->ts_val = xtcp_ts_now(now_ns, xs->tcb.ts.offset);
 		seg->ts_ecr = xs->tcb.ts.recent;
 	}
 	if (xs->sack_ok && (xs->num_sacks || xs->dsack_pending) &&
@@ -365,7 +370,7 @@ int xtcp_send_control(struct sock *sk, u8 flags)
 	if (!skb)
 		return -ENOBUFS;
 	skb_reserve(skb, XTCP_MAX_HEADER);
-	xtcp_fill_seg(sk, &seg, xtcp_sk(sk)->tcb.snd_nxt, flags, 0);
+	xtcp_fill_seg(sk, &seg, xtcp_sk(sk)->tcb.snd_nxt, flags, 0, xtcp_clock_ns());
 	xtcp_sk(sk)->segs_out++;
 	return xtcp_output_sk(sk, skb, &seg);
 }
@@ -382,10 +387,10 @@ static void xtcp_sent(struct sock *sk, struct sk_buff *skb, u64 now_ns)
 }
 
 /*
- * Send one skb of the write queue (a clone: the original stays until
- * ACKed); count it as sent unless a burst already has.
+ * Send one skb of the write queue at now_ns (a clone: the original stays
+ * until ACKed); count it as sent unless a burst already has.
  */
-static int xtcp_transmit_copy(struct sock *sk, struct sk_buff *skb, bool count)
+static int xtcp_transmit_copy(struct sock *sk, struct sk_buff *skb, u64 now_ns, bool count)
 {
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	struct sk_buff *out;
@@ -395,8 +400,8 @@ static int xtcp_transmit_copy(struct sock *sk, struct sk_buff *skb, bool count)
 	if (!out)
 		return -ENOBUFS;
 	if (count)
-		xtcp_sent(sk, skb, xtcp_clock_ns());
-	xtcp_fill_seg(sk, &seg, cb->seq, cb->flags, skb->len);
+		xtcp_sent(sk, skb, now_ns);
+	xtcp_fill_seg(sk, &seg, cb->seq, cb->flags, skb->len, now_ns);
 	return xtcp_output_sk(sk, out, &seg);
 }
 
@@ -418,7 +423,7 @@ int xtcp_transmit(struct sock *sk, struct sk_buff *skb)
 	struct xtcp_burst b = {};
 
 	if (xtcp_skb_pcount(skb, xtcp_sk(sk)->mss) == 1)
-		return xtcp_transmit_copy(sk, skb, true);
+		return xtcp_transmit_copy(sk, skb, xtcp_clock_ns(), true);
 	b.now_ns = xtcp_clock_ns();
 	xtcp_burst_take(sk, &b, skb);
 	xtcp_burst_flush(sk, &b);
@@ -532,7 +537,7 @@ void xtcp_burst_flush(struct sock *sk, struct xtcp_burst *b)
 		if (!IS_ERR(rt) && xs->gso_ok && xtcp_gso_fits(rt->dst.dev, b->segs, b->len)) {
 			out = xtcp_burst_skb(b, xs->mss);
 			xtcp_fill_seg(sk, &seg, XTCP_SKB_CB(b->first)->seq,
-				      XTCP_SKB_CB(b->last)->flags, b->len);
+				      XTCP_SKB_CB(b->last)->flags, b->len, b->now_ns);
 			if (out && xtcp_push_header(out, &seg)) {
 				xtcp_inc(net, XTCP_MIB_OUT_GSO);
 				xtcp_ip_out(net, rt, &fl4, out, &seg);
@@ -547,7 +552,7 @@ void xtcp_burst_flush(struct sock *sk, struct xtcp_burst *b)
 		/* Not cut: it goes whole, too long, and is lost as a drop is. */
 		if (skb->len > xs->mss)
 			xtcp_fragment(sk, skb, xs->mss);
-		xtcp_transmit_copy(sk, skb, false);
+		xtcp_transmit_copy(sk, skb, b->now_ns, false);
 		if (skb_queue_is_last(&sk->sk_write_queue, skb))
 			break;
 		skb = skb_queue_next(&sk->sk_write_queue, skb);

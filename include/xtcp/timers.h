@@ -48,6 +48,16 @@ static inline u64 xtcp_clock_ns(void)
 #endif
 }
 
+/* A time xtcp_clock_ns() gave, as the hrtimers' CLOCK_MONOTONIC. */
+static inline ktime_t xtcp_clock_ktime(u64 ns)
+{
+#if IS_ENABLED(CONFIG_KUNIT)
+	return ns_to_ktime(ns - READ_ONCE(xtcp_clock_skew_ns));
+#else
+	return ns_to_ktime(ns);
+#endif
+}
+
 void xtcp_timers_init(struct sock *sk);
 enum xtcp_timer xtcp_timer_armed(struct sock *sk, s64 *ms_left);
 
@@ -61,7 +71,7 @@ void xtcp_timers_send_blocked(struct sock *sk);
 void xtcp_timers_peer_heard(struct sock *sk, u64 now_ns);
 void xtcp_timers_keepalive_changed(struct sock *sk, bool on);
 void xtcp_timers_orphan_fin_wait2(struct sock *sk);
-void xtcp_timers_ack_owed(struct sock *sk);
+void xtcp_timers_ack_owed(struct sock *sk, u64 now_ns);
 void xtcp_timers_ack_sent(struct sock *sk);
 void xtcp_timers_connection_done(struct sock *sk);
 void xtcp_timers_stop_sync(struct sock *sk);

@@ -24,7 +24,7 @@ u8 xtcp_wscale_offered(const struct sock *sk);
 void xtcp_wscale_offer(struct sock *sk);
 void xtcp_wscale_agree(struct sock *sk, int peer_wscale);
 u16 xtcp_select_window(struct sock *sk, bool syn);
-void xtcp_window_update(struct sock *sk);
+void xtcp_window_update(struct sock *sk, bool copied);
 struct xtcp_sock;
 void xtcp_rcv_rtt_sample(struct xtcp_sock *xs, u32 rtt_us);
 
