@@ -91,6 +91,25 @@ static struct hrtimer *xtcp_hrtimer_of(struct xtcp_sock *xs, enum xtcp_timer whi
 	}
 }
 
+/* Where t's armed purpose is kept. */
+static u8 *xtcp_purpose_of(struct xtcp_sock *xs, const struct hrtimer *t)
+{
+	if (t == &xs->rtx_timer)
+		return &xs->rtx_purpose;
+	return t == &xs->state_timer ? &xs->state_purpose : &xs->delack_purpose;
+}
+
+/*
+ * Where t keeps the time its purpose is due when that is later than its
+ * expiry (armed again while queued: xtcp_arm_at()); NULL: never so.
+ */
+static u64 *xtcp_due_of(struct xtcp_sock *xs, const struct hrtimer *t)
+{
+	if (t == &xs->rtx_timer)
+		return &xs->rtx_due_ns;
+	return t == &xs->delack_timer ? &xs->delack_due_ns : NULL;
+}
+
 /*
  * The bit that says an expiry of t fired while the user held the socket
  * and was left to release_sock().
@@ -130,11 +149,14 @@ static void xtcp_arm_mode(struct sock *sk, enum xtcp_timer which, ktime_t expire
 {
 	u8 *purpose;
 	struct hrtimer *t = xtcp_hrtimer_of(xtcp_sk(sk), which, &purpose);
+	u64 *due = xtcp_due_of(xtcp_sk(sk), t);
 	int was = hrtimer_try_to_cancel(t);
 	bool pending = was == 1 || (was == -1 && hrtimer_is_queued(t));
 
 	xtcp_forget_deferred(sk, t);
 	WRITE_ONCE(*purpose, which);
+	if (due)
+		WRITE_ONCE(*due, 0);
 	hrtimer_start(t, expires, mode);
 	if (!pending)
 		sock_hold(sk);
@@ -149,11 +171,27 @@ static void xtcp_arm(struct sock *sk, enum xtcp_timer which, u64 ns)
 /*
  * xtcp_arm_mode() at at_ns, a time from xtcp_clock_ns(): where the caller
  * has read the clock already, the hrtimer need not read it again (under
- * TCG a read of the HPET costs more than the rest of an arming).
+ * TCG a read of the HPET costs more than the rest of an arming). If the
+ * hrtimer is queued to fire no later (it was stopped lazily, below), it is
+ * left as it is: when it fires, it is queued again for at_ns. So a timer
+ * stopped and armed again at every message costs no hrtimer operation,
+ * as Linux's stop (clearing icsk_pending) and re-arm (mod_timer() to a
+ * later expiry) cost none.
  */
 static void xtcp_arm_at(struct sock *sk, enum xtcp_timer which, u64 at_ns)
 {
-	xtcp_arm_mode(sk, which, xtcp_clock_ktime(at_ns), HRTIMER_MODE_ABS_SOFT);
+	u8 *purpose;
+	struct hrtimer *t = xtcp_hrtimer_of(xtcp_sk(sk), which, &purpose);
+	u64 *due = xtcp_due_of(xtcp_sk(sk), t);
+	ktime_t at = xtcp_clock_ktime(at_ns);
+
+	if (due && hrtimer_is_queued(t) && !ktime_after(hrtimer_get_expires(t), at)) {
+		xtcp_forget_deferred(sk, t);
+		WRITE_ONCE(*purpose, which);
+		WRITE_ONCE(*due, at_ns);
+		return;
+	}
+	xtcp_arm_mode(sk, which, at, HRTIMER_MODE_ABS_SOFT);
 }
 
 /*
@@ -169,6 +207,27 @@ static bool xtcp_armed(struct sock *sk, enum xtcp_timer which)
 
 	return (hrtimer_is_queued(t) || test_bit(xtcp_defer_bit_of(xs, t), &xs->deferred)) &&
 	       READ_ONCE(*purpose) == which;
+}
+
+/*
+ * Stop the hrtimer of which lazily (it has a due time: rtx_timer,
+ * delack_timer), as Linux clears icsk_pending and leaves the timer to
+ * find nothing to do: it stays queued, with its reference, and does
+ * nothing when it fires unless armed again meanwhile (xtcp_arm_at()).
+ */
+static void xtcp_stop_lazily(struct sock *sk, enum xtcp_timer which)
+{
+	u8 *purpose;
+	struct hrtimer *t = xtcp_hrtimer_of(xtcp_sk(sk), which, &purpose);
+
+	WRITE_ONCE(*purpose, XTCP_TIMER_OFF);
+	xtcp_forget_deferred(sk, t);
+}
+
+/* Is t queued for a purpose (not only stopped lazily)? */
+static bool xtcp_hrtimer_armed(struct hrtimer *t, const u8 *purpose)
+{
+	return hrtimer_is_queued(t) && READ_ONCE(*purpose) != XTCP_TIMER_OFF;
 }
 
 /* Stop the hrtimer of which, whatever it is armed for; its reference goes. */
@@ -199,9 +258,11 @@ enum xtcp_timer xtcp_timer_armed(struct sock *sk, s64 *ms_left)
 	for (i = 0; i < ARRAY_SIZE(order); i++) {
 		u8 *purpose;
 		struct hrtimer *t = xtcp_hrtimer_of(xs, order[i], &purpose);
+		u64 *due = xtcp_due_of(xs, t), at = due ? READ_ONCE(*due) : 0;
 
-		if (hrtimer_is_queued(t)) {
-			*ms_left = xtcp_ms_left(t);
+		if (xtcp_hrtimer_armed(t, purpose)) {
+			*ms_left = at ? max_t(s64, (s64)(at - xtcp_clock_ns()), 0) / NSEC_PER_MSEC :
+				   xtcp_ms_left(t);
 			return READ_ONCE(*purpose);
 		}
 	}
@@ -215,7 +276,8 @@ static void xtcp_arm_rto(struct sock *sk, enum xtcp_timer which, unsigned int ba
 {
 	u32 max_ms = READ_ONCE(xtcp_net(sock_net(sk))->rto_max_ms);
 
-	xtcp_arm(sk, which, xtcp_rto_backoff_ns(xtcp_sk(sk)->tcb.rto_ms, backoff, max_ms));
+	xtcp_arm_at(sk, which, xtcp_clock_ns() +
+		    xtcp_rto_backoff_ns(xtcp_sk(sk)->tcb.rto_ms, backoff, max_ms));
 }
 
 /* Something is in flight: retransmit it if no ACK comes within the RTO. */
@@ -312,19 +374,44 @@ static void xtcp_delack_timeout(struct sock *sk)
 }
 
 /*
- * A socket timer fired: run its handler now, or leave it to release_sock()
- * (with a reference) if the user owns the socket. Then drop the reference
- * the armed timer held.
+ * t's expiry, with the socket locked and the user not in it: nothing if t
+ * was armed again meanwhile (queued: the arm and the expiry raced) or
+ * stopped lazily; if its purpose is due later (armed again while queued,
+ * xtcp_arm_at()), true and t is set to expire then; else the handler.
  */
-static enum hrtimer_restart xtcp_sock_timer_fire(struct sock *sk, int defer_bit,
-						 void (*handler)(struct sock *sk))
+static bool xtcp_timer_run(struct sock *sk, struct hrtimer *t, void (*handler)(struct sock *sk))
 {
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u64 *due = xtcp_due_of(xs, t), at = due ? *due : 0;
+
+	if (hrtimer_is_queued(t) || READ_ONCE(*xtcp_purpose_of(xs, t)) == XTCP_TIMER_OFF)
+		return false;
+	if (at > xtcp_clock_ns()) {
+		hrtimer_set_expires(t, xtcp_clock_ktime(at));
+		return true;
+	}
+	handler(sk);
+	return false;
+}
+
+/*
+ * A socket timer fired: run its expiry now, or leave it to release_sock()
+ * (with a reference) if the user owns the socket. Then drop the reference
+ * the armed timer held, unless it is queued again for a purpose due later.
+ */
+static enum hrtimer_restart xtcp_sock_timer_fire(struct sock *sk, struct hrtimer *t,
+						 int defer_bit, void (*handler)(struct sock *sk))
+{
+	bool again = false;
+
 	bh_lock_sock(sk);
 	if (!sock_owned_by_user(sk))
-		handler(sk);
+		again = xtcp_timer_run(sk, t, handler);
 	else if (!test_and_set_bit(defer_bit, &xtcp_sk(sk)->deferred))
 		sock_hold(sk);
 	bh_unlock_sock(sk);
+	if (again)
+		return HRTIMER_RESTART;
 	sock_put(sk);
 	return HRTIMER_NORESTART;
 }
@@ -333,21 +420,21 @@ static enum hrtimer_restart xtcp_delack_fire(struct hrtimer *t)
 {
 	struct xtcp_sock *xs = container_of(t, struct xtcp_sock, delack_timer);
 
-	return xtcp_sock_timer_fire(&xs->sk, XTCP_DEFER_DELACK, xtcp_delack_timeout);
+	return xtcp_sock_timer_fire(&xs->sk, t, XTCP_DEFER_DELACK, xtcp_delack_timeout);
 }
 
 static enum hrtimer_restart xtcp_rtx_fire(struct hrtimer *t)
 {
 	struct xtcp_sock *xs = container_of(t, struct xtcp_sock, rtx_timer);
 
-	return xtcp_sock_timer_fire(&xs->sk, XTCP_DEFER_RTX, xtcp_rtx_timeout);
+	return xtcp_sock_timer_fire(&xs->sk, t, XTCP_DEFER_RTX, xtcp_rtx_timeout);
 }
 
 static enum hrtimer_restart xtcp_state_fire(struct hrtimer *t)
 {
 	struct xtcp_sock *xs = container_of(t, struct xtcp_sock, state_timer);
 
-	return xtcp_sock_timer_fire(&xs->sk, XTCP_DEFER_STATE, xtcp_state_timeout);
+	return xtcp_sock_timer_fire(&xs->sk, t, XTCP_DEFER_STATE, xtcp_state_timeout);
 }
 
 /*
@@ -385,37 +472,49 @@ static bool xtcp_hrtimer_fire_now(struct hrtimer *t)
 	return false;
 }
 
-/* xtcp_hrtimer_fire_now() for sk's timer which, if it is armed for it. */
+/*
+ * xtcp_hrtimer_fire_now() for sk's timer which, if it is armed for it:
+ * due now, even if it was armed again for later while queued.
+ */
 bool xtcp_timer_fire_now(struct sock *sk, enum xtcp_timer which)
 {
 	u8 *purpose;
 	struct hrtimer *t = xtcp_hrtimer_of(xtcp_sk(sk), which, &purpose);
+	u64 *due = xtcp_due_of(xtcp_sk(sk), t);
 
-	return xtcp_armed(sk, which) && xtcp_hrtimer_fire_now(t);
+	if (!xtcp_armed(sk, which))
+		return false;
+	if (due)
+		WRITE_ONCE(*due, 0);
+	return xtcp_hrtimer_fire_now(t);
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_timer_fire_now);
+
+/*
+ * An expiry of t left to release_sock(), as xtcp_timer_run() would take
+ * it; one due later is armed for then. Its reference goes.
+ */
+static void xtcp_deferred_run(struct sock *sk, struct hrtimer *t,
+			      void (*handler)(struct sock *sk))
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (xtcp_timer_run(sk, t, handler))
+		xtcp_arm_at(sk, READ_ONCE(*xtcp_purpose_of(xs, t)), *xtcp_due_of(xs, t));
+	__sock_put(sk);
+}
 
 /* proto.release_cb: run what the timers left while the user held the socket. */
 void xtcp_release_cb(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	/* Armed again meanwhile (the arm and the expiry raced): that one is due later. */
-	if (test_and_clear_bit(XTCP_DEFER_RTX, &xs->deferred)) {
-		if (!hrtimer_is_queued(&xs->rtx_timer))
-			xtcp_rtx_timeout(sk);
-		__sock_put(sk);
-	}
-	if (test_and_clear_bit(XTCP_DEFER_STATE, &xs->deferred)) {
-		if (!hrtimer_is_queued(&xs->state_timer))
-			xtcp_state_timeout(sk);
-		__sock_put(sk);
-	}
-	if (test_and_clear_bit(XTCP_DEFER_DELACK, &xs->deferred)) {
-		if (!hrtimer_is_queued(&xs->delack_timer))
-			xtcp_delack_timeout(sk);
-		__sock_put(sk);
-	}
+	if (test_and_clear_bit(XTCP_DEFER_RTX, &xs->deferred))
+		xtcp_deferred_run(sk, &xs->rtx_timer, xtcp_rtx_timeout);
+	if (test_and_clear_bit(XTCP_DEFER_STATE, &xs->deferred))
+		xtcp_deferred_run(sk, &xs->state_timer, xtcp_state_timeout);
+	if (test_and_clear_bit(XTCP_DEFER_DELACK, &xs->deferred))
+		xtcp_deferred_run(sk, &xs->delack_timer, xtcp_delack_timeout);
 }
 
 void xtcp_timers_init(struct sock *sk)
@@ -465,7 +564,7 @@ void xtcp_timers_ack_received(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	if (xs->tcb.snd_una == xs->tcb.snd_nxt)
-		xtcp_disarm(sk, XTCP_TIMER_RETRANSMIT);
+		xtcp_stop_lazily(sk, XTCP_TIMER_RETRANSMIT);
 	else if (!xtcp_arm_loss_probe(sk))
 		xtcp_arm_retransmit(sk);
 }
@@ -488,7 +587,8 @@ void xtcp_timers_rearm(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	if (xs->tcb.snd_una != xs->tcb.snd_nxt && !hrtimer_is_queued(&xs->rtx_timer) &&
+	if (xs->tcb.snd_una != xs->tcb.snd_nxt &&
+	    !xtcp_hrtimer_armed(&xs->rtx_timer, &xs->rtx_purpose) &&
 	    !xtcp_arm_loss_probe(sk))
 		xtcp_arm_retransmit(sk);
 }
@@ -564,7 +664,7 @@ void xtcp_timers_ack_owed(struct sock *sk, u64 now_ns)
 /* A segment carrying our ACK went out: nothing is owed any more. */
 void xtcp_timers_ack_sent(struct sock *sk)
 {
-	xtcp_disarm(sk, XTCP_TIMER_DELACK);
+	xtcp_stop_lazily(sk, XTCP_TIMER_DELACK);
 }
 
 /*

@@ -124,7 +124,9 @@ struct xtcp_sock {
 	struct hrtimer delack_timer;	/* an ACK owed to the peer */
 	u8 rtx_purpose;			/* what rtx_timer was last armed for */
 	u8 state_purpose;
-	u8 delack_purpose;
+	u8 delack_purpose;		/* XTCP_TIMER_OFF: stopped, maybe still queued */
+	u64 rtx_due_ns;			/* when its purpose is due, if after the expiry */
+	u64 delack_due_ns;		/* (timers.c's lazy stop); 0: at the expiry */
 	unsigned long deferred;		/* timer work left for release_sock() */
 #define XTCP_DEFER_RTX		0
 #define XTCP_DEFER_STATE	1
