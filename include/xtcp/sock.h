@@ -122,9 +122,7 @@ struct xtcp_sock {
 	struct hrtimer rtx_timer;	/* retransmit, or persist */
 	struct hrtimer state_timer;	/* keepalive, or orphaned FIN_WAIT2 */
 	struct hrtimer delack_timer;	/* an ACK owed to the peer */
-	u8 rtx_purpose;			/* what rtx_timer was last armed for */
-	u8 state_purpose;
-	u8 delack_purpose;		/* XTCP_TIMER_OFF: stopped, maybe still queued */
+	/* Their purposes are at the end, where they fill what was padding. */
 	u64 rtx_due_ns;			/* when its purpose is due, if after the expiry */
 	u64 delack_due_ns;		/* (timers.c's lazy stop); 0: at the expiry */
 	unsigned long deferred;		/* timer work left for release_sock() */
@@ -149,6 +147,9 @@ struct xtcp_sock {
 	u32 backlog;
 
 	u8 prev_state;
+	u8 rtx_purpose;			/* what rtx_timer was last armed for */
+	u8 state_purpose;
+	u8 delack_purpose;		/* XTCP_TIMER_OFF: stopped, maybe still queued */
 	struct xtcp_history *history;	/* may be NULL: allocation failed */
 };
 
