@@ -7,7 +7,9 @@
 #ifndef _XTCP_TIMERS_H
 #define _XTCP_TIMERS_H
 
+#include <linux/hrtimer.h>
 #include <linux/ktime.h>
+#include <linux/minmax.h>
 #include <linux/timekeeping.h>
 #include <linux/types.h>
 
@@ -77,6 +79,13 @@ void xtcp_timers_connection_done(struct sock *sk);
 void xtcp_timers_stop_sync(struct sock *sk);
 void xtcp_release_cb(struct sock *sk);
 bool xtcp_timer_fire_now(struct sock *sk, enum xtcp_timer which);
+bool xtcp_hrtimer_fire_now(struct hrtimer *t);
+
+/* What is left of t, in whole milliseconds (/proc). */
+static inline s64 xtcp_ms_left(const struct hrtimer *t)
+{
+	return max_t(s64, ktime_to_ms(hrtimer_get_remaining(t)), 0);
+}
 
 /* TIME_WAIT's entries: one queue and one timer a namespace. */
 void xtcp_tw_timers_init_net(struct xtcp_net *xn);
