@@ -411,8 +411,13 @@ def start_tcpdump(argv, timeout=30.0):
     """Start tcpdump (argv, optionally behind "ip netns exec"); return once it captures.
 
     tcpdump says "listening on ..." on stderr when its socket and filter are
-    in place; a fixed sleep is not enough on a slow debug kernel.
+    in place; a fixed sleep is not enough on a slow debug kernel. It runs in
+    immediate mode: otherwise libpcap's TPACKET_V3 ring hands packets over
+    only when a block fills or its 1 s timeout retires it, and
+    stop_tcpdump() would stop it with the last packets still in the ring.
     """
+    i = argv.index("tcpdump") + 1
+    argv = argv[:i] + ["--immediate-mode"] + argv[i:]
     dump = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     end = time.time() + timeout
     line = b""
