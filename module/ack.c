@@ -80,7 +80,7 @@ void xtcp_ack_sent_for_data(struct sock *sk)
 void xtcp_ack_data_sent(struct sock *sk, u64 now_ns)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 ato_ms = READ_ONCE(xtcp_net(sock_net(sk))->delayed_ack_ms);
+	u32 ato_ms = READ_ONCE(xtcp_sk_net(sk)->delayed_ack_ms);
 
 	if (xs->last_data_rcv_ns && now_ns - xs->last_data_rcv_ns < (u64)ato_ms * NSEC_PER_MSEC)
 		xs->pingpong = 1;

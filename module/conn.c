@@ -100,6 +100,7 @@ void xtcp_init_sock(struct sock *sk, gfp_t gfp)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
+	xs->xn = xtcp_net(sock_net(sk));
 	xs->history = kzalloc(sizeof(*xs->history), gfp);
 	xtcp_timers_init(sk);
 	INIT_LIST_HEAD(&xs->child_node);

@@ -51,9 +51,9 @@ void xtcp_set_state(struct sock *sk, int state, const char *why)
 	/* Counted as Linux's tcp_set_state() counts (RFC 4022 semantics). */
 	if (state == XTCP_CLOSE) {
 		if (old == XTCP_ESTABLISHED || old == XTCP_CLOSE_WAIT)
-			xtcp_inc(sock_net(sk), XTCP_MIB_ESTAB_RESETS);
+			xtcp_sk_inc(sk, XTCP_MIB_ESTAB_RESETS);
 		else if (old == XTCP_SYN_SENT || old == XTCP_SYN_RECV)
-			xtcp_inc(sock_net(sk), XTCP_MIB_ATTEMPT_FAILS);
+			xtcp_sk_inc(sk, XTCP_MIB_ATTEMPT_FAILS);
 	}
 	trace_xtcp_set_state(sk, sk->sk_rcv_saddr, sk->sk_num, sk->sk_daddr,
 			     ntohs(sk->sk_dport), old, state, why);

@@ -15,7 +15,7 @@
 void xtcp_get_info(struct sock *sk, struct xtcp_info *info)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct xtcp_net *xn = xtcp_net(sock_net(sk));
+	struct xtcp_net *xn = xtcp_sk_net(sk);
 
 	memset(info, 0, sizeof(*info));
 	info->state = READ_ONCE(sk->sk_state);

@@ -93,14 +93,14 @@ void xtcp_ctx_of(const struct sock *sk, u64 now_ns, struct xtcp_ctx *ctx)
 			 max_t(u32, xtcp_rcv_wnd_left(xs), xtcp_rcv_window(sk));
 	ctx->rcv_mss = xs->mss;
 	ctx->ooo_empty = skb_queue_empty(&xs->ooo_queue);
-	ctx->delack = READ_ONCE(xtcp_net(sock_net(sk))->delayed_ack_ms) > 0;
+	ctx->delack = READ_ONCE(xtcp_sk_net(sk)->delayed_ack_ms) > 0;
 	ctx->quickack = xtcp_ack_quick(xs, now_ns);
 	ctx->held = !!xs->send_head;
 	ctx->orphan = sock_flag(sk, SOCK_DEAD);
 	ctx->keepalive = sock_flag(sk, SOCK_KEEPOPEN);
 	ctx->cookies = false;
 	if (ctx->state == XTCP_LISTEN) {
-		int syncookies = READ_ONCE(xtcp_net(sock_net(sk))->syncookies);
+		int syncookies = READ_ONCE(xtcp_sk_net(sk)->syncookies);
 
 		/* As Linux's tcp_synq_no_recent_overflow(): cookies stay good 2 minutes. */
 		ctx->cookies = syncookies == 2 ||
@@ -191,12 +191,12 @@ static void xtcp_challenge_ack(struct sock *sk, u64 now_ns)
 
 	if (!xtcp_ratelimit(now_ns, &xs->challenge_stamp_ns, &xs->challenge_count,
 			    NSEC_PER_SEC, 10)) {
-		xtcp_inc(sock_net(sk), XTCP_MIB_CHALLENGE_ACKS_SKIPPED);
+		xtcp_sk_inc(sk, XTCP_MIB_CHALLENGE_ACKS_SKIPPED);
 		return;
 	}
 	if (!xtcp_challenge_allowed(sock_net(sk), now_ns))
 		return;
-	xtcp_inc(sock_net(sk), XTCP_MIB_CHALLENGE_ACKS);
+	xtcp_sk_inc(sk, XTCP_MIB_CHALLENGE_ACKS);
 	xtcp_send_control(sk, XTCP_FLAG_ACK);
 }
 
@@ -323,15 +323,15 @@ void xtcp_apply(struct sock *sk, const struct xtcp_ctx *ctx, struct sk_buff *skb
 				    xs->tcb.snd_una != prior_una, xs->lost_out > prior_lost);
 		if (start) {
 			xtcp_recovery_event(sk, "recovery: SACK loss (RFC 6675)");
-			xtcp_inc(sock_net(sk), XTCP_MIB_SACK_RECOVERIES);
-			xtcp_inc(sock_net(sk), XTCP_MIB_FAST_RETRANS);
+			xtcp_sk_inc(sk, XTCP_MIB_SACK_RECOVERIES);
+			xtcp_sk_inc(sk, XTCP_MIB_FAST_RETRANS);
 			xtcp_resend_lost(sk);
 		}
 	}
 	if ((v->actions & XTCP_ACT_DUPACK) &&
 	    xtcp_cc_dupack(&xs->cc, xs->tcb.snd_una, xs->tcb.snd_nxt, xs->mss)) {
 		xtcp_recovery_event(sk, "recovery: three duplicate ACKs (RFC 6582)");
-		xtcp_inc(sock_net(sk), XTCP_MIB_FAST_RETRANS);
+		xtcp_sk_inc(sk, XTCP_MIB_FAST_RETRANS);
 		xtcp_retransmit(sk);
 	}
 	if (v->actions & XTCP_ACT_QUICKACK) {
@@ -363,7 +363,7 @@ void xtcp_apply(struct sock *sk, const struct xtcp_ctx *ctx, struct sk_buff *skb
 	}
 
 	if (v->mib != XTCP_MIB_MAX)
-		xtcp_inc(sock_net(sk), v->mib);
+		xtcp_sk_inc(sk, v->mib);
 	if (v->timer)
 		xtcp_timers_arm(sk, v->timer, v->timer_ns);
 	if (v->actions & XTCP_ACT_RETRANSMIT) {
@@ -539,7 +539,7 @@ int xtcp_rcv_sk(struct sock *sk, struct sk_buff *skb)
 	xtcp_sk(sk)->segs_in++;
 	xtcp_segment_arrives(&xtcp_sk(sk)->tcb, &ctx, &seg, &v);
 	if (ctx.rmem_full && seg.payload_len && (v.actions & XTCP_ACT_DROP)) {
-		xtcp_inc(sock_net(sk), XTCP_MIB_RCVQ_DROPS);
+		xtcp_sk_inc(sk, XTCP_MIB_RCVQ_DROPS);
 		v.drop = SKB_DROP_REASON_PROTO_MEM;
 	}
 	if (v.actions & XTCP_ACT_NEW_CHILD) {
@@ -547,11 +547,11 @@ int xtcp_rcv_sk(struct sock *sk, struct sk_buff *skb)
 
 		/* A SYN sent to a broadcast or multicast address opens nothing. */
 		if (rt && (rt->rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST))) {
-			xtcp_inc(sock_net(sk), XTCP_MIB_LISTEN_DROPS);
+			xtcp_sk_inc(sk, XTCP_MIB_LISTEN_DROPS);
 			xtcp_drop(sock_net(sk), skb, SKB_DROP_REASON_IP_INADDRERRORS);
 		} else if (!xtcp_child_create(sk, skb, ctx.now_ns)) {
 			/* The listener's backlog is full, or no memory for the child. */
-			xtcp_inc(sock_net(sk), XTCP_MIB_LISTEN_DROPS);
+			xtcp_sk_inc(sk, XTCP_MIB_LISTEN_DROPS);
 			xtcp_drop(sock_net(sk), skb, SKB_DROP_REASON_SOCKET_BACKLOG);
 		}
 		return 0;
@@ -560,7 +560,7 @@ int xtcp_rcv_sk(struct sock *sk, struct sk_buff *skb)
 		if (xtcp_cookie_child(sk, skb, &seg, ctx.now_ns))
 			return 0;
 		/* Not one of our cookies: the RST LISTEN gives any ACK. */
-		xtcp_inc(sock_net(sk), XTCP_MIB_SYNCOOKIES_FAILED);
+		xtcp_sk_inc(sk, XTCP_MIB_SYNCOOKIES_FAILED);
 		v.actions = XTCP_ACT_SEND_RST | XTCP_ACT_DROP;
 		xtcp_apply(sk, &ctx, skb, &seg, &v);
 		return 0;

@@ -30,7 +30,7 @@ static long xtcp_mem_pages(const struct xtcp_net *xn)
 /* Above pressure (entering it counted), until below low. */
 bool xtcp_mem_pressure(const struct sock *sk)
 {
-	struct xtcp_net *xn = xtcp_net(sock_net(sk));
+	struct xtcp_net *xn = xtcp_sk_net(sk);
 	long pages = xtcp_mem_pages(xn);
 
 	if (READ_ONCE(xn->mem_under_pressure)) {
@@ -38,14 +38,14 @@ bool xtcp_mem_pressure(const struct sock *sk)
 			WRITE_ONCE(xn->mem_under_pressure, 0);
 	} else if (pages > READ_ONCE(xn->mem[XTCP_MEM_DEFAULT])) {
 		WRITE_ONCE(xn->mem_under_pressure, 1);
-		xtcp_inc(sock_net(sk), XTCP_MIB_MEM_PRESSURES);
+		xtcp_sk_inc(sk, XTCP_MIB_MEM_PRESSURES);
 	}
 	return READ_ONCE(xn->mem_under_pressure);
 }
 
 static bool xtcp_mem_over(const struct sock *sk)
 {
-	const struct xtcp_net *xn = xtcp_net(sock_net(sk));
+	const struct xtcp_net *xn = xtcp_sk_net(sk);
 
 	return xtcp_mem_pages(xn) > READ_ONCE(xn->mem[XTCP_MEM_MAX]);
 }
@@ -53,7 +53,7 @@ static bool xtcp_mem_over(const struct sock *sk)
 /* No more received data for sk: the namespace is over high, sk over its minimum. */
 bool xtcp_rmem_refused(const struct sock *sk)
 {
-	return atomic_read(&sk->sk_rmem_alloc) >= READ_ONCE(xtcp_net(sock_net(sk))->rmem[0]) &&
+	return atomic_read(&sk->sk_rmem_alloc) >= READ_ONCE(xtcp_sk_net(sk)->rmem[0]) &&
 	       xtcp_mem_over(sk);
 }
 
@@ -63,7 +63,7 @@ bool xtcp_wmem_full(const struct sock *sk)
 	int queued = READ_ONCE(sk->sk_wmem_queued);
 
 	return queued >= xtcp_sndbuf(sk) ||
-	       (queued >= READ_ONCE(xtcp_net(sock_net(sk))->wmem[0]) && xtcp_mem_over(sk));
+	       (queued >= READ_ONCE(xtcp_sk_net(sk)->wmem[0]) && xtcp_mem_over(sk));
 }
 
 /*
@@ -90,14 +90,14 @@ void xtcp_sndbuf_expand(struct sock *sk)
 		  SKB_DATA_ALIGN(sizeof(struct sk_buff));
 	nr_segs = max3(10u, xs->cc.cwnd / xtcp_mss(xs), xs->reordering + 1);
 	sndmem = 2ull * nr_segs * per_mss;
-	sndmem = min_t(u64, sndmem, READ_ONCE(xtcp_net(sock_net(sk))->wmem[XTCP_MEM_MAX]));
+	sndmem = min_t(u64, sndmem, READ_ONCE(xtcp_sk_net(sk)->wmem[XTCP_MEM_MAX]));
 	if (sndmem > READ_ONCE(sk->sk_sndbuf))
 		WRITE_ONCE(sk->sk_sndbuf, sndmem);
 }
 
 static void xtcp_rfree(struct sk_buff *skb)
 {
-	atomic_long_sub(skb->truesize, &xtcp_net(sock_net(skb->sk))->mem_allocated);
+	atomic_long_sub(skb->truesize, &xtcp_sk_net(skb->sk)->mem_allocated);
 	sock_rfree(skb);
 }
 
@@ -106,7 +106,7 @@ void xtcp_set_owner_r(struct sk_buff *skb, struct sock *sk)
 {
 	skb_set_owner_r(skb, sk);
 	skb->destructor = xtcp_rfree;
-	atomic_long_add(skb->truesize, &xtcp_net(sock_net(sk))->mem_allocated);
+	atomic_long_add(skb->truesize, &xtcp_sk_net(sk)->mem_allocated);
 	xtcp_mem_pressure(sk);	/* entering pressure is counted as it happens */
 }
 

@@ -200,7 +200,7 @@ void xtcp_dsack_set(struct sock *sk, u32 start, u32 end)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	if (!xs->sack_ok || !READ_ONCE(xtcp_net(sock_net(sk))->dsack) ||
+	if (!xs->sack_ok || !READ_ONCE(xtcp_sk_net(sk)->dsack) ||
 	    !xtcp_seq_before(start, end))
 		return;
 	xs->dsack_block.start = start;
@@ -239,7 +239,7 @@ bool xtcp_data_in_order(struct sock *sk, struct sk_buff *skb,
 		buf = xtcp_rcv_buf(sk, skb, xs->tcb.rcv_nxt, v->data_off, v->data_len, true,
 				   &consumed);
 		if (!buf) {
-			xtcp_inc(sock_net(sk), XTCP_MIB_RCVQ_DROPS);
+			xtcp_sk_inc(sk, XTCP_MIB_RCVQ_DROPS);
 			*reason = SKB_DROP_REASON_PROTO_MEM;
 			return false;
 		}
@@ -268,7 +268,7 @@ bool xtcp_data_out_of_order(struct sock *sk, struct sk_buff *skb,
 
 	/* Under memory pressure, data after a hole is not kept (Linux prunes it). */
 	if (xtcp_mem_pressure(sk)) {
-		xtcp_inc(sock_net(sk), XTCP_MIB_OOO_DROPS);
+		xtcp_sk_inc(sk, XTCP_MIB_OOO_DROPS);
 		*reason = SKB_DROP_REASON_PROTO_MEM;
 		__skb_queue_purge(&xs->ooo_queue);
 		xs->num_sacks = 0;	/* reneging (RFC 2018 8): the sender's RTO mends it */
@@ -276,7 +276,7 @@ bool xtcp_data_out_of_order(struct sock *sk, struct sk_buff *skb,
 	}
 	buf = xtcp_rcv_buf(sk, skb, seq, v->data_off, v->data_len, false, &consumed);
 	if (!buf) {
-		xtcp_inc(sock_net(sk), XTCP_MIB_OOO_DROPS);
+		xtcp_sk_inc(sk, XTCP_MIB_OOO_DROPS);
 		*reason = SKB_DROP_REASON_TCP_OFO_DROP;
 		return false;
 	}
@@ -288,7 +288,7 @@ bool xtcp_data_out_of_order(struct sock *sk, struct sk_buff *skb,
 		*reason = SKB_DROP_REASON_TCP_OFOMERGE;
 		return false;
 	}
-	xtcp_inc(sock_net(sk), XTCP_MIB_OOO_QUEUED);
+	xtcp_sk_inc(sk, XTCP_MIB_OOO_QUEUED);
 	if (xs->sack_ok)
 		xtcp_sack_new_ofo(xs, seq, seq + v->data_len);
 	return consumed;

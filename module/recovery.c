@@ -89,7 +89,7 @@ int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 	/* Segments, not skbs, as Linux counts (an skb may hold 45). */
 	u32 segs = xtcp_skb_pcount(skb, xs->mss);
 
-	xtcp_add(sock_net(sk), XTCP_MIB_RETRANS_SEGS, segs);
+	xtcp_sk_add(sk, XTCP_MIB_RETRANS_SEGS, segs);
 	trace_xtcp_retransmit(sk, sk->sk_rcv_saddr, sk->sk_num, sk->sk_daddr,
 			      ntohs(sk->sk_dport), sk->sk_state, sk->sk_state,
 			      "retransmission");
@@ -235,7 +235,7 @@ void xtcp_eifel_ack(struct sock *sk, u32 tsecr, u32 prior_una)
 	}
 	xtcp_recovery_event(sk, "undo: the original arrived (RFC 3522)");
 	xs->undos++;
-	xtcp_inc(sock_net(sk), XTCP_MIB_EIFEL_UNDOS);
+	xtcp_sk_inc(sk, XTCP_MIB_EIFEL_UNDOS);
 }
 
 /*
@@ -301,7 +301,7 @@ static u64 xtcp_rack_detect(struct sock *sk, u64 now_ns)
 	struct sk_buff *skb;
 	unsigned int lost = 0;
 
-	if (!xs->rack.xmit_ns || !READ_ONCE(xtcp_net(sock_net(sk))->recovery))
+	if (!xs->rack.xmit_ns || !READ_ONCE(xtcp_sk_net(sk)->recovery))
 		return 0;
 	reo_wnd = xtcp_rack_reo_wnd_ns(xs);
 	skb_queue_walk(&sk->sk_write_queue, skb) {
@@ -329,7 +329,7 @@ static u64 xtcp_rack_detect(struct sock *sk, u64 now_ns)
 		xtcp_mark_lost(xs, skb);
 		lost++;
 	}
-	xtcp_add(sock_net(sk), XTCP_MIB_RACK_LOSSES, lost);
+	xtcp_sk_add(sk, XTCP_MIB_RACK_LOSSES, lost);
 	return wait;
 }
 
@@ -350,8 +350,8 @@ void xtcp_rack_timeout(struct sock *sk, u64 now_ns)
 		xtcp_cc_prr(&xs->cc, xtcp_in_flight(xs), start ? xs->mss : 0, xs->mss, false, true);
 	if (start) {
 		xtcp_recovery_event(sk, "recovery: RACK reordering timer (RFC 8985 6.3)");
-		xtcp_inc(sock_net(sk), XTCP_MIB_SACK_RECOVERIES);
-		xtcp_inc(sock_net(sk), XTCP_MIB_FAST_RETRANS);
+		xtcp_sk_inc(sk, XTCP_MIB_SACK_RECOVERIES);
+		xtcp_sk_inc(sk, XTCP_MIB_FAST_RETRANS);
 		xtcp_resend_lost(sk);
 	}
 	xtcp_push(sk);
@@ -375,7 +375,7 @@ u64 xtcp_tlp_pto_ns(struct sock *sk, u64 now_ns)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *head = skb_peek(&sk->sk_write_queue);
-	int early_retrans = READ_ONCE(xtcp_net(sock_net(sk))->early_retrans);
+	int early_retrans = READ_ONCE(xtcp_sk_net(sk)->early_retrans);
 	u64 pto, rto_at;
 
 	if ((early_retrans != 3 && early_retrans != 4) || !xs->sack_ok || xs->cc.in_recovery ||
@@ -387,7 +387,7 @@ u64 xtcp_tlp_pto_ns(struct sock *sk, u64 now_ns)
 		return 0;
 	pto = 2 * (u64)xs->rtt.srtt_us * NSEC_PER_USEC;
 	if (xs->tcb.snd_nxt - xs->tcb.snd_una <= xs->mss)
-		pto += (u64)READ_ONCE(xtcp_net(sock_net(sk))->rto_min_ms) * NSEC_PER_MSEC;
+		pto += (u64)READ_ONCE(xtcp_sk_net(sk)->rto_min_ms) * NSEC_PER_MSEC;
 	else
 		pto += 2 * NSEC_PER_MSEC;
 	pto = roundup(pto, TICK_NSEC);
@@ -412,7 +412,7 @@ void xtcp_loss_probe(struct sock *sk)
 	/* Recovery began since the probe was armed: it resends, not the probe. */
 	if (!xs->sack_ok || xs->cc.in_recovery || xtcp_lost_bytes(xs) || xs->rack.tlp_out)
 		return;
-	xtcp_inc(sock_net(sk), XTCP_MIB_TLPS);
+	xtcp_sk_inc(sk, XTCP_MIB_TLPS);
 	xs->rack.tlp_out = 1;
 	xs->rack.tlp_high_seq = xs->tcb.snd_nxt;
 	xs->tlps++;
@@ -544,7 +544,7 @@ static unsigned int xtcp_dsack_seen(struct sock *sk, const struct xtcp_seg *seg)
 	     xtcp_seq_after(b[0].end, b[1].end)))
 		return 0;
 	xs->dsacks++;
-	xtcp_inc(sock_net(sk), XTCP_MIB_DSACKS_RECV);
+	xtcp_sk_inc(sk, XTCP_MIB_DSACKS_RECV);
 	len = b[0].end - b[0].start;
 	if (len > xs->tcb.max_snd_wnd)
 		return 0;
@@ -570,7 +570,7 @@ static unsigned int xtcp_dsack_seen(struct sock *sk, const struct xtcp_seg *seg)
 						 XTCP_RACK_RECOVERY_THRESH);
 		xtcp_recovery_event(sk, "undo: every resend came twice (RFC 3708)");
 		xs->undos++;
-		xtcp_inc(sock_net(sk), XTCP_MIB_DSACK_UNDOS);
+		xtcp_sk_inc(sk, XTCP_MIB_DSACK_UNDOS);
 	}
 	return 1;
 }
@@ -603,9 +603,9 @@ bool xtcp_sack_update(struct sock *sk, const struct xtcp_seg *seg, u32 prior_una
 	u64 wait;
 
 	taken = xtcp_sack_mark(sk, seg, dsack, xs->tcb.snd_una != prior_una, now_ns);
-	xtcp_add(sock_net(sk), XTCP_MIB_SACK_BLOCKS_RECV, taken);
-	xtcp_add(sock_net(sk), XTCP_MIB_SACK_DISCARDS, seg->sack_blocks - dsack - taken);
-	if (xs->sacked_out && !READ_ONCE(xtcp_net(sock_net(sk))->recovery))
+	xtcp_sk_add(sk, XTCP_MIB_SACK_BLOCKS_RECV, taken);
+	xtcp_sk_add(sk, XTCP_MIB_SACK_DISCARDS, seg->sack_blocks - dsack - taken);
+	if (xs->sacked_out && !READ_ONCE(xtcp_sk_net(sk)->recovery))
 		xtcp_sack_mark_lost(sk);
 	wait = xs->rack.hold ? 0 : xtcp_rack_detect(sk, now_ns);
 	if (wait)

@@ -70,7 +70,7 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_rto_ms);
 void xtcp_rtt_update(struct sock *sk, u32 r_us, u32 newest_us)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct xtcp_net *xn = xtcp_net(sock_net(sk));
+	struct xtcp_net *xn = xtcp_sk_net(sk);
 
 	if (r_us)
 		xtcp_rtt_sample(&xs->rtt, r_us);

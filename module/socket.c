@@ -321,7 +321,7 @@ static int xtcp_release(struct socket *sock)
 	__skb_queue_purge(&sk->sk_receive_queue);
 	/* As Linux's tcp_too_many_orphans(): max_orphans may live, no more. */
 	orphans_full = atomic_read(&xtcp_orphan_count) >=
-		       READ_ONCE(xtcp_net(sock_net(sk))->max_orphans);
+		       READ_ONCE(xtcp_sk_net(sk)->max_orphans);
 	xtcp_ctx_of(sk, xtcp_clock_ns(), &ctx);
 	xtcp_close_decide(&xtcp_sk(sk)->tcb, &ctx, unread, abort, orphans_full, &v);
 	if (v.actions || v.state != ctx.state)

@@ -272,7 +272,7 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_timer_armed);
 /* The retransmission timer at the RTO backed off by backoff (RFC 6298 5.5). */
 static void xtcp_arm_rto(struct sock *sk, enum xtcp_timer which, unsigned int backoff)
 {
-	u32 max_ms = READ_ONCE(xtcp_net(sock_net(sk))->rto_max_ms);
+	u32 max_ms = READ_ONCE(xtcp_sk_net(sk)->rto_max_ms);
 
 	xtcp_arm_at(sk, which, xtcp_clock_ns() +
 		    xtcp_rto_backoff_ns(xtcp_sk(sk)->tcb.rto_ms, backoff, max_ms));
@@ -304,7 +304,7 @@ static bool xtcp_arm_loss_probe(struct sock *sk)
 static void xtcp_arm_keepalive(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 idle = xs->keepalive_time ?: xtcp_net(sock_net(sk))->keepalive_time_s;
+	u32 idle = xs->keepalive_time ?: xtcp_sk_net(sk)->keepalive_time_s;
 
 	xtcp_arm(sk, XTCP_TIMER_KEEPALIVE, (u64)idle * NSEC_PER_SEC);
 }
@@ -640,7 +640,7 @@ void xtcp_timers_keepalive_changed(struct sock *sk, bool on)
 /* An orphan entered FIN_WAIT2: it has tcp_fin_timeout to finish. */
 void xtcp_timers_orphan_fin_wait2(struct sock *sk)
 {
-	struct xtcp_net *xn = xtcp_net(sock_net(sk));
+	struct xtcp_net *xn = xtcp_sk_net(sk);
 
 	xtcp_arm(sk, XTCP_TIMER_FIN_WAIT2, (u64)xn->fin_timeout_ms * NSEC_PER_MSEC);
 }
@@ -652,7 +652,7 @@ void xtcp_timers_orphan_fin_wait2(struct sock *sk)
  */
 void xtcp_timers_ack_owed(struct sock *sk, u64 now_ns)
 {
-	u32 ms = READ_ONCE(xtcp_net(sock_net(sk))->delayed_ack_ms);
+	u32 ms = READ_ONCE(xtcp_sk_net(sk)->delayed_ack_ms);
 
 	if (xtcp_armed(sk, XTCP_TIMER_DELACK))
 		return;

@@ -57,7 +57,7 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_put);
 /* sk, now in TIME_WAIT, hands its 4-tuple to a new entry for 2*MSL. */
 void xtcp_time_wait(struct sock *sk)
 {
-	struct xtcp_net *xn = xtcp_net(sock_net(sk));
+	struct xtcp_net *xn = xtcp_sk_net(sk);
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_tw *tw;
 
@@ -70,7 +70,7 @@ void xtcp_time_wait(struct sock *sk)
 	tw = kmem_cache_zalloc(xtcp_tw_cachep, GFP_ATOMIC);
 	if (!tw)
 		goto overflow;
-	xtcp_inc(sock_net(sk), XTCP_MIB_TIME_WAIT);
+	xtcp_sk_inc(sk, XTCP_MIB_TIME_WAIT);
 	refcount_set(&tw->refcnt, 1);
 	write_pnet(&tw->net, sock_net(sk));
 	tw->saddr = sk->sk_rcv_saddr;
@@ -104,7 +104,7 @@ void xtcp_time_wait(struct sock *sk)
 
 overflow:
 	atomic_dec(&xn->tw_count);
-	xtcp_inc(sock_net(sk), XTCP_MIB_TW_OVERFLOW);
+	xtcp_sk_inc(sk, XTCP_MIB_TW_OVERFLOW);
 }
 
 /* The entry leaves the table; the first to take it out reports TIME_WAIT's end. */

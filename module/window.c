@@ -114,7 +114,7 @@ u8 xtcp_wscale_offered(const struct sock *sk)
 	if (sk->sk_userlocks & SOCK_RCVBUF_LOCK)
 		space = xtcp_rcvbuf(sk) / 2;
 	else
-		space = max_t(u32, READ_ONCE(xtcp_net(sock_net(sk))->rmem[XTCP_MEM_MAX]),
+		space = max_t(u32, READ_ONCE(xtcp_sk_net(sk)->rmem[XTCP_MEM_MAX]),
 			      READ_ONCE(sysctl_rmem_max));
 	return xtcp_wscale_for(space);
 }
@@ -123,7 +123,7 @@ void xtcp_wscale_offer(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	xs->wscale_ok = READ_ONCE(xtcp_net(sock_net(sk))->window_scaling);
+	xs->wscale_ok = READ_ONCE(xtcp_sk_net(sk)->window_scaling);
 	xs->rcv_wscale = xs->wscale_ok ? xtcp_wscale_offered(sk) : 0;
 	xs->snd_wscale = 0;
 }
@@ -201,7 +201,7 @@ static void xtcp_rcv_space_adjust(struct sock *sk, u64 now_ns)
 			rcvwin = 2ull * copied + 16 * xs->adv_mss;
 			rcvwin += 2 * div_u64(rcvwin * (copied - xs->rcvq.space), xs->rcvq.space);
 			rcvbuf = min_t(u64, 2 * rcvwin,
-				       READ_ONCE(xtcp_net(sock_net(sk))->rmem[XTCP_MEM_MAX]));
+				       READ_ONCE(xtcp_sk_net(sk)->rmem[XTCP_MEM_MAX]));
 			if (rcvbuf > READ_ONCE(sk->sk_rcvbuf))
 				WRITE_ONCE(sk->sk_rcvbuf, rcvbuf);
 		}

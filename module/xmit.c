@@ -311,11 +311,11 @@ static void xtcp_fill_sack(struct sock *sk, struct xtcp_seg *seg, u32 len)
 	if (xs->dsack_pending) {
 		seg->sack[n++] = xs->dsack_block;
 		xs->dsack_pending = 0;
-		xtcp_inc(sock_net(sk), XTCP_MIB_DSACKS_SENT);
+		xtcp_sk_inc(sk, XTCP_MIB_DSACKS_SENT);
 	}
 	for (i = 0; i < xs->num_sacks && n < max; i++)
 		seg->sack[n++] = xs->sack_rep[i];
-	xtcp_add(sock_net(sk), XTCP_MIB_SACK_BLOCKS_SENT, i);
+	xtcp_sk_add(sk, XTCP_MIB_SACK_BLOCKS_SENT, i);
 	seg->sack_blocks = n;
 }
 

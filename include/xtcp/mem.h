@@ -11,13 +11,13 @@
 
 #include <net/sock.h>
 
-#include "xtcp/xtcp.h"
+#include "xtcp/sock.h"
 
 /* sk_wmem_queued moves by delta bytes, and the namespace's count with it. */
 static inline void xtcp_wmem_add(struct sock *sk, int delta)
 {
 	sk->sk_wmem_queued += delta;
-	atomic_long_add(delta, &xtcp_net(sock_net(sk))->mem_allocated);
+	atomic_long_add(delta, &xtcp_sk_net(sk)->mem_allocated);
 }
 
 void xtcp_set_owner_r(struct sk_buff *skb, struct sock *sk);

@@ -36,8 +36,9 @@ struct xtcp_sock {
 	u16 adv_mss;		/* what our SYN or SYN+ACK announced */
 	struct sk_buff *send_head;	/* first unsent skb of sk_write_queue */
 	spinlock_t queue_lock;		/* listener: syn_queue, accept_queue, their lengths */
-	u64 challenge_stamp_ns;		/* RFC 5961 challenge ACK rate limit */
 	u32 challenge_count;
+	u64 challenge_stamp_ns;		/* RFC 5961 challenge ACK rate limit */
+	struct xtcp_net *xn;		/* sock_net()'s xtcp part: xtcp_sk_net() */
 	u64 last_oow_ack_ns;		/* last ACK to a dataless segment we dropped */
 	u64 cookie_sent_ns;		/* listener: when it last answered a SYN with a cookie */
 	u32 oow_ack_count;
@@ -159,6 +160,28 @@ static inline struct xtcp_sock *xtcp_sk(const struct sock *sk)
 }
 
 /*
+ * The socket's namespace's xtcp part, kept in the socket: net_generic()
+ * takes an RCU read section each time, and the sysctls and counters are
+ * read many times a segment (Linux TCP's are in struct net itself). The
+ * socket holds its namespace, so the pointer lives as long as it does.
+ */
+static inline struct xtcp_net *xtcp_sk_net(const struct sock *sk)
+{
+	return xtcp_sk(sk)->xn;
+}
+
+static inline void xtcp_sk_inc(const struct sock *sk, enum xtcp_mib field)
+{
+	this_cpu_inc(xtcp_sk_net(sk)->mib->v[field]);
+}
+
+static inline void xtcp_sk_add(const struct sock *sk, enum xtcp_mib field, long n)
+{
+	if (n)
+		this_cpu_add(xtcp_sk_net(sk)->mib->v[field], n);
+}
+
+/*
  * What input.c keeps of a segment while it waits in a socket's backlog:
  * the header's fields and its parsed options. SACK blocks stay where they
  * are in the header (sack_off from the transport header), as Linux keeps
@@ -220,12 +243,12 @@ static inline int xtcp_mem_limit(int val, const int *mem)
 
 static inline int xtcp_sndbuf(const struct sock *sk)
 {
-	return xtcp_mem_limit(READ_ONCE(sk->sk_sndbuf), xtcp_net(sock_net(sk))->wmem);
+	return xtcp_mem_limit(READ_ONCE(sk->sk_sndbuf), xtcp_sk_net(sk)->wmem);
 }
 
 static inline int xtcp_rcvbuf(const struct sock *sk)
 {
-	return xtcp_mem_limit(READ_ONCE(sk->sk_rcvbuf), xtcp_net(sock_net(sk))->rmem);
+	return xtcp_mem_limit(READ_ONCE(sk->sk_rcvbuf), xtcp_sk_net(sk)->rmem);
 }
 
 /* The states in which the user's data may be sent (RFC 9293 3.10.2). */
