@@ -303,7 +303,7 @@ void xtcp_apply(struct sock *sk, const struct xtcp_ctx *ctx, struct sk_buff *skb
 		}
 		new_ack = true;
 		xtcp_tlp_acked(sk);
-		xtcp_timers_ack_received(sk);
+		xtcp_timers_ack_received(sk, ctx->now_ns);
 		xtcp_sndbuf_expand(sk);
 		sk->sk_write_space(sk);
 	}

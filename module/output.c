@@ -448,8 +448,8 @@ void __xtcp_push(struct sock *sk, enum xtcp_push_how how)
 		sent = true;
 	xtcp_burst_flush(sk, &burst);
 	xtcp_push_done(sk, sent);
-	if (sent)
-		xtcp_timers_data_sent(sk);
+	if (sent)	/* from when the burst went, if one did, as Linux's tcp_mstamp */
+		xtcp_timers_data_sent(sk, burst.now_ns ?: xtcp_clock_ns());
 	else if (xs->send_head && xs->tcb.snd_una == xs->tcb.snd_nxt)
 		xtcp_timers_send_blocked(sk);
 }
@@ -463,7 +463,7 @@ void xtcp_window_probe(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	if (xs->send_head && xtcp_send_head(sk, XTCP_PUSH_PROBE, NULL)) {
-		xtcp_timers_data_sent(sk);
+		xtcp_timers_data_sent(sk, xtcp_clock_ns());
 		return;
 	}
 	xtcp_send_probe(sk);

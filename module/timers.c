@@ -269,29 +269,30 @@ enum xtcp_timer xtcp_timer_armed(struct sock *sk, s64 *ms_left)
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_timer_armed);
 
-/* The retransmission timer at the RTO backed off by backoff (RFC 6298 5.5). */
-static void xtcp_arm_rto(struct sock *sk, enum xtcp_timer which, unsigned int backoff)
+/* The retransmission timer at the RTO from now_ns, backed off by backoff (RFC 6298 5.5). */
+static void xtcp_arm_rto(struct sock *sk, enum xtcp_timer which, unsigned int backoff,
+			 u64 now_ns)
 {
 	u32 max_ms = READ_ONCE(xtcp_sk_net(sk)->rto_max_ms);
 
-	xtcp_arm_at(sk, which, xtcp_clock_ns() +
+	xtcp_arm_at(sk, which, now_ns +
 		    xtcp_rto_backoff_ns(xtcp_sk(sk)->tcb.rto_ms, backoff, max_ms));
 }
 
 /* Something is in flight: retransmit it if no ACK comes within the RTO. */
-static void xtcp_arm_retransmit(struct sock *sk)
+static void xtcp_arm_retransmit(struct sock *sk, u64 now_ns)
 {
 	xtcp_sk(sk)->tcb.persist_backoff = 0;
-	xtcp_arm_rto(sk, XTCP_TIMER_RETRANSMIT, xtcp_sk(sk)->tcb.retries);
+	xtcp_arm_rto(sk, XTCP_TIMER_RETRANSMIT, xtcp_sk(sk)->tcb.retries, now_ns);
 }
 
 /*
  * A tail loss probe, when RACK-TLP allows one now (recovery.c says when),
  * rather than the RTO (Linux's tcp_set_xmit_timer()). False: it does not.
  */
-static bool xtcp_arm_loss_probe(struct sock *sk)
+static bool xtcp_arm_loss_probe(struct sock *sk, u64 now_ns)
 {
-	u64 now_ns = xtcp_clock_ns(), pto = xtcp_tlp_pto_ns(sk, now_ns);
+	u64 pto = xtcp_tlp_pto_ns(sk, now_ns);
 
 	if (!pto)
 		return false;
@@ -545,26 +546,26 @@ void xtcp_timers_arm(struct sock *sk, enum xtcp_timer which, u64 ns)
  * 5.1); a tail loss probe moves on to two round trips from this send
  * (RFC 8985 7.2), and RACK's reordering timer stays.
  */
-void xtcp_timers_data_sent(struct sock *sk)
+void xtcp_timers_data_sent(struct sock *sk, u64 now_ns)
 {
 	if (xtcp_armed(sk, XTCP_TIMER_RETRANSMIT) || xtcp_armed(sk, XTCP_TIMER_REORDER))
 		return;
-	if (!xtcp_arm_loss_probe(sk))
-		xtcp_arm_retransmit(sk);
+	if (!xtcp_arm_loss_probe(sk, now_ns))
+		xtcp_arm_retransmit(sk, now_ns);
 }
 
 /*
  * SND.UNA advanced: everything acknowledged stops the timer (RFC 6298
  * 5.2), otherwise it restarts for what is still in flight (5.3).
  */
-void xtcp_timers_ack_received(struct sock *sk)
+void xtcp_timers_ack_received(struct sock *sk, u64 now_ns)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	if (xs->tcb.snd_una == xs->tcb.snd_nxt)
 		xtcp_stop_lazily(sk, XTCP_TIMER_RETRANSMIT);
-	else if (!xtcp_arm_loss_probe(sk))
-		xtcp_arm_retransmit(sk);
+	else if (!xtcp_arm_loss_probe(sk, now_ns))
+		xtcp_arm_retransmit(sk, now_ns);
 }
 
 /*
@@ -584,11 +585,14 @@ void xtcp_timers_reorder(struct sock *sk, u64 ns)
 void xtcp_timers_rearm(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	u64 now_ns;
 
-	if (xs->tcb.snd_una != xs->tcb.snd_nxt &&
-	    !xtcp_hrtimer_armed(&xs->rtx_timer, &xs->rtx_purpose) &&
-	    !xtcp_arm_loss_probe(sk))
-		xtcp_arm_retransmit(sk);
+	if (xs->tcb.snd_una == xs->tcb.snd_nxt ||
+	    xtcp_hrtimer_armed(&xs->rtx_timer, &xs->rtx_purpose))
+		return;
+	now_ns = xtcp_clock_ns();
+	if (!xtcp_arm_loss_probe(sk, now_ns))
+		xtcp_arm_retransmit(sk, now_ns);
 }
 
 /*
@@ -600,7 +604,7 @@ void xtcp_timers_send_blocked(struct sock *sk)
 {
 	if (xtcp_armed(sk, XTCP_TIMER_PERSIST))
 		return;
-	xtcp_arm_rto(sk, XTCP_TIMER_PERSIST, xtcp_sk(sk)->tcb.persist_backoff);
+	xtcp_arm_rto(sk, XTCP_TIMER_PERSIST, xtcp_sk(sk)->tcb.persist_backoff, xtcp_clock_ns());
 }
 
 /* The peer spoke: keepalive probes only after the idle time from now. */

@@ -65,8 +65,8 @@ enum xtcp_timer xtcp_timer_armed(struct sock *sk, s64 *ms_left);
 
 /* Events. */
 void xtcp_timers_arm(struct sock *sk, enum xtcp_timer which, u64 ns);
-void xtcp_timers_data_sent(struct sock *sk);
-void xtcp_timers_ack_received(struct sock *sk);
+void xtcp_timers_data_sent(struct sock *sk, u64 now_ns);
+void xtcp_timers_ack_received(struct sock *sk, u64 now_ns);
 void xtcp_timers_reorder(struct sock *sk, u64 ns);
 void xtcp_timers_rearm(struct sock *sk);
 void xtcp_timers_send_blocked(struct sock *sk);
