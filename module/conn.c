@@ -44,7 +44,7 @@ void xtcp_done(struct sock *sk, int err, const char *why)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	if (sk->sk_state != XTCP_CLOSE)
-		xtcp_set_state(sk, XTCP_CLOSE, why);
+		xtcp_set_state(sk, XTCP_CLOSE, why, xtcp_clock_ns());
 	xtcp_timers_connection_done(sk);
 	if (xs->orphan_counted) {
 		xs->orphan_counted = 0;

@@ -43,8 +43,11 @@ void xtcp_recovery_event(struct sock *sk, const char *why)
 			 xtcp_clock_ns());
 }
 
-/* Every state change goes through here, with its cause in the protocol's words. */
-void xtcp_set_state(struct sock *sk, int state, const char *why)
+/*
+ * Every state change goes through here, with its cause in the protocol's
+ * words, at now_ns (the event's time: no clock read of its own).
+ */
+void xtcp_set_state(struct sock *sk, int state, const char *why, u64 now_ns)
 {
 	int old = sk->sk_state;
 
@@ -57,7 +60,7 @@ void xtcp_set_state(struct sock *sk, int state, const char *why)
 	}
 	trace_xtcp_set_state(sk, sk->sk_rcv_saddr, sk->sk_num, sk->sk_daddr,
 			     ntohs(sk->sk_dport), old, state, why);
-	xtcp_history_add(xtcp_sk(sk)->history, old, state, why, xtcp_clock_ns());
+	xtcp_history_add(xtcp_sk(sk)->history, old, state, why, now_ns);
 	xtcp_sk(sk)->prev_state = old;
 	WRITE_ONCE(sk->sk_state, state);
 }

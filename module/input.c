@@ -197,7 +197,7 @@ static void xtcp_challenge_ack(struct sock *sk, u64 now_ns)
 	if (!xtcp_challenge_allowed(sock_net(sk), now_ns))
 		return;
 	xtcp_sk_inc(sk, XTCP_MIB_CHALLENGE_ACKS);
-	xtcp_send_control(sk, XTCP_FLAG_ACK);
+	xtcp_send_control(sk, XTCP_FLAG_ACK, now_ns);
 }
 
 /*
@@ -387,10 +387,10 @@ void xtcp_apply(struct sock *sk, const struct xtcp_ctx *ctx, struct sk_buff *skb
 
 	/* RFC 9293 3.10.4 ABORT: a RST while the TCB still holds the numbers. */
 	if (v->actions & XTCP_ACT_ABORT)
-		xtcp_send_control(sk, XTCP_FLAG_RST | XTCP_FLAG_ACK);
+		xtcp_send_control(sk, XTCP_FLAG_RST | XTCP_FLAG_ACK, ctx->now_ns);
 	entered = v->state != sk->sk_state;
 	if (entered)
-		xtcp_set_state(sk, v->state, v->event);
+		xtcp_set_state(sk, v->state, v->event, ctx->now_ns);
 	if (v->actions & XTCP_ACT_SEND_SYN) {
 		xtcp_hash_conn(sk);
 		if (xtcp_queue_syn(sk, XTCP_FLAG_SYN))
@@ -419,7 +419,7 @@ void xtcp_apply(struct sock *sk, const struct xtcp_ctx *ctx, struct sk_buff *skb
 	} else if ((v->actions & XTCP_ACT_SEND_ACK) && xtcp_ack_allowed(sk, ctx->now_ns, seg, v)) {
 		if (v->actions & (XTCP_ACT_ACCEPT_DATA | XTCP_ACT_QUEUE_OOO))
 			xtcp_ack_sent_for_data(sk);
-		xtcp_send_control(sk, XTCP_FLAG_ACK);
+		xtcp_send_control(sk, XTCP_FLAG_ACK, ctx->now_ns);
 	} else if (v->actions & XTCP_ACT_DELAY_ACK) {
 		xtcp_timers_ack_owed(sk, ctx->now_ns);
 	}

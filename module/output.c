@@ -478,6 +478,6 @@ void xtcp_send_probe(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	xs->tcb.snd_nxt--;
-	xtcp_send_control(sk, XTCP_FLAG_ACK);
+	xtcp_send_control(sk, XTCP_FLAG_ACK, xtcp_clock_ns());
 	xs->tcb.snd_nxt++;
 }

@@ -229,5 +229,5 @@ void xtcp_window_update(struct sock *sk, bool copied)
 	if (xtcp_window_update_due(xtcp_rcv_wnd_left(xs), xtcp_rcv_window(sk), clamp, xs->mss) &&
 	    (1 << sk->sk_state) & (XTCPF(XTCP_ESTABLISHED) | XTCPF(XTCP_FIN_WAIT1) |
 				   XTCPF(XTCP_FIN_WAIT2)))
-		xtcp_send_control(sk, XTCP_FLAG_ACK);
+		xtcp_send_control(sk, XTCP_FLAG_ACK, xtcp_clock_ns());
 }

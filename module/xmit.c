@@ -361,8 +361,8 @@ static void xtcp_fill_seg(struct sock *sk, struct xtcp_seg *seg, u32 seq, u8 fla
 	}
 }
 
-/* A segment with no data and no place in the retransmission queue. */
-int xtcp_send_control(struct sock *sk, u8 flags)
+/* A segment with no data and no place in the retransmission queue, sent at now_ns. */
+int xtcp_send_control(struct sock *sk, u8 flags, u64 now_ns)
 {
 	struct sk_buff *skb = alloc_skb(XTCP_MAX_HEADER, GFP_ATOMIC);
 	struct xtcp_seg seg;
@@ -370,7 +370,7 @@ int xtcp_send_control(struct sock *sk, u8 flags)
 	if (!skb)
 		return -ENOBUFS;
 	skb_reserve(skb, XTCP_MAX_HEADER);
-	xtcp_fill_seg(sk, &seg, xtcp_sk(sk)->tcb.snd_nxt, flags, 0, xtcp_clock_ns());
+	xtcp_fill_seg(sk, &seg, xtcp_sk(sk)->tcb.snd_nxt, flags, 0, now_ns);
 	xtcp_sk(sk)->segs_out++;
 	return xtcp_output_sk(sk, skb, &seg);
 }

@@ -34,7 +34,7 @@ struct xtcp_history {
 const struct xtcp_history_entry *xtcp_history_last(const struct xtcp_history *h);
 
 void xtcp_history_add(struct xtcp_history *h, int from, int to, const char *why, u64 ns);
-void xtcp_set_state(struct sock *sk, int state, const char *why);
+void xtcp_set_state(struct sock *sk, int state, const char *why, u64 now_ns);
 void xtcp_recovery_event(struct sock *sk, const char *why);
 
 #endif /* _XTCP_HISTORY_H */

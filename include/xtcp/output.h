@@ -28,7 +28,7 @@ typedef int (*xtcp_xmit_hook_t)(struct sk_buff *skb, __be32 saddr, __be32 daddr)
 extern xtcp_xmit_hook_t xtcp_xmit_hook;
 #endif
 u16 xtcp_route_mss(struct net *net, __be32 saddr, __be32 daddr);
-int xtcp_send_control(struct sock *sk, u8 flags);
+int xtcp_send_control(struct sock *sk, u8 flags, u64 now_ns);
 int xtcp_transmit(struct sock *sk, struct sk_buff *skb);
 
 /* A GSO packet's payload at most: its IPv4 length fits 16 bits. */
