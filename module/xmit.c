@@ -417,17 +417,24 @@ static void xtcp_burst_take(struct sock *sk, struct xtcp_burst *b, struct sk_buf
 	xtcp_sent(sk, skb, b->now_ns);
 }
 
-/* Send skb of the write queue; one of several segments goes as a GSO burst of one. */
-int xtcp_transmit(struct sock *sk, struct sk_buff *skb)
+/*
+ * Send skb of the write queue at now_ns; one of several segments goes as
+ * a GSO burst of one.
+ */
+static int xtcp_transmit_at(struct sock *sk, struct sk_buff *skb, u64 now_ns)
 {
-	struct xtcp_burst b = {};
+	struct xtcp_burst b = { .now_ns = now_ns };
 
 	if (xtcp_skb_pcount(skb, xtcp_sk(sk)->mss) == 1)
-		return xtcp_transmit_copy(sk, skb, xtcp_clock_ns(), true);
-	b.now_ns = xtcp_clock_ns();
+		return xtcp_transmit_copy(sk, skb, now_ns, true);
 	xtcp_burst_take(sk, &b, skb);
 	xtcp_burst_flush(sk, &b);
 	return 0;
+}
+
+int xtcp_transmit(struct sock *sk, struct sk_buff *skb)
+{
+	return xtcp_transmit_at(sk, skb, xtcp_clock_ns());
 }
 
 /*
@@ -505,7 +512,9 @@ int xtcp_burst_add(struct sock *sk, struct xtcp_burst *b, struct sk_buff *skb)
 		xtcp_burst_flush(sk, b);
 	if (!skb->len || (flags & (XTCP_FLAG_SYN | XTCP_FLAG_FIN))) {
 		xtcp_burst_flush(sk, b);
-		return xtcp_transmit(sk, skb);
+		/* Its time is the burst's too, for the timers armed after it. */
+		b->now_ns = xtcp_clock_ns();
+		return xtcp_transmit_at(sk, skb, b->now_ns);
 	}
 	if (!b->skbs)
 		b->now_ns = xtcp_clock_ns();
