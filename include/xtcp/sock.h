@@ -172,13 +172,12 @@ static inline struct xtcp_net *xtcp_sk_net(const struct sock *sk)
 
 static inline void xtcp_sk_inc(const struct sock *sk, enum xtcp_mib field)
 {
-	this_cpu_inc(xtcp_sk_net(sk)->mib->v[field]);
+	xtcp_net_add(xtcp_sk_net(sk), field, 1);
 }
 
 static inline void xtcp_sk_add(const struct sock *sk, enum xtcp_mib field, long n)
 {
-	if (n)
-		this_cpu_add(xtcp_sk_net(sk)->mib->v[field], n);
+	xtcp_net_add(xtcp_sk_net(sk), field, n);
 }
 
 /*

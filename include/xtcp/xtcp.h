@@ -142,15 +142,21 @@ static inline struct xtcp_net *xtcp_net(const struct net *net)
 /* Sockets closed by the user and not yet CLOSED, in every namespace. */
 extern atomic_t xtcp_orphan_count;
 
+/* A counter of xn's; xtcp_inc(net, ...), or xtcp_sk_inc(sk, ...) where a socket is at hand. */
+static inline void xtcp_net_add(struct xtcp_net *xn, enum xtcp_mib field, long n)
+{
+	if (n)
+		this_cpu_add(xn->mib->v[field], n);
+}
+
 static inline void xtcp_inc(const struct net *net, enum xtcp_mib field)
 {
-	this_cpu_inc(xtcp_net(net)->mib->v[field]);
+	xtcp_net_add(xtcp_net(net), field, 1);
 }
 
 static inline void xtcp_add(const struct net *net, enum xtcp_mib field, long n)
 {
-	if (n)
-		this_cpu_add(xtcp_net(net)->mib->v[field], n);
+	xtcp_net_add(xtcp_net(net), field, n);
 }
 
 unsigned long xtcp_mib_read(const struct xtcp_net *xn, enum xtcp_mib field);
