@@ -127,9 +127,34 @@ static void send_test_wrap(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, xtcp_send_decide(&tcb, &c, XTCP_PUSH_NAGLE), 488u);
 }
 
+/*
+ * A GSO packet's size (tcp_tso_autosize()): a millisecond at twice (slow
+ * start) or 1.2 times (after) cwnd per SRTT, plus 64 KiB >> (min_rtt /
+ * 512 us), 2 segments at least, 64 KiB at most; the figures as Linux
+ * computes them for the same cwnd and round trips.
+ */
+static void send_test_tso_autosize(struct kunit *test)
+{
+	u32 full = XTCP_GSO_MAX / 1448;
+
+	/* 100 segments over 20 ms: 14.48 MB/s in slow start, 14140 B a ms. */
+	KUNIT_EXPECT_EQ(test, xtcp_tso_autosize(1448, 100 * 1448, ~0u, 20000, 20000), 9u);
+	/* After slow start 8.688 MB/s, 8484 B. */
+	KUNIT_EXPECT_EQ(test, xtcp_tso_autosize(1448, 100 * 1448, 100 * 1448, 20000, 20000), 5u);
+	/* A least round trip of 1-1.5 ms adds 16 KiB, under 512 us 64 KiB. */
+	KUNIT_EXPECT_EQ(test, xtcp_tso_autosize(1448, 10 * 1448, ~0u, 100000, 1200),
+			(u32)(282 + (XTCP_GSO_MAX >> 2)) / 1448);
+	KUNIT_EXPECT_EQ(test, xtcp_tso_autosize(1448, 10 * 1448, ~0u, 100000, 511), full);
+	/* Before any round trip is measured: 64 KiB, as Linux's unset rate. */
+	KUNIT_EXPECT_EQ(test, xtcp_tso_autosize(1448, 10 * 1448, ~0u, 0, 0), full);
+	/* Never under 2 segments, whatever the rate. */
+	KUNIT_EXPECT_EQ(test, xtcp_tso_autosize(1448, 2 * 1448, 2 * 1448, 1000000, 1000000), 2u);
+}
+
 static struct kunit_case send_test_cases[] = {
 	KUNIT_CASE_PARAM(send_test_decide, send_gen_params),
 	KUNIT_CASE(send_test_wrap),
+	KUNIT_CASE(send_test_tso_autosize),
 	{}
 };
 

@@ -78,15 +78,48 @@ int xtcp_copy_to_frags(struct sock *sk, struct sk_buff *skb, struct iov_iter *fr
 }
 
 /*
- * How much one write-queue skb holds (Linux's size_goal): where the route
- * takes xtcp's GSO packets, the whole segments one carries, so that 64 KiB
- * costs one skb and not 45, and goes as one; else one segment.
+ * How many segments one GSO packet carries (Linux's tcp_tso_autosize()):
+ * a millisecond of data at the rate the connection sends (cwnd per SRTT,
+ * twice that in slow start and 1.2 times after: Linux's pacing rate,
+ * shifted by sk_pacing_shift 10), plus 64 KiB >> (least round trip / 512
+ * us) (tcp_tso_rtt_log 9); at least 2 (tcp_min_tso_segs), at most 64 KiB.
+ * On loopback and veth that is 64 KiB; on a long path a few segments, so
+ * that a reordering or a drop on the path moves a few, not 45, and the
+ * recovery that follows resends as few. cwnd is the larger of cwnd and
+ * what is in flight, as Linux's. Pure: KUnit's xtcp_send suite drives it.
+ */
+u32 xtcp_tso_autosize(u32 mss, u32 cwnd, u32 ssthresh, u32 srtt_us, u32 min_rtt_us)
+{
+	u64 bytes = XTCP_GSO_MAX;
+	u32 r = min_rtt_us >> 9;
+
+	mss = max_t(u32, mss, 1);
+	if (srtt_us) {
+		bytes = div_u64((u64)cwnd * USEC_PER_SEC * (cwnd < ssthresh / 2 ? 2 : 1),
+				srtt_us);
+		if (cwnd >= ssthresh / 2)
+			bytes = div_u64(bytes * 6, 5);
+		bytes >>= 10;
+		if (min_rtt_us && r < 32)
+			bytes += XTCP_GSO_MAX >> r;
+	}
+	bytes = min_t(u64, bytes, XTCP_GSO_MAX);
+	return max_t(u32, (u32)bytes / mss, 2);
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tso_autosize);
+
+/*
+ * How much one GSO packet (or one skb of the write queue) holds now:
+ * where the route takes xtcp's GSO packets, the whole segments the
+ * autosizing above gives, so that 64 KiB costs one skb and not 45, and
+ * goes as one; else one segment.
  */
 u32 xtcp_size_goal(const struct xtcp_sock *xs)
 {
 	if (!xs->gso_ok || !xs->mss || xs->mss > XTCP_GSO_MAX / 2)
 		return xs->mss;
-	return XTCP_GSO_MAX / xs->mss * xs->mss;
+	return xtcp_tso_autosize(xs->mss, max(xs->cc.cwnd, xtcp_in_flight(xs)), xs->cc.ssthresh,
+				 xs->rtt.srtt_us, xs->rtt.min_rtt_us) * xs->mss;
 }
 
 /*
@@ -375,6 +408,9 @@ static bool xtcp_send_head(struct sock *sk, enum xtcp_push_how how, struct xtcp_
 
 	if (skb->len && !len)
 		return false;
+	/* No more than a GSO packet's worth at a time (tcp_write_xmit()'s max_segs). */
+	if (burst && burst->max_len && len > burst->max_len)
+		len = burst->max_len;
 	if (len < skb->len && xtcp_fragment(sk, skb, len))
 		return false;
 	if (burst ? xtcp_burst_add(sk, burst, skb) : xtcp_transmit(sk, skb))
@@ -433,7 +469,7 @@ static void xtcp_push_done(struct sock *sk, bool sent)
 void __xtcp_push(struct sock *sk, enum xtcp_push_how how)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct xtcp_burst burst = {};
+	struct xtcp_burst burst = { .max_len = xtcp_size_goal(xs) };
 	bool sent = false;
 
 	if (xs->fin_queued && !xs->fin_sent &&

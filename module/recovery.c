@@ -151,7 +151,8 @@ bool xtcp_resend_lost(struct sock *sk)
 		if (skb == xs->send_head)
 			break;
 		if ((marks & (XTCP_SKB_LOST | XTCP_SKB_RETRANS)) == XTCP_SKB_LOST)
-			return !xtcp_retransmit_part(sk, skb, room / mss);
+			return !xtcp_retransmit_part(sk, skb, min(room / mss,
+								  xtcp_size_goal(xs) / mss));
 	}
 	return false;
 }

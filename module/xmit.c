@@ -507,7 +507,7 @@ int xtcp_burst_add(struct sock *sk, struct xtcp_burst *b, struct sk_buff *skb)
 	u32 mss = xtcp_mss(xs);
 	u8 flags = XTCP_SKB_CB(skb)->flags;
 
-	if (b->skbs && (b->last->len % mss || b->len + skb->len > XTCP_GSO_MAX ||
+	if (b->skbs && (b->last->len % mss || b->len + skb->len > (b->max_len ?: XTCP_GSO_MAX) ||
 			skb != b->last->next))
 		xtcp_burst_flush(sk, b);
 	if (!skb->len || (flags & (XTCP_FLAG_SYN | XTCP_FLAG_FIN))) {

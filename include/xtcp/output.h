@@ -39,6 +39,7 @@ struct xtcp_burst {
 	struct sk_buff *first, *last;	/* in the write queue, in order */
 	u64 now_ns;			/* when they went */
 	u32 len;			/* their payload */
+	u32 max_len;			/* a GSO packet's most (0: 64 KiB) */
 	u16 skbs;
 	u16 segs;			/* on the wire: MSS-sized, the last may be less */
 };
@@ -53,6 +54,7 @@ void xtcp_send_reset_reply(struct net *net, struct sk_buff *skb);
 
 /* output.c */
 int xtcp_queue_syn(struct sock *sk, u8 flags);
+u32 xtcp_tso_autosize(u32 mss, u32 cwnd, u32 ssthresh, u32 srtt_us, u32 min_rtt_us);
 u32 xtcp_size_goal(const struct xtcp_sock *xs);
 int xtcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len);
 int xtcp_trim_head(struct sock *sk, struct sk_buff *skb, u32 len);
