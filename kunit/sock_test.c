@@ -1768,6 +1768,7 @@ static void established_sack_recovery_resends_only_holes(struct kunit *test)
 	static const u32 sacked[][2] = { { 5000, 10000 }, { 1000, 4000 } };
 	struct fx *f = test->priv;
 	long recoveries = fx_stat(XTCP_MIB_SACK_RECOVERIES);
+	long fast = fx_stat(XTCP_MIB_FAST_RETRANS);
 
 	fx_dupthresh_only();
 	KUNIT_ASSERT_EQ(test, fx_sack_sent(f, 10), 10);
@@ -1779,6 +1780,8 @@ static void established_sack_recovery_resends_only_holes(struct kunit *test)
 	/* cwnd = ssthresh = 5 segments; the pipe is the two resends: the fifth goes. */
 	fx_expect(f, A, f->iss + 1 + 4 * PEER_MSS, PEER_ISS + 1, PEER_MSS);
 	fx_expect_none(f);
+	/* Counted by segments, as Linux's TCPFastRetrans: one recovery, two. */
+	KUNIT_EXPECT_EQ(test, fx_stat(XTCP_MIB_FAST_RETRANS), fast + 2);
 	/* The first arrives: a partial ACK; nothing more is lost, nothing goes. */
 	fx_peer_sack(f, 1000, sacked, 2);
 	fx_expect_none(f);
@@ -1792,6 +1795,7 @@ static void established_sack_timeout_skips_sacked(struct kunit *test)
 {
 	static const u32 sacked[][2] = { { 1000, 2000 } };
 	struct fx *f = test->priv;
+	long fast = fx_stat(XTCP_MIB_FAST_RETRANS);
 
 	fx_dupthresh_only();
 	KUNIT_ASSERT_EQ(test, fx_sack_sent(f, 4), 4);
@@ -1799,6 +1803,8 @@ static void established_sack_timeout_skips_sacked(struct kunit *test)
 	fx_expect_none(f);		/* one SACKed segment: nothing lost yet */
 	KUNIT_ASSERT_TRUE(test, fx_fire(f, XTCP_TIMER_RETRANSMIT));
 	fx_expect(f, A, f->iss + 1, PEER_ISS + 1, PEER_MSS);
+	/* An RTO's resends are not fast retransmissions (Linux: TCPSlowStartRetrans). */
+	KUNIT_EXPECT_EQ(test, fx_stat(XTCP_MIB_FAST_RETRANS), fast);
 	fx_expect_none(f);		/* cwnd: one segment */
 	fx_peer_sack(f, 1000, sacked, 1);
 	/* Slow start: two may go; the second segment is held by the peer. */

@@ -324,14 +324,12 @@ void xtcp_apply(struct sock *sk, const struct xtcp_ctx *ctx, struct sk_buff *skb
 		if (start) {
 			xtcp_recovery_event(sk, "recovery: SACK loss (RFC 6675)");
 			xtcp_sk_inc(sk, XTCP_MIB_SACK_RECOVERIES);
-			xtcp_sk_inc(sk, XTCP_MIB_FAST_RETRANS);
 			xtcp_resend_lost(sk);
 		}
 	}
 	if ((v->actions & XTCP_ACT_DUPACK) &&
 	    xtcp_cc_dupack(&xs->cc, xs->tcb.snd_una, xs->tcb.snd_nxt, xs->mss)) {
 		xtcp_recovery_event(sk, "recovery: three duplicate ACKs (RFC 6582)");
-		xtcp_sk_inc(sk, XTCP_MIB_FAST_RETRANS);
 		xtcp_retransmit(sk);
 	}
 	if (v->actions & XTCP_ACT_QUICKACK) {

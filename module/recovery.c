@@ -90,6 +90,9 @@ int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 	u32 segs = xtcp_skb_pcount(skb, xs->mss);
 
 	xtcp_sk_add(sk, XTCP_MIB_RETRANS_SEGS, segs);
+	/* In fast recovery, by segments, as Linux's TCPFastRetrans (not an RTO's, a probe's). */
+	if (xs->cc.in_recovery)
+		xtcp_sk_add(sk, XTCP_MIB_FAST_RETRANS, segs);
 	trace_xtcp_retransmit(sk, sk->sk_rcv_saddr, sk->sk_num, sk->sk_daddr,
 			      ntohs(sk->sk_dport), sk->sk_state, sk->sk_state,
 			      "retransmission");
@@ -352,7 +355,6 @@ void xtcp_rack_timeout(struct sock *sk, u64 now_ns)
 	if (start) {
 		xtcp_recovery_event(sk, "recovery: RACK reordering timer (RFC 8985 6.3)");
 		xtcp_sk_inc(sk, XTCP_MIB_SACK_RECOVERIES);
-		xtcp_sk_inc(sk, XTCP_MIB_FAST_RETRANS);
 		xtcp_resend_lost(sk);
 	}
 	xtcp_push(sk);

@@ -48,7 +48,7 @@ enum xtcp_mib {
 	XTCP_MIB_TIMEOUTS,		/* connections dropped after the retry limit */
 	XTCP_MIB_OOO_QUEUED,		/* segments held for reassembly */
 	XTCP_MIB_OOO_DROPS,		/* out of order, no receive memory left */
-	XTCP_MIB_FAST_RETRANS,		/* retransmissions on three duplicate ACKs */
+	XTCP_MIB_FAST_RETRANS,		/* segments resent in fast recovery */
 	XTCP_MIB_BACKLOG_DROPS,		/* the user held the socket and its backlog was full */
 	XTCP_MIB_OOW_ACKS_SKIPPED,	/* ACKs not sent: xtcp_ack_allowed() */
 	XTCP_MIB_DELAYED_ACKS,		/* ACKs the delayed-ACK timer sent */
