@@ -449,9 +449,13 @@ static void cong_test_cubic_reduction(struct kunit *test)
 	/* A timeout: cwnd one segment, ssthresh by the same rule. */
 	cc.in_recovery = false;
 	cc.cwnd = 50 * MSS;
+	cc.cubic.delay_min_us = 10000;
 	xtcp_cc_timeout(&cc, una + 300 * MSS, una + 350 * MSS, MSS, false);
 	KUNIT_EXPECT_EQ(test, cc.cwnd, MSS);
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, 50 * MSS * 717 / 1024);
+	/* and CUBIC starts again, as Linux's on TCP_CA_Loss: no W_max, no least RTT. */
+	KUNIT_EXPECT_EQ(test, cc.cubic.w_max, 0u);
+	KUNIT_EXPECT_EQ(test, cc.cubic.delay_min_us, 0u);
 }
 
 /* W_cubic(t) = C (t - K)^3 + W_max, C = 0.4 segments/s^3, as segments (t, K in ms). */
@@ -504,41 +508,98 @@ static void cong_test_cubic_curve(struct kunit *test)
 	}
 }
 
-/* HyStart (RFC 9406 4.2): a round's least RTT up by eta (4 to 16 ms) ends slow start. */
-static void cong_test_hystart(struct kunit *test)
+/* One ACK's round trip for HyStart, at t_us, SND.UNA una, SND.NXT nxt. */
+static void hystart_ack(struct xtcp_cc *cc, u64 t_us, u32 una, u32 nxt, u32 rtt_us)
+{
+	struct xtcp_ack_sample s = {
+		.now_ns = t_us * NSEC_PER_USEC, .snd_una = una, .snd_nxt = nxt,
+		.rtt_us = rtt_us, .mss = MSS,
+	};
+
+	xtcp_cubic_ops.rtt_sample(cc, &s);
+}
+
+/*
+ * HyStart's delay detector (Linux's HYSTART_DELAY): once a round has
+ * taken 8 round trips, their least above the connection's least by an
+ * eighth of it (4 to 16 ms) ends slow start; ACKs 3 ms apart make no train.
+ */
+static void cong_test_hystart_delay(struct kunit *test)
 {
 	struct xtcp_cc cc;
 	u32 una = ISS + 1;
+	u64 t = 1000000;
 	int i;
 
 	cc_init(&cc, MSS, &xtcp_cubic_ops);
 	cc.cwnd = 20 * MSS;
-	/* Round 1: eight samples of 10 ms. */
-	for (i = 0; i < 8; i++)
-		xtcp_cubic_ops.rtt_sample(&cc, una + i * MSS, una + 20 * MSS, 10000, MSS);
-	/* Round 2: 13 ms is within eta (4 ms): slow start goes on. */
-	for (i = 0; i < 8; i++)
-		xtcp_cubic_ops.rtt_sample(&cc, una + (20 + i) * MSS, una + 40 * MSS, 13000, MSS);
+	/* Round 1: 10 ms, the least. */
+	for (i = 0; i < 8; i++, t += 3000)
+		hystart_ack(&cc, t, una + i * MSS, una + 20 * MSS, 10000);
+	KUNIT_EXPECT_EQ(test, cc.cubic.delay_min_us, 10000u);
+	/* Round 2: 14 ms is not past 10 + 4 ms: slow start goes on. */
+	for (i = 0; i < 12; i++, t += 3000)
+		hystart_ack(&cc, t, una + (21 + i) * MSS, una + 40 * MSS, 14000);
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, U32_MAX);
-	/* Round 3: 18 ms, 5 more than round 2's 13: over. */
-	for (i = 0; i < 7; i++)
-		xtcp_cubic_ops.rtt_sample(&cc, una + (40 + i) * MSS, una + 60 * MSS, 18000, MSS);
-	KUNIT_EXPECT_EQ(test, cc.ssthresh, U32_MAX);	/* seven samples: not yet */
-	xtcp_cubic_ops.rtt_sample(&cc, una + 47 * MSS, una + 60 * MSS, 18000, MSS);
+	/* Round 3: 14.5 ms, judged from the ninth round trip on. */
+	for (i = 0; i < 8; i++, t += 3000)
+		hystart_ack(&cc, t, una + (41 + i) * MSS, una + 60 * MSS, 14500);
+	KUNIT_EXPECT_EQ(test, cc.ssthresh, U32_MAX);
+	hystart_ack(&cc, t, una + 49 * MSS, una + 60 * MSS, 14500);
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, 20 * MSS);
+
 	/* Below 16 segments HyStart does not judge. */
 	cc_init(&cc, MSS, &xtcp_cubic_ops);
-	for (i = 0; i < 16; i++)
-		xtcp_cubic_ops.rtt_sample(&cc, una + i * MSS, una + 10 * MSS, 10000 + i * 5000,
-					  MSS);
+	for (i = 0; i < 32; i++, t += 3000)
+		hystart_ack(&cc, t, una + i * MSS, una + 10 * MSS, 10000 + i * 5000);
 	KUNIT_EXPECT_EQ(test, cc.ssthresh, U32_MAX);
+}
+
+/*
+ * HyStart's ACK train (Linux's HYSTART_ACK_TRAIN): ACKs each within 2 ms
+ * of the last, from the round's start for longer than half the least
+ * round trip (plus the GSO allowance), end slow start; a gap breaks the
+ * train. Within a second of a reduction no round trip is taken.
+ */
+static void cong_test_hystart_ack_train(struct kunit *test)
+{
+	struct xtcp_cc cc;
+	u32 una = ISS + 1;
+	u64 t = 1000000;
+	int i;
+
+	cc_init(&cc, MSS, &xtcp_cubic_ops);
+	cc.cwnd = 40 * MSS;
+	hystart_ack(&cc, t, una, una + 40 * MSS, 40000);	/* a round begins at t */
+	/* A train of 10 ms, a 3 ms gap, then 1 ms apart to 30 ms: broken, no end. */
+	for (i = 1; i <= 10; i++)
+		hystart_ack(&cc, t + i * 1000, una + i * MSS, una + 40 * MSS, 40000);
+	for (i = 13; i <= 30; i++)
+		hystart_ack(&cc, t + i * 1000, una + i * MSS, una + 40 * MSS, 40000);
+	KUNIT_EXPECT_EQ(test, cc.ssthresh, U32_MAX);
+	/* The next round: 1 ms apart; at 20 ms (half of 40) not yet, at 21 over. */
+	t += 41000;
+	hystart_ack(&cc, t, una + 41 * MSS, una + 80 * MSS, 40000);
+	for (i = 1; i <= 20; i++)
+		hystart_ack(&cc, t + i * 1000, una + (41 + i) * MSS, una + 80 * MSS, 40000);
+	KUNIT_EXPECT_EQ(test, cc.ssthresh, U32_MAX);
+	hystart_ack(&cc, t + 21000, una + 62 * MSS, una + 80 * MSS, 40000);
+	KUNIT_EXPECT_EQ(test, cc.ssthresh, 40 * MSS);
+
+	/* In the second after an epoch began, a round trip is not even kept. */
+	cc.cubic.epoch_ns = 5 * NSEC_PER_SEC;
+	hystart_ack(&cc, 5500000, una + 80 * MSS, una + 90 * MSS, 1000);
+	KUNIT_EXPECT_EQ(test, cc.cubic.delay_min_us, 40000u);
+	hystart_ack(&cc, 6000000, una + 81 * MSS, una + 90 * MSS, 1000);
+	KUNIT_EXPECT_EQ(test, cc.cubic.delay_min_us, 1000u);
 }
 
 static struct kunit_case cong_test_cases[] = {
 	KUNIT_CASE(cong_test_registry),
 	KUNIT_CASE(cong_test_cubic_reduction),
 	KUNIT_CASE(cong_test_cubic_curve),
-	KUNIT_CASE(cong_test_hystart),
+	KUNIT_CASE(cong_test_hystart_delay),
+	KUNIT_CASE(cong_test_hystart_ack_train),
 	KUNIT_CASE(cong_test_sack_recovery),
 	KUNIT_CASE(cong_test_sack_dupacks_start_nothing),
 	KUNIT_CASE(cong_test_dsack_undo),

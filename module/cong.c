@@ -352,6 +352,8 @@ void xtcp_cc_timeout(struct xtcp_cc *cc, u32 snd_una, u32 snd_nxt, u32 mss, bool
 		xtcp_cc_undo_mark(cc, snd_una);
 	if (!again)
 		cc->ssthresh = cc->ops->ssthresh(cc, snd_nxt - snd_una, mss);
+	if (cc->ops->loss)
+		cc->ops->loss(cc);
 	cc->cwnd = mss;
 	cc->recover = snd_nxt;
 	cc->bytes_acked = 0;

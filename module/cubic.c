@@ -8,9 +8,10 @@
  * (C = 0.4, segments and seconds), concave up to the window of the last
  * loss, flat near it, convex beyond; never slower than Reno would be
  * (W_est, 4.3); fast convergence lowers W_max when losses come below it
- * (4.7). Slow start ends early when the round trip grows (HyStart,
- * RFC 9406's delay increase, as Linux's HyStart). Pure: no socket, the
- * clock passed in; KUnit checks the curve against the formula.
+ * (4.7). Slow start ends early (Linux's HyStart, both detectors: a
+ * round's ACK train as long as half the least round trip, or a round
+ * trip grown past the least by an eighth). Pure: no socket, the clock
+ * passed in; KUnit checks the curve against the formula.
  */
 #include <kunit/visibility.h>
 #include <linux/math64.h>
@@ -24,9 +25,10 @@
 #define CUBIC_C_1000		400	/* C = 0.4 */
 #define CUBIC_ALPHA_1000	529	/* 3 * (1 - beta) / (1 + beta), RFC 9438 4.3 */
 #define HYSTART_LOW_WINDOW	16	/* segments: no HyStart below (Linux's) */
-#define HYSTART_MIN_SAMPLES	8	/* RFC 9406's N_RTT_SAMPLE */
-#define HYSTART_ETA_MIN_US	4000	/* RFC 9406: MIN_RTT_THRESH */
-#define HYSTART_ETA_MAX_US	16000	/* MAX_RTT_THRESH */
+#define HYSTART_MIN_SAMPLES	8	/* round trips taken before the delay is judged */
+#define HYSTART_DELAY_MIN_US	4000	/* the delay threshold's bounds */
+#define HYSTART_DELAY_MAX_US	16000
+#define HYSTART_ACK_DELTA_US	2000	/* ACKs this close make a train */
 
 /* The integer cube root of x (binary search: a few dozen steps, once an epoch). */
 static u64 cubic_cbrt(u64 x)
@@ -44,6 +46,11 @@ static u64 cubic_cbrt(u64 x)
 	return lo;
 }
 
+/*
+ * At the start, and after an RTO (Linux's cubictcp_state() on
+ * TCP_CA_Loss, after ssthresh was taken): no W_max, no epoch, no least
+ * round trip, a new HyStart round; the path is learnt again.
+ */
 static void cubic_init(struct xtcp_cc *cc)
 {
 	memset(&cc->cubic, 0, sizeof(cc->cubic));
@@ -88,6 +95,7 @@ static void cubic_cong_avoid(struct xtcp_cc *cc, u32 acked, u32 mss, u64 now_ns)
 {
 	struct xtcp_cubic *c = &cc->cubic;
 	u32 target, grow;
+	u64 t_ns;
 
 	if (!c->epoch_ns) {
 		c->epoch_ns = now_ns ?: 1;
@@ -113,8 +121,9 @@ static void cubic_cong_avoid(struct xtcp_cc *cc, u32 acked, u32 mss, u64 now_ns)
 		c->w_est = min_t(u64, (u64)c->w_est + inc, U32_MAX);
 		c->est_acc -= inc * cc->cwnd;
 	}
-	/* The target one (smoothed) round trip ahead is what Linux uses; t + RTT. */
-	target = cubic_target(c, div_u64(now_ns - c->epoch_ns, NSEC_PER_MSEC), mss);
+	/* The target one least round trip ahead, as Linux's (t + delay_min). */
+	t_ns = now_ns - c->epoch_ns + (u64)c->delay_min_us * NSEC_PER_USEC;
+	target = cubic_target(c, div_u64(t_ns, NSEC_PER_MSEC), mss);
 	target = min_t(u64, target, (u64)cc->cwnd * 3 / 2);
 	/* No loss yet, no W_max to aim at: 5% a round trip at least (Linux's cnt <= 20). */
 	if (!c->w_max)
@@ -128,35 +137,58 @@ static void cubic_cong_avoid(struct xtcp_cc *cc, u32 acked, u32 mss, u64 now_ns)
 	cc->cwnd = min_t(u64, (u64)cc->cwnd + grow, U32_MAX);
 }
 
+/* A new HyStart round: it ends when what is sent now is acknowledged. */
+static void hystart_reset(struct xtcp_cubic *c, const struct xtcp_ack_sample *s, u32 now_us)
+{
+	c->round_start_us = now_us;
+	c->last_ack_us = now_us;
+	c->round_end = s->snd_nxt;
+	c->round_min_us = U32_MAX;
+	c->round_samples = 0;
+}
+
 /*
- * HyStart (RFC 9406 4.2, delay increase; Linux's HYSTART_DELAY): in slow
- * start above 16 segments, the least of each round's first eight round
- * trips; one larger than the last round's by eta (an eighth of it, 4 to
- * 16 ms) ends slow start: ssthresh = cwnd.
+ * An ACK that measured a round trip (Linux's cubictcp_acked() and
+ * hystart_update()). The least round trip is kept (not in the second after
+ * a reduction, whose samples the recovery skews). In slow start at 16
+ * segments or more, HyStart ends it (ssthresh = cwnd) when either
+ *  - the ACK train, ACKs each within 2 ms of the last since the round
+ *    began, lasts longer than half the least round trip plus a GSO
+ *    allowance: cwnd is about to fill the path (xtcp does not pace, so
+ *    Linux's half applies), or
+ *  - the least of the round's round trips, once 8 are taken, exceeds the
+ *    least round trip by an eighth of it (4 to 16 ms): a queue builds.
  */
-static void cubic_rtt_sample(struct xtcp_cc *cc, u32 ack, u32 snd_nxt, u32 rtt_us, u32 mss)
+static void cubic_rtt_sample(struct xtcp_cc *cc, const struct xtcp_ack_sample *s)
 {
 	struct xtcp_cubic *c = &cc->cubic;
-	u32 eta;
+	u32 now_us = (u32)div_u64(s->now_ns, NSEC_PER_USEC);
+	u32 delay = max_t(u32, s->rtt_us, 1);
 
+	if (c->epoch_ns && s->now_ns - c->epoch_ns < NSEC_PER_SEC)
+		return;
+	if (!c->delay_min_us || delay < c->delay_min_us)
+		c->delay_min_us = delay;
 	if (cc->cwnd >= cc->ssthresh)
 		return;
-	/* A round ends when what was sent at its start is acknowledged. */
-	if (!c->round_end || !xtcp_seq_before(ack, c->round_end)) {
-		if (c->round_samples >= HYSTART_MIN_SAMPLES)
-			c->last_round_min_us = c->round_min_us;
-		c->round_end = snd_nxt;
-		c->round_min_us = U32_MAX;
-		c->round_samples = 0;
-	}
-	c->round_min_us = min(c->round_min_us, rtt_us);
-	if (c->round_samples < U8_MAX)
-		c->round_samples++;
-	if (c->round_samples < HYSTART_MIN_SAMPLES || !c->last_round_min_us ||
-	    cc->cwnd < HYSTART_LOW_WINDOW * mss)
+	if (!c->round_end || xtcp_seq_after(s->snd_una, c->round_end))
+		hystart_reset(c, s, now_us);
+	if (cc->cwnd < HYSTART_LOW_WINDOW * s->mss)
 		return;
-	eta = clamp_t(u32, c->last_round_min_us / 8, HYSTART_ETA_MIN_US, HYSTART_ETA_MAX_US);
-	if (c->round_min_us >= c->last_round_min_us + eta)
+	if ((s32)(now_us - c->last_ack_us) <= HYSTART_ACK_DELTA_US) {
+		c->last_ack_us = now_us;
+		if ((s32)(now_us - c->round_start_us) > (c->delay_min_us + s->ack_delay_us) / 2) {
+			cc->ssthresh = cc->cwnd;
+			return;
+		}
+	}
+	c->round_min_us = min(c->round_min_us, delay);
+	if (c->round_samples < HYSTART_MIN_SAMPLES) {
+		c->round_samples++;
+		return;
+	}
+	if (c->round_min_us > c->delay_min_us +
+	    clamp_t(u32, c->delay_min_us / 8, HYSTART_DELAY_MIN_US, HYSTART_DELAY_MAX_US))
 		cc->ssthresh = cc->cwnd;	/* the queue grows: slow start is over */
 }
 
@@ -166,6 +198,7 @@ const struct xtcp_cc_ops xtcp_cubic_ops = {
 	.init = cubic_init,
 	.ssthresh = cubic_ssthresh,
 	.cong_avoid = cubic_cong_avoid,
+	.loss = cubic_init,
 	.rtt_sample = cubic_rtt_sample,
 };
 EXPORT_SYMBOL_IF_KUNIT(xtcp_cubic_ops);

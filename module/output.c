@@ -95,11 +95,7 @@ u32 xtcp_tso_autosize(u32 mss, u32 cwnd, u32 ssthresh, u32 srtt_us, u32 min_rtt_
 
 	mss = max_t(u32, mss, 1);
 	if (srtt_us) {
-		bytes = div_u64((u64)cwnd * USEC_PER_SEC * (cwnd < ssthresh / 2 ? 2 : 1),
-				srtt_us);
-		if (cwnd >= ssthresh / 2)
-			bytes = div_u64(bytes * 6, 5);
-		bytes >>= 10;
+		bytes = xtcp_send_rate(cwnd, ssthresh, srtt_us) >> 10;
 		if (min_rtt_us && r < 32)
 			bytes += XTCP_GSO_MAX >> r;
 	}
@@ -107,6 +103,22 @@ u32 xtcp_tso_autosize(u32 mss, u32 cwnd, u32 ssthresh, u32 srtt_us, u32 min_rtt_
 	return max_t(u32, (u32)bytes / mss, 2);
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_tso_autosize);
+
+/*
+ * The rate the connection sends at, bytes a second, as Linux's pacing rate
+ * (tcp_update_pacing_rate()): cwnd per SRTT, twice that in slow start
+ * (below half ssthresh) and 1.2 times after. xtcp does not pace; GSO
+ * sizing and HyStart read it as Linux's do. 0 before a round trip.
+ */
+u64 xtcp_send_rate(u32 cwnd, u32 ssthresh, u32 srtt_us)
+{
+	u64 rate;
+
+	if (!srtt_us)
+		return 0;
+	rate = div_u64((u64)cwnd * USEC_PER_SEC * (cwnd < ssthresh / 2 ? 2 : 1), srtt_us);
+	return cwnd < ssthresh / 2 ? rate : div_u64(rate * 6, 5);
+}
 
 /*
  * How much one GSO packet (or one skb of the write queue) holds now:

@@ -16,6 +16,8 @@
  */
 #include <kunit/visibility.h>
 #include <linux/export.h>
+#include <linux/math64.h>
+#include <linux/sizes.h>
 #include <linux/skbuff.h>
 
 #include "xtcp/history.h"
@@ -710,7 +712,17 @@ void xtcp_clean_acked(struct sock *sk, u64 now_ns, u32 ts_rtt_us)
 		return;
 	}
 	xtcp_rtt_update(sk, oldest_us, newest_us);
-	if (xs->cc.ops->rtt_sample)
-		xs->cc.ops->rtt_sample(&xs->cc, xs->tcb.snd_una, xs->tcb.snd_nxt, newest_us,
-				       xs->mss);
+	if (xs->cc.ops->rtt_sample) {
+		struct xtcp_ack_sample sample = {
+			.now_ns = now_ns, .snd_una = xs->tcb.snd_una, .snd_nxt = xs->tcb.snd_nxt,
+			.rtt_us = newest_us, .mss = xs->mss,
+		};
+		u64 rate = xtcp_send_rate(xs->cc.cwnd, xs->cc.ssthresh, xs->rtt.srtt_us);
+
+		/* hystart_ack_delay(): four 64 KiB packets at that rate, at most 1 ms. */
+		if (xs->gso_ok && rate)
+			sample.ack_delay_us = min_t(u64, USEC_PER_MSEC,
+						    div64_u64(4ULL * SZ_64K * USEC_PER_SEC, rate));
+		xs->cc.ops->rtt_sample(&xs->cc, &sample);
+	}
 }

@@ -19,14 +19,26 @@ struct xtcp_cc;
  * makes ssthresh on a loss, and how cwnd grows past ssthresh. Slow start,
  * recovery, limited transmit and undo are cong.c's, the same for all.
  */
+/* What an ACK that measured a round trip tells the algorithm (Linux's ack_sample). */
+struct xtcp_ack_sample {
+	u64 now_ns;		/* when it came */
+	u32 snd_una;		/* SND.UNA and SND.NXT after it */
+	u32 snd_nxt;
+	u32 rtt_us;		/* the round trip of the newest segment it covers */
+	u32 mss;
+	u32 ack_delay_us;	/* HyStart's allowance for GSO (hystart_ack_delay()) */
+};
+
 struct xtcp_cc_ops {
 	const char *name;
 	u8 id;				/* XTCP_CC_RENO, ... (uapi) */
 	void (*init)(struct xtcp_cc *cc);
 	u32 (*ssthresh)(struct xtcp_cc *cc, u32 flight, u32 mss);
 	void (*cong_avoid)(struct xtcp_cc *cc, u32 acked, u32 mss, u64 now_ns);
-	/* A round trip measured by the ACK of ack (HyStart); may be NULL. */
-	void (*rtt_sample)(struct xtcp_cc *cc, u32 ack, u32 snd_nxt, u32 rtt_us, u32 mss);
+	/* An RTO (Linux's TCP_CA_Loss state change); may be NULL. */
+	void (*loss)(struct xtcp_cc *cc);
+	/* An ACK that measured a round trip (HyStart); may be NULL. */
+	void (*rtt_sample)(struct xtcp_cc *cc, const struct xtcp_ack_sample *s);
 };
 
 #define XTCP_CC_NAME_MAX	16	/* as TCP_CA_NAME_MAX */
@@ -43,9 +55,11 @@ struct xtcp_cubic {
 	u32 w_est;		/* the Reno-friendly estimate, bytes (RFC 9438 4.3) */
 	u64 acc;		/* growth owed to cwnd, in bytes times cwnd */
 	u64 est_acc;		/* the same for w_est */
+	u32 delay_min_us;	/* the least round trip (Linux's delay_min) */
 	u32 round_end;		/* HyStart: the round ends when this is ACKed */
-	u32 last_round_min_us;	/* the least round trip of the last round */
-	u32 round_min_us;	/* and of this one, from its first samples */
+	u32 round_start_us;	/* when it began */
+	u32 last_ack_us;	/* the last ACK of the round's ACK train */
+	u32 round_min_us;	/* the least round trip of its first samples */
 	u8 round_samples;
 };
 

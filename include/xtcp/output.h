@@ -55,6 +55,7 @@ void xtcp_send_reset_reply(struct net *net, struct sk_buff *skb);
 /* output.c */
 int xtcp_queue_syn(struct sock *sk, u8 flags);
 u32 xtcp_tso_autosize(u32 mss, u32 cwnd, u32 ssthresh, u32 srtt_us, u32 min_rtt_us);
+u64 xtcp_send_rate(u32 cwnd, u32 ssthresh, u32 srtt_us);
 u32 xtcp_size_goal(const struct xtcp_sock *xs);
 int xtcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len);
 int xtcp_trim_head(struct sock *sk, struct sk_buff *skb, u32 len);
