@@ -112,12 +112,11 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_tso_autosize);
  */
 u64 xtcp_send_rate(u32 cwnd, u32 ssthresh, u32 srtt_us)
 {
-	u64 rate;
+	u32 percent = cwnd < ssthresh / 2 ? 200 : 120;
 
 	if (!srtt_us)
 		return 0;
-	rate = div_u64((u64)cwnd * USEC_PER_SEC * (cwnd < ssthresh / 2 ? 2 : 1), srtt_us);
-	return cwnd < ssthresh / 2 ? rate : div_u64(rate * 6, 5);
+	return div64_u64((u64)cwnd * USEC_PER_SEC * percent, (u64)srtt_us * 100);
 }
 
 /*

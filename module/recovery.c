@@ -717,7 +717,9 @@ void xtcp_clean_acked(struct sock *sk, u64 now_ns, u32 ts_rtt_us)
 			.now_ns = now_ns, .snd_una = xs->tcb.snd_una, .snd_nxt = xs->tcb.snd_nxt,
 			.rtt_us = newest_us, .mss = xs->mss,
 		};
-		u64 rate = xtcp_send_rate(xs->cc.cwnd, xs->cc.ssthresh, xs->rtt.srtt_us);
+		/* HyStart's only (slow start): no division per ACK after it. */
+		u64 rate = xs->cc.cwnd < xs->cc.ssthresh ?
+			   xtcp_send_rate(xs->cc.cwnd, xs->cc.ssthresh, xs->rtt.srtt_us) : 0;
 
 		/* hystart_ack_delay(): four 64 KiB packets at that rate, at most 1 ms. */
 		if (xs->gso_ok && rate)
