@@ -25,6 +25,7 @@ void xtcp_get_info(struct sock *sk, struct xtcp_info *info)
 					   READ_ONCE(xn->rto_max_ms)) * USEC_PER_MSEC;
 	info->srtt_us = READ_ONCE(xs->rtt.srtt_us);
 	info->rttvar_us = READ_ONCE(xs->rtt.rttvar_us);
+	info->min_rtt_us = READ_ONCE(xs->rtt.min_rtt_us);
 	info->snd_wnd = READ_ONCE(xs->tcb.snd_wnd);
 	info->rcv_wnd = READ_ONCE(xs->tcb.rcv_wnd);
 	if (info->state != XTCP_LISTEN && info->state != XTCP_CLOSE)

@@ -194,19 +194,19 @@ static void xtcp_info_line(struct seq_file *seq, const struct xtcp_table_entry *
 	xtcp_get_info(t->sk, &i);
 	xtcp_ends_of(t, &e);
 	xtcp_ends_show(seq, &e);
-	seq_printf(seq, "%-11s %u %u %u %u %u %u %u %u %u %llu %llu %llu %llu %llu %u %u %u %u %u %u %u %u %u %u %u %u %u %u %s %u\n",
+	seq_printf(seq, "%-11s %u %u %u %u %u %u %u %u %u %llu %llu %llu %llu %llu %u %u %u %u %u %u %u %u %u %u %u %u %u %u %s %u %u\n",
 		   xtcp_state_name(i.state), i.rto_us, i.srtt_us, i.rttvar_us, i.mss,
 		   i.snd_wnd, i.rcv_wnd, i.unacked, i.retransmits, i.total_retrans,
 		   i.bytes_sent, i.bytes_acked, i.bytes_received, i.segs_in, i.segs_out,
 		   i.snd_cwnd, i.snd_ssthresh, i.lost, i.ca_state, i.snd_wscale, i.rcv_wscale,
 		   i.ato_us, i.sack, i.sacked, i.retrans, i.reordering, i.dsacks, i.undos,
-		   i.tlps, READ_ONCE(xtcp_sk(t->sk)->cc_ops)->name, i.timestamps);
+		   i.tlps, READ_ONCE(xtcp_sk(t->sk)->cc_ops)->name, i.timestamps, i.min_rtt_us);
 }
 
 static int xtcp_info_show(struct seq_file *seq, void *v)
 {
 	return xtcp_seq_show(seq, v,
-			     "local remote state rto_us srtt_us rttvar_us mss snd_wnd rcv_wnd unacked retransmits total_retrans bytes_sent bytes_acked bytes_received segs_in segs_out cwnd ssthresh lost ca_state snd_wscale rcv_wscale ato_us sack sacked retrans reordering dsacks undos tlps cc timestamps\n",
+			     "local remote state rto_us srtt_us rttvar_us mss snd_wnd rcv_wnd unacked retransmits total_retrans bytes_sent bytes_acked bytes_received segs_in segs_out cwnd ssthresh lost ca_state snd_wscale rcv_wscale ato_us sack sacked retrans reordering dsacks undos tlps cc timestamps min_rtt_us\n",
 			     xtcp_info_line);
 }
 

@@ -309,8 +309,9 @@ static void show_info_text(const struct table *info, long r)
 
 	printf("\t rto:%.3fms", atof(field(info, r, "rto_us")) / 1000);
 	if (strcmp(srtt, "0"))
-		printf(" rtt:%.3f/%.3fms", atof(srtt) / 1000,
-		       atof(field(info, r, "rttvar_us")) / 1000);
+		printf(" rtt:%.3f/%.3fms minrtt:%.3fms", atof(srtt) / 1000,
+		       atof(field(info, r, "rttvar_us")) / 1000,
+		       atof(field(info, r, "min_rtt_us")) / 1000);
 	printf(" mss:%s snd_wnd:%s rcv_wnd:%s unacked:%s retrans:%s/%s bytes_sent:%s"
 	       " bytes_acked:%s bytes_received:%s segs_out:%s segs_in:%s\n",
 	       field(info, r, "mss"), field(info, r, "snd_wnd"), field(info, r, "rcv_wnd"),

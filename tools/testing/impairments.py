@@ -81,7 +81,7 @@ TCP_COUNTERS = ("TCPSackRecovery", "TCPSACKReorder", "TCPTSReorder", "TCPRenoReo
                 "TCPDSACKRecv", "TCPDSACKOfoRecv", "TCPDSACKUndo", "TCPPartialUndo",
                 "TCPFullUndo", "TCPLossUndo", "TCPSpuriousRTOs", "TCPLossProbes",
                 "TCPLossProbeRecovery", "TCPTimeouts", "TCPFastRetrans", "TCPLostRetransmit",
-                "TCPSpuriousRtxHostQueues", "TCPSackShifted", "TCPSackMerged")
+                "TCPSpuriousRtxHostQueues", "TCPSackShifted", "TCPSackMerged", "PAWSEstab")
 
 
 def tcp_stats():

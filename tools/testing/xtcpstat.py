@@ -99,9 +99,11 @@ check(ci["bytes_acked"] == 3000 and ci["bytes_received"] == 3000 and ci["bytes_s
 check(si["bytes_acked"] == 3000 and si["bytes_received"] == 3000, "server: the same, the other way")
 check(ci["srtt_us"] > 0 and ci["rto_us"] >= 200000 and ci["unacked"] == 0 and ci["mss"] > 0,
       "client: an RTT was measured, RTO >= 200 ms, nothing unacknowledged")
+check(0 < ci["min_rtt_us"] <= ci["srtt_us"] + ci["rttvar_us"],
+      "client: the least round trip measured, at most SRTT + RTTVAR (%d us)" % ci["min_rtt_us"])
 mine, size = info_of(c1)
 check(size == struct.calcsize(INFO_FMT), "getsockopt(XTCP_INFO) fills struct xtcp_info (%d bytes)" % size)
-check(mine["state"] == 1 and all(mine[k] == ci[k] for k in ("bytes_sent", "bytes_acked", "bytes_received", "mss", "srtt_us")),
+check(mine["state"] == 1 and all(mine[k] == ci[k] for k in ("bytes_sent", "bytes_acked", "bytes_received", "mss", "srtt_us", "min_rtt_us")),
       "getsockopt(XTCP_INFO) agrees with xtcpstat -i")
 check(mine["snd_cwnd"] == ci["cwnd"] and mine["snd_cwnd"] >= 2 * mine["mss"] and
       mine["snd_ssthresh"] == 0xffffffff and mine["lost"] == 0 and mine["ca_state"] == 0,
@@ -120,7 +122,7 @@ check(mine["segs_out"] >= 3 and mine["segs_in"] >= 3, "segments counted both way
 short = c1.getsockopt(socket.IPPROTO_TCP, XTCP_INFO, 4)
 check(len(short) == 4 and short[0] == 1, "a short buffer gets the first bytes (state first)")
 rc, out, _ = run("-i")
-check(rc == 0 and " rto:" in out and " bytes_acked:3000" in out and " cwnd:" in out and " wscale:" in out, "-i text: an indented details line per socket")
+check(rc == 0 and " rto:" in out and " minrtt:" in out and " bytes_acked:3000" in out and " cwnd:" in out and " wscale:" in out, "-i text: an indented details line per socket")
 
 # --- -e
 rc, out, _ = run("-e", "-S", "FIN_WAIT2")

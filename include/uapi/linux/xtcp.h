@@ -120,7 +120,7 @@ struct xtcp_info {
 	__u8	cc;		/* the congestion control: XTCP_CC_RENO, XTCP_CC_CUBIC */
 	__u8	timestamps;	/* 1: RFC 7323 timestamps in use (both SYNs had them) */
 	__u8	__pad3;
-	__u32	__pad4;		/* the struct is a whole number of 8 bytes */
+	__u32	min_rtt_us;	/* the least round trip measured (as tcpi_min_rtt); 0: none */
 };
 
 #endif /* _UAPI_LINUX_XTCP_H */
