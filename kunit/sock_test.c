@@ -2073,14 +2073,43 @@ static void established_rack_rtt_from_cumulative_ack(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fx_timer(f), XTCP_TIMER_REORDER);
 	KUNIT_EXPECT_EQ(test, fx_info(f).ca_state, 0);
 	/*
-	 * A reordering window (a quarter of the least round trip) later, lost.
-	 * 5 ms over: the least round trip was measured with the real time the
-	 * fixture took under TCG beside the injected 250 ms (1 ms failed once).
+	 * A reordering window later, lost: a quarter of the least round trip,
+	 * which is the fifth's, SACKed (50 ms, Linux's ca_rtt_us from
+	 * last_sackt). 5 ms over: it was measured with the real time the
+	 * fixture took under TCG beside the injected 50 ms (1 ms failed once).
 	 */
-	fx_advance_ms(250 / 4 + 5);
+	KUNIT_EXPECT_LT(test, fx_info(f).min_rtt_us, 250000);
+	fx_advance_ms(50 / 4 + 5);
 	KUNIT_ASSERT_TRUE(test, fx_fire(f, XTCP_TIMER_REORDER));
 	fx_expect(f, A, f->iss + 1 + PEER_MSS, PEER_ISS + 1, PEER_MSS);
 	KUNIT_EXPECT_EQ(test, fx_info(f).ca_state, 1);
+}
+
+/*
+ * An ACK that only SACKs measures the round trip, as Linux's
+ * tcp_ack_update_rtt() (sack_rtt_us for SRTT, ca_rtt_us from the newest
+ * segment SACKed for the least round trip and HyStart): on a reordering
+ * path the segments let through early count, not only those SND.UNA
+ * passes.
+ */
+static void established_sack_only_ack_measures_round_trip(struct kunit *test)
+{
+	static const u32 sacked[][2] = { { 2000, 4000 } };
+	struct fx *f = test->priv;
+	struct xtcp_info before, info;
+
+	KUNIT_ASSERT_EQ(test, fx_sack_sent(f, 4), 4);
+	before = fx_info(f);
+	KUNIT_ASSERT_GE(test, before.min_rtt_us, FX_SACK_RTT_MS * 1000);
+	fx_advance_ms(100);
+	fx_peer_sack(f, 0, sacked, 1);
+	info = fx_info(f);
+	KUNIT_EXPECT_EQ(test, info.unacked, 4 * PEER_MSS);
+	KUNIT_EXPECT_EQ(test, info.sacked, 2 * PEER_MSS);
+	/* 100 ms (and the little real time the fixture took), not the SYN's 400. */
+	KUNIT_EXPECT_GE(test, info.min_rtt_us, 100000);
+	KUNIT_EXPECT_LT(test, info.min_rtt_us, 300000);
+	KUNIT_EXPECT_LT(test, info.srtt_us, before.srtt_us);
 }
 
 static void established_rack_reorder_timer_marks_lost(struct kunit *test)
@@ -3359,6 +3388,7 @@ static struct kunit_case xtcp_sock_cases[] = {
 	KUNIT_CASE(established_loss_after_undo_starts_recovery),
 	KUNIT_CASE(established_rack_resends_lost_retransmission),
 	KUNIT_CASE(established_rack_rtt_from_cumulative_ack),
+	KUNIT_CASE(established_sack_only_ack_measures_round_trip),
 	KUNIT_CASE(established_rack_reorder_timer_marks_lost),
 	KUNIT_CASE(established_tlp_timeout_in_jiffies),
 	KUNIT_CASE(established_tlp_resends_last_segment),

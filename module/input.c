@@ -240,9 +240,10 @@ void xtcp_apply(struct sock *sk, const struct xtcp_ctx *ctx, struct sk_buff *skb
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	enum skb_drop_reason reason = v->drop;
-	bool consumed = false, new_ack = false, entered;
+	bool consumed = false, new_ack = false, entered, sack;
 	u32 prior_una = xs->tcb.snd_una, prior_sacked = xs->sacked_out;
-	u32 prior_lost = xs->lost_out;
+	u32 prior_lost = xs->lost_out, ts_rtt_us = 0;
+	struct xtcp_ack_times times = {};
 
 	if (v->actions & XTCP_ACT_SET_IRS) {
 		xs->tcb.rcv_nxt = seg->seq + 1;
@@ -278,8 +279,8 @@ void xtcp_apply(struct sock *sk, const struct xtcp_ctx *ctx, struct sk_buff *skb
 	}
 	if (v->actions & XTCP_ACT_ACKED) {
 		u64 data_acked = xs->bytes_acked;
-		u32 acked, ts_rtt_us = 0;
 		bool recovering;
+		u32 acked;
 
 		xs->tcb.snd_una = v->ack;
 		/* A SYN's ACK may move SND.NXT's view on simultaneous open. */
@@ -290,7 +291,7 @@ void xtcp_apply(struct sock *sk, const struct xtcp_ctx *ctx, struct sk_buff *skb
 			ts_rtt_us = xtcp_ts_rtt_us(&xs->tcb.ts, seg->ts_ecr, ctx->now_ns);
 			xtcp_eifel_ack(sk, seg->ts_ecr, prior_una);
 		}
-		xtcp_clean_acked(sk, ctx->now_ns, ts_rtt_us);
+		xtcp_clean_acked(sk, ctx->now_ns, &times);
 		/* Data, not the SYN's or FIN's number, grows cwnd (as Linux). */
 		acked = xs->bytes_acked - data_acked;
 		recovering = xs->cc.in_recovery;
@@ -308,12 +309,19 @@ void xtcp_apply(struct sock *sk, const struct xtcp_ctx *ctx, struct sk_buff *skb
 		sk->sk_write_space(sk);
 	}
 	/*
-	 * With SACK: the scoreboard, RACK; a loss starts recovery, its first
-	 * lost segment resent at once (RFC 6675 5 step 4.2, RFC 8985 6.2).
+	 * With SACK: the scoreboard, the round trip, RACK; a loss starts
+	 * recovery, its first lost segment resent at once (RFC 6675 5 step
+	 * 4.2, RFC 8985 6.2). The round trip is taken once what the ACK
+	 * acknowledged and SACKed is known, before RACK judges by it.
 	 */
-	if (xs->sack_ok && seg && (seg->sack_blocks || (v->actions & XTCP_ACT_ACKED)) &&
-	    !(v->actions & XTCP_ACT_DROP)) {
-		bool start = xtcp_sack_update(sk, seg, prior_una, ctx->now_ns) &&
+	sack = xs->sack_ok && seg && (seg->sack_blocks || (v->actions & XTCP_ACT_ACKED)) &&
+	       !(v->actions & XTCP_ACT_DROP);
+	if (sack)
+		xtcp_sack_tag(sk, seg, prior_una, ctx->now_ns, &times);
+	if ((v->actions & XTCP_ACT_ACKED) || times.first_sack_ns)
+		xtcp_ack_rtt(sk, &times, ctx->now_ns, ts_rtt_us);
+	if (sack) {
+		bool start = xtcp_sack_detect(sk, ctx->now_ns) &&
 			     xtcp_cc_recovery(&xs->cc, xs->tcb.snd_una, xs->tcb.snd_nxt, xs->mss);
 		/* PRR (RFC 6937): what this ACK delivered, acknowledged or SACKed. */
 		s32 delivered = (xs->tcb.snd_una - prior_una) + (xs->sacked_out - prior_sacked);

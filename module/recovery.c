@@ -454,7 +454,8 @@ void xtcp_tlp_acked(struct sock *sk)
  * blocks were taken.
  */
 static unsigned int xtcp_sack_mark(struct sock *sk, const struct xtcp_seg *seg,
-				   unsigned int first, bool acked, u64 now_ns)
+				   unsigned int first, bool acked, u64 now_ns,
+				   struct xtcp_ack_times *t)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 prior_high = xs->sacked_out ? xs->high_sacked : xs->tcb.snd_una;
@@ -484,8 +485,12 @@ static unsigned int xtcp_sack_mark(struct sock *sk, const struct xtcp_seg *seg,
 				xtcp_fragment(sk, skb, end - cb->seq);
 			if (xtcp_seq_before(cb->seq, start) || xtcp_seq_after(cb->end_seq, end))
 				continue;
-			if (!(cb->sacked & XTCP_SKB_EVER_RETRANS))
+			if (!(cb->sacked & XTCP_SKB_EVER_RETRANS)) {
 				xtcp_reordering_seen(xs, cb->seq, prior_high);
+				/* tcp_sacktag_one()'s first_sackt and last_sackt */
+				t->last_sack_ns = cb->sent_ns;
+				t->first_sack_ns = t->first_sack_ns ?: cb->sent_ns;
+			}
 			xtcp_rack_advance(xs, skb, now_ns, !acked);
 			xtcp_unmark(xs, skb, XTCP_SKB_LOST | XTCP_SKB_RETRANS);
 			if (!xs->sacked_out || xtcp_seq_after(cb->end_seq, xs->high_sacked))
@@ -594,22 +599,34 @@ void xtcp_rack_recovered(struct xtcp_sock *xs)
 
 /*
  * An ACK came on a connection that uses SACK: mark what its blocks say the
- * peer holds, then what is lost: by time (RACK, RFC 8985), arming RACK's
- * timer for what may yet be, unless rack.hold (the ACK showed deeper
- * reordering than was thought); with net.xtcp.recovery 0, by DupThresh (RFC 6675
- * IsLost) instead, as Linux uses one or the other. True if
- * something is lost and not yet sent again: loss recovery starts (RFC
- * 8985 6.2, as Linux's tcp_time_to_recover()).
+ * peer holds (Linux's tcp_sacktag_write_queue()), noting in t when the
+ * segments they newly cover were sent.
  */
-bool xtcp_sack_update(struct sock *sk, const struct xtcp_seg *seg, u32 prior_una, u64 now_ns)
+void xtcp_sack_tag(struct sock *sk, const struct xtcp_seg *seg, u32 prior_una, u64 now_ns,
+		   struct xtcp_ack_times *t)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	unsigned int dsack = xtcp_dsack_seen(sk, seg), taken;
-	u64 wait;
 
-	taken = xtcp_sack_mark(sk, seg, dsack, xs->tcb.snd_una != prior_una, now_ns);
+	taken = xtcp_sack_mark(sk, seg, dsack, xs->tcb.snd_una != prior_una, now_ns, t);
 	xtcp_sk_add(sk, XTCP_MIB_SACK_BLOCKS_RECV, taken);
 	xtcp_sk_add(sk, XTCP_MIB_SACK_DISCARDS, seg->sack_blocks - dsack - taken);
+}
+
+/*
+ * After the scoreboard and the round trip took the ACK: what is lost, by
+ * time (RACK, RFC 8985), arming RACK's timer for what may yet be, unless
+ * rack.hold (the ACK showed deeper reordering than was thought); with
+ * net.xtcp.recovery 0, by DupThresh (RFC 6675 IsLost) instead, as Linux
+ * uses one or the other. True if something is lost and not yet sent
+ * again: loss recovery starts (RFC 8985 6.2, as Linux's
+ * tcp_time_to_recover()).
+ */
+bool xtcp_sack_detect(struct sock *sk, u64 now_ns)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u64 wait;
+
 	if (xs->sacked_out && !READ_ONCE(xtcp_sk_net(sk)->recovery))
 		xtcp_sack_mark_lost(sk);
 	wait = xs->rack.hold ? 0 : xtcp_rack_detect(sk, now_ns);
@@ -645,38 +662,33 @@ static bool xtcp_ack_part(struct sock *sk, struct sk_buff *skb)
  * (tcp_clean_rtx_queue()'s first_ackt and last_ackt): the first such sets
  * first_ns, each sets last_ns.
  */
-static void xtcp_rtt_sent_times(const struct sk_buff *skb, u64 *first_ns, u64 *last_ns)
+static void xtcp_rtt_sent_times(const struct sk_buff *skb, struct xtcp_ack_times *t)
 {
 	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 
 	if (cb->sacked & (XTCP_SKB_SACKED | XTCP_SKB_EVER_RETRANS))
 		return;
-	*last_ns = cb->sent_ns;
-	*first_ns = *first_ns ?: *last_ns;
+	t->last_ns = cb->sent_ns;
+	t->first_ns = t->first_ns ?: t->last_ns;
 }
 
 /*
- * Free what SND.UNA has passed, its marks with it, and measure the round
- * trip as Linux's tcp_clean_rtx_queue() and tcp_ack_update_rtt() do: SRTT
- * by the oldest segment it covers that was sent once and not SACKed (its
- * ACK was due first), the least round trip and congestion control by the
- * newest. If one of them was sent more than once (Karn's rule), or none
- * qualifies, by the echoed timestamp instead, ts_rtt_us (RFC 7323 4.1; 0:
- * none), which says which sending the ACK answers.
+ * Free what SND.UNA has passed, its marks with it, and note in t when the
+ * segments it covers were sent, for xtcp_ack_rtt() (as Linux's
+ * tcp_clean_rtx_queue()).
  */
-void xtcp_clean_acked(struct sock *sk, u64 now_ns, u32 ts_rtt_us)
+void xtcp_clean_acked(struct sock *sk, u64 now_ns, struct xtcp_ack_times *t)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	bool sacked = xs->sacked_out, ambiguous = false, acked = false;
-	u32 prior_high = xs->high_sacked, oldest_us, newest_us;
-	u64 first_ns = 0, last_ns = 0;
+	bool sacked = xs->sacked_out;
+	u32 prior_high = xs->high_sacked;
 	struct sk_buff *skb;
 
 	while ((skb = skb_peek(&sk->sk_write_queue)) && skb != xs->send_head &&
 	       xtcp_seq_before_eq(XTCP_SKB_CB(skb)->end_seq, xs->tcb.snd_una)) {
 		u8 marks = XTCP_SKB_CB(skb)->sacked;
 
-		ambiguous |= !!(marks & XTCP_SKB_EVER_RETRANS);
+		t->ambiguous |= !!(marks & XTCP_SKB_EVER_RETRANS);
 		if (marks & XTCP_SKB_EVER_RETRANS)
 			xs->resent_queued--;
 		/* Sent once, not SACKed, yet below what was: it came late. */
@@ -684,8 +696,8 @@ void xtcp_clean_acked(struct sock *sk, u64 now_ns, u32 ts_rtt_us)
 			xtcp_reordering_seen(xs, XTCP_SKB_CB(skb)->seq, prior_high);
 		if (!(marks & XTCP_SKB_SACKED))
 			xtcp_rack_advance(xs, skb, now_ns, true);
-		xtcp_rtt_sent_times(skb, &first_ns, &last_ns);
-		acked = true;
+		xtcp_rtt_sent_times(skb, t);
+		t->acked = true;
 		xtcp_unmark(xs, skb, XTCP_SKB_SACKED | XTCP_SKB_LOST | XTCP_SKB_RETRANS);
 		xs->bytes_acked += skb->len;
 		__skb_unlink(skb, &sk->sk_write_queue);
@@ -694,28 +706,56 @@ void xtcp_clean_acked(struct sock *sk, u64 now_ns, u32 ts_rtt_us)
 	}
 	if (skb && skb != xs->send_head &&
 	    xtcp_seq_after(xs->tcb.snd_una, XTCP_SKB_CB(skb)->seq) && xtcp_ack_part(sk, skb)) {
-		ambiguous |= !!(XTCP_SKB_CB(skb)->sacked & XTCP_SKB_EVER_RETRANS);
+		t->ambiguous |= !!(XTCP_SKB_CB(skb)->sacked & XTCP_SKB_EVER_RETRANS);
 		xtcp_rack_advance(xs, skb, now_ns, true);
-		xtcp_rtt_sent_times(skb, &first_ns, &last_ns);
-		acked = true;
+		xtcp_rtt_sent_times(skb, t);
+		t->acked = true;
 	}
-	if (!acked)
-		return;
-	if (first_ns && !ambiguous) {
-		/* Under a microsecond (loopback, a coarse clock) counts as 1 us. */
-		oldest_us = clamp_t(u64, (now_ns - first_ns) / NSEC_PER_USEC, 1, U32_MAX);
-		newest_us = clamp_t(u64, (now_ns - last_ns) / NSEC_PER_USEC, 1, U32_MAX);
-	} else if (ts_rtt_us) {
-		oldest_us = ts_rtt_us;
-		newest_us = ts_rtt_us;
-	} else {
-		return;
+}
+
+/* Microseconds from sent_ns to now_ns; under one (loopback, a coarse clock) is 1. */
+static u32 xtcp_us_since(u64 now_ns, u64 sent_ns)
+{
+	return clamp_t(u64, (now_ns - sent_ns) / NSEC_PER_USEC, 1, U32_MAX);
+}
+
+/*
+ * The round trip an ACK measured, as Linux's tcp_ack_update_rtt(), from
+ * what xtcp_clean_acked() and the SACK blocks noted in t: SRTT by the
+ * oldest segment acknowledged that was sent once and not SACKed before
+ * (its ACK was due first), else by the oldest one this ACK SACKed; the
+ * least round trip and congestion control by the newest one SACKed, else
+ * the newest acknowledged. So an ACK that only SACKs measures too, and on
+ * a reordering path the segments let through early count (Linux's
+ * ca_rtt_us from last_sackt). If a segment acknowledged was sent more
+ * than once (Karn's rule) and none was SACKed, or none qualifies, the
+ * echoed timestamp, ts_rtt_us, says which sending the ACK answers (RFC
+ * 7323 4.1; 0: none), if the ACK moved SND.UNA (RTTM's rule).
+ */
+void xtcp_ack_rtt(struct sock *sk, const struct xtcp_ack_times *t, u64 now_ns, u32 ts_rtt_us)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 seq_us = 0, ca_us = 0;
+
+	if (t->first_ns && !t->ambiguous) {
+		seq_us = xtcp_us_since(now_ns, t->first_ns);
+		ca_us = xtcp_us_since(now_ns, t->last_ns);
 	}
-	xtcp_rtt_update(sk, oldest_us, newest_us);
+	if (t->first_sack_ns) {
+		seq_us = seq_us ?: xtcp_us_since(now_ns, t->first_sack_ns);
+		ca_us = xtcp_us_since(now_ns, t->last_sack_ns);
+	}
+	if (!seq_us && t->acked && ts_rtt_us) {
+		seq_us = ts_rtt_us;
+		ca_us = ts_rtt_us;
+	}
+	if (!seq_us)
+		return;
+	xtcp_rtt_update(sk, seq_us, ca_us);
 	if (xs->cc.ops->rtt_sample) {
 		struct xtcp_ack_sample sample = {
 			.now_ns = now_ns, .snd_una = xs->tcb.snd_una, .snd_nxt = xs->tcb.snd_nxt,
-			.rtt_us = newest_us, .mss = xs->mss,
+			.rtt_us = ca_us, .mss = xs->mss,
 		};
 		/* HyStart's only (slow start): no division per ACK after it. */
 		u64 rate = xs->cc.cwnd < xs->cc.ssthresh ?

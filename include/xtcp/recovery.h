@@ -20,18 +20,35 @@ struct sock;
 struct xtcp_seg;
 struct xtcp_sock;
 
+/*
+ * What one ACK covered, for its round trip (xtcp_ack_rtt()): when the
+ * oldest and the newest segment it acknowledged were sent (of those sent
+ * once and not SACKed before), whether one acknowledged was sent more
+ * than once, and when the oldest and newest it SACKed were sent (of those
+ * sent once). 0: none.
+ */
+struct xtcp_ack_times {
+	u64 first_ns, last_ns;
+	u64 first_sack_ns, last_sack_ns;
+	bool ambiguous;		/* Karn's rule: the cumulative times do not count */
+	bool acked;		/* SND.UNA passed a segment of the queue */
+};
+
 u32 xtcp_lost_bytes(const struct xtcp_sock *xs);
 u32 xtcp_in_flight(const struct xtcp_sock *xs);
 void xtcp_retransmit(struct sock *sk);
 bool xtcp_resend_lost(struct sock *sk);
 int xtcp_retransmit_skb(struct sock *sk, struct sk_buff *skb);
 void xtcp_retransmit_timeout(struct sock *sk);
-bool xtcp_sack_update(struct sock *sk, const struct xtcp_seg *seg, u32 prior_una, u64 now_ns);
+void xtcp_sack_tag(struct sock *sk, const struct xtcp_seg *seg, u32 prior_una, u64 now_ns,
+		   struct xtcp_ack_times *t);
+bool xtcp_sack_detect(struct sock *sk, u64 now_ns);
 u64 xtcp_tlp_pto_ns(struct sock *sk, u64 now_ns);
 void xtcp_rack_timeout(struct sock *sk, u64 now_ns);
 void xtcp_loss_probe(struct sock *sk);
 void xtcp_tlp_acked(struct sock *sk);
-void xtcp_clean_acked(struct sock *sk, u64 now_ns, u32 ts_rtt_us);
+void xtcp_clean_acked(struct sock *sk, u64 now_ns, struct xtcp_ack_times *t);
+void xtcp_ack_rtt(struct sock *sk, const struct xtcp_ack_times *t, u64 now_ns, u32 ts_rtt_us);
 void xtcp_eifel_ack(struct sock *sk, u32 tsecr, u32 prior_una);
 void xtcp_rack_recovered(struct xtcp_sock *xs);
 
