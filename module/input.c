@@ -318,8 +318,7 @@ void xtcp_apply(struct sock *sk, const struct xtcp_ctx *ctx, struct sk_buff *skb
 	       !(v->actions & XTCP_ACT_DROP);
 	if (sack)
 		xtcp_sack_tag(sk, seg, prior_una, ctx->now_ns, &times);
-	if ((v->actions & XTCP_ACT_ACKED) || times.first_sack_ns)
-		xtcp_ack_rtt(sk, &times, ctx->now_ns, ts_rtt_us);
+	xtcp_ack_rtt(sk, &times, ctx->now_ns, ts_rtt_us);
 	if (sack) {
 		bool start = xtcp_sack_detect(sk, ctx->now_ns) &&
 			     xtcp_cc_recovery(&xs->cc, xs->tcb.snd_una, xs->tcb.snd_nxt, xs->mss);

@@ -243,8 +243,7 @@ static bool xtcp_child_make(struct sock *listener, const struct xtcp_syn *syn,
 		sk->sk_state = XTCP_SYN_RECV;
 		/* RFC 6298 3 (Karn): a SYN,ACK sent once times the round trip. */
 		if (!READ_ONCE(req->retries)) {
-			u32 r_us = clamp_t(u64, div_u64(now_ns - req->born_ns, NSEC_PER_USEC),
-					   1, U32_MAX);
+			u32 r_us = xtcp_us_since(now_ns, req->born_ns);
 
 			xtcp_rtt_update(sk, r_us, r_us);
 		}

@@ -713,12 +713,6 @@ void xtcp_clean_acked(struct sock *sk, u64 now_ns, struct xtcp_ack_times *t)
 	}
 }
 
-/* Microseconds from sent_ns to now_ns; under one (loopback, a coarse clock) is 1. */
-static u32 xtcp_us_since(u64 now_ns, u64 sent_ns)
-{
-	return clamp_t(u64, (now_ns - sent_ns) / NSEC_PER_USEC, 1, U32_MAX);
-}
-
 /*
  * The round trip an ACK measured, as Linux's tcp_ack_update_rtt(), from
  * what xtcp_clean_acked() and the SACK blocks noted in t: SRTT by the

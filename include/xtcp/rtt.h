@@ -7,6 +7,9 @@
 #ifndef _XTCP_RTT_H
 #define _XTCP_RTT_H
 
+#include <linux/limits.h>
+#include <linux/math64.h>
+#include <linux/minmax.h>
 #include <linux/time64.h>
 #include <linux/types.h>
 
@@ -27,6 +30,12 @@ u32 xtcp_rto_backoff_ms(u32 rto_ms, unsigned int retries, u32 max_ms);
 static inline u64 xtcp_rto_backoff_ns(u32 rto_ms, unsigned int retries, u32 max_ms)
 {
 	return (u64)xtcp_rto_backoff_ms(rto_ms, retries, max_ms) * NSEC_PER_MSEC;
+}
+
+/* From sent_ns to now_ns in microseconds; under one (loopback, a coarse clock) is 1. */
+static inline u32 xtcp_us_since(u64 now_ns, u64 sent_ns)
+{
+	return clamp_t(u64, div_u64(now_ns - sent_ns, NSEC_PER_USEC), 1, U32_MAX);
 }
 
 void xtcp_rtt_update(struct sock *sk, u32 r_us, u32 newest_us);
